@@ -1,0 +1,90 @@
+import { Command, Option } from 'commander';
+import { createContext } from '../context.ts';
+import type { PrincipalRecord } from '../principals/principal-service.ts';
+import { roles } from '../principals/roles.ts';
+import { storeConfig, withStoreOptions } from './options.ts';
+import { stderrLogger } from './run.ts';
+
+type StoreOptions = { data?: string };
+
+async function withContext<T>(
+  options: StoreOptions,
+  work: (ctx: Awaited<ReturnType<typeof createContext>>) => Promise<T>,
+) {
+  const ctx = await createContext(storeConfig(options), { logger: stderrLogger() });
+  try {
+    return await work(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+export function adminCommand(): Command {
+  const principal = new Command('principal').description('create, list and revoke the callers of the API');
+
+  withStoreOptions(
+    principal
+      .command('create')
+      .description('create a principal and print its token (shown once)')
+      .addOption(new Option('--role <role>', 'its role').choices(roles).makeOptionMandatory())
+      .option('--world <world>', 'platform: the world it acts for')
+      .option('--actions <list>', 'service: comma-separated action categories')
+      .option('--jurisdiction <code>', 'authority: ISO 3166 code of its jurisdiction')
+      .option('--subject <id>', 'subject: its own digital ID')
+      .option('--name <name>', 'a name to recognise it by')
+      .option('--json', 'print {"id","role","token"} as JSON and nothing else'),
+  ).action(async (options: StoreOptions & Record<string, string | boolean | undefined>) => {
+    const { principal: created, token } = await withContext(options, (ctx) =>
+      ctx.principals.create({
+        role: String(options.role),
+        name: options.name as string | undefined,
+        world: options.world as string | undefined,
+        actions:
+          typeof options.actions === 'string' ? options.actions.split(',').map((a) => a.trim()) : undefined,
+        jurisdiction: options.jurisdiction as string | undefined,
+        subject: options.subject as string | undefined,
+      }),
+    );
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ id: created.id, role: created.role, token })}\n`);
+    } else {
+      process.stdout.write(
+        `${describe(created)}\ntoken: ${token}\n(the token is shown once; keep it safe)\n`,
+      );
+    }
+  });
+
+  withStoreOptions(
+    principal.command('list').description('list principals').option('--json', 'print JSON lines'),
+  ).action(async (options: StoreOptions & { json?: boolean }) => {
+    await withContext(options, async (ctx) => {
+      let cursor: string | undefined;
+      do {
+        const page = await ctx.principals.list({ cursor, limit: 500 });
+        for (const p of page.items)
+          process.stdout.write(`${options.json ? JSON.stringify(p) : describe(p)}\n`);
+        cursor = page.cursor;
+      } while (cursor !== undefined);
+    });
+  });
+
+  withStoreOptions(principal.command('revoke').description('revoke a principal').argument('<id>')).action(
+    async (id: string, options: StoreOptions) => {
+      const revoked = await withContext(options, (ctx) => ctx.principals.revoke(id));
+      process.stdout.write(`revoked ${describe(revoked)}\n`);
+    },
+  );
+
+  return new Command('admin').description('operator tasks on the store').addCommand(principal);
+}
+
+function describe(p: PrincipalRecord): string {
+  const scope = [
+    p.world && `world=${p.world}`,
+    p.actions && `actions=${p.actions.join(',')}`,
+    p.jurisdiction && `jurisdiction=${p.jurisdiction}`,
+    p.subject && `subject=${p.subject}`,
+  ].filter(Boolean);
+  const state = p.revokedAt ? ` revoked ${p.revokedAt}` : '';
+  return `${p.id}  ${p.role.padEnd(9)}  ${p.name}${scope.length ? `  (${scope.join(' ')})` : ''}${state}`;
+}

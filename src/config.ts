@@ -1,0 +1,101 @@
+import path from 'node:path';
+
+/** Secrets are kept apart from the rest of the config so that nothing logs them by accident. */
+export interface Secrets {
+  /** 32-byte master key from MDIS_MASTER_KEY; when absent the key file in the data dir is used. */
+  masterKey: Buffer | undefined;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Holds the SQLite file, the master key file and the first admin token. */
+  dataDir: string;
+  /** A postgres:// URL selects PostgreSQL; otherwise the embedded SQLite file is used. */
+  databaseUrl: string | undefined;
+  /** PostgreSQL schema to use (tests give each suite its own). */
+  databaseSchema: string | undefined;
+  bodyLimitBytes: number;
+  rateLimit: { perSecond: number; burst: number };
+  logLevel: string;
+  secrets: Secrets;
+}
+
+/** Overrides given on the command line win over the environment, which wins over defaults. */
+export type ConfigOverrides = Partial<Omit<Config, 'secrets' | 'rateLimit'>> & {
+  rateLimit?: Partial<Config['rateLimit']>;
+  secrets?: Partial<Secrets>;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const perSecond = overrides.rateLimit?.perSecond ?? positiveInt(env, 'MDIS_RATE_LIMIT_PER_SECOND', 200);
+  return {
+    port: overrides.port ?? positiveInt(env, 'MDIS_PORT', 7070, { allowZero: true }),
+    host: overrides.host ?? env.MDIS_HOST ?? '127.0.0.1',
+    dataDir: path.resolve(overrides.dataDir ?? env.MDIS_DATA_DIR ?? './data'),
+    databaseUrl: overrides.databaseUrl ?? databaseUrl(env),
+    databaseSchema: overrides.databaseSchema ?? env.MDIS_DATABASE_SCHEMA,
+    bodyLimitBytes: overrides.bodyLimitBytes ?? positiveInt(env, 'MDIS_BODY_LIMIT', 256 * 1024),
+    rateLimit: {
+      perSecond,
+      burst: overrides.rateLimit?.burst ?? positiveInt(env, 'MDIS_RATE_LIMIT_BURST', perSecond * 2),
+    },
+    logLevel: overrides.logLevel ?? env.MDIS_LOG_LEVEL ?? 'info',
+    secrets: { masterKey: overrides.secrets?.masterKey ?? masterKey(env) },
+  };
+}
+
+function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const url = env.MDIS_DATABASE_URL;
+  if (url === undefined || url === '') return undefined;
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new ConfigError('MDIS_DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)');
+  }
+  return url;
+}
+
+function masterKey(env: NodeJS.ProcessEnv): Buffer | undefined {
+  const raw = env.MDIS_MASTER_KEY;
+  if (raw === undefined || raw === '') return undefined;
+  return parseMasterKey(raw, 'MDIS_MASTER_KEY');
+}
+
+/** Accepts 64 hex digits or the base64 of 32 bytes. */
+export function parseMasterKey(raw: string, source: string): Buffer {
+  const text = raw.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== 32) {
+    throw new ConfigError(`${source} must be 32 bytes, as 64 hex digits or base64`);
+  }
+  return key;
+}
+
+function positiveInt(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  { allowZero = false } = {},
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new ConfigError(
+      `${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${raw}"`,
+    );
+  }
+  return value;
+}
+
+/** Parses a CLI flag value the same way the environment is parsed. */
+export function parsePort(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new ConfigError(`--port must be an integer between 0 and 65535, got "${raw}"`);
+  }
+  return value;
+}

@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+
+export interface SqliteStore {
+  dialect: SqliteDialect;
+  /** The raw handle, for benchmarks and tests that inspect the file. */
+  raw: Database.Database;
+}
+
+const statementCacheLimit = 512;
+
+/**
+ * Opens (creating if need be) the SQLite file. WAL with synchronous=FULL: a committed transaction
+ * survives a killed process and a power cut.
+ */
+export function openSqlite(file: string): SqliteStore {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const raw = new Database(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  return { dialect: new SqliteDialect({ database: withStatementCache(raw) }), raw };
+}
+
+// Kysely prepares every query anew; preparing costs more than running a point select, so the
+// statements are kept by their SQL text (which Kysely generates from a small set of shapes).
+function withStatementCache(raw: Database.Database): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => raw.close(),
+    prepare(sql) {
+      let statement = cache.get(sql);
+      if (statement === undefined) {
+        if (cache.size >= statementCacheLimit) cache.clear();
+        statement = raw.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}

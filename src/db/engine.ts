@@ -1,0 +1,2 @@
+/** The two store engines; migrations and dialect-specific code switch on this. */
+export type Engine = 'sqlite' | 'postgres';

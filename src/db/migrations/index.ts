@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Engine } from '../engine.ts';
+import * as foundation from './2026-11-22T0600-foundation.ts';
+
+type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
+
+// Listed here rather than read from the folder so that the built package needs no file globbing.
+const migrations: Record<string, EngineMigration> = {
+  '2026-11-22T0600-foundation': foundation,
+};
+
+export function migrationProvider(engine: Engine): MigrationProvider {
+  return {
+    async getMigrations() {
+      const bound: Record<string, Migration> = {};
+      for (const [name, migration] of Object.entries(migrations)) {
+        bound[name] = { up: (db) => migration.up(db, engine) };
+      }
+      return bound;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import Type from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { handlePattern } from '../../identity/avatar-service.ts';
+import { parseDigitalId } from '../../identity/digital-id.ts';
+import { worldIdPattern } from '../../identity/world-service.ts';
+import { assertWorldScope, caller } from '../auth.ts';
+import { authed, DigitalIdParam, responses } from '../schemas.ts';
+import type { Api } from '../server.ts';
+
+const Standing = Type.Object({
+  world: Type.String(),
+  handle: Type.String(),
+  pseudonym: Type.String({ description: 'stable for this subject in this world, unlinkable across worlds' }),
+  boundAt: Type.String(),
+});
+const Params = Type.Object({
+  world: Type.String({ pattern: worldIdPattern }),
+  handle: Type.String({ pattern: handlePattern }),
+});
+
+const binders = ['platform'] as const;
+const readers = ['platform', 'admin'] as const;
+
+export function avatarRoutes(app: Api, ctx: AppContext): void {
+  app.put(
+    '/v1/worlds/:world/avatars/:handle',
+    {
+      config: { roles: binders },
+      schema: {
+        tags: ['identity'],
+        summary:
+          'Bind an avatar handle to a subject (201 new, 200 already bound to it, 409 bound to another)',
+        ...authed(binders),
+        params: Params,
+        body: Type.Object({ subject: DigitalIdParam }, { additionalProperties: false }),
+        response: responses({ 200: Standing, 201: Standing }),
+      },
+    },
+    async (request, reply) => {
+      const principal = caller(request);
+      const { world, handle } = request.params;
+      assertWorldScope(principal, world);
+      const subject = parseDigitalId(request.body.subject, 'subject');
+      const { avatar, created } = await ctx.avatars.bind({ world, handle, subject }, principal.id);
+      return reply.status(created ? 201 : 200).send(avatar);
+    },
+  );
+
+  app.get(
+    '/v1/worlds/:world/avatars/:handle',
+    {
+      config: { roles: readers },
+      schema: {
+        tags: ['identity'],
+        summary: 'An avatar’s standing in its world; never the identity behind it',
+        ...authed(readers),
+        params: Params,
+        response: responses({ 200: Standing }),
+      },
+    },
+    async (request) => {
+      assertWorldScope(caller(request), request.params.world);
+      return ctx.avatars.get(request.params.world, request.params.handle);
+    },
+  );
+}

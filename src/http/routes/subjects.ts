@@ -1,0 +1,88 @@
+import Type from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { AttributePatch, attributeGroups, Enrolment, subjectKinds } from '../../identity/attributes.ts';
+import { parseDigitalId } from '../../identity/digital-id.ts';
+import { StringEnum } from '../../util/validation.ts';
+import { caller } from '../auth.ts';
+import { authed, DigitalIdParam, responses } from '../schemas.ts';
+import type { Api } from '../server.ts';
+
+const Group = Type.Record(Type.String(), Type.Unknown());
+const Profile = Type.Object({
+  id: Type.String(),
+  kind: StringEnum(subjectKinds),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  natural: Group,
+  social: Group,
+  signs: Group,
+  versions: Type.Object({ natural: Type.Integer(), social: Type.Integer(), signs: Type.Integer() }),
+  history: Type.Optional(
+    Type.Array(
+      Type.Object({
+        group: StringEnum(attributeGroups),
+        version: Type.Integer(),
+        createdAt: Type.String(),
+        createdBy: Type.String(),
+        value: Group,
+      }),
+    ),
+  ),
+});
+
+const registrar = ['registrar'] as const;
+const readers = ['registrar', 'admin'] as const;
+const IdParams = Type.Object({ id: DigitalIdParam });
+
+export function subjectRoutes(app: Api, ctx: AppContext): void {
+  app.post(
+    '/v1/subjects',
+    {
+      config: { roles: registrar },
+      schema: {
+        tags: ['identity'],
+        summary: 'Enrol a person, organisation or government agency',
+        description: `${authed(registrar).description} 409 duplicate_identity (with existingId) when the identity document or registration is already enrolled.`,
+        security: authed(registrar).security,
+        body: Enrolment,
+        response: responses({ 201: Profile }),
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await ctx.subjects.enrol(request.body, caller(request).id)),
+  );
+
+  app.get(
+    '/v1/subjects/:id',
+    {
+      config: { roles: readers },
+      schema: {
+        tags: ['identity'],
+        summary: 'A subject’s profile, decrypted; every attribute version with ?history=true',
+        ...authed(readers),
+        params: IdParams,
+        querystring: Type.Object({ history: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: responses({ 200: Profile }),
+      },
+    },
+    async (request) =>
+      ctx.subjects.get(parseDigitalId(request.params.id), { history: request.query.history ?? false }),
+  );
+
+  app.patch(
+    '/v1/subjects/:id/attributes',
+    {
+      config: { roles: registrar },
+      schema: {
+        tags: ['identity'],
+        summary: 'Add attribute versions: given fields replace the current ones, null removes one',
+        ...authed(registrar),
+        params: IdParams,
+        body: AttributePatch,
+        response: responses({ 200: Profile }),
+      },
+    },
+    async (request) =>
+      ctx.subjects.updateAttributes(parseDigitalId(request.params.id), request.body, caller(request).id),
+  );
+}

@@ -1,0 +1,37 @@
+import Type from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { worldIdPattern } from '../../identity/world-service.ts';
+import { caller } from '../auth.ts';
+import { authed, responses } from '../schemas.ts';
+import type { Api } from '../server.ts';
+
+const admin = ['admin'] as const;
+
+export function worldRoutes(app: Api, ctx: AppContext): void {
+  app.post(
+    '/v1/worlds',
+    {
+      config: { roles: admin },
+      schema: {
+        tags: ['worlds'],
+        summary: 'Register a world and create the platform principal that acts for it',
+        ...authed(admin),
+        body: Type.Object(
+          {
+            id: Type.String({ pattern: worldIdPattern, description: 'lower case, digits and hyphens' }),
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: responses({
+          201: Type.Object({
+            world: Type.Object({ id: Type.String(), name: Type.String(), createdAt: Type.String() }),
+            platform: Type.Object({ id: Type.String(), token: Type.String({ description: 'shown once' }) }),
+          }),
+        }),
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await ctx.worlds.create(request.body, caller(request).id)),
+  );
+}

@@ -1,0 +1,81 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { bodyAjv, textAjv } from '../util/validation.ts';
+import { installAuth } from './auth.ts';
+import { installErrorHandling } from './error-handler.ts';
+import { installMetrics } from './metrics.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { avatarRoutes } from './routes/avatars.ts';
+import { principalRoutes } from './routes/principals.ts';
+import { subjectRoutes } from './routes/subjects.ts';
+import { systemRoutes } from './routes/system.ts';
+import { worldRoutes } from './routes/worlds.ts';
+import { ErrorBody } from './schemas.ts';
+
+export type App = FastifyInstance & { withTypeProvider<T>(): T };
+export type Api = ReturnType<typeof typed>;
+
+function typed(app: FastifyInstance) {
+  return app.withTypeProvider<TypeBoxTypeProvider>();
+}
+
+export interface ServerOptions {
+  /** Process-wide metrics (event loop, memory) belong to a real server, not to tests. */
+  processMetrics?: boolean;
+}
+
+/** Builds the HTTP API over a context; the caller listens and closes. */
+export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    // Log the route template, never the raw URL: it may name a subject or an avatar.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
+  );
+  app.addSchema(ErrorBody);
+  installErrorHandling(app);
+  installAuth(app, ctx.principals, new RateLimiter(ctx.config.rateLimit));
+  const metrics = installMetrics(app, { processMetrics: options.processMetrics ?? false });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url,
+        status: reply.statusCode,
+        principal: request.principal?.id,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
+  });
+
+  await app.register(swagger, {
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'mdis',
+        version: '1',
+        description:
+          'Digital identity for the users of virtual worlds, with lawful access under a verifiable log.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { url: '/openapi.json' } });
+
+  const api = typed(app);
+  systemRoutes(api, ctx, metrics);
+  principalRoutes(api, ctx);
+  worldRoutes(api, ctx);
+  subjectRoutes(api, ctx);
+  avatarRoutes(api, ctx);
+  return app;
+}

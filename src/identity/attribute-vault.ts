@@ -1,0 +1,94 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { parseMasterKey } from '../config.ts';
+import { encodeBase32 } from '../util/base32.ts';
+import { readOrCreateSecretFile } from '../util/secret-file.ts';
+
+const formatVersion = 1;
+const ivBytes = 12;
+const tagBytes = 16;
+
+export const masterKeyFileName = 'master.key';
+
+/**
+ * Encrypts attribute groups with a per-subject data key (AES-256-GCM) wrapped by a key derived
+ * from the master key, and derives the keyed hashes used for de-duplication and pseudonyms.
+ * Destroying a subject's wrapped key makes its attributes unreadable (crypto-shredding).
+ */
+export class AttributeVault {
+  readonly #wrapKey: Buffer;
+  readonly #dedupKey: Buffer;
+  readonly #pseudonymKey: Buffer;
+
+  constructor(masterKey: Buffer) {
+    this.#wrapKey = derive(masterKey, 'mdis key wrap');
+    this.#dedupKey = derive(masterKey, 'mdis dedup');
+    this.#pseudonymKey = derive(masterKey, 'mdis pseudonym');
+  }
+
+  /** A fresh data key and its wrapped form, bound to the subject's id. */
+  newDataKey(subjectId: string): { dataKey: Buffer; wrapped: Buffer } {
+    const dataKey = randomBytes(32);
+    return { dataKey, wrapped: seal(this.#wrapKey, `key:${subjectId}`, dataKey) };
+  }
+
+  unwrapDataKey(subjectId: string, wrapped: Buffer): Buffer {
+    return open(this.#wrapKey, `key:${subjectId}`, wrapped);
+  }
+
+  /** Encrypts a JSON value; `context` (subject, group, version) is authenticated with it. */
+  sealJson(dataKey: Buffer, context: string, value: unknown): Buffer {
+    return seal(dataKey, context, Buffer.from(JSON.stringify(value)));
+  }
+
+  openJson(dataKey: Buffer, context: string, sealed: Buffer): unknown {
+    return JSON.parse(open(dataKey, context, sealed).toString('utf8'));
+  }
+
+  /** Keyed hash of a normalised natural identifier, for the unique de-duplication index. */
+  dedupHash(normalisedIdentifier: string): string {
+    return createHmac('sha256', this.#dedupKey).update(normalisedIdentifier).digest('base64url');
+  }
+
+  /** Per-world pseudonym: stable for one subject in one world, unlinkable across worlds. */
+  pseudonym(worldId: string, subjectId: string): string {
+    const mac = createHmac('sha256', this.#pseudonymKey).update(`${worldId}\u0000${subjectId}`).digest();
+    return `PS${encodeBase32(mac, 24)}`;
+  }
+}
+
+/** The master key from config, or from the key file in the data dir (created on first start). */
+export function loadMasterKey(
+  configured: Buffer | undefined,
+  dataDir: string,
+): { key: Buffer; createdFile?: string } {
+  if (configured !== undefined) return { key: configured };
+  const file = path.join(dataDir, masterKeyFileName);
+  const { content, created } = readOrCreateSecretFile(file, () => `${randomBytes(32).toString('base64')}\n`);
+  return { key: parseMasterKey(content, file), createdFile: created ? file : undefined };
+}
+
+function derive(masterKey: Buffer, info: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), info, 32));
+}
+
+function seal(key: Buffer, context: string, plaintext: Buffer): Buffer {
+  const iv = randomBytes(ivBytes);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(context));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([Buffer.of(formatVersion), iv, body, cipher.getAuthTag()]);
+}
+
+function open(key: Buffer, context: string, sealed: Buffer): Buffer {
+  if (sealed[0] !== formatVersion) throw new Error(`unknown vault format ${sealed[0]}`);
+  const iv = sealed.subarray(1, 1 + ivBytes);
+  const tag = sealed.subarray(sealed.length - tagBytes);
+  const decipher = createDecipheriv('aes-256-gcm', key, iv);
+  decipher.setAAD(Buffer.from(context));
+  decipher.setAuthTag(tag);
+  return Buffer.concat([
+    decipher.update(sealed.subarray(1 + ivBytes, sealed.length - tagBytes)),
+    decipher.final(),
+  ]);
+}

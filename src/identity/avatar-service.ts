@@ -1,0 +1,99 @@
+import type { Db } from '../db/database.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import type { AttributeVault } from './attribute-vault.ts';
+import type { SubjectService } from './subject-service.ts';
+
+/** Handles are chosen by worlds: lower case, digits, dot, underscore and hyphen, up to 64. */
+export const handlePattern = '^[a-z0-9][a-z0-9._-]{0,63}$';
+
+/** What a world may know of one of its avatars: never the identity behind it. */
+export interface AvatarStanding {
+  world: string;
+  handle: string;
+  pseudonym: string;
+  boundAt: string;
+}
+
+export class AvatarService {
+  readonly #db: Db;
+  readonly #vault: AttributeVault;
+  readonly #subjects: SubjectService;
+  readonly #now: () => Date;
+
+  constructor(options: { db: Db; vault: AttributeVault; subjects: SubjectService; now: () => Date }) {
+    this.#db = options.db;
+    this.#vault = options.vault;
+    this.#subjects = options.subjects;
+    this.#now = options.now;
+  }
+
+  /**
+   * Binds a handle in a world to a subject. Binding it again to the same subject changes nothing;
+   * a handle already bound to another subject is a conflict.
+   */
+  async bind(input: { world: string; handle: string; subject: string }, actor: string) {
+    const existing = await this.#find(input.world, input.handle);
+    if (existing !== undefined)
+      return { avatar: this.#checkSameSubject(existing, input.subject), created: false };
+    await this.#subjects.assertExists(input.subject);
+    const row = {
+      world_id: input.world,
+      handle: input.handle,
+      subject_id: input.subject,
+      pseudonym: this.#vault.pseudonym(input.world, input.subject),
+      bound_at: this.#now().toISOString(),
+      bound_by: actor,
+    };
+    try {
+      await this.#db.insertInto('avatars').values(row).execute();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Bound by a concurrent request between our read and our write.
+      const winner = await this.#find(input.world, input.handle);
+      if (winner === undefined) throw error;
+      return { avatar: this.#checkSameSubject(winner, input.subject), created: false };
+    }
+    return { avatar: standing(row), created: true };
+  }
+
+  async get(world: string, handle: string): Promise<AvatarStanding> {
+    const row = await this.#find(world, handle);
+    if (row === undefined)
+      throw new NotFoundError('avatar_not_found', `no avatar "${handle}" in world "${world}"`);
+    return standing(row);
+  }
+
+  /** The subject behind an avatar: for the registry's own use, never returned to a world. */
+  async subjectOf(world: string, handle: string): Promise<string | undefined> {
+    return (await this.#find(world, handle))?.subject_id;
+  }
+
+  #find(world: string, handle: string) {
+    return this.#db
+      .selectFrom('avatars')
+      .selectAll()
+      .where('world_id', '=', world)
+      .where('handle', '=', handle)
+      .executeTakeFirst();
+  }
+
+  #checkSameSubject(row: AvatarRow, subject: string): AvatarStanding {
+    if (row.subject_id !== subject) {
+      throw new ConflictError('avatar_bound', `handle "${row.handle}" is bound to another subject`);
+    }
+    return standing(row);
+  }
+}
+
+type AvatarRow = {
+  world_id: string;
+  handle: string;
+  pseudonym: string;
+  bound_at: string;
+  subject_id: string;
+};
+
+function standing(row: AvatarRow): AvatarStanding {
+  return { world: row.world_id, handle: row.handle, pseudonym: row.pseudonym, boundAt: row.bound_at };
+}

@@ -1,0 +1,228 @@
+import type { Db } from '../db/database.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { DuplicateIdentityError, NotFoundError } from '../errors.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
+import type { AttributeVault } from './attribute-vault.ts';
+import {
+  type AttributeGroup,
+  type AttributePatch,
+  attributeGroups,
+  checkGroup,
+  type Enrolment,
+  type Natural,
+  naturalIdentifier,
+  type SubjectKind,
+} from './attributes.ts';
+import { newDigitalId } from './digital-id.ts';
+
+export interface AttributeVersion {
+  group: AttributeGroup;
+  version: number;
+  createdAt: string;
+  createdBy: string;
+  value: Record<string, unknown>;
+}
+
+export interface SubjectProfile {
+  id: string;
+  kind: SubjectKind;
+  createdAt: string;
+  updatedAt: string;
+  natural: Record<string, unknown>;
+  social: Record<string, unknown>;
+  signs: Record<string, unknown>;
+  /** The current version of each group; every change adds one. */
+  versions: Record<AttributeGroup, number>;
+  history?: AttributeVersion[];
+}
+
+/** Enrols subjects and keeps their attribute groups, encrypted and versioned, in the vault. */
+export class SubjectService {
+  readonly #db: Db;
+  readonly #vault: AttributeVault;
+  readonly #now: () => Date;
+
+  constructor(options: { db: Db; vault: AttributeVault; now: () => Date }) {
+    this.#db = options.db;
+    this.#vault = options.vault;
+    this.#now = options.now;
+  }
+
+  /** Enrols a subject; a natural identity already enrolled is a DuplicateIdentityError. */
+  async enrol(input: Enrolment, actor: string): Promise<SubjectProfile> {
+    const now = this.#now().toISOString();
+    const groups = { natural: input.natural, social: input.social ?? {}, signs: input.signs ?? {} };
+    for (const group of attributeGroups) checkGroup(input.kind, group, groups[group], now.slice(0, 10));
+    const dedupHash = this.#vault.dedupHash(naturalIdentifier(input.kind, input.natural));
+    await this.#refuseDuplicate(this.#db, dedupHash);
+
+    const id = newDigitalId();
+    const { dataKey, wrapped } = this.#vault.newDataKey(id);
+    try {
+      await this.#db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('subjects')
+          .values({
+            id,
+            kind: input.kind,
+            dedup_hash: dedupHash,
+            wrapped_key: wrapped,
+            created_at: now,
+            updated_at: now,
+            created_by: actor,
+          })
+          .execute();
+        await trx
+          .insertInto('subject_attributes')
+          .values(
+            attributeGroups.map((group) => ({
+              subject_id: id,
+              grp: group,
+              version: 1,
+              ciphertext: this.#vault.sealJson(dataKey, sealContext(id, group, 1), groups[group]),
+              created_at: now,
+              created_by: actor,
+            })),
+          )
+          .execute();
+      });
+    } catch (error) {
+      // Two registrars enrolling the same person at once: the unique index decides.
+      if (isUniqueViolation(error)) await this.#refuseDuplicate(this.#db, dedupHash);
+      throw error;
+    }
+    return this.get(id);
+  }
+
+  /** The current profile, decrypted; with `history`, every version of every group. */
+  async get(id: string, options: { history?: boolean } = {}): Promise<SubjectProfile> {
+    const subject = await this.#db.selectFrom('subjects').selectAll().where('id', '=', id).executeTakeFirst();
+    if (subject === undefined) throw new NotFoundError('subject_not_found', 'no subject has this id');
+    const dataKey = this.#vault.unwrapDataKey(id, subject.wrapped_key);
+    const rows = await this.#db
+      .selectFrom('subject_attributes')
+      .selectAll()
+      .where('subject_id', '=', id)
+      .orderBy('grp')
+      .orderBy('version')
+      .execute();
+    const versions = rows.map((row) => ({
+      group: row.grp as AttributeGroup,
+      version: row.version,
+      createdAt: row.created_at,
+      createdBy: row.created_by,
+      value: this.#vault.openJson(dataKey, sealContext(id, row.grp, row.version), row.ciphertext) as Record<
+        string,
+        unknown
+      >,
+    }));
+    const current = (group: AttributeGroup) => versions.filter((v) => v.group === group).at(-1);
+    const profile: SubjectProfile = {
+      id,
+      kind: subject.kind as SubjectKind,
+      createdAt: subject.created_at,
+      updatedAt: subject.updated_at,
+      natural: current('natural')?.value ?? {},
+      social: current('social')?.value ?? {},
+      signs: current('signs')?.value ?? {},
+      versions: {
+        natural: current('natural')?.version ?? 0,
+        social: current('social')?.version ?? 0,
+        signs: current('signs')?.version ?? 0,
+      },
+    };
+    if (options.history) profile.history = versions;
+    return profile;
+  }
+
+  /**
+   * Adds a version of each group the patch changes: given fields replace the current ones and
+   * `null` removes one. A group left as it was gets no new version.
+   */
+  async updateAttributes(id: string, patch: AttributePatch, actor: string): Promise<SubjectProfile> {
+    const now = this.#now().toISOString();
+    const profile = await this.get(id);
+    const changed: { group: AttributeGroup; value: Record<string, unknown> }[] = [];
+    for (const group of attributeGroups) {
+      const fields = patch[group];
+      if (fields === undefined) continue;
+      const value = mergeFields(profile[group], fields);
+      checkGroup(profile.kind, group, value, now.slice(0, 10));
+      if (canonicalJson(value) !== canonicalJson(profile[group])) changed.push({ group, value });
+    }
+    if (changed.length === 0) return profile;
+
+    const natural = changed.find((c) => c.group === 'natural')?.value as Natural | undefined;
+    const dedupHash = natural && this.#vault.dedupHash(naturalIdentifier(profile.kind, natural));
+    try {
+      await this.#db.transaction().execute(async (trx) => {
+        const subject = await trx
+          .selectFrom('subjects')
+          .select(['wrapped_key', 'dedup_hash'])
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
+        if (dedupHash !== undefined && dedupHash !== subject.dedup_hash) {
+          await this.#refuseDuplicate(trx, dedupHash);
+        }
+        const dataKey = this.#vault.unwrapDataKey(id, subject.wrapped_key);
+        await trx
+          .insertInto('subject_attributes')
+          .values(
+            changed.map(({ group, value }) => {
+              const version = profile.versions[group] + 1;
+              return {
+                subject_id: id,
+                grp: group,
+                version,
+                ciphertext: this.#vault.sealJson(dataKey, sealContext(id, group, version), value),
+                created_at: now,
+                created_by: actor,
+              };
+            }),
+          )
+          .execute();
+        await trx
+          .updateTable('subjects')
+          .set({ updated_at: now, ...(dedupHash === undefined ? {} : { dedup_hash: dedupHash }) })
+          .where('id', '=', id)
+          .execute();
+      });
+    } catch (error) {
+      if (isUniqueViolation(error) && dedupHash !== undefined)
+        await this.#refuseDuplicate(this.#db, dedupHash);
+      throw error;
+    }
+    return this.get(id);
+  }
+
+  /** Throws unless a subject with this id exists. */
+  async assertExists(id: string, db: Db = this.#db): Promise<void> {
+    const row = await db.selectFrom('subjects').select('id').where('id', '=', id).executeTakeFirst();
+    if (row === undefined) throw new NotFoundError('subject_not_found', 'no subject has this id');
+  }
+
+  async #refuseDuplicate(db: Db, dedupHash: string): Promise<void> {
+    const existing = await db
+      .selectFrom('subjects')
+      .select('id')
+      .where('dedup_hash', '=', dedupHash)
+      .executeTakeFirst();
+    if (existing !== undefined) throw new DuplicateIdentityError(existing.id);
+  }
+}
+
+function sealContext(id: string, group: string, version: number): string {
+  return `${id}|${group}|${version}`;
+}
+
+function mergeFields(
+  current: Record<string, unknown>,
+  fields: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}

@@ -1,0 +1,54 @@
+import type { Db } from '../db/database.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import type { PrincipalService } from '../principals/principal-service.ts';
+
+/** World ids are chosen by the operator: lower case, digits and hyphens, 2 to 40 characters. */
+export const worldIdPattern = '^[a-z0-9][a-z0-9-]{1,39}$';
+
+export interface World {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export class WorldService {
+  readonly #db: Db;
+  readonly #principals: PrincipalService;
+  readonly #now: () => Date;
+
+  constructor(options: { db: Db; principals: PrincipalService; now: () => Date }) {
+    this.#db = options.db;
+    this.#principals = options.principals;
+    this.#now = options.now;
+  }
+
+  /** Registers a world together with the platform principal that acts for it. */
+  async create(input: { id: string; name: string }, actor: string) {
+    const createdAt = this.#now().toISOString();
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('worlds')
+          .values({ id: input.id, name: input.name, created_at: createdAt, created_by: actor })
+          .execute();
+        const { principal, token } = await this.#principals.create(
+          { role: 'platform', world: input.id, name: `${input.name} platform` },
+          { actor, db: trx },
+        );
+        const world: World = { id: input.id, name: input.name, createdAt };
+        return { world, platform: { id: principal.id, token } };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new ConflictError('world_exists', `world "${input.id}" already exists`);
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<World> {
+    const row = await this.#db.selectFrom('worlds').selectAll().where('id', '=', id).executeTakeFirst();
+    if (row === undefined) throw new NotFoundError('world_not_found', `world "${id}" does not exist`);
+    return { id: row.id, name: row.name, createdAt: row.created_at };
+  }
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { adminCommand } from './cli/admin.ts';
+import { runCli } from './cli/run.ts';
+import { serveCommand } from './cli/serve.ts';
+
+const program = new Command('mdis')
+  .description(
+    'mdis: digital identity for the users of virtual worlds, with lawful access under a verifiable log',
+  )
+  .version('0.1.0')
+  .addCommand(serveCommand())
+  .addCommand(adminCommand());
+
+await runCli(program, process.argv);

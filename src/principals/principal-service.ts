@@ -1,0 +1,198 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { PrincipalsTable } from '../db/tables/principals.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { parseDigitalId } from '../identity/digital-id.ts';
+import { worldIdPattern } from '../identity/world-service.ts';
+import { encodeBase32 } from '../util/base32.ts';
+import { jurisdictionPattern } from '../util/countries.ts';
+import { decodeCursor, encodeCursor, type Page } from '../util/cursor.ts';
+import { isRole, type Principal, type Role, requiredScope } from './roles.ts';
+
+export interface NewPrincipal {
+  role: string;
+  name?: string;
+  world?: string;
+  actions?: readonly string[];
+  jurisdiction?: string;
+  subject?: string;
+}
+
+export interface PrincipalRecord extends Principal {
+  createdAt: string;
+  revokedAt: string | undefined;
+}
+
+export const actionPattern = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+const jurisdictionRegex = new RegExp(jurisdictionPattern);
+const worldIdRegex = new RegExp(worldIdPattern);
+
+/** Creates, authenticates, lists and revokes the callers of the API. */
+export class PrincipalService {
+  readonly #db: Db;
+  readonly #now: () => Date;
+
+  constructor(options: { db: Db; now: () => Date }) {
+    this.#db = options.db;
+    this.#now = options.now;
+  }
+
+  /** Creates a principal and returns its bearer token, which is not stored and cannot be shown again. */
+  async create(
+    input: NewPrincipal,
+    options: { actor?: string; db?: Db } = {},
+  ): Promise<{ principal: PrincipalRecord; token: string }> {
+    const db = options.db ?? this.#db;
+    const role = checkRole(input.role);
+    const scope = checkScope(role, input);
+    if (
+      scope.world !== null &&
+      !(await db.selectFrom('worlds').select('id').where('id', '=', scope.world).executeTakeFirst())
+    ) {
+      throw new NotFoundError('world_not_found', `world "${scope.world}" does not exist`);
+    }
+    if (
+      scope.subject_id !== null &&
+      !(await db.selectFrom('subjects').select('id').where('id', '=', scope.subject_id).executeTakeFirst())
+    ) {
+      throw new NotFoundError('subject_not_found', 'no subject has this id');
+    }
+    const id = `prn_${encodeBase32(randomBytes(10), 16).toLowerCase()}`;
+    const token = `mdis_${randomBytes(32).toString('base64url')}`;
+    const name = input.name ?? `${role} ${id.slice(4, 10)}`;
+    if (name.length === 0 || name.length > 100)
+      throw new ValidationError('name', 'must be 1 to 100 characters');
+    const row = {
+      id,
+      role,
+      name,
+      token_hash: hashToken(token),
+      world_id: scope.world,
+      actions: scope.actions === null ? null : JSON.stringify(scope.actions),
+      jurisdiction: scope.jurisdiction,
+      subject_id: scope.subject_id,
+      created_at: this.#now().toISOString(),
+      created_by: options.actor ?? null,
+      revoked_at: null,
+    };
+    await db.insertInto('principals').values(row).execute();
+    return { principal: toRecord(row), token };
+  }
+
+  /** The live principal holding this token, or undefined for an unknown or revoked one. */
+  async authenticate(token: string): Promise<Principal | undefined> {
+    const row = await this.#db
+      .selectFrom('principals')
+      .selectAll()
+      .where('token_hash', '=', hashToken(token))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  async list(options: { cursor?: string; limit: number }): Promise<Page<PrincipalRecord>> {
+    let query = this.#db
+      .selectFrom('principals')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(options.limit + 1);
+    if (options.cursor !== undefined) {
+      const [createdAt, id] = decodeCursor(options.cursor, 2) as [string, string];
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '>', createdAt),
+          eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)]),
+        ]),
+      );
+    }
+    const rows = await query.execute();
+    const items = rows.slice(0, options.limit).map(toRecord);
+    const last = items.at(-1);
+    return rows.length > options.limit && last
+      ? { items, cursor: encodeCursor([last.createdAt, last.id]) }
+      : { items };
+  }
+
+  async revoke(id: string): Promise<PrincipalRecord> {
+    const revokedAt = this.#now().toISOString();
+    const row = await this.#db
+      .updateTable('principals')
+      .set({ revoked_at: revokedAt })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (row !== undefined) return toRecord(row);
+    const exists = await this.#db
+      .selectFrom('principals')
+      .select('id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (exists === undefined) throw new NotFoundError('principal_not_found', `no principal has id "${id}"`);
+    throw new ConflictError('already_revoked', `principal "${id}" is already revoked`);
+  }
+
+  async count(): Promise<number> {
+    const { n } = await this.#db
+      .selectFrom('principals')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function checkRole(role: string): Role {
+  if (!isRole(role)) throw new ValidationError('role', `"${role}" is not a role`);
+  return role;
+}
+
+function checkScope(role: Role, input: NewPrincipal) {
+  const needed = requiredScope[role];
+  const given = {
+    world: input.world !== undefined,
+    actions: input.actions !== undefined,
+    jurisdiction: input.jurisdiction !== undefined,
+    subject: input.subject !== undefined,
+  };
+  for (const [scope, isGiven] of Object.entries(given)) {
+    if (scope === needed && !isGiven) throw new ValidationError(scope, `is required for role ${role}`);
+    if (scope !== needed && isGiven) throw new ValidationError(scope, `does not apply to role ${role}`);
+  }
+  if (input.world !== undefined && !worldIdRegex.test(input.world)) {
+    throw new ValidationError('world', 'is not a world id');
+  }
+  if (input.actions !== undefined) {
+    if (input.actions.length === 0) throw new ValidationError('actions', 'must name at least one action');
+    const bad = input.actions.find((a) => !actionPattern.test(a));
+    if (bad !== undefined) throw new ValidationError('actions', `"${bad}" is not an action category`);
+  }
+  if (input.jurisdiction !== undefined && !jurisdictionRegex.test(input.jurisdiction)) {
+    throw new ValidationError('jurisdiction', 'is not an ISO 3166 code');
+  }
+  return {
+    world: input.world ?? null,
+    actions: input.actions === undefined ? null : [...new Set(input.actions)],
+    jurisdiction: input.jurisdiction ?? null,
+    subject_id: input.subject === undefined ? null : parseDigitalId(input.subject, 'subject'),
+  };
+}
+
+function toRecord(row: Selectable<PrincipalsTable>): PrincipalRecord {
+  return {
+    id: row.id,
+    role: row.role as Role,
+    name: row.name,
+    world: row.world_id ?? undefined,
+    actions: row.actions === null ? undefined : (JSON.parse(row.actions) as string[]),
+    jurisdiction: row.jurisdiction ?? undefined,
+    subject: row.subject_id ?? undefined,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at ?? undefined,
+  };
+}
