@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { type Config, type ConfigOverrides, loadConfig } from '../src/config.ts';
 import { type AppContext, createContext } from '../src/context.ts';
 import type { Db } from '../src/db/database.ts';
+import type { DatabaseSchema } from '../src/db/schema.ts';
 import { buildServer } from '../src/http/server.ts';
 import type { NewPrincipal } from '../src/principals/principal-service.ts';
 
@@ -25,6 +26,8 @@ export interface Harness {
   ctx: AppContext;
   app: FastifyInstance;
   dataDir: string;
+  /** The PostgreSQL schema of this suite (dropped afterwards). */
+  schema: string | undefined;
   /** Everything the server logged, one JSON line each. */
   logs: string[];
   /** Creates a principal directly in the store and returns its token. */
@@ -73,12 +76,18 @@ export function forEachStore(
     }
     describe(`${title} [${store}]`, () => {
       const harness = lazyHarness(store);
-      before(async () => Object.assign(harness, await openHarness(store, options)));
+      before(async () => {
+        // Known before the store opens, so that a failed open still cleans up.
+        harness.dataDir = tempDir(store);
+        const config = testConfig(store, harness.dataDir, options.config);
+        harness.schema = config.databaseSchema;
+        Object.assign(harness, await openHarness(config, options));
+      });
       after(async () => {
         await harness.app?.close();
         await harness.ctx?.close();
-        if (store === 'postgres') await dropSchema(harness.ctx.config.databaseSchema!);
-        fs.rmSync(harness.dataDir, { recursive: true, force: true });
+        if (harness.schema !== undefined) await dropSchema(harness.schema);
+        if (harness.dataDir !== undefined) fs.rmSync(harness.dataDir, { recursive: true, force: true });
       });
       define(harness);
     });
@@ -105,10 +114,9 @@ export function testConfig(store: StoreName, dataDir: string, overrides: ConfigO
 }
 
 async function openHarness(
-  store: StoreName,
-  options: { config?: ConfigOverrides; now?: () => Date },
-): Promise<Omit<Harness, 'store'>> {
-  const dataDir = tempDir(store);
+  config: Config,
+  options: { now?: () => Date },
+): Promise<Omit<Harness, 'store' | 'dataDir' | 'schema'>> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -116,19 +124,17 @@ async function openHarness(
       done();
     },
   });
-  const config = testConfig(store, dataDir, options.config);
   const ctx = await createContext(config, { logger: pino({ level: 'info' }, sink), now: options.now });
   const app = await buildServer(ctx);
   return {
     ctx,
     app,
-    dataDir,
     logs,
     async token(input) {
       return (await ctx.principals.create(input)).token;
     },
     call: (method, url, callOptions) => call(app, method, url, callOptions),
-    snapshot: () => snapshot(ctx.db),
+    snapshot: () => snapshot(ctx.db, config.databaseSchema),
   };
 }
 
@@ -146,13 +152,18 @@ export async function call(app: FastifyInstance, method: string, url: string, op
   return { status: response.statusCode, body, headers: response.headers } as Reply;
 }
 
-const tables = ['worlds', 'subjects', 'subject_attributes', 'avatars', 'principals'] as const;
-
-async function snapshot(db: Db): Promise<string> {
+async function snapshot(db: Db, schema: string | undefined): Promise<string> {
   const dump: Record<string, string[]> = {};
-  for (const table of tables) {
-    const rows = await db.selectFrom(table).selectAll().execute();
-    dump[table] = rows
+  // PostgreSQL lists the tables of every schema; this store's are those of its own.
+  const tables = (await db.introspection.getTables()).filter(
+    (t) => schema === undefined || t.schema === schema,
+  );
+  for (const { name } of tables) {
+    const rows = await db
+      .selectFrom(name as keyof DatabaseSchema)
+      .selectAll()
+      .execute();
+    dump[name] = rows
       .map((row) =>
         JSON.stringify(row, (_key, value) =>
           value?.type === 'Buffer' ? Buffer.from(value.data).toString('base64') : value,

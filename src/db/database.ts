@@ -33,7 +33,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const store =
     options.databaseUrl === undefined ? embeddedStore(options.dataDir) : await serverStore(options);
   try {
-    await migrate(store.db, store.engine);
+    await migrate(store.db, store.engine, options.databaseSchema);
   } catch (error) {
     await store.close();
     throw error;
@@ -60,8 +60,14 @@ async function serverStore(options: StoreOptions): Promise<Store> {
   return { db, engine: 'postgres', location, sqlite: undefined, close: () => db.destroy() };
 }
 
-async function migrate(db: Db, engine: Engine): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider(engine) });
+async function migrate(db: Db, engine: Engine, schema: string | undefined): Promise<void> {
+  // Kysely finds its lock table in any schema unless told which: name ours, or a second store
+  // in the same database would skip creating its own.
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(engine),
+    migrationTableSchema: engine === 'postgres' ? (schema ?? 'public') : undefined,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -14,7 +14,7 @@ declare module 'fastify' {
   }
 }
 
-const bearer = /^Bearer ([A-Za-z0-9_-]{1,200})$/;
+const bearer = /^bearer ([A-Za-z0-9_-]{1,200})$/i;
 
 /**
  * Authenticates before the body is read: a request without a valid token, over its rate, or of

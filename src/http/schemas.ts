@@ -29,7 +29,6 @@ export function responses<T extends Record<number, unknown>>(success: T) {
 }
 
 export const DigitalIdParam = Type.String({
-  maxLength: 64,
   description: 'a digital ID: "MD", 20 Crockford base32 characters and a check character',
 });
 

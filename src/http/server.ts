@@ -36,6 +36,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
+  // The API speaks JSON only: anything else is 415, not a body that fails validation.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
   );

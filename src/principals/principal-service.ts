@@ -5,9 +5,9 @@ import type { PrincipalsTable } from '../db/tables/principals.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { parseDigitalId } from '../identity/digital-id.ts';
 import { worldIdPattern } from '../identity/world-service.ts';
-import { encodeBase32 } from '../util/base32.ts';
 import { jurisdictionPattern } from '../util/countries.ts';
 import { decodeCursor, encodeCursor, type Page } from '../util/cursor.ts';
+import { newId } from '../util/ids.ts';
 import { isRole, type Principal, type Role, requiredScope } from './roles.ts';
 
 export interface NewPrincipal {
@@ -58,7 +58,7 @@ export class PrincipalService {
     ) {
       throw new NotFoundError('subject_not_found', 'no subject has this id');
     }
-    const id = `prn_${encodeBase32(randomBytes(10), 16).toLowerCase()}`;
+    const id = newId('prn');
     const token = `mdis_${randomBytes(32).toString('base64url')}`;
     const name = input.name ?? `${role} ${id.slice(4, 10)}`;
     if (name.length === 0 || name.length > 100)
@@ -99,7 +99,7 @@ export class PrincipalService {
       .orderBy('id')
       .limit(options.limit + 1);
     if (options.cursor !== undefined) {
-      const [createdAt, id] = decodeCursor(options.cursor, 2) as [string, string];
+      const [createdAt, id] = decodeCursor(options.cursor, ['string', 'string']);
       query = query.where((eb) =>
         eb.or([
           eb('created_at', '>', createdAt),

@@ -39,6 +39,9 @@ export function validationErrorFrom(errors: ErrorObject[], prefix: string): Vali
     message = 'is not a known field';
   } else if (error.keyword === 'enum') {
     message = `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+  } else if (error.keyword === 'discriminator') {
+    segments.push(String(error.params.tag));
+    message = error.params.error === 'tag' ? 'is required as a string' : 'is not one of the allowed values';
   } else if (error.keyword === 'pattern') {
     message = 'is not in the expected format';
   }
