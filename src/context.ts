@@ -1,10 +1,21 @@
 import { type Logger, pino } from 'pino';
+import { CaseService } from './conduct/case-service.ts';
+import { DecisionService } from './conduct/decision-service.ts';
+import { EventService } from './conduct/event-service.ts';
+import { ReportService } from './conduct/report-service.ts';
 import type { Config } from './config.ts';
 import { type Db, openStore, type Store } from './db/database.ts';
+import { EligibilityService } from './enforcement/eligibility-service.ts';
+import { SanctionService } from './enforcement/sanction-service.ts';
+import { StrikeService } from './enforcement/strike-service.ts';
 import { AttributeVault, loadMasterKey } from './identity/attribute-vault.ts';
 import { AvatarService } from './identity/avatar-service.ts';
 import { SubjectService } from './identity/subject-service.ts';
 import { WorldService } from './identity/world-service.ts';
+import { Notifier } from './notify/notifier.ts';
+import { activatePolicy } from './policy/activation.ts';
+import { loadPolicy } from './policy/load.ts';
+import type { Policy } from './policy/policy.ts';
 import { PrincipalService } from './principals/principal-service.ts';
 
 /** Everything a request or a command needs, built once at start-up. */
@@ -14,11 +25,22 @@ export interface AppContext {
   db: Db;
   logger: Logger;
   now: () => Date;
+  policy: Policy;
   vault: AttributeVault;
   principals: PrincipalService;
   subjects: SubjectService;
   worlds: WorldService;
   avatars: AvatarService;
+  notifier: Notifier;
+  eligibility: EligibilityService;
+  sanctions: SanctionService;
+  strikes: StrikeService;
+  reports: ReportService;
+  cases: CaseService;
+  decisions: DecisionService;
+  events: EventService;
+  /** Starts the periodic work of a serving instance (expiry). Tests call the passes directly. */
+  startJobs(): void;
   close(): Promise<void>;
 }
 
@@ -38,6 +60,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       'created a new master key file; back it up, or set MDIS_MASTER_KEY',
     );
   }
+  const policy = loadPolicy(config.policyFile);
   const store = await openStore(config);
   const db = store.db;
   const vault = new AttributeVault(masterKey.key);
@@ -45,17 +68,87 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const subjects = new SubjectService({ db, vault, now });
   const worlds = new WorldService({ db, principals, now });
   const avatars = new AvatarService({ db, vault, subjects, now });
+  const notifier = new Notifier({ avatars });
+  const eligibility = new EligibilityService({
+    db,
+    engine: store.engine,
+    policy,
+    logger,
+    databaseUrl: config.databaseUrl,
+    databaseSchema: config.databaseSchema,
+    loadSanctions: (some) => sanctions.unlifted(some),
+  });
+  const sanctions = new SanctionService({ db, policy, subjects, worlds, eligibility, notifier, now });
+  const strikes = new StrikeService({ db, policy, now });
+  const reports = new ReportService({ db, policy, vault, avatars, subjects, now });
+  const cases = new CaseService({ db, subjects });
+  const decisions = new DecisionService({
+    db,
+    policy,
+    cases,
+    subjects,
+    sanctions,
+    strikes,
+    eligibility,
+    notifier,
+    now,
+  });
+  const events = new EventService({ db, policy, avatars, now });
+
+  try {
+    if (await activatePolicy(db, policy, now()))
+      logger.info({ digest: policy.digest }, 'a new policy is in force');
+    await eligibility.rebuild();
+    await eligibility.listen();
+  } catch (error) {
+    await eligibility.stop();
+    await store.close();
+    throw error;
+  }
+
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, name: string, pass: () => Promise<unknown>) => {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      pass()
+        .catch((error) => logger.error({ err: error, job: name }, 'background pass failed'))
+        .finally(() => {
+          running = false;
+        });
+    }, ms);
+    timer.unref();
+    timers.push(timer);
+  };
+
   return {
     config,
     store,
     db,
     logger,
     now,
+    policy,
     vault,
     principals,
     subjects,
     worlds,
     avatars,
-    close: () => store.close(),
+    notifier,
+    eligibility,
+    sanctions,
+    strikes,
+    reports,
+    cases,
+    decisions,
+    events,
+    startJobs() {
+      every(5_000, 'expire sanctions', () => sanctions.expireDue());
+    },
+    async close() {
+      for (const timer of timers) clearInterval(timer);
+      await eligibility.stop();
+      await store.close();
+    },
   };
 }

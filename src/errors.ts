@@ -16,8 +16,17 @@ export class MdisError extends Error {
 
 /** Input that breaks a rule; `field` names where, as a dotted path (`natural.birthDate`). */
 export class ValidationError extends MdisError {
-  constructor(field: string, message: string) {
-    super('invalid_request', `${field}: ${message}`, { field });
+  /** The rule broken, without the field. */
+  readonly rule: string;
+
+  constructor(field: string, rule: string) {
+    super('invalid_request', `${field}: ${rule}`, { field });
+    this.rule = rule;
+  }
+
+  /** The same error for a field nested under `prefix` (`sanctions.1` + `actions`). */
+  within(prefix: string): ValidationError {
+    return new ValidationError(`${prefix}.${this.details.field}`, this.rule);
   }
 }
 
@@ -58,3 +67,6 @@ export class RateLimitedError extends MdisError {
     super('rate_limited', `too many requests; retry after ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
 }
+
+/** Well-formed, but the policy does not allow it (an appeal after its window, say). */
+export class PolicyRefusedError extends MdisError {}

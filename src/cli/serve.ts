@@ -23,6 +23,7 @@ export function serveCommand(): Command {
         );
       }
       const app = await buildServer(ctx, { processMetrics: true });
+      ctx.startJobs();
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;

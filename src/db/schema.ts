@@ -1,7 +1,15 @@
 import type { AvatarsTable } from './tables/avatars.ts';
+import type { CasesTable } from './tables/cases.ts';
+import type { ConductEventsTable } from './tables/conduct-events.ts';
+import type { OutboxTable } from './tables/outbox.ts';
+import type { PoliciesTable } from './tables/policies.ts';
 import type { PrincipalsTable } from './tables/principals.ts';
+import type { ReportsTable } from './tables/reports.ts';
+import type { SanctionsTable } from './tables/sanctions.ts';
+import type { StrikesTable } from './tables/strikes.ts';
 import type { SubjectAttributesTable } from './tables/subject-attributes.ts';
 import type { SubjectsTable } from './tables/subjects.ts';
+import type { SubscriptionsTable } from './tables/subscriptions.ts';
 import type { WorldsTable } from './tables/worlds.ts';
 
 /** Every table of the store, as Kysely sees it. */
@@ -11,4 +19,12 @@ export interface DatabaseSchema {
   subject_attributes: SubjectAttributesTable;
   avatars: AvatarsTable;
   principals: PrincipalsTable;
+  policies: PoliciesTable;
+  cases: CasesTable;
+  reports: ReportsTable;
+  sanctions: SanctionsTable;
+  strikes: StrikesTable;
+  conduct_events: ConductEventsTable;
+  subscriptions: SubscriptionsTable;
+  outbox: OutboxTable;
 }

@@ -1,10 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BatchRejectedError } from '../conduct/event-service.ts';
 import {
   ConflictError,
   ForbiddenError,
   MalformedIdError,
   MdisError,
   NotFoundError,
+  PolicyRefusedError,
   RateLimitedError,
   UnauthenticatedError,
   ValidationError,
@@ -14,11 +16,13 @@ import { validationErrorFrom } from '../util/validation.ts';
 /** Every domain error class and the status it answers with. */
 const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [ValidationError, 400],
+  [BatchRejectedError, 400],
   [MalformedIdError, 400],
   [UnauthenticatedError, 401],
   [ForbiddenError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],
+  [PolicyRefusedError, 422],
   [RateLimitedError, 429],
 ];
 

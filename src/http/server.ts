@@ -9,7 +9,13 @@ import { installErrorHandling } from './error-handler.ts';
 import { installMetrics } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { avatarRoutes } from './routes/avatars.ts';
+import { caseRoutes } from './routes/cases.ts';
+import { eligibilityRoutes } from './routes/eligibility.ts';
+import { eventRoutes } from './routes/events.ts';
+import { meRoutes } from './routes/me.ts';
 import { principalRoutes } from './routes/principals.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { sanctionRoutes } from './routes/sanctions.ts';
 import { subjectRoutes } from './routes/subjects.ts';
 import { systemRoutes } from './routes/system.ts';
 import { worldRoutes } from './routes/worlds.ts';
@@ -79,5 +85,11 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   worldRoutes(api, ctx);
   subjectRoutes(api, ctx);
   avatarRoutes(api, ctx);
+  reportRoutes(api, ctx);
+  eventRoutes(api, ctx);
+  caseRoutes(api, ctx);
+  sanctionRoutes(api, ctx);
+  eligibilityRoutes(api, ctx);
+  meRoutes(api, ctx);
   return app;
 }

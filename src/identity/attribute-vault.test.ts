@@ -9,7 +9,9 @@ test('a sealed value opens with its data key and context', () => {
   const { dataKey, wrapped } = vault.newDataKey('MD1');
   const sealed = vault.sealJson(dataKey, 'MD1|natural|1', { legalName: 'Tom' });
   assert.ok(!sealed.toString('latin1').includes('Tom'));
-  assert.deepEqual(vault.openJson(vault.unwrapDataKey('MD1', wrapped), 'MD1|natural|1', sealed), { legalName: 'Tom' });
+  assert.deepEqual(vault.openJson(vault.unwrapDataKey('MD1', wrapped), 'MD1|natural|1', sealed), {
+    legalName: 'Tom',
+  });
 });
 
 test('a ciphertext moved to another subject, group or version does not open', () => {
@@ -36,5 +38,8 @@ test('pseudonyms are stable per world and differ across worlds and vaults', () =
   assert.equal(vault.pseudonym('plaza', 'MD1'), vault.pseudonym('plaza', 'MD1'));
   assert.notEqual(vault.pseudonym('plaza', 'MD1'), vault.pseudonym('arena', 'MD1'));
   assert.notEqual(vault.pseudonym('plaza', 'MD1'), vault.pseudonym('plaza', 'MD2'));
-  assert.notEqual(vault.pseudonym('plaza', 'MD1'), new AttributeVault(randomBytes(32)).pseudonym('plaza', 'MD1'));
+  assert.notEqual(
+    vault.pseudonym('plaza', 'MD1'),
+    new AttributeVault(randomBytes(32)).pseudonym('plaza', 'MD1'),
+  );
 });

@@ -17,13 +17,15 @@ export const masterKeyFileName = 'master.key';
  */
 export class AttributeVault {
   readonly #wrapKey: Buffer;
-  readonly #dedupKey: Buffer;
+  readonly #hashKey: Buffer;
   readonly #pseudonymKey: Buffer;
+  readonly #secretKey: Buffer;
 
   constructor(masterKey: Buffer) {
     this.#wrapKey = derive(masterKey, 'mdis key wrap');
-    this.#dedupKey = derive(masterKey, 'mdis dedup');
+    this.#hashKey = derive(masterKey, 'mdis keyed hash');
     this.#pseudonymKey = derive(masterKey, 'mdis pseudonym');
+    this.#secretKey = derive(masterKey, 'mdis operator secrets');
   }
 
   /** A fresh data key and its wrapped form, bound to the subject's id. */
@@ -45,9 +47,21 @@ export class AttributeVault {
     return JSON.parse(open(dataKey, context, sealed).toString('utf8'));
   }
 
-  /** Keyed hash of a normalised natural identifier, for the unique de-duplication index. */
-  dedupHash(normalisedIdentifier: string): string {
-    return createHmac('sha256', this.#dedupKey).update(normalisedIdentifier).digest('base64url');
+  /**
+   * Keyed hash for equality without plaintext: natural identifiers (de-duplication), reporters.
+   * Callers prefix the text with its purpose so that hashes of different things never meet.
+   */
+  keyedHash(text: string): string {
+    return createHmac('sha256', this.#hashKey).update(text).digest('base64url');
+  }
+
+  /** Seals an operator secret (a webhook signing key) that belongs to no subject. */
+  sealSecret(context: string, secret: string): Buffer {
+    return seal(this.#secretKey, context, Buffer.from(secret));
+  }
+
+  openSecret(context: string, sealed: Buffer): string {
+    return open(this.#secretKey, context, sealed).toString('utf8');
   }
 
   /** Per-world pseudonym: stable for one subject in one world, unlinkable across worlds. */

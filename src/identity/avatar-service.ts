@@ -69,6 +69,18 @@ export class AvatarService {
     return (await this.#find(world, handle))?.subject_id;
   }
 
+  /** A subject's avatars, by world: for telling worlds about their own users, by pseudonym. */
+  async avatarsOf(subject: string, db: Db = this.#db): Promise<AvatarStanding[]> {
+    const rows = await db
+      .selectFrom('avatars')
+      .selectAll()
+      .where('subject_id', '=', subject)
+      .orderBy('world_id')
+      .orderBy('handle')
+      .execute();
+    return rows.map(standing);
+  }
+
   #find(world: string, handle: string) {
     return this.#db
       .selectFrom('avatars')

@@ -23,6 +23,11 @@ export interface AttributeVersion {
   value: Record<string, unknown>;
 }
 
+export interface SubjectSealer {
+  seal(context: string, value: unknown): Buffer;
+  open(context: string, sealed: Buffer): unknown;
+}
+
 export interface SubjectProfile {
   id: string;
   kind: SubjectKind;
@@ -53,7 +58,7 @@ export class SubjectService {
     const now = this.#now().toISOString();
     const groups = { natural: input.natural, social: input.social ?? {}, signs: input.signs ?? {} };
     for (const group of attributeGroups) checkGroup(input.kind, group, groups[group], now.slice(0, 10));
-    const dedupHash = this.#vault.dedupHash(naturalIdentifier(input.kind, input.natural));
+    const dedupHash = this.#vault.keyedHash(naturalIdentifier(input.kind, input.natural));
     await this.#refuseDuplicate(this.#db, dedupHash);
 
     const id = newDigitalId();
@@ -153,7 +158,7 @@ export class SubjectService {
     if (changed.length === 0) return profile;
 
     const natural = changed.find((c) => c.group === 'natural')?.value as Natural | undefined;
-    const dedupHash = natural && this.#vault.dedupHash(naturalIdentifier(profile.kind, natural));
+    const dedupHash = natural && this.#vault.keyedHash(naturalIdentifier(profile.kind, natural));
     try {
       await this.#db.transaction().execute(async (trx) => {
         const subject = await trx
@@ -193,6 +198,20 @@ export class SubjectService {
       throw error;
     }
     return this.get(id);
+  }
+
+  /**
+   * Seals and opens free text about a subject (report descriptions, rationales) under the
+   * subject's own data key, so that erasing the subject erases it too.
+   */
+  async sealer(id: string, db: Db = this.#db): Promise<SubjectSealer> {
+    const row = await db.selectFrom('subjects').select('wrapped_key').where('id', '=', id).executeTakeFirst();
+    if (row === undefined) throw new NotFoundError('subject_not_found', 'no subject has this id');
+    const dataKey = this.#vault.unwrapDataKey(id, row.wrapped_key);
+    return {
+      seal: (context, value) => this.#vault.sealJson(dataKey, `${id}|${context}`, value),
+      open: (context, sealed) => this.#vault.openJson(dataKey, `${id}|${context}`, sealed),
+    };
   }
 
   /** Throws unless a subject with this id exists. */

@@ -46,8 +46,8 @@ export class WorldService {
     }
   }
 
-  async get(id: string): Promise<World> {
-    const row = await this.#db.selectFrom('worlds').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string, db: Db = this.#db): Promise<World> {
+    const row = await db.selectFrom('worlds').selectAll().where('id', '=', id).executeTakeFirst();
     if (row === undefined) throw new NotFoundError('world_not_found', `world "${id}" does not exist`);
     return { id: row.id, name: row.name, createdAt: row.created_at };
   }

@@ -23,11 +23,16 @@ test('RFC 8785 sorting example', () => {
       '"1": "One", "\\ud83d\\ude00": "Emoji: Grinning Face", "\\u0080": "Control", "\\u00f6": "Latin Small Letter O With Diaeresis"}',
   );
   // Read back with a regex: JSON.parse would put the integer-like key "1" first again.
-  const keys = [...canonicalJson(input).matchAll(/"((?:[^"\\]|\\.)*)":/g)].map((m) => JSON.parse(`"${m[1]}"`));
+  const keys = [...canonicalJson(input).matchAll(/"((?:[^"\\]|\\.)*)":/g)].map((m) =>
+    JSON.parse(`"${m[1]}"`),
+  );
   assert.deepEqual(keys, ['\r', '1', '\u0080', '\u00f6', '\u20ac', '\ud83d\ude00', '\ufb33']);
 });
 
 test('nested objects are sorted too, undefined members dropped, non-finite numbers refused', () => {
-  assert.equal(canonicalJson({ b: { d: 1, c: [{ z: 1, y: 2 }] }, a: undefined }), '{"b":{"c":[{"y":2,"z":1}],"d":1}}');
+  assert.equal(
+    canonicalJson({ b: { d: 1, c: [{ z: 1, y: 2 }] }, a: undefined }),
+    '{"b":{"c":[{"y":2,"z":1}],"d":1}}',
+  );
   assert.throws(() => canonicalJson({ n: Number.NaN }), TypeError);
 });

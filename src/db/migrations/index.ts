@@ -2,12 +2,14 @@ import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { Engine } from '../engine.ts';
 import * as foundation from './2026-11-22T0600-foundation.ts';
+import * as conduct from './2026-11-22T0700-conduct.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
 // Listed here rather than read from the folder so that the built package needs no file globbing.
 const migrations: Record<string, EngineMigration> = {
   '2026-11-22T0600-foundation': foundation,
+  '2026-11-22T0700-conduct': conduct,
 };
 
 export function migrationProvider(engine: Engine): MigrationProvider {

@@ -1,0 +1,255 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { CasesTable } from '../db/tables/cases.ts';
+import type { EligibilityService } from '../enforcement/eligibility-service.ts';
+import type { SanctionService } from '../enforcement/sanction-service.ts';
+import type { StrikeService } from '../enforcement/strike-service.ts';
+import { ConflictError, ForbiddenError, PolicyRefusedError, ValidationError } from '../errors.ts';
+import type { SubjectService } from '../identity/subject-service.ts';
+import type { Notifier } from '../notify/notifier.ts';
+import { type Policy, type SanctionKind, worldScopedKinds } from '../policy/policy.ts';
+import type { CaseDetail, CaseService } from './case-service.ts';
+
+/** A sanction a decision imposes; world-scoped kinds default to the case's world. */
+export interface SanctionRequest {
+  kind: SanctionKind;
+  world?: string;
+  actions?: string[];
+  /** How long it holds; absent, until lifted. */
+  days?: number;
+  reason?: string;
+}
+
+export interface Decision {
+  outcome: 'upheld' | 'dismissed';
+  severity?: number;
+  rationale: string;
+  sanctions?: SanctionRequest[];
+}
+
+const dayMs = 86_400_000;
+
+/**
+ * Decides cases and appeals. A decision, its strikes, the ladder's sanction and the sanctions it
+ * imposes are one transaction: any failure leaves none of them.
+ */
+export class DecisionService {
+  readonly #db: Db;
+  readonly #policy: Policy;
+  readonly #cases: CaseService;
+  readonly #subjects: SubjectService;
+  readonly #sanctions: SanctionService;
+  readonly #strikes: StrikeService;
+  readonly #eligibility: EligibilityService;
+  readonly #notifier: Notifier;
+  readonly #now: () => Date;
+
+  constructor(options: {
+    db: Db;
+    policy: Policy;
+    cases: CaseService;
+    subjects: SubjectService;
+    sanctions: SanctionService;
+    strikes: StrikeService;
+    eligibility: EligibilityService;
+    notifier: Notifier;
+    now: () => Date;
+  }) {
+    this.#db = options.db;
+    this.#policy = options.policy;
+    this.#cases = options.cases;
+    this.#subjects = options.subjects;
+    this.#sanctions = options.sanctions;
+    this.#strikes = options.strikes;
+    this.#eligibility = options.eligibility;
+    this.#notifier = options.notifier;
+    this.#now = options.now;
+  }
+
+  async decide(caseId: string, decision: Decision, actor: string): Promise<CaseDetail> {
+    const subject = await this.#db.transaction().execute(async (trx) => {
+      const row = await this.#cases.row(caseId, trx);
+      if (row.status !== 'open')
+        throw new ConflictError('case_not_open', `case "${caseId}" is already ${row.status}`);
+      this.#checkDecision(row, decision);
+      const now = this.#now();
+      const sealer = await this.#subjects.sealer(row.subject_id, trx);
+      await trx
+        .updateTable('cases')
+        .set({
+          status: 'decided',
+          outcome: decision.outcome,
+          severity: decision.severity ?? null,
+          sealed_rationale: sealer.seal(`case|${caseId}|rationale`, decision.rationale),
+          decided_at: now.toISOString(),
+          decided_by: actor,
+          updated_at: now.toISOString(),
+        })
+        .where('id', '=', caseId)
+        .execute();
+      if (decision.outcome === 'upheld') await this.#enforce(trx, row, decision, actor, now);
+      await this.#notifier.enqueue(trx, {
+        type: 'case.decided',
+        subject: row.subject_id,
+        world: row.world_id,
+        occurredAt: now.toISOString(),
+        data: {
+          case: {
+            id: caseId,
+            category: row.category,
+            outcome: decision.outcome,
+            severity: decision.severity,
+          },
+        },
+      });
+      return row.subject_id;
+    });
+    await this.#eligibility.refresh([subject]);
+    return this.#cases.get(caseId);
+  }
+
+  /** The subject appeals an upheld decision about itself: once, within the policy's window. */
+  async appeal(caseId: string, reason: string, subject: string): Promise<CaseDetail> {
+    await this.#db.transaction().execute(async (trx) => {
+      const row = await this.#cases.row(caseId, trx);
+      if (row.subject_id !== subject)
+        throw new ForbiddenError('a subject may appeal only decisions about itself');
+      if (row.appeal_status !== null)
+        throw new ConflictError('already_appealed', 'this decision was already appealed');
+      if (row.status !== 'decided' || row.outcome !== 'upheld') {
+        throw new ConflictError('not_appealable', 'only an upheld decision can be appealed');
+      }
+      const now = this.#now();
+      const windowDays = this.#policy.document.appeals.windowDays;
+      if (now.getTime() > Date.parse(row.decided_at!) + windowDays * dayMs) {
+        throw new PolicyRefusedError(
+          'appeal_window_closed',
+          `appeals close ${windowDays} days after the decision`,
+        );
+      }
+      const sealer = await this.#subjects.sealer(row.subject_id, trx);
+      await trx
+        .updateTable('cases')
+        .set({
+          status: 'appealed',
+          appeal_status: 'pending',
+          sealed_appeal: sealer.seal(`case|${caseId}|appeal`, reason),
+          appealed_at: now.toISOString(),
+          updated_at: now.toISOString(),
+        })
+        .where('id', '=', caseId)
+        .execute();
+    });
+    return this.#cases.get(caseId);
+  }
+
+  /** Decides a pending appeal; overturning lifts the case's sanctions and strikes. */
+  async decideAppeal(
+    caseId: string,
+    input: { outcome: 'upheld' | 'overturned'; rationale: string },
+    actor: string,
+  ): Promise<CaseDetail> {
+    const subject = await this.#db.transaction().execute(async (trx) => {
+      const row = await this.#cases.row(caseId, trx);
+      if (row.appeal_status !== 'pending')
+        throw new ConflictError('no_pending_appeal', 'this case has no pending appeal');
+      const now = this.#now().toISOString();
+      const sealer = await this.#subjects.sealer(row.subject_id, trx);
+      await trx
+        .updateTable('cases')
+        .set({
+          status: 'closed',
+          appeal_status: input.outcome,
+          sealed_appeal_rationale: sealer.seal(`case|${caseId}|appeal-rationale`, input.rationale),
+          appeal_decided_at: now,
+          appeal_decided_by: actor,
+          updated_at: now,
+        })
+        .where('id', '=', caseId)
+        .execute();
+      if (input.outcome === 'overturned') {
+        await this.#sanctions.liftForCase(
+          trx,
+          caseId,
+          `appeal overturned the decision: ${input.rationale}`,
+          actor,
+        );
+        await this.#strikes.liftForCase(trx, caseId);
+      }
+      await this.#notifier.enqueue(trx, {
+        type: 'case.decided',
+        subject: row.subject_id,
+        world: row.world_id,
+        occurredAt: now,
+        data: { case: { id: caseId, category: row.category, outcome: row.outcome, appeal: input.outcome } },
+      });
+      return row.subject_id;
+    });
+    await this.#eligibility.refresh([subject]);
+    return this.#cases.get(caseId);
+  }
+
+  #checkDecision(row: Selectable<CasesTable>, decision: Decision): void {
+    if (decision.outcome === 'dismissed') {
+      if (decision.severity !== undefined)
+        throw new ValidationError('severity', 'applies to an upheld decision only');
+      if (decision.sanctions?.length) throw new ValidationError('sanctions', 'a dismissed case imposes none');
+      return;
+    }
+    const maxSeverity = this.#policy.category(row.category)?.maxSeverity ?? 1;
+    if (decision.severity === undefined || decision.severity > maxSeverity) {
+      throw new ValidationError('severity', `is required, from 1 to ${maxSeverity} for ${row.category}`);
+    }
+  }
+
+  // Strikes, the sanction of the ladder step they reach, then the sanctions the moderator chose.
+  async #enforce(trx: Db, row: Selectable<CasesTable>, decision: Decision, actor: string, now: Date) {
+    const subject = row.subject_id;
+    const { before, after } = await this.#strikes.add(trx, {
+      subject,
+      caseId: row.id,
+      severity: decision.severity!,
+    });
+    const step = this.#policy.ladderStepCrossed(before, after);
+    if (step !== undefined) {
+      await this.#sanctions.imposeIn(
+        trx,
+        {
+          subject,
+          kind: step.sanction,
+          world: step.sanction === 'suspension' ? row.world_id : undefined,
+          endsAt:
+            step.days === undefined ? undefined : new Date(now.getTime() + step.days * dayMs).toISOString(),
+          reason: `strike ladder: ${after} active strikes`,
+          caseId: row.id,
+          source: 'ladder',
+        },
+        actor,
+      );
+    }
+    for (const [i, request] of (decision.sanctions ?? []).entries()) {
+      const scoped = worldScopedKinds.includes(request.kind);
+      try {
+        await this.#sanctions.imposeIn(
+          trx,
+          {
+            subject,
+            kind: request.kind,
+            world: request.world ?? (scoped ? row.world_id : undefined),
+            actions: request.actions,
+            endsAt:
+              request.days === undefined
+                ? undefined
+                : new Date(now.getTime() + request.days * dayMs).toISOString(),
+            reason: request.reason ?? decision.rationale,
+            caseId: row.id,
+            source: 'decision',
+          },
+          actor,
+        );
+      } catch (error) {
+        throw error instanceof ValidationError ? error.within(`sanctions.${i}`) : error;
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import type { PolicyDocument, SanctionKind } from '../policy/policy.ts';
+
+/** A sanction as the index keeps it: times in epoch milliseconds. */
+export interface IndexedSanction {
+  id: string;
+  kind: SanctionKind;
+  world: string | null;
+  actions: readonly string[] | null;
+  startsAt: number;
+  endsAt: number | null;
+}
+
+export type EligibilityReason = 'eligible' | 'banned' | 'suspended' | 'restricted' | 'muted';
+
+export interface Eligibility {
+  allowed: boolean;
+  reason: EligibilityReason;
+  sanctionIds: string[];
+}
+
+const eligible: Eligibility = Object.freeze({
+  allowed: true,
+  reason: 'eligible',
+  sanctionIds: Object.freeze([]) as never,
+});
+
+// When several sanctions deny an action, the answer names the gravest.
+const gravity: Record<SanctionKind, number> = { ban: 4, suspension: 3, restriction: 2, mute: 1, warning: 0 };
+const reasonOf: Record<SanctionKind, EligibilityReason> = {
+  ban: 'banned',
+  suspension: 'suspended',
+  restriction: 'restricted',
+  mute: 'muted',
+  warning: 'eligible',
+};
+
+/**
+ * Which subjects exist and which sanctions they carry, in memory, so that an eligibility check is
+ * a map lookup. Subjects without sanctions cost one set entry. Pure: the service fills it.
+ */
+export class EligibilityIndex {
+  readonly #known = new Set<string>();
+  readonly #sanctions = new Map<string, IndexedSanction[]>();
+  readonly #deniedBy: ReadonlyMap<string, ReadonlySet<SanctionKind>>;
+
+  constructor(actions: PolicyDocument['actions']) {
+    this.#deniedBy = new Map(Object.entries(actions).map(([name, a]) => [name, new Set(a.deniedBy)]));
+  }
+
+  get size(): number {
+    return this.#known.size;
+  }
+
+  has(subject: string): boolean {
+    return this.#known.has(subject);
+  }
+
+  addSubject(subject: string): void {
+    this.#known.add(subject);
+  }
+
+  /** Replaces a subject's sanctions (those not lifted; the index itself ignores the expired). */
+  setSanctions(subject: string, sanctions: IndexedSanction[]): void {
+    this.#known.add(subject);
+    if (sanctions.length === 0) this.#sanctions.delete(subject);
+    else this.#sanctions.set(subject, sanctions);
+  }
+
+  /**
+   * May `subject` do `action` (in `world`, for world actions) at `now`? Undefined for a subject
+   * the index does not know. The action must be in the policy's catalogue.
+   */
+  check(subject: string, action: string, world: string | undefined, now: number): Eligibility | undefined {
+    const sanctions = this.#sanctions.get(subject);
+    if (sanctions === undefined) return this.#known.has(subject) ? eligible : undefined;
+    const deniedBy = this.#deniedBy.get(action);
+    let gravest: SanctionKind | undefined;
+    const ids: string[] = [];
+    for (const s of sanctions) {
+      if (s.startsAt > now || (s.endsAt !== null && s.endsAt <= now)) continue;
+      const denies =
+        s.kind === 'restriction'
+          ? s.actions?.includes(action) === true
+          : deniedBy?.has(s.kind) === true && (s.kind === 'ban' || s.world === world);
+      if (!denies) continue;
+      ids.push(s.id);
+      if (gravest === undefined || gravity[s.kind] > gravity[gravest]) gravest = s.kind;
+    }
+    return gravest === undefined ? eligible : { allowed: false, reason: reasonOf[gravest], sanctionIds: ids };
+  }
+}

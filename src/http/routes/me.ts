@@ -1,0 +1,54 @@
+import Type from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { caller } from '../auth.ts';
+import { authed, responses } from '../schemas.ts';
+import type { Api } from '../server.ts';
+import { CaseSummary } from './cases.ts';
+import { SanctionBody } from './sanctions.ts';
+
+const subject = ['subject'] as const;
+
+export function meRoutes(app: Api, ctx: AppContext): void {
+  app.get(
+    '/v1/me',
+    {
+      config: { roles: subject },
+      schema: {
+        tags: ['subject'],
+        summary: 'Your own record: cases about you and their decisions, your sanctions and strikes',
+        ...authed(subject),
+        response: responses({
+          200: Type.Object({
+            subject: Type.String(),
+            cases: Type.Array(CaseSummary),
+            sanctions: Type.Array(SanctionBody),
+            strikes: Type.Object({
+              active: Type.Integer(),
+              history: Type.Array(
+                Type.Object({
+                  id: Type.String(),
+                  caseId: Type.String(),
+                  strikes: Type.Integer(),
+                  severity: Type.Integer(),
+                  issuedAt: Type.String(),
+                  expiresAt: Type.String(),
+                  status: Type.String(),
+                }),
+              ),
+            }),
+          }),
+        }),
+      },
+    },
+    async (request) => {
+      const id = caller(request).subject!;
+      const [cases, sanctions, history, active] = await Promise.all([
+        ctx.cases.listForSubject(id),
+        ctx.sanctions.list({ subject: id, limit: 500 }),
+        ctx.strikes.list(id),
+        ctx.strikes.activeTotal(id),
+      ]);
+      return { subject: id, cases, sanctions: sanctions.items, strikes: { active, history } };
+    },
+  );
+}

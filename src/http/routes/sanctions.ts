@@ -1,0 +1,138 @@
+import Type from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { ValidationError } from '../../errors.ts';
+import { parseDigitalId } from '../../identity/digital-id.ts';
+import { worldIdPattern } from '../../identity/world-service.ts';
+import { sanctionKinds } from '../../policy/policy.ts';
+import { StringEnum } from '../../util/validation.ts';
+import { caller } from '../auth.ts';
+import { authed, DigitalIdParam, PageQuery, responses } from '../schemas.ts';
+import type { Api } from '../server.ts';
+
+export const SanctionBody = Type.Object({
+  id: Type.String(),
+  subject: Type.String(),
+  kind: StringEnum(sanctionKinds),
+  world: Type.Optional(Type.String()),
+  actions: Type.Optional(Type.Array(Type.String())),
+  startsAt: Type.String(),
+  endsAt: Type.Optional(Type.String()),
+  reason: Type.String(),
+  caseId: Type.Optional(Type.String()),
+  source: Type.String({ description: 'decision, ladder (the strike ladder) or manual' }),
+  status: StringEnum(['active', 'lifted', 'expired']),
+  createdAt: Type.String(),
+  endedAt: Type.Optional(Type.String()),
+  liftReason: Type.Optional(Type.String()),
+});
+
+/** The fields a sanction is asked for with, in a decision or on its own. */
+export const sanctionRequestFields = {
+  kind: StringEnum(sanctionKinds),
+  world: Type.Optional(
+    Type.String({ pattern: worldIdPattern, description: 'mute and suspension: the world' }),
+  ),
+  actions: Type.Optional(
+    Type.Array(Type.String({ maxLength: 60 }), {
+      minItems: 1,
+      maxItems: 20,
+      description: 'restriction: actions',
+    }),
+  ),
+  days: Type.Optional(Type.Integer({ minimum: 1, maximum: 36500, description: 'absent: until lifted' })),
+  reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+};
+
+const moderator = ['moderator'] as const;
+const readers = ['moderator', 'admin'] as const;
+const IdParams = Type.Object({ id: Type.String({ pattern: '^snc_[0-9a-z]{16}$' }) });
+const dayMs = 86_400_000;
+
+export function sanctionRoutes(app: Api, ctx: AppContext): void {
+  app.post(
+    '/v1/sanctions',
+    {
+      config: { roles: moderator },
+      schema: {
+        tags: ['enforcement'],
+        summary: 'Impose a sanction directly (decisions impose theirs with the decision)',
+        ...authed(moderator),
+        body: Type.Object(
+          {
+            subject: DigitalIdParam,
+            ...sanctionRequestFields,
+            reason: Type.String({ minLength: 1, maxLength: 2000 }),
+            caseId: Type.Optional(Type.String({ pattern: '^case_[0-9a-z]{16}$' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: responses({ 201: SanctionBody }),
+      },
+    },
+    async (request, reply) => {
+      const { days, caseId, ...body } = request.body;
+      const subject = parseDigitalId(body.subject, 'subject');
+      if (caseId !== undefined && (await ctx.cases.row(caseId)).subject_id !== subject) {
+        throw new ValidationError('caseId', 'is a case about another subject');
+      }
+      const endsAt =
+        days === undefined ? undefined : new Date(ctx.now().getTime() + days * dayMs).toISOString();
+      const sanction = await ctx.sanctions.impose(
+        { ...body, subject, endsAt, caseId, source: 'manual' },
+        caller(request).id,
+      );
+      return reply.status(201).send(sanction);
+    },
+  );
+
+  app.post(
+    '/v1/sanctions/:id/lift',
+    {
+      config: { roles: moderator },
+      schema: {
+        tags: ['enforcement'],
+        summary: 'Lift an active sanction (409 if it is already lifted or expired)',
+        ...authed(moderator),
+        params: IdParams,
+        body: Type.Object(
+          { reason: Type.String({ minLength: 1, maxLength: 2000 }) },
+          { additionalProperties: false },
+        ),
+        response: responses({ 200: SanctionBody }),
+      },
+    },
+    async (request) => ctx.sanctions.lift(request.params.id, request.body.reason, caller(request).id),
+  );
+
+  app.get(
+    '/v1/sanctions',
+    {
+      config: { roles: readers },
+      schema: {
+        tags: ['enforcement'],
+        summary: 'Sanctions, newest first, of one subject or of all',
+        ...authed(readers),
+        querystring: Type.Object(
+          {
+            subject: Type.Optional(DigitalIdParam),
+            status: Type.Optional(StringEnum(['active', 'lifted', 'expired'])),
+            ...PageQuery,
+          },
+          { additionalProperties: false },
+        ),
+        response: responses({
+          200: Type.Object({ items: Type.Array(SanctionBody), cursor: Type.Optional(Type.String()) }),
+        }),
+      },
+    },
+    async (request) => {
+      const { subject, status, cursor, limit } = request.query;
+      return ctx.sanctions.list({
+        subject: subject === undefined ? undefined : parseDigitalId(subject, 'subject'),
+        status,
+        cursor,
+        limit: limit ?? 50,
+      });
+    },
+  );
+}
