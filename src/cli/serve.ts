@@ -12,8 +12,14 @@ export function serveCommand(): Command {
     )
     .addOption(new Option('--host <host>', 'address to bind (env MDIS_HOST, default 127.0.0.1)'))
     .addOption(new Option('--data <dir>', 'data directory (env MDIS_DATA_DIR, default ./data)'))
-    .action(async (options: { port?: number; host?: string; data?: string }) => {
-      const config = loadConfig({ port: options.port, host: options.host, dataDir: options.data });
+    .addOption(new Option('--policy <file>', 'policy file (env MDIS_POLICY, default the one shipped)'))
+    .action(async (options: { port?: number; host?: string; data?: string; policy?: string }) => {
+      const config = loadConfig({
+        port: options.port,
+        host: options.host,
+        dataDir: options.data,
+        policyFile: options.policy,
+      });
       const ctx = await createContext(config);
       const adminTokenFile = await ensureFirstAdmin(ctx.principals, config.dataDir);
       if (adminTokenFile !== undefined) {

@@ -36,7 +36,7 @@ export const PolicyDocument = Type.Object(
   {
     version: Type.Literal(1),
     name: Type.String({ minLength: 1, maxLength: 100 }),
-    categories: Type.Record(Type.String({ pattern: key }), Category, { minProperties: 1 }),
+    categories: Type.Record(Type.String({ pattern: key }), Category, { ...strict, minProperties: 1 }),
     strikes: Type.Object(
       {
         perSeverity: Type.Record(
@@ -57,7 +57,7 @@ export const PolicyDocument = Type.Object(
         },
         strict,
       ),
-      { minProperties: 1 },
+      { ...strict, minProperties: 1 },
     ),
     appeals: Type.Object({ windowDays: days }, strict),
   },
