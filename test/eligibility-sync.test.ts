@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { pino } from 'pino';
+import { loadConfig } from '../src/config.ts';
+import { type AppContext, createContext } from '../src/context.ts';
+import type { Enrolment } from '../src/identity/attributes.ts';
+import { personEnrolment, postgresUrl, tempDir } from './_util.ts';
+
+/** Polls until `probe` holds or the time is up; returns whether it held. */
+async function eventually(probe: () => Promise<boolean>, ms = 5000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await probe()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return probe();
+}
+
+describe('eligibility across instances over one PostgreSQL database', {
+  skip: postgresUrl === undefined,
+}, () => {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const dataDir = tempDir('sync');
+  const masterKey = randomBytes(32);
+  let a: AppContext;
+  let b: AppContext;
+  let tom: string;
+
+  const open = () =>
+    createContext(
+      loadConfig({ dataDir, databaseUrl: postgresUrl, databaseSchema: schema, secrets: { masterKey } }, {}),
+      { logger: pino({ level: 'silent' }) },
+    );
+  const air = (ctx: AppContext) => ctx.eligibility.check(tom, 'travel.air', undefined);
+
+  before(async () => {
+    a = await open();
+    b = await open();
+    tom = (await a.subjects.enrol(personEnrolment() as Enrolment, 'test')).id;
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.end();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('a subject enrolled on one instance is known at once on the other', async () => {
+    assert.deepEqual(await air(b), { allowed: true, reason: 'eligible', sanctionIds: [] });
+  });
+
+  test('a sanction imposed on one instance denies on the other; lifting it allows again', async () => {
+    const sanction = await a.sanctions.impose(
+      { subject: tom, kind: 'restriction', actions: ['travel.air'], reason: 'test', source: 'manual' },
+      'test',
+    );
+    assert.ok(await eventually(async () => (await air(b)).allowed === false), 'B saw the sanction');
+    assert.deepEqual(await air(b), { allowed: false, reason: 'restricted', sanctionIds: [sanction.id] });
+    await a.sanctions.lift(sanction.id, 'test over', 'test');
+    assert.ok(await eventually(async () => (await air(b)).allowed), 'B saw the lift');
+  });
+
+  test('a change made while an instance had lost its listener is caught up when it reconnects', async () => {
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity
+              where query = ${`listen ${b.eligibility.channel}`}`.execute(a.db);
+    const sanction = await a.sanctions.impose(
+      { subject: tom, kind: 'restriction', actions: ['travel.air'], reason: 'while away', source: 'manual' },
+      'test',
+    );
+    assert.ok(
+      await eventually(async () => (await air(b)).allowed === false, 8000),
+      'B rebuilt after reconnecting',
+    );
+    assert.deepEqual((await air(b)).sanctionIds, [sanction.id]);
+  });
+});
+
+if (postgresUrl === undefined) {
+  test('SKIPPED: eligibility across instances needs MDIS_TEST_POSTGRES_URL', { skip: true }, () => {});
+}
