@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { createContext } from '../context.ts';
-import type { PrincipalRecord } from '../principals/principal-service.ts';
+import { checkNewPrincipal, type PrincipalRecord } from '../principals/principal-service.ts';
 import { roles } from '../principals/roles.ts';
 import { storeConfig, withStoreOptions } from './options.ts';
 import { stderrLogger } from './run.ts';
@@ -34,17 +34,17 @@ export function adminCommand(): Command {
       .option('--name <name>', 'a name to recognise it by')
       .option('--json', 'print {"id","role","token"} as JSON and nothing else'),
   ).action(async (options: StoreOptions & Record<string, string | boolean | undefined>) => {
-    const { principal: created, token } = await withContext(options, (ctx) =>
-      ctx.principals.create({
-        role: String(options.role),
-        name: options.name as string | undefined,
-        world: options.world as string | undefined,
-        actions:
-          typeof options.actions === 'string' ? options.actions.split(',').map((a) => a.trim()) : undefined,
-        jurisdiction: options.jurisdiction as string | undefined,
-        subject: options.subject as string | undefined,
-      }),
-    );
+    const input = {
+      role: String(options.role),
+      name: options.name as string | undefined,
+      world: options.world as string | undefined,
+      actions:
+        typeof options.actions === 'string' ? options.actions.split(',').map((a) => a.trim()) : undefined,
+      jurisdiction: options.jurisdiction as string | undefined,
+      subject: options.subject as string | undefined,
+    };
+    checkNewPrincipal(input); // bad input is refused before the store is opened, let alone created
+    const { principal: created, token } = await withContext(options, (ctx) => ctx.principals.create(input));
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ id: created.id, role: created.role, token })}\n`);
     } else {

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
+import { preparedQuery } from '../db/prepared.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { AttributeVault } from './attribute-vault.ts';
 import type { SubjectService } from './subject-service.ts';
@@ -21,8 +22,18 @@ export class AvatarService {
   readonly #subjects: SubjectService;
   readonly #now: () => Date;
 
+  // Every report, event and identification starts here: compiled once (see db/prepared.ts).
+  readonly #subjectOfQuery;
+
   constructor(options: { db: Db; vault: AttributeVault; subjects: SubjectService; now: () => Date }) {
     this.#db = options.db;
+    this.#subjectOfQuery = preparedQuery(
+      options.db
+        .selectFrom('avatars')
+        .select('subject_id')
+        .where('world_id', '=', '')
+        .where('handle', '=', ''),
+    );
     this.#vault = options.vault;
     this.#subjects = options.subjects;
     this.#now = options.now;
@@ -65,8 +76,9 @@ export class AvatarService {
   }
 
   /** The subject behind an avatar: for the registry's own use, never returned to a world. */
-  async subjectOf(world: string, handle: string): Promise<string | undefined> {
-    return (await this.#find(world, handle))?.subject_id;
+  async subjectOf(world: string, handle: string, db: Db = this.#db): Promise<string | undefined> {
+    const { rows } = await this.#subjectOfQuery(db, [world, handle]);
+    return rows[0]?.subject_id;
   }
 
   /** A subject's avatars, by world: for telling worlds about their own users, by pseudonym. */

@@ -44,8 +44,7 @@ export class PrincipalService {
     options: { actor?: string; db?: Db } = {},
   ): Promise<{ principal: PrincipalRecord; token: string }> {
     const db = options.db ?? this.#db;
-    const role = checkRole(input.role);
-    const scope = checkScope(role, input);
+    const { role, name: givenName, scope } = checkNewPrincipal(input);
     if (
       scope.world !== null &&
       !(await db.selectFrom('worlds').select('id').where('id', '=', scope.world).executeTakeFirst())
@@ -145,6 +144,18 @@ export class PrincipalService {
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Checks a new principal's role, name and scope without the store (the world and subject it
+ * names must still exist): the CLI calls it before it opens anything.
+ */
+export function checkNewPrincipal(input: NewPrincipal) {
+  const role = checkRole(input.role);
+  if (input.name !== undefined && (input.name.length === 0 || input.name.length > 100)) {
+    throw new ValidationError('name', 'must be 1 to 100 characters');
+  }
+  return { role, name: input.name, scope: checkScope(role, input) };
 }
 
 function checkRole(role: string): Role {
