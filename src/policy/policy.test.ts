@@ -36,6 +36,25 @@ test('the shipped policy is valid and has the categories and actions the issue n
   assert.equal(policy.category('toString'), undefined, 'inherited names are not categories');
 });
 
+test('grades follow Rongcheng’s bands in the default policy', () => {
+  const policy = parsePolicy(shipped());
+  const at = (score: number) => policy.gradeOf(score);
+  assert.deepEqual([1300, 1050, 1049, 1030, 1029, 960, 959, 850, 849, 600, 599, 0].map(at), [
+    'AAA',
+    'AAA',
+    'AA',
+    'AA',
+    'A',
+    'A',
+    'B',
+    'B',
+    'C',
+    'C',
+    'D',
+    'D',
+  ]);
+});
+
 test('the ladder step crossed is the highest one reached, once', () => {
   const policy = parsePolicy(shipped());
   assert.deepEqual(policy.ladderStepCrossed(0, 1), { atStrikes: 1, sanction: 'suspension', days: 1 });
@@ -67,6 +86,39 @@ test('errors name the bad key', () => {
       /^actions\.travel\.air\.deniedBy\.0/,
     ],
     ['appeal window', (p) => Object.assign(p.appeals, { windowDays: 0 }), /^appeals\.windowDays/],
+    [
+      'points per severity',
+      (p) => p.categories.spam.points.pop(),
+      /^categories\.spam\.points: must give one/,
+    ],
+    [
+      'points sign',
+      (p) => (p.categories.honest_trade.points[0] = -1),
+      /^categories\.honest_trade\.points: -1 has the wrong sign/,
+    ],
+    ['dimension', (p) => (p.categories.spam.dimension = 'karma'), /^categories\.spam\.dimension/],
+    ['grade overlap', (p) => (p.credit.grades[2].max = 1035), /^credit\.grades\.2\.max: overlaps grade AA/],
+    [
+      'grade gap',
+      (p) => (p.credit.grades[3].max = 900),
+      /^credit\.grades\.3\.max: leaves a gap below grade A/,
+    ],
+    [
+      'grades reach the floor',
+      (p) => (p.credit.grades[5].min = 10),
+      /^credit\.grades\.5\.min: must be the floor/,
+    ],
+    [
+      'grades reach the ceiling',
+      (p) => (p.credit.grades[0].max = 1200),
+      /^credit\.grades\.0\.max: must be the ceiling/,
+    ],
+    ['base in range', (p) => (p.credit.base = 5000), /^credit\.base/],
+    [
+      'denied grade',
+      (p) => p.actions['travel.air'].deniedAtGrades.push('E'),
+      /^actions\.travel\.air\.deniedAtGrades/,
+    ],
   ];
   for (const [name, mutate, expected] of cases) {
     const document = shipped();

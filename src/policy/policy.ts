@@ -14,11 +14,50 @@ const strict = { additionalProperties: false } as const;
 const key = '^[a-z][a-z0-9_]{1,39}$';
 const days = Type.Integer({ minimum: 1, maximum: 36500 });
 
+const points = Type.Integer({ minimum: -10000, maximum: 10000 });
+
 const Category = Type.Object(
   {
     polarity: StringEnum(['negative', 'positive']),
     maxSeverity: Type.Integer({ minimum: 1, maximum: 10, description: 'severities run from 1 to this' }),
     description: Type.String({ minLength: 1, maxLength: 300 }),
+    dimension: Type.String({ pattern: key, description: 'the credit dimension it counts in' }),
+    points: Type.Array(points, {
+      minItems: 1,
+      maxItems: 10,
+      description: 'credit points by severity, 1 first',
+    }),
+  },
+  strict,
+);
+
+const Credit = Type.Object(
+  {
+    base: Type.Integer({ minimum: 0, maximum: 100000 }),
+    floor: Type.Integer({ minimum: 0, maximum: 100000 }),
+    ceiling: Type.Integer({ minimum: 1, maximum: 100000 }),
+    dimensions: Type.Record(
+      Type.String({ pattern: key }),
+      Type.Object({ halfLifeDays: days, description: Type.String({ minLength: 1, maxLength: 300 }) }, strict),
+      { ...strict, minProperties: 1 },
+    ),
+    expiresBelowPoints: Type.Integer({ minimum: 1, maximum: 1000 }),
+    sanctionPoints: Type.Object(
+      Object.fromEntries(sanctionKinds.map((kind) => [kind, points])) as Record<SanctionKind, typeof points>,
+      strict,
+    ),
+    grades: Type.Array(
+      Type.Object(
+        { grade: Type.String({ pattern: '^[A-Z][A-Z+-]{0,3}$' }), min: Type.Integer(), max: Type.Integer() },
+        strict,
+      ),
+      { minItems: 1, maxItems: 20 },
+    ),
+    bandWidth: Type.Integer({
+      minimum: 1,
+      maximum: 10000,
+      description: 'score band width for distributions',
+    }),
   },
   strict,
 );
@@ -54,12 +93,14 @@ export const PolicyDocument = Type.Object(
         {
           description: Type.String({ minLength: 1, maxLength: 300 }),
           deniedBy: Type.Array(StringEnum(['ban', 'suspension', 'mute']), { uniqueItems: true }),
+          deniedAtGrades: Type.Array(Type.String(), { uniqueItems: true }),
         },
         strict,
       ),
       { ...strict, minProperties: 1 },
     ),
     appeals: Type.Object({ windowDays: days }, strict),
+    credit: Credit,
   },
   strict,
 );
@@ -75,6 +116,8 @@ export interface Policy {
   /** The ladder step reached when a subject's active strikes go from `before` to `after`. */
   ladderStepCrossed(before: number, after: number): PolicyDocument['strikes']['ladder'][number] | undefined;
   isAction(name: string): boolean;
+  /** The grade whose band holds `score` (scores are clamped to the bands' range first). */
+  gradeOf(score: number): string;
 }
 
 const checkDocument: (value: unknown, prefix: string) => asserts value is PolicyDocument =
@@ -103,6 +146,8 @@ export function parsePolicy(value: unknown): Policy {
       throw new ValidationError(`strikes.ladder.${i}.days`, 'is required for a suspension and only for one');
     }
   });
+  checkCredit(document);
+  const grades = document.credit.grades;
   return {
     document,
     digest: createHash('sha256').update(canonicalJson(document)).digest('hex'),
@@ -111,5 +156,60 @@ export function parsePolicy(value: unknown): Policy {
     ladderStepCrossed: (before, after) =>
       ladder.findLast((step) => step.atStrikes > before && step.atStrikes <= after),
     isAction: (name) => Object.hasOwn(document.actions, name),
+    gradeOf: (score) => grades.find((band) => score >= band.min)?.grade ?? grades.at(-1)!.grade,
   };
+}
+
+// The rules of the credit model that a schema cannot say: points match severities and polarity,
+// dimensions exist, and the grade bands tile the range from floor to ceiling exactly.
+function checkCredit(document: PolicyDocument): void {
+  const { credit } = document;
+  for (const [name, category] of Object.entries(document.categories)) {
+    if (category.points.length !== category.maxSeverity) {
+      throw new ValidationError(
+        `categories.${name}.points`,
+        `must give one value per severity (${category.maxSeverity})`,
+      );
+    }
+    const wrongSign = category.points.find((p) => (category.polarity === 'negative' ? p > 0 : p < 0));
+    if (wrongSign !== undefined) {
+      throw new ValidationError(
+        `categories.${name}.points`,
+        `${wrongSign} has the wrong sign for ${category.polarity} conduct`,
+      );
+    }
+    if (!Object.hasOwn(credit.dimensions, category.dimension)) {
+      throw new ValidationError(
+        `categories.${name}.dimension`,
+        `"${category.dimension}" is not a credit dimension`,
+      );
+    }
+  }
+  if (!(credit.floor <= credit.base && credit.base <= credit.ceiling)) {
+    throw new ValidationError('credit.base', 'must lie between floor and ceiling');
+  }
+  const { grades } = credit;
+  grades.forEach((band, i) => {
+    if (band.min > band.max) throw new ValidationError(`credit.grades.${i}`, 'min is above max');
+    const above = grades[i - 1];
+    if (i === 0 && band.max !== credit.ceiling)
+      throw new ValidationError('credit.grades.0.max', 'must be the ceiling');
+    if (above !== undefined && band.max !== above.min - 1) {
+      throw new ValidationError(
+        `credit.grades.${i}.max`,
+        band.max >= above.min ? `overlaps grade ${above.grade}` : `leaves a gap below grade ${above.grade}`,
+      );
+    }
+    if (grades.findIndex((other) => other.grade === band.grade) !== i) {
+      throw new ValidationError(`credit.grades.${i}.grade`, `"${band.grade}" is listed twice`);
+    }
+  });
+  if (grades.at(-1)!.min !== credit.floor) {
+    throw new ValidationError(`credit.grades.${grades.length - 1}.min`, 'must be the floor');
+  }
+  for (const [name, action] of Object.entries(document.actions)) {
+    const unknown = action.deniedAtGrades.find((g) => !grades.some((band) => band.grade === g));
+    if (unknown !== undefined)
+      throw new ValidationError(`actions.${name}.deniedAtGrades`, `"${unknown}" is not a grade`);
+  }
 }
