@@ -4,6 +4,10 @@ import { DecisionService } from './conduct/decision-service.ts';
 import { EventService } from './conduct/event-service.ts';
 import { ReportService } from './conduct/report-service.ts';
 import type { Config } from './config.ts';
+import { CreditReader } from './credit/credit-reader.ts';
+import { CreditService } from './credit/credit-service.ts';
+import { CreditModel } from './credit/model.ts';
+import { recomputeAll } from './credit/recompute.ts';
 import { type Db, openStore, type Store } from './db/database.ts';
 import { EligibilityService } from './enforcement/eligibility-service.ts';
 import { SanctionService } from './enforcement/sanction-service.ts';
@@ -12,7 +16,9 @@ import { AttributeVault, loadMasterKey } from './identity/attribute-vault.ts';
 import { AvatarService } from './identity/avatar-service.ts';
 import { SubjectService } from './identity/subject-service.ts';
 import { WorldService } from './identity/world-service.ts';
+import { DeliveryWorker } from './notify/delivery.ts';
 import { Notifier } from './notify/notifier.ts';
+import { SubscriptionService } from './notify/subscription-service.ts';
 import { activatePolicy } from './policy/activation.ts';
 import { loadPolicy } from './policy/load.ts';
 import type { Policy } from './policy/policy.ts';
@@ -32,14 +38,19 @@ export interface AppContext {
   worlds: WorldService;
   avatars: AvatarService;
   notifier: Notifier;
+  subscriptions: SubscriptionService;
+  /** Sends the webhook outbox; `startJobs` runs it, tests call `deliverDue` directly. */
+  deliveries: DeliveryWorker;
   eligibility: EligibilityService;
+  credit: CreditService;
+  creditReader: CreditReader;
   sanctions: SanctionService;
   strikes: StrikeService;
   reports: ReportService;
   cases: CaseService;
   decisions: DecisionService;
   events: EventService;
-  /** Starts the periodic work of a serving instance (expiry). Tests call the passes directly. */
+  /** Starts the periodic work of a serving instance (expiry, webhooks). Tests call the passes directly. */
   startJobs(): void;
   close(): Promise<void>;
 }
@@ -69,6 +80,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const worlds = new WorldService({ db, principals, now });
   const avatars = new AvatarService({ db, vault, subjects, now });
   const notifier = new Notifier({ avatars });
+  const subscriptions = new SubscriptionService({ db, vault, worlds, now });
+  const deliveries = new DeliveryWorker({ db, vault, logger, now });
   const eligibility = new EligibilityService({
     db,
     engine: store.engine,
@@ -77,8 +90,17 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     databaseUrl: config.databaseUrl,
     databaseSchema: config.databaseSchema,
     loadSanctions: (some) => sanctions.unlifted(some),
+    loadGrades: (grades, some) => credit.withGrades(grades, some),
   });
-  const sanctions = new SanctionService({ db, policy, subjects, worlds, eligibility, notifier, now });
+  const credit = new CreditService({
+    db,
+    model: new CreditModel(policy),
+    now,
+    onGradeChange: (trx, subject) => eligibility.announce(trx, subject),
+  });
+  subjects.afterEnrol((trx, subject) => credit.open(trx, subject));
+  const creditReader = new CreditReader({ db, credit });
+  const sanctions = new SanctionService({ db, policy, subjects, worlds, eligibility, notifier, credit, now });
   const strikes = new StrikeService({ db, policy, now });
   const reports = new ReportService({ db, policy, vault, avatars, subjects, now });
   const cases = new CaseService({ db, subjects });
@@ -91,13 +113,17 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     strikes,
     eligibility,
     notifier,
+    credit,
     now,
   });
-  const events = new EventService({ db, policy, avatars, now });
+  const events = new EventService({ db, policy, avatars, credit, eligibility, now });
 
   try {
-    if (await activatePolicy(db, policy, now()))
-      logger.info({ digest: policy.digest }, 'a new policy is in force');
+    if (await activatePolicy(db, policy, now())) {
+      // Points, half-lives and grades may all have changed: every score is recomputed under it.
+      const recomputed = await recomputeAll({ db, model: credit.model, now: now(), cause: 'policy' });
+      logger.info({ digest: policy.digest, rescored: recomputed.changed }, 'a new policy is in force');
+    }
     await eligibility.rebuild();
     await eligibility.listen();
   } catch (error) {
@@ -135,7 +161,11 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     worlds,
     avatars,
     notifier,
+    subscriptions,
+    deliveries,
     eligibility,
+    credit,
+    creditReader,
     sanctions,
     strikes,
     reports,
@@ -144,9 +174,14 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     events,
     startJobs() {
       every(5_000, 'expire sanctions', () => sanctions.expireDue());
+      every(60_000, 'decay credit', async () =>
+        eligibility.refresh((await credit.refreshStale()).gradeChanged),
+      );
+      every(500, 'deliver notifications', () => deliveries.deliverDue());
     },
     async close() {
       for (const timer of timers) clearInterval(timer);
+      await deliveries.stop();
       await eligibility.stop();
       await store.close();
     },

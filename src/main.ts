@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { adminCommand } from './cli/admin.ts';
+import { creditCommand } from './cli/credit.ts';
 import { policyCommand } from './cli/policy.ts';
 import { runCli } from './cli/run.ts';
 import { serveCommand } from './cli/serve.ts';
@@ -12,6 +13,7 @@ const program = new Command('mdis')
   .version('0.1.0')
   .addCommand(serveCommand())
   .addCommand(adminCommand())
-  .addCommand(policyCommand());
+  .addCommand(policyCommand())
+  .addCommand(creditCommand());
 
 await runCli(program, process.argv);

@@ -2,31 +2,49 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, test } from 'node:test';
 import { type Role, requiredScope, roles } from '../src/principals/roles.ts';
+import { report } from './_fixtures.ts';
 import { type CallOptions, forEachStore, personEnrolment } from './_util.ts';
 
 // Every endpoint built so far × every caller: the allowed ones succeed, the others are refused
 // with the one error shape and leave the store exactly as it was.
 
+// Callers of a role whose scope differs from the one the requests are made for.
 const otherWorld = 'platform of another world';
+const otherSubject = 'another subject';
+const otherActions = 'service without the action';
 const unauthenticated = ['revoked token', 'no token', 'unknown token', 'malformed Authorization header'];
-const callers = [...roles, otherWorld, ...unauthenticated];
+const callers = [...roles, otherWorld, otherSubject, otherActions, ...unauthenticated];
+type Caller = Role | typeof otherWorld | typeof otherSubject | typeof otherActions;
 
 /** What the requests need, ready once `before` has run. */
 interface Fixtures {
+  /** The subject of the `subject` caller, bound to `boundHandle` in the home world. */
   subject: string;
+  /** A case about `subject`, for reads. */
+  caseId: string;
   /** A number not used before, for things that must be new (world ids, handles, principals). */
   fresh(): number;
   /** A live principal's id, created for this request. */
   newPrincipal(): Promise<string>;
+  /** A new open case about `subject` (a report about an avatar bound for it). */
+  openCase(): Promise<string>;
+  /** A new case about `subject`, upheld at severity 1 and so open to appeal. */
+  decidedCase(): Promise<string>;
+  /** A new upheld case that `subject` has appealed. */
+  appealedCase(): Promise<string>;
+  /** A new active warning on `subject`. */
+  activeSanction(): Promise<string>;
 }
 
 interface Endpoint {
   method: string;
   route: string;
-  allowed: readonly Role[] | 'public';
+  allowed: readonly Caller[] | 'public';
   success: number;
   /** Whether a successful call adds to the store (a refused one never may). */
   writes: boolean;
+  /** Callers let in at the role level whose every item is refused in the answer: nothing written. */
+  refusedPerItem?: readonly Caller[];
   /** A request that succeeds for an allowed caller; made anew for each cell. */
   request(f: Fixtures): Promise<{ url: string; body?: unknown }> | { url: string; body?: unknown };
 }
@@ -34,6 +52,10 @@ interface Endpoint {
 const home = 'matrix-home';
 const away = 'matrix-away';
 const boundHandle = 'tom';
+const moderators = ['moderator'] as const;
+const caseReaders = ['moderator', 'admin'] as const;
+const rationale = { rationale: 'Decided for the access matrix' };
+const minuteAgo = () => new Date(Date.now() - 60_000).toISOString();
 
 const endpoints: Endpoint[] = [
   {
@@ -111,6 +133,149 @@ const endpoints: Endpoint[] = [
     writes: true,
     request: async (f) => ({ url: `/v1/principals/${await f.newPrincipal()}/revoke` }),
   },
+  // Conduct
+  {
+    method: 'POST',
+    route: '/v1/reports',
+    allowed: ['platform'],
+    success: 202,
+    writes: true,
+    request: (f) => ({ url: '/v1/reports', body: report(home, `reporter-${f.fresh()}`) }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/events',
+    allowed: ['platform'],
+    success: 200,
+    writes: true,
+    // The role is checked for the batch, the world for each event (see conduct-bad-input).
+    refusedPerItem: [otherWorld],
+    request: (f) => ({
+      url: '/v1/events',
+      body: {
+        events: [
+          {
+            id: `event-${f.fresh()}`,
+            world: home,
+            handle: boundHandle,
+            category: 'helping_others',
+            severity: 1,
+            occurredAt: minuteAgo(),
+          },
+        ],
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/cases',
+    allowed: caseReaders,
+    success: 200,
+    writes: false,
+    request: () => ({ url: `/v1/cases?status=open&world=${home}&limit=5` }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/cases/:id',
+    allowed: caseReaders,
+    success: 200,
+    writes: false,
+    request: (f) => ({ url: `/v1/cases/${f.caseId}` }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/cases/:id/decision',
+    allowed: moderators,
+    success: 200,
+    writes: true,
+    request: async (f) => ({
+      url: `/v1/cases/${await f.openCase()}/decision`,
+      body: { outcome: 'upheld', severity: 1, ...rationale },
+    }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/cases/:id/appeal',
+    allowed: ['subject'],
+    success: 200,
+    writes: true,
+    request: async (f) => ({
+      url: `/v1/cases/${await f.decidedCase()}/appeal`,
+      body: { reason: 'I was not there' },
+    }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/cases/:id/appeal/decision',
+    allowed: moderators,
+    success: 200,
+    writes: true,
+    request: async (f) => ({
+      url: `/v1/cases/${await f.appealedCase()}/appeal/decision`,
+      body: { outcome: 'overturned', ...rationale },
+    }),
+  },
+  // Enforcement
+  {
+    method: 'POST',
+    route: '/v1/sanctions',
+    allowed: moderators,
+    success: 201,
+    writes: true,
+    request: (f) => ({
+      url: '/v1/sanctions',
+      body: { subject: f.subject, kind: 'warning', reason: 'Warned for the access matrix' },
+    }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/sanctions/:id/lift',
+    allowed: moderators,
+    success: 200,
+    writes: true,
+    request: async (f) => ({
+      url: `/v1/sanctions/${await f.activeSanction()}/lift`,
+      body: { reason: 'Lifted for the access matrix' },
+    }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/sanctions',
+    allowed: caseReaders,
+    success: 200,
+    writes: false,
+    request: (f) => ({ url: `/v1/sanctions?subject=${f.subject}&limit=5` }),
+  },
+  // A platform checks in its own world, whichever that is; a service only the actions it holds.
+  {
+    method: 'GET',
+    route: '/v1/eligibility',
+    allowed: ['service', 'platform', otherWorld],
+    success: 200,
+    writes: false,
+    request: (f) => ({ url: `/v1/eligibility?subject=${f.subject}&action=travel.air` }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/eligibility',
+    allowed: ['service', 'platform', otherWorld],
+    success: 200,
+    writes: false,
+    // A batch answers each check: one outside the service's actions is refused in its item.
+    refusedPerItem: [otherActions],
+    request: (f) => ({
+      url: '/v1/eligibility',
+      body: { checks: [{ subject: f.subject, action: 'travel.air' }] },
+    }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/me',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/me' }),
+  },
   ...['/healthz', '/metrics', '/openapi.json', '/docs'].map(
     (route): Endpoint => ({
       method: 'GET',
@@ -126,6 +291,7 @@ const endpoints: Endpoint[] = [
 function expectedStatus(endpoint: Endpoint, caller: string): number {
   if (endpoint.allowed === 'public') return endpoint.success;
   if (unauthenticated.includes(caller)) return 401;
+  if (endpoint.refusedPerItem?.includes(caller as Caller)) return endpoint.success;
   return (endpoint.allowed as readonly string[]).includes(caller) ? endpoint.success : 403;
 }
 
@@ -134,8 +300,34 @@ forEachStore('access matrix', (h) => {
   let counter = 0;
   const fixtures: Fixtures = {
     subject: '',
+    caseId: '',
     fresh: () => ++counter,
     newPrincipal: async () => (await h.ctx.principals.create({ role: 'auditor' })).principal.id,
+    async openCase() {
+      // One case is open per avatar and category: a new avatar gets a new case.
+      const handle = `case-${fixtures.fresh()}`;
+      await h.ctx.avatars.bind({ world: home, handle, subject: fixtures.subject }, 'test');
+      return (await h.ctx.reports.file({ ...report(home, 'reporter'), handle }, 'test')).caseId;
+    },
+    async decidedCase() {
+      const id = await fixtures.openCase();
+      await h.ctx.decisions.decide(id, { outcome: 'upheld', severity: 1, ...rationale }, 'test');
+      return id;
+    },
+    async appealedCase() {
+      const id = await fixtures.decidedCase();
+      await h.ctx.decisions.appeal(id, 'I was not there', fixtures.subject);
+      return id;
+    },
+    async activeSanction() {
+      const input = {
+        subject: fixtures.subject,
+        kind: 'warning',
+        reason: 'Warned',
+        source: 'manual',
+      } as const;
+      return (await h.ctx.sanctions.impose(input, 'test')).id;
+    },
   };
 
   before(async () => {
@@ -146,6 +338,9 @@ forEachStore('access matrix', (h) => {
     await h.ctx.worlds.create({ id: home, name: 'Home' }, 'test');
     await h.ctx.worlds.create({ id: away, name: 'Away' }, 'test');
     await h.ctx.avatars.bind({ world: home, handle: boundHandle, subject: fixtures.subject }, 'test');
+    fixtures.caseId = await fixtures.openCase();
+    const other = await h.call('POST', '/v1/subjects', { token: setup, body: personEnrolment() });
+    assert.equal(other.status, 201);
 
     const scopes = {
       world: { world: home },
@@ -158,6 +353,8 @@ forEachStore('access matrix', (h) => {
       auth[role] = { token: await h.token({ role, ...(scope === undefined ? {} : scopes[scope]) }) };
     }
     auth[otherWorld] = { token: await h.token({ role: 'platform', world: away }) };
+    auth[otherSubject] = { token: await h.token({ role: 'subject', subject: other.body.id }) };
+    auth[otherActions] = { token: await h.token({ role: 'service', actions: ['travel.rail'] }) };
 
     const revoked = await h.ctx.principals.create({ role: 'admin' });
     await h.ctx.principals.revoke(revoked.principal.id);
@@ -172,12 +369,20 @@ forEachStore('access matrix', (h) => {
   for (const endpoint of endpoints) {
     for (const caller of callers) {
       const expected = expectedStatus(endpoint, caller);
-      test(`${endpoint.method} ${endpoint.route} as ${caller} → ${expected}`, async () => {
+      const perItem = endpoint.refusedPerItem?.includes(caller as Caller) === true;
+      const outcome = `${expected}${perItem ? ', its item refused' : ''}`;
+      test(`${endpoint.method} ${endpoint.route} as ${caller} → ${outcome}`, async () => {
         const { url, body } = await endpoint.request(fixtures);
         const before = await h.snapshot();
         const reply = await h.call(endpoint.method, url, { ...auth[caller], body });
         assert.equal(reply.status, expected, JSON.stringify(reply.body));
         const after = await h.snapshot();
+        if (perItem) {
+          assert.equal(reply.body.results.length, 1);
+          assert.equal(reply.body.results[0].error, 'forbidden', JSON.stringify(reply.body));
+          assert.equal(after, before, 'a refused item was written');
+          return;
+        }
         if (expected < 300) {
           assert.equal(
             after !== before,

@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { loadPolicy } from '../policy/load.ts';
 
 export function policyCommand(): Command {
-  const policy = new Command('policy').description('the policy file: conduct categories, strikes, actions, appeals');
+  const policy = new Command('policy').description(
+    'the policy file: conduct categories, strikes, actions, appeals',
+  );
   policy
     .command('check')
     .description('validate a policy file; exit 0 when it is valid, 2 with the bad key when not')

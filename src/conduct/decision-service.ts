@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
 import type { CasesTable } from '../db/tables/cases.ts';
 import type { EligibilityService } from '../enforcement/eligibility-service.ts';
@@ -42,6 +43,7 @@ export class DecisionService {
   readonly #strikes: StrikeService;
   readonly #eligibility: EligibilityService;
   readonly #notifier: Notifier;
+  readonly #credit: CreditService;
   readonly #now: () => Date;
 
   constructor(options: {
@@ -53,6 +55,7 @@ export class DecisionService {
     strikes: StrikeService;
     eligibility: EligibilityService;
     notifier: Notifier;
+    credit: CreditService;
     now: () => Date;
   }) {
     this.#db = options.db;
@@ -63,6 +66,7 @@ export class DecisionService {
     this.#strikes = options.strikes;
     this.#eligibility = options.eligibility;
     this.#notifier = options.notifier;
+    this.#credit = options.credit;
     this.#now = options.now;
   }
 
@@ -74,7 +78,8 @@ export class DecisionService {
       this.#checkDecision(row, decision);
       const now = this.#now();
       const sealer = await this.#subjects.sealer(row.subject_id, trx);
-      await trx
+      // Conditional on the status read above: of two moderators deciding at once, one wins.
+      const decided = await trx
         .updateTable('cases')
         .set({
           status: 'decided',
@@ -86,7 +91,10 @@ export class DecisionService {
           updated_at: now.toISOString(),
         })
         .where('id', '=', caseId)
-        .execute();
+        .where('status', '=', 'open')
+        .executeTakeFirst();
+      if (Number(decided.numUpdatedRows) !== 1)
+        throw new ConflictError('case_not_open', `case "${caseId}" is already decided`);
       if (decision.outcome === 'upheld') await this.#enforce(trx, row, decision, actor, now);
       await this.#notifier.enqueue(trx, {
         type: 'case.decided',
@@ -128,7 +136,7 @@ export class DecisionService {
         );
       }
       const sealer = await this.#subjects.sealer(row.subject_id, trx);
-      await trx
+      const appealed = await trx
         .updateTable('cases')
         .set({
           status: 'appealed',
@@ -138,7 +146,11 @@ export class DecisionService {
           updated_at: now.toISOString(),
         })
         .where('id', '=', caseId)
-        .execute();
+        .where('appeal_status', 'is', null)
+        .executeTakeFirst();
+      if (Number(appealed.numUpdatedRows) !== 1) {
+        throw new ConflictError('already_appealed', 'this decision was already appealed');
+      }
     });
     return this.#cases.get(caseId);
   }
@@ -155,7 +167,7 @@ export class DecisionService {
         throw new ConflictError('no_pending_appeal', 'this case has no pending appeal');
       const now = this.#now().toISOString();
       const sealer = await this.#subjects.sealer(row.subject_id, trx);
-      await trx
+      const closed = await trx
         .updateTable('cases')
         .set({
           status: 'closed',
@@ -166,7 +178,10 @@ export class DecisionService {
           updated_at: now,
         })
         .where('id', '=', caseId)
-        .execute();
+        .where('appeal_status', '=', 'pending')
+        .executeTakeFirst();
+      if (Number(closed.numUpdatedRows) !== 1)
+        throw new ConflictError('no_pending_appeal', 'this case has no pending appeal');
       if (input.outcome === 'overturned') {
         await this.#sanctions.liftForCase(
           trx,
@@ -175,6 +190,7 @@ export class DecisionService {
           actor,
         );
         await this.#strikes.liftForCase(trx, caseId);
+        await this.#credit.removeCase(trx, row.subject_id, caseId, `appeal:${caseId}`);
       }
       await this.#notifier.enqueue(trx, {
         type: 'case.decided',
@@ -205,6 +221,15 @@ export class DecisionService {
   // Strikes, the sanction of the ladder step they reach, then the sanctions the moderator chose.
   async #enforce(trx: Db, row: Selectable<CasesTable>, decision: Decision, actor: string, now: Date) {
     const subject = row.subject_id;
+    const decided = {
+      causeKind: 'case' as const,
+      causeId: row.id,
+      caseId: row.id,
+      code: row.category,
+      severity: decision.severity!,
+      occurredAt: now.toISOString(),
+    };
+    await this.#credit.record(trx, subject, [decided], `case:${row.id}`);
     const { before, after } = await this.#strikes.add(trx, {
       subject,
       caseId: row.id,

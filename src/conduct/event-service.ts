@@ -1,4 +1,6 @@
+import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
+import type { EligibilityService } from '../enforcement/eligibility-service.ts';
 import { ForbiddenError, MdisError, NotFoundError, ValidationError } from '../errors.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
 import type { Policy } from '../policy/policy.ts';
@@ -35,12 +37,23 @@ export class EventService {
   readonly #db: Db;
   readonly #policy: Policy;
   readonly #avatars: AvatarService;
+  readonly #credit: CreditService;
+  readonly #eligibility: EligibilityService;
   readonly #now: () => Date;
 
-  constructor(options: { db: Db; policy: Policy; avatars: AvatarService; now: () => Date }) {
+  constructor(options: {
+    db: Db;
+    policy: Policy;
+    avatars: AvatarService;
+    credit: CreditService;
+    eligibility: EligibilityService;
+    now: () => Date;
+  }) {
     this.#db = options.db;
     this.#policy = options.policy;
     this.#avatars = options.avatars;
+    this.#credit = options.credit;
+    this.#eligibility = options.eligibility;
     this.#now = options.now;
   }
 
@@ -72,20 +85,19 @@ export class EventService {
       }
       return out;
     });
+    // A grade may have changed: the index reloads the subjects whose events were accepted.
+    const touched = checked.flatMap((c, i) =>
+      c.status === 'valid' && results[i]?.status === 'accepted' ? [c.subject] : [],
+    );
+    await this.#eligibility.refresh(touched);
     return { results, written: true };
   }
 
   async #record(trx: Db, index: number, item: Valid, actor: string, now: string): Promise<EventResult> {
     const { event } = item;
-    const existing = await trx
-      .selectFrom('conduct_events')
-      .select('id')
-      .where('world_id', '=', event.world)
-      .where('external_id', '=', event.id)
-      .executeTakeFirst();
-    if (existing !== undefined) return { index, status: 'duplicate', eventId: existing.id };
     const eventId = newId('evt');
-    await trx
+    // Insert-or-nothing on the unique (world, id): the same event sent twice at once counts once.
+    const inserted = await trx
       .insertInto('conduct_events')
       .values({
         id: eventId,
@@ -99,7 +111,29 @@ export class EventService {
         received_at: now,
         received_by: actor,
       })
-      .execute();
+      .onConflict((oc) => oc.columns(['world_id', 'external_id']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+      const existing = await trx
+        .selectFrom('conduct_events')
+        .select('id')
+        .where('world_id', '=', event.world)
+        .where('external_id', '=', event.id)
+        .executeTakeFirstOrThrow();
+      return { index, status: 'duplicate', eventId: existing.id };
+    }
+    const cause = {
+      causeKind: 'event' as const,
+      causeId: eventId,
+      code: event.category,
+      severity: event.severity,
+    };
+    await this.#credit.record(
+      trx,
+      item.subject,
+      [{ ...cause, occurredAt: event.occurredAt }],
+      `event:${eventId}`,
+    );
     return { index, status: 'accepted', eventId };
   }
 

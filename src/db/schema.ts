@@ -1,6 +1,10 @@
 import type { AvatarsTable } from './tables/avatars.ts';
 import type { CasesTable } from './tables/cases.ts';
 import type { ConductEventsTable } from './tables/conduct-events.ts';
+import type { CreditContributionsTable } from './tables/credit-contributions.ts';
+import type { CreditHistogramTable } from './tables/credit-histogram.ts';
+import type { CreditHistoryTable } from './tables/credit-history.ts';
+import type { CreditScoresTable } from './tables/credit-scores.ts';
 import type { OutboxTable } from './tables/outbox.ts';
 import type { PoliciesTable } from './tables/policies.ts';
 import type { PrincipalsTable } from './tables/principals.ts';
@@ -27,4 +31,8 @@ export interface DatabaseSchema {
   conduct_events: ConductEventsTable;
   subscriptions: SubscriptionsTable;
   outbox: OutboxTable;
+  credit_scores: CreditScoresTable;
+  credit_contributions: CreditContributionsTable;
+  credit_histogram: CreditHistogramTable;
+  credit_history: CreditHistoryTable;
 }

@@ -79,3 +79,20 @@ test('clearing a subject’s sanctions makes it eligible and keeps it known', ()
   assert.equal(i.check('MDX', 'world.enter', 'plaza', 1)?.allowed, true);
   assert.equal(i.size, 1);
 });
+
+test('a grade the policy denies an action at denies it, after any sanction that also denies', () => {
+  const i = index();
+  i.addSubject('MDX');
+  i.setGrade('MDX', 'D');
+  assert.deepEqual(i.check('MDX', 'travel.air', undefined, 1), {
+    allowed: false,
+    reason: 'grade',
+    sanctionIds: [],
+  });
+  assert.equal(i.check('MDX', 'travel.rail', undefined, 1)?.allowed, true);
+  i.setSanctions('MDX', [sanction({ id: 'r', kind: 'restriction', actions: ['travel.air'] })]);
+  assert.equal(i.check('MDX', 'travel.air', undefined, 1)?.reason, 'restricted');
+  i.setSanctions('MDX', []);
+  i.setGrade('MDX', 'C');
+  assert.equal(i.check('MDX', 'travel.air', undefined, 1)?.allowed, true);
+});

@@ -10,7 +10,7 @@ export interface IndexedSanction {
   endsAt: number | null;
 }
 
-export type EligibilityReason = 'eligible' | 'banned' | 'suspended' | 'restricted' | 'muted';
+export type EligibilityReason = 'eligible' | 'banned' | 'suspended' | 'restricted' | 'muted' | 'grade';
 
 export interface Eligibility {
   allowed: boolean;
@@ -21,6 +21,11 @@ export interface Eligibility {
 const eligible: Eligibility = Object.freeze({
   allowed: true,
   reason: 'eligible',
+  sanctionIds: Object.freeze([]) as never,
+});
+const deniedByGrade: Eligibility = Object.freeze({
+  allowed: false,
+  reason: 'grade',
   sanctionIds: Object.freeze([]) as never,
 });
 
@@ -35,16 +40,25 @@ const reasonOf: Record<SanctionKind, EligibilityReason> = {
 };
 
 /**
- * Which subjects exist and which sanctions they carry, in memory, so that an eligibility check is
- * a map lookup. Subjects without sanctions cost one set entry. Pure: the service fills it.
+ * Which subjects exist, which sanctions they carry and which have a grade some action is denied
+ * at, in memory, so that an eligibility check is a map lookup. Subjects without sanctions cost one
+ * set entry. Pure: the service fills it.
  */
 export class EligibilityIndex {
   readonly #known = new Set<string>();
   readonly #sanctions = new Map<string, IndexedSanction[]>();
+  readonly #grades = new Map<string, string>();
   readonly #deniedBy: ReadonlyMap<string, ReadonlySet<SanctionKind>>;
+  readonly #deniedAtGrades: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The grades some action is denied at: only subjects with one of them are kept in #grades. */
+  readonly deniedGrades: readonly string[];
 
   constructor(actions: PolicyDocument['actions']) {
     this.#deniedBy = new Map(Object.entries(actions).map(([name, a]) => [name, new Set(a.deniedBy)]));
+    this.#deniedAtGrades = new Map(
+      Object.entries(actions).map(([name, a]) => [name, new Set(a.deniedAtGrades)]),
+    );
+    this.deniedGrades = [...new Set(Object.values(actions).flatMap((a) => a.deniedAtGrades))];
   }
 
   get size(): number {
@@ -66,13 +80,19 @@ export class EligibilityIndex {
     else this.#sanctions.set(subject, sanctions);
   }
 
+  /** Records a subject's grade; only grades some action is denied at are kept. */
+  setGrade(subject: string, grade: string): void {
+    if (this.deniedGrades.includes(grade)) this.#grades.set(subject, grade);
+    else this.#grades.delete(subject);
+  }
+
   /**
    * May `subject` do `action` (in `world`, for world actions) at `now`? Undefined for a subject
    * the index does not know. The action must be in the policy's catalogue.
    */
   check(subject: string, action: string, world: string | undefined, now: number): Eligibility | undefined {
     const sanctions = this.#sanctions.get(subject);
-    if (sanctions === undefined) return this.#known.has(subject) ? eligible : undefined;
+    if (sanctions === undefined) return this.#known.has(subject) ? this.#byGrade(subject, action) : undefined;
     const deniedBy = this.#deniedBy.get(action);
     let gravest: SanctionKind | undefined;
     const ids: string[] = [];
@@ -86,6 +106,14 @@ export class EligibilityIndex {
       ids.push(s.id);
       if (gravest === undefined || gravity[s.kind] > gravity[gravest]) gravest = s.kind;
     }
-    return gravest === undefined ? eligible : { allowed: false, reason: reasonOf[gravest], sanctionIds: ids };
+    if (gravest === undefined) return this.#byGrade(subject, action);
+    return { allowed: false, reason: reasonOf[gravest], sanctionIds: ids };
+  }
+
+  // A sanction that denies is the better reason to give; the grade comes after them.
+  #byGrade(subject: string, action: string): Eligibility {
+    if (this.#grades.size === 0) return eligible;
+    const grade = this.#grades.get(subject);
+    return grade !== undefined && this.#deniedAtGrades.get(action)?.has(grade) ? deniedByGrade : eligible;
   }
 }

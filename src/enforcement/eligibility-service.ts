@@ -28,6 +28,11 @@ export interface EligibilityOptions {
   databaseSchema: string | undefined;
   /** Reads the sanctions not lifted (all, or of some subjects): the sanction service's query. */
   loadSanctions: (subjects?: string[]) => Promise<SanctionRow[]>;
+  /** Reads the subjects (all, or of some) whose grade is one of `grades`: the credit service's query. */
+  loadGrades: (
+    grades: readonly string[],
+    subjects?: string[],
+  ) => Promise<{ subject_id: string; grade: string }[]>;
 }
 
 const loadBatch = 50_000;
@@ -116,7 +121,13 @@ export class EligibilityService {
       .where('id', 'in', unique)
       .execute();
     const sanctions = group(await this.#options.loadSanctions(unique));
-    for (const { id } of existing) this.#index.setSanctions(id, sanctions.get(id) ?? []);
+    const grades = new Map(
+      (await this.#options.loadGrades(this.#index.deniedGrades, unique)).map((g) => [g.subject_id, g.grade]),
+    );
+    for (const { id } of existing) {
+      this.#index.setSanctions(id, sanctions.get(id) ?? []);
+      this.#index.setGrade(id, grades.get(id) ?? '');
+    }
   }
 
   /** Inside a transaction that changes a subject's standing: tells the other instances on commit. */

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
 import type { SanctionStatus, SanctionsTable } from '../db/tables/sanctions.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
@@ -49,6 +50,7 @@ export class SanctionService {
   readonly #worlds: WorldService;
   readonly #eligibility: EligibilityService;
   readonly #notifier: Notifier;
+  readonly #credit: CreditService;
   readonly #now: () => Date;
 
   constructor(options: {
@@ -58,6 +60,7 @@ export class SanctionService {
     worlds: WorldService;
     eligibility: EligibilityService;
     notifier: Notifier;
+    credit: CreditService;
     now: () => Date;
   }) {
     this.#db = options.db;
@@ -66,6 +69,7 @@ export class SanctionService {
     this.#worlds = options.worlds;
     this.#eligibility = options.eligibility;
     this.#notifier = options.notifier;
+    this.#credit = options.credit;
     this.#now = options.now;
   }
 
@@ -104,6 +108,20 @@ export class SanctionService {
       sealed_lift_reason: null,
     };
     await trx.insertInto('sanctions').values(row).execute();
+    await this.#credit.record(
+      trx,
+      input.subject,
+      [
+        {
+          causeKind: 'sanction',
+          causeId: id,
+          caseId: input.caseId,
+          code: input.kind,
+          occurredAt: row.starts_at,
+        },
+      ],
+      `sanction:${id}`,
+    );
     await this.#eligibility.announce(trx, input.subject);
     await this.#notifier.enqueue(trx, {
       type: 'sanction.imposed',
@@ -234,11 +252,17 @@ export class SanctionService {
     const sealer = await this.#subjects.sealer(row.subject_id, trx);
     const sealedLift =
       change.reason === undefined ? null : sealer.seal(`sanction|${row.id}|lift`, change.reason);
-    await trx
+    // Conditional on the status read before: of two lifts at once, one wins. (Expiry has already
+    // claimed the row by setting 'expired', so it matches that.)
+    const updated = await trx
       .updateTable('sanctions')
       .set({ status: change.status, ended_at: now, ended_by: change.actor, sealed_lift_reason: sealedLift })
       .where('id', '=', row.id)
-      .execute();
+      .where('status', '=', row.status)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) {
+      throw new ConflictError('sanction_not_active', `sanction "${row.id}" was ended meanwhile`);
+    }
     const ended = { ...row, status: change.status, ended_at: now, ended_by: change.actor };
     await this.#eligibility.announce(trx, row.subject_id);
     await this.#notifier.enqueue(trx, {

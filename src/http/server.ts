@@ -10,6 +10,7 @@ import { installMetrics } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { avatarRoutes } from './routes/avatars.ts';
 import { caseRoutes } from './routes/cases.ts';
+import { creditRoutes } from './routes/credit.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
 import { eventRoutes } from './routes/events.ts';
 import { meRoutes } from './routes/me.ts';
@@ -17,6 +18,7 @@ import { principalRoutes } from './routes/principals.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sanctionRoutes } from './routes/sanctions.ts';
 import { subjectRoutes } from './routes/subjects.ts';
+import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { systemRoutes } from './routes/system.ts';
 import { worldRoutes } from './routes/worlds.ts';
 import { ErrorBody } from './schemas.ts';
@@ -89,7 +91,9 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   eventRoutes(api, ctx);
   caseRoutes(api, ctx);
   sanctionRoutes(api, ctx);
+  subscriptionRoutes(api, ctx);
   eligibilityRoutes(api, ctx);
+  creditRoutes(api, ctx);
   meRoutes(api, ctx);
   return app;
 }

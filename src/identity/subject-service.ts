@@ -23,6 +23,8 @@ export interface AttributeVersion {
   value: Record<string, unknown>;
 }
 
+export type EnrolHook = (trx: Db, subject: { id: string; kind: SubjectKind }) => Promise<void>;
+
 export interface SubjectSealer {
   seal(context: string, value: unknown): Buffer;
   open(context: string, sealed: Buffer): unknown;
@@ -46,11 +48,20 @@ export class SubjectService {
   readonly #db: Db;
   readonly #vault: AttributeVault;
   readonly #now: () => Date;
+  readonly #enrolHooks: EnrolHook[] = [];
 
   constructor(options: { db: Db; vault: AttributeVault; now: () => Date }) {
     this.#db = options.db;
     this.#vault = options.vault;
     this.#now = options.now;
+  }
+
+  /**
+   * Runs `hook` inside every enrolment's transaction, so that other domains (credit, the log)
+   * start their record of a subject exactly when it exists; identity need not know them.
+   */
+  afterEnrol(hook: EnrolHook): void {
+    this.#enrolHooks.push(hook);
   }
 
   /** Enrols a subject; a natural identity already enrolled is a DuplicateIdentityError. */
@@ -90,6 +101,7 @@ export class SubjectService {
             })),
           )
           .execute();
+        for (const hook of this.#enrolHooks) await hook(trx, { id, kind: input.kind });
       });
     } catch (error) {
       // Two registrars enrolling the same person at once: the unique index decides.

@@ -42,6 +42,7 @@ const Credit = Type.Object(
       { ...strict, minProperties: 1 },
     ),
     expiresBelowPoints: Type.Integer({ minimum: 1, maximum: 1000 }),
+    sanctionDimension: Type.String({ pattern: key, description: 'the dimension sanctions count in' }),
     sanctionPoints: Type.Object(
       Object.fromEntries(sanctionKinds.map((kind) => [kind, points])) as Record<SanctionKind, typeof points>,
       strict,
@@ -184,6 +185,12 @@ function checkCredit(document: PolicyDocument): void {
         `"${category.dimension}" is not a credit dimension`,
       );
     }
+  }
+  if (!Object.hasOwn(credit.dimensions, credit.sanctionDimension)) {
+    throw new ValidationError(
+      'credit.sanctionDimension',
+      `"${credit.sanctionDimension}" is not a credit dimension`,
+    );
   }
   if (!(credit.floor <= credit.base && credit.base <= credit.ceiling)) {
     throw new ValidationError('credit.base', 'must lie between floor and ceiling');

@@ -59,7 +59,7 @@ export class PrincipalService {
     }
     const id = newId('prn');
     const token = `mdis_${randomBytes(32).toString('base64url')}`;
-    const name = input.name ?? `${role} ${id.slice(4, 10)}`;
+    const name = givenName ?? `${role} ${id.slice(4, 10)}`;
     if (name.length === 0 || name.length > 100)
       throw new ValidationError('name', 'must be 1 to 100 characters');
     const row = {

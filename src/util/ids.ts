@@ -5,3 +5,16 @@ import { encodeBase32 } from './base32.ts';
 export function newId(prefix: string): string {
   return `${prefix}_${encodeBase32(randomBytes(10), 16).toLowerCase()}`;
 }
+
+let sequence = 0n;
+const started = process.hrtime.bigint();
+
+/**
+ * An id that sorts in creation order within this process, for rows written in the same
+ * millisecond (several history entries of one transaction) that must read back in order.
+ */
+export function newSortableId(prefix: string): string {
+  sequence += 1n;
+  const order = (started + sequence).toString(36).padStart(13, '0');
+  return `${prefix}_${order}${encodeBase32(randomBytes(5), 8).toLowerCase()}`;
+}

@@ -3,6 +3,7 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { Engine } from '../engine.ts';
 import * as foundation from './2026-11-22T0600-foundation.ts';
 import * as conduct from './2026-11-22T0700-conduct.ts';
+import * as credit from './2026-11-22T0900-credit.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -10,6 +11,7 @@ type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> 
 const migrations: Record<string, EngineMigration> = {
   '2026-11-22T0600-foundation': foundation,
   '2026-11-22T0700-conduct': conduct,
+  '2026-11-22T0900-credit': credit,
 };
 
 export function migrationProvider(engine: Engine): MigrationProvider {

@@ -4,6 +4,7 @@ import { caller } from '../auth.ts';
 import { authed, responses } from '../schemas.ts';
 import type { Api } from '../server.ts';
 import { CaseSummary } from './cases.ts';
+import { CreditReport } from './credit.ts';
 import { SanctionBody } from './sanctions.ts';
 
 const subject = ['subject'] as const;
@@ -15,11 +16,12 @@ export function meRoutes(app: Api, ctx: AppContext): void {
       config: { roles: subject },
       schema: {
         tags: ['subject'],
-        summary: 'Your own record: cases about you and their decisions, your sanctions and strikes',
+        summary: 'Your own record: cases about you and their decisions, sanctions, strikes, and your credit',
         ...authed(subject),
         response: responses({
           200: Type.Object({
             subject: Type.String(),
+            credit: CreditReport,
             cases: Type.Array(CaseSummary),
             sanctions: Type.Array(SanctionBody),
             strikes: Type.Object({
@@ -42,13 +44,14 @@ export function meRoutes(app: Api, ctx: AppContext): void {
     },
     async (request) => {
       const id = caller(request).subject!;
-      const [cases, sanctions, history, active] = await Promise.all([
+      const [credit, cases, sanctions, history, active] = await Promise.all([
+        ctx.creditReader.read(id),
         ctx.cases.listForSubject(id),
         ctx.sanctions.list({ subject: id, limit: 500 }),
         ctx.strikes.list(id),
         ctx.strikes.activeTotal(id),
       ]);
-      return { subject: id, cases, sanctions: sanctions.items, strikes: { active, history } };
+      return { subject: id, credit, cases, sanctions: sanctions.items, strikes: { active, history } };
     },
   );
 }

@@ -22,7 +22,7 @@ export const Report = Type.Object(
       Type.Object(
         {
           sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
-          uri: Type.String({ format: 'uri', maxLength: 2000 }),
+          uri: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }),
         },
         { additionalProperties: false },
       ),

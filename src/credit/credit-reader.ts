@@ -1,0 +1,234 @@
+import type { Db } from '../db/database.ts';
+import { decodeCursor, encodeCursor, type Page } from '../util/cursor.ts';
+import type { CreditService } from './credit-service.ts';
+import { type CreditModel, dayMs } from './model.ts';
+
+export interface ContributionView {
+  id: string;
+  cause: {
+    kind: 'case' | 'event' | 'sanction';
+    id: string;
+    category?: string;
+    sanction?: string;
+    severity?: number;
+  };
+  caseId?: string;
+  dimension: string;
+  occurredAt: string;
+  /** Points when it happened, and what is left of them today. */
+  points: number;
+  currentPoints: number;
+  /** The day it stops counting (its decayed weight falls below the policy's threshold). */
+  expiresOn?: string;
+}
+
+export interface CreditReport {
+  subject: string;
+  kind: string;
+  score: number;
+  grade: string;
+  asOf: string;
+  rank: number;
+  /** Share of subjects of the same kind scoring lower, ties counted half (0–100). */
+  percentile: number;
+  of: number;
+  dimensions: { name: string; description: string; points: number }[];
+  explanation: {
+    base: number;
+    contributions: ContributionView[];
+    toRaise: {
+      /** Negative contributions, soonest to stop counting first. */
+      decaying: { id: string; dimension: string; currentPoints: number; expiresOn: string }[];
+      positiveConduct: {
+        category: string;
+        description: string;
+        dimension: string;
+        pointsBySeverity: number[];
+      }[];
+    };
+  };
+  history: { at: string; score: number; grade: string; cause: string }[];
+}
+
+const points = (milli: number) => Math.round(milli) / 1000;
+const dateOf = (day: number) => new Date(day * dayMs).toISOString().slice(0, 10);
+
+/** Reads scores: one subject's with rank and explanation, rankings and distributions. */
+export class CreditReader {
+  readonly #db: Db;
+  readonly #credit: CreditService;
+  readonly #model: CreditModel;
+
+  constructor(options: { db: Db; credit: CreditService }) {
+    this.#db = options.db;
+    this.#credit = options.credit;
+    this.#model = options.credit.model;
+  }
+
+  async read(subject: string): Promise<CreditReport> {
+    const state = await this.#credit.state(subject);
+    const [standing, contributions, history] = await Promise.all([
+      this.standing(state.kind, state.score),
+      this.#credit.contributions(subject),
+      this.#db
+        .selectFrom('credit_history')
+        .select(['at', 'score', 'grade', 'cause'])
+        .where('subject_id', '=', subject)
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(200)
+        .execute(),
+    ]);
+    const policy = this.#model.policy.document;
+    const views = contributions.map((c): ContributionView => {
+      const { dimension, milli, decayed } = this.#model.contributionOn(c, state.asOfDay);
+      const expiry = this.#model.expiryDay(c);
+      return {
+        id: c.id,
+        cause:
+          c.causeKind === 'sanction'
+            ? { kind: c.causeKind, id: c.causeId, sanction: c.code }
+            : { kind: c.causeKind, id: c.causeId, category: c.code, severity: c.severity ?? undefined },
+        caseId: c.caseId,
+        dimension,
+        occurredAt: c.occurredAt,
+        points: points(milli),
+        currentPoints: points(decayed),
+        expiresOn: expiry === undefined ? undefined : dateOf(expiry),
+      };
+    });
+    return {
+      subject,
+      kind: state.kind,
+      score: state.score,
+      grade: state.grade,
+      asOf: dateOf(state.asOfDay),
+      ...standing,
+      dimensions: Object.entries(policy.credit.dimensions).map(([name, d]) => ({
+        name,
+        description: d.description,
+        points: points(state.dimensions[name] ?? 0),
+      })),
+      explanation: {
+        base: policy.credit.base,
+        contributions: views,
+        toRaise: {
+          decaying: views
+            .filter((v) => v.currentPoints < 0 && v.expiresOn !== undefined)
+            .sort((a, b) => a.expiresOn!.localeCompare(b.expiresOn!))
+            .map((v) => ({
+              id: v.id,
+              dimension: v.dimension,
+              currentPoints: v.currentPoints,
+              expiresOn: v.expiresOn!,
+            })),
+          positiveConduct: Object.entries(policy.categories)
+            .filter(([, c]) => c.polarity === 'positive')
+            .map(([category, c]) => ({
+              category,
+              description: c.description,
+              dimension: c.dimension,
+              pointsBySeverity: c.points,
+            })),
+        },
+      },
+      history,
+    };
+  }
+
+  /** Rank and percentile among subjects of one kind, from the histogram (never the subjects). */
+  async standing(kind: string, score: number): Promise<{ rank: number; percentile: number; of: number }> {
+    const rows = await this.#db
+      .selectFrom('credit_histogram')
+      .select(['score', 'count'])
+      .where('kind', '=', kind)
+      .where('count', '>', 0)
+      .execute();
+    let above = 0;
+    let below = 0;
+    let equal = 0;
+    for (const row of rows) {
+      if (row.score > score) above += row.count;
+      else if (row.score < score) below += row.count;
+      else equal += row.count;
+    }
+    const of = above + below + equal;
+    return {
+      rank: above + 1,
+      percentile: of === 0 ? 0 : Math.round((1000 * (below + equal / 2)) / of) / 10,
+      of,
+    };
+  }
+
+  /** Subjects of one kind, highest score first (ties by id), keyset paged. */
+  async ranking(options: {
+    kind: string;
+    cursor?: string;
+    limit: number;
+  }): Promise<Page<{ subject: string; score: number; grade: string; rank: number }>> {
+    let query = this.#db
+      .selectFrom('credit_scores')
+      .select(['subject_id', 'score', 'grade'])
+      .where('kind', '=', options.kind)
+      .orderBy('score', 'desc')
+      .orderBy('subject_id')
+      .limit(options.limit + 1);
+    if (options.cursor !== undefined) {
+      const [score, id] = decodeCursor(options.cursor, ['number', 'string']);
+      query = query.where((eb) =>
+        eb.or([eb('score', '<', score), eb.and([eb('score', '=', score), eb('subject_id', '>', id)])]),
+      );
+    }
+    const rows = await query.execute();
+    const page = rows.slice(0, options.limit);
+    const ranks = new Map<number, number>();
+    for (const row of page) {
+      if (!ranks.has(row.score)) ranks.set(row.score, (await this.standing(options.kind, row.score)).rank);
+    }
+    const items = page.map((r) => ({
+      subject: r.subject_id,
+      score: r.score,
+      grade: r.grade,
+      rank: ranks.get(r.score)!,
+    }));
+    const last = items.at(-1);
+    return rows.length > options.limit && last
+      ? { items, cursor: encodeCursor([last.score, last.subject]) }
+      : { items };
+  }
+
+  /** Counts per grade and per score band, of one kind or of all. */
+  async distribution(kind?: string) {
+    let query = this.#db.selectFrom('credit_histogram').select(['score', 'count']).where('count', '>', 0);
+    if (kind !== undefined) query = query.where('kind', '=', kind);
+    const rows = await query.execute();
+    const { grades, bandWidth, floor } = this.#model.policy.document.credit;
+    const byGrade = new Map(grades.map((g) => [g.grade, 0]));
+    const byBand = new Map<number, number>();
+    let total = 0;
+    for (const { score, count } of rows) {
+      const grade = this.#model.policy.gradeOf(score);
+      byGrade.set(grade, (byGrade.get(grade) ?? 0) + count);
+      const band = this.#model.bandOf(score);
+      byBand.set(band, (byBand.get(band) ?? 0) + count);
+      total += count;
+    }
+    return {
+      kind: kind ?? 'all',
+      total,
+      grades: grades.map((g) => ({
+        grade: g.grade,
+        min: g.min,
+        max: g.max,
+        count: byGrade.get(g.grade) ?? 0,
+      })),
+      bands: [...byBand.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([band, count]) => ({
+          min: floor + band * bandWidth,
+          max: floor + (band + 1) * bandWidth - 1,
+          count,
+        })),
+    };
+  }
+}

@@ -1,0 +1,270 @@
+import type { Db } from '../db/database.ts';
+import { NotFoundError } from '../errors.ts';
+import { newId, newSortableId } from '../util/ids.ts';
+import { type Contribution, type CreditModel, dayOf } from './model.ts';
+
+/** A cause to add to a subject's record, inside the transaction of the cause itself. */
+export interface NewContribution {
+  causeKind: Contribution['causeKind'];
+  causeId: string;
+  caseId?: string;
+  code: string;
+  severity?: number;
+  occurredAt: string;
+}
+
+export interface ScoreState {
+  subject: string;
+  kind: string;
+  score: number;
+  grade: string;
+  dimensions: Record<string, number>;
+  asOfDay: number;
+}
+
+/**
+ * Keeps every subject's score current: each cause updates it in the transaction of the cause,
+ * incrementally when the score was evaluated today, from the subject's contributions otherwise.
+ * Also keeps the per-kind score histogram that ranks and percentiles are read from.
+ */
+export class CreditService {
+  readonly #db: Db;
+  readonly #model: CreditModel;
+  readonly #now: () => Date;
+  /** Called in the transaction when a subject's grade changes (eligibility tells other instances). */
+  readonly #onGradeChange: (trx: Db, subject: string) => Promise<void>;
+
+  constructor(options: {
+    db: Db;
+    model: CreditModel;
+    now: () => Date;
+    onGradeChange: (trx: Db, subject: string) => Promise<void>;
+  }) {
+    this.#db = options.db;
+    this.#model = options.model;
+    this.#now = options.now;
+    this.#onGradeChange = options.onGradeChange;
+  }
+
+  get model(): CreditModel {
+    return this.#model;
+  }
+
+  /** A newly enrolled subject starts at the base score. */
+  async open(trx: Db, subject: { id: string; kind: string }): Promise<void> {
+    const now = this.#now();
+    const dimensions = this.#model.emptyDimensions();
+    const { score, grade } = this.#model.scoreOf(dimensions);
+    await trx
+      .insertInto('credit_scores')
+      .values({
+        subject_id: subject.id,
+        kind: subject.kind,
+        score,
+        grade,
+        dimensions: JSON.stringify(dimensions),
+        as_of_day: dayOf(now),
+        updated_at: now.toISOString(),
+      })
+      .execute();
+    await this.#count(trx, subject.kind, score, +1);
+    await this.#history(trx, subject.id, score, grade, 'enrolled');
+  }
+
+  /** Adds contributions to a subject's record and updates its score. */
+  async record(trx: Db, subject: string, added: NewContribution[], cause: string): Promise<ScoreState> {
+    const today = dayOf(this.#now());
+    const rows = added.map((c) => ({
+      id: newId('crd'),
+      subject_id: subject,
+      cause_kind: c.causeKind,
+      cause_id: c.causeId,
+      case_id: c.caseId ?? null,
+      code: c.code,
+      severity: c.severity ?? null,
+      day: dayOf(c.occurredAt),
+      occurred_at: c.occurredAt,
+      status: 'active' as const,
+    }));
+    if (rows.length > 0) await trx.insertInto('credit_contributions').values(rows).execute();
+    const before = await this.state(subject, trx);
+    let dimensions: Record<string, number>;
+    if (before.asOfDay === today) {
+      dimensions = { ...before.dimensions };
+      for (const row of rows) {
+        const { dimension, decayed } = this.#model.contributionOn(toContribution(row), today);
+        dimensions[dimension] = (dimensions[dimension] ?? 0) + decayed;
+      }
+    } else {
+      dimensions = this.#model.evaluate(await this.contributions(subject, trx), today).dimensions;
+    }
+    return this.#save(trx, before, dimensions, today, cause);
+  }
+
+  /** Removes a case's contributions (its own and its sanctions'): the decision was overturned. */
+  async removeCase(trx: Db, subject: string, caseId: string, cause: string): Promise<ScoreState> {
+    await trx
+      .updateTable('credit_contributions')
+      .set({ status: 'removed' })
+      .where('case_id', '=', caseId)
+      .where('status', '=', 'active')
+      .execute();
+    return this.reevaluate(trx, subject, cause);
+  }
+
+  /** Evaluates a subject from its contributions as of today (decay, a policy change). */
+  async reevaluate(trx: Db, subject: string, cause: string): Promise<ScoreState> {
+    const today = dayOf(this.#now());
+    const before = await this.state(subject, trx);
+    const { dimensions } = this.#model.evaluate(await this.contributions(subject, trx), today);
+    return this.#save(trx, before, dimensions, today, cause);
+  }
+
+  /**
+   * The scheduled pass: re-evaluates, in batches, every score last evaluated before today, so
+   * that decay and expiring contributions reach it. Returns the subjects whose grade changed.
+   */
+  async refreshStale(batch = 500): Promise<{ evaluated: number; gradeChanged: string[] }> {
+    const today = dayOf(this.#now());
+    let evaluated = 0;
+    const gradeChanged: string[] = [];
+    for (;;) {
+      const stale = await this.#db
+        .selectFrom('credit_scores')
+        .select(['subject_id', 'grade'])
+        .where('as_of_day', '<', today)
+        .limit(batch)
+        .execute();
+      if (stale.length === 0) return { evaluated, gradeChanged };
+      await this.#db.transaction().execute(async (trx) => {
+        for (const { subject_id, grade } of stale) {
+          const after = await this.reevaluate(trx, subject_id, 'decay');
+          if (after.grade !== grade) gradeChanged.push(subject_id);
+        }
+      });
+      evaluated += stale.length;
+    }
+  }
+
+  async state(subject: string, db: Db = this.#db): Promise<ScoreState> {
+    const row = await db
+      .selectFrom('credit_scores')
+      .selectAll()
+      .where('subject_id', '=', subject)
+      .executeTakeFirst();
+    if (row === undefined) throw new NotFoundError('subject_not_found', 'no subject has this id');
+    return {
+      subject,
+      kind: row.kind,
+      score: row.score,
+      grade: row.grade,
+      dimensions: JSON.parse(row.dimensions) as Record<string, number>,
+      asOfDay: row.as_of_day,
+    };
+  }
+
+  async contributions(
+    subject: string,
+    db: Db = this.#db,
+  ): Promise<(Contribution & { occurredAt: string; caseId?: string })[]> {
+    const rows = await db
+      .selectFrom('credit_contributions')
+      .selectAll()
+      .where('subject_id', '=', subject)
+      .where('status', '=', 'active')
+      .orderBy('day')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({
+      ...toContribution(row),
+      occurredAt: row.occurred_at,
+      caseId: row.case_id ?? undefined,
+    }));
+  }
+
+  /** Subjects with one of `grades` (those some action is denied at), for the eligibility index. */
+  async withGrades(
+    grades: readonly string[],
+    subjects?: string[],
+  ): Promise<{ subject_id: string; grade: string }[]> {
+    if (grades.length === 0) return [];
+    let query = this.#db
+      .selectFrom('credit_scores')
+      .select(['subject_id', 'grade'])
+      .where('grade', 'in', grades);
+    if (subjects !== undefined) query = query.where('subject_id', 'in', subjects);
+    return query.execute();
+  }
+
+  async #save(
+    trx: Db,
+    before: ScoreState,
+    dimensions: Record<string, number>,
+    day: number,
+    cause: string,
+  ): Promise<ScoreState> {
+    const { score, grade } = this.#model.scoreOf(dimensions);
+    await trx
+      .updateTable('credit_scores')
+      .set({
+        score,
+        grade,
+        dimensions: JSON.stringify(dimensions),
+        as_of_day: day,
+        updated_at: this.#now().toISOString(),
+      })
+      .where('subject_id', '=', before.subject)
+      .execute();
+    if (score !== before.score) {
+      await this.#count(trx, before.kind, before.score, -1);
+      await this.#count(trx, before.kind, score, +1);
+      await this.#history(trx, before.subject, score, grade, cause);
+    }
+    if (grade !== before.grade) await this.#onGradeChange(trx, before.subject);
+    return { ...before, score, grade, dimensions, asOfDay: day };
+  }
+
+  async #count(trx: Db, kind: string, score: number, delta: 1 | -1): Promise<void> {
+    await trx
+      .insertInto('credit_histogram')
+      .values({ kind, score, count: delta })
+      .onConflict((oc) =>
+        oc
+          .columns(['kind', 'score'])
+          .doUpdateSet((eb) => ({ count: eb('credit_histogram.count', '+', delta) })),
+      )
+      .execute();
+  }
+
+  async #history(trx: Db, subject: string, score: number, grade: string, cause: string): Promise<void> {
+    await trx
+      .insertInto('credit_history')
+      .values({
+        id: newSortableId('crh'),
+        subject_id: subject,
+        at: this.#now().toISOString(),
+        score,
+        grade,
+        cause,
+      })
+      .execute();
+  }
+}
+
+export function toContribution(row: {
+  id: string;
+  cause_kind: Contribution['causeKind'];
+  cause_id: string;
+  code: string;
+  severity: number | null;
+  day: number;
+}): Contribution {
+  return {
+    id: row.id,
+    causeKind: row.cause_kind,
+    causeId: row.cause_id,
+    code: row.code,
+    severity: row.severity,
+    day: row.day,
+  };
+}

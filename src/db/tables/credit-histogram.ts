@@ -1,0 +1,5 @@
+export interface CreditHistogramTable {
+  kind: string;
+  score: number;
+  count: number;
+}

@@ -1,0 +1,104 @@
+import Type from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { worldIdPattern } from '../../identity/world-service.ts';
+import { notifyEventTypes } from '../../notify/events.ts';
+import { maxUrlLength } from '../../notify/subscription-service.ts';
+import { StringEnum } from '../../util/validation.ts';
+import { assertWorldScope, caller } from '../auth.ts';
+import { authed, PageQuery, responses } from '../schemas.ts';
+import type { Api } from '../server.ts';
+
+const SubscriptionBody = Type.Object({
+  id: Type.String(),
+  world: Type.String(),
+  url: Type.String(),
+  events: Type.Array(StringEnum(notifyEventTypes)),
+  createdAt: Type.String(),
+  revokedAt: Type.Optional(Type.String()),
+});
+
+const WorldParams = Type.Object({ world: Type.String({ pattern: worldIdPattern }) });
+const IdParams = Type.Object({
+  world: Type.String({ pattern: worldIdPattern }),
+  id: Type.String({ pattern: '^sub_[0-9a-z]{16}$' }),
+});
+
+const platform = ['platform'] as const;
+const readers = ['platform', 'admin'] as const;
+
+export function subscriptionRoutes(app: Api, ctx: AppContext): void {
+  app.post(
+    '/v1/worlds/:world/subscriptions',
+    {
+      config: { roles: platform },
+      schema: {
+        tags: ['notifications'],
+        summary: 'Subscribe a URL to events about this world’s avatars (see docs/webhooks.md)',
+        ...authed(platform),
+        params: WorldParams,
+        body: Type.Object(
+          {
+            url: Type.String({ minLength: 1, maxLength: maxUrlLength, description: 'http or https' }),
+            events: Type.Array(StringEnum(notifyEventTypes), { minItems: 1, uniqueItems: true }),
+          },
+          { additionalProperties: false },
+        ),
+        response: responses({
+          201: Type.Object({
+            subscription: SubscriptionBody,
+            secret: Type.String({ description: 'the signing secret; shown once' }),
+          }),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const principal = caller(request);
+      assertWorldScope(principal, request.params.world);
+      const created = await ctx.subscriptions.create(
+        { world: request.params.world, ...request.body },
+        principal.id,
+      );
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.get(
+    '/v1/worlds/:world/subscriptions',
+    {
+      config: { roles: readers },
+      schema: {
+        tags: ['notifications'],
+        summary: 'A world’s subscriptions, oldest first, revoked ones included; never the secrets',
+        ...authed(readers),
+        params: WorldParams,
+        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
+        response: responses({
+          200: Type.Object({ items: Type.Array(SubscriptionBody), cursor: Type.Optional(Type.String()) }),
+        }),
+      },
+    },
+    async (request) => {
+      assertWorldScope(caller(request), request.params.world);
+      const { cursor, limit } = request.query;
+      return ctx.subscriptions.list({ world: request.params.world, cursor, limit: limit ?? 50 });
+    },
+  );
+
+  app.delete(
+    '/v1/worlds/:world/subscriptions/:id',
+    {
+      config: { roles: platform },
+      schema: {
+        tags: ['notifications'],
+        summary: 'Revoke a subscription: nothing more is sent to it, pending deliveries included',
+        ...authed(platform),
+        params: IdParams,
+        response: responses({ 200: SubscriptionBody }),
+      },
+    },
+    async (request) => {
+      assertWorldScope(caller(request), request.params.world);
+      return ctx.subscriptions.revoke(request.params.world, request.params.id);
+    },
+  );
+}

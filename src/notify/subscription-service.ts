@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { SubscriptionsTable } from '../db/tables/subscriptions.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { AttributeVault } from '../identity/attribute-vault.ts';
+import type { WorldService } from '../identity/world-service.ts';
+import { decodeCursor, encodeCursor, type Page } from '../util/cursor.ts';
+import { newId } from '../util/ids.ts';
+import type { NotifyEventType } from './events.ts';
+
+export const maxUrlLength = 2000;
+
+export interface Subscription {
+  id: string;
+  world: string;
+  url: string;
+  events: NotifyEventType[];
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export interface NewSubscription {
+  world: string;
+  url: string;
+  events: NotifyEventType[];
+}
+
+/** The context a subscription's signing secret is sealed under: it opens for that row only. */
+export function secretContext(subscriptionId: string): string {
+  return `subscription|${subscriptionId}`;
+}
+
+/** A world's webhook subscriptions: created with a signing secret shown once, listed, revoked. */
+export class SubscriptionService {
+  readonly #db: Db;
+  readonly #vault: AttributeVault;
+  readonly #worlds: WorldService;
+  readonly #now: () => Date;
+
+  constructor(options: { db: Db; vault: AttributeVault; worlds: WorldService; now: () => Date }) {
+    this.#db = options.db;
+    this.#vault = options.vault;
+    this.#worlds = options.worlds;
+    this.#now = options.now;
+  }
+
+  /**
+   * Subscribes `url` to `events` of a world. The signing secret is returned here and never again:
+   * the store keeps it sealed, because the worker must sign with it (a hash would not do).
+   */
+  async create(
+    input: NewSubscription,
+    actor: string,
+  ): Promise<{ subscription: Subscription; secret: string }> {
+    const url = checkUrl(input.url);
+    const events = [...new Set(input.events)];
+    if (events.length === 0) throw new ValidationError('events', 'must name at least one event type');
+    const id = newId('sub');
+    const secret = randomBytes(32).toString('base64url');
+    const row = {
+      id,
+      world_id: input.world,
+      url,
+      events: JSON.stringify(events),
+      sealed_secret: this.#vault.sealSecret(secretContext(id), secret),
+      created_at: this.#now().toISOString(),
+      created_by: actor,
+      revoked_at: null,
+    };
+    await this.#db.transaction().execute(async (trx) => {
+      await this.#worlds.get(input.world, trx);
+      await trx.insertInto('subscriptions').values(row).execute();
+    });
+    return { subscription: toSubscription(row), secret };
+  }
+
+  /** A world's subscriptions, oldest first, revoked ones included (they say when). */
+  async list(options: { world: string; cursor?: string; limit: number }): Promise<Page<Subscription>> {
+    await this.#worlds.get(options.world);
+    let query = this.#db
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('world_id', '=', options.world)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(options.limit + 1);
+    if (options.cursor !== undefined) {
+      const [createdAt, id] = decodeCursor(options.cursor, ['string', 'string']);
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '>', createdAt),
+          eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)]),
+        ]),
+      );
+    }
+    const rows = await query.execute();
+    const items = rows.slice(0, options.limit).map(toSubscription);
+    const last = items.at(-1);
+    return rows.length > options.limit && last
+      ? { items, cursor: encodeCursor([last.createdAt, last.id]) }
+      : { items };
+  }
+
+  /**
+   * Revokes a subscription of `world`. One of another world is "not found", not "forbidden", so
+   * that a platform cannot probe for other worlds' subscription ids.
+   */
+  async revoke(world: string, id: string): Promise<Subscription> {
+    return this.#db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('id', '=', id)
+        .where('world_id', '=', world)
+        .executeTakeFirst();
+      if (row === undefined)
+        throw new NotFoundError('subscription_not_found', `world "${world}" has no subscription "${id}"`);
+      if (row.revoked_at !== null)
+        throw new ConflictError('subscription_revoked', `subscription "${id}" is already revoked`);
+      const revokedAt = this.#now().toISOString();
+      // The guard on revoked_at makes a concurrent second revocation a conflict, not a silent rewrite.
+      const updated = await trx
+        .updateTable('subscriptions')
+        .set({ revoked_at: revokedAt })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0)
+        throw new ConflictError('subscription_revoked', `subscription "${id}" is already revoked`);
+      return toSubscription({ ...row, revoked_at: revokedAt });
+    });
+  }
+}
+
+/** http and https only: anything else (file:, javascript:, ftp:) is not a webhook receiver. */
+function checkUrl(raw: string): string {
+  if (raw.length > maxUrlLength)
+    throw new ValidationError('url', `must be at most ${maxUrlLength} characters`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ValidationError('url', 'is not an absolute URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ValidationError('url', 'must be an http or https URL');
+  // The URL is stored and listed in the clear; the signature is what authenticates mdis.
+  if (url.username !== '' || url.password !== '')
+    throw new ValidationError('url', 'must not carry credentials; verify the signature instead');
+  if (url.hash !== '') throw new ValidationError('url', 'must not have a fragment');
+  return url.href;
+}
+
+function toSubscription(row: Omit<Selectable<SubscriptionsTable>, 'sealed_secret'>): Subscription {
+  return {
+    id: row.id,
+    world: row.world_id,
+    url: row.url,
+    events: JSON.parse(row.events) as NotifyEventType[],
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at ?? undefined,
+  };
+}

@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { conductFixture, report } from './_fixtures.ts';
+import { forEachStore, personEnrolment } from './_util.ts';
+
+const day = 86_400_000;
+let clock = Date.now();
+
+// Expectations are computed by hand from policy/default.json: base 1000; spreading_rumors at
+// severity 2 is −55 (civic, half-life 120 days); a suspension and a restriction are −20 each
+// (compliance); helping_others at severity 3 is +10 (civic); fraud at severity 5 is −250 (commerce).
+forEachStore(
+  'credit: scores, grades, ranks and explanations',
+  (h) => {
+    let f: Awaited<ReturnType<typeof conductFixture>>;
+    const credit = async (token = f.moderator, subject = f.tom) =>
+      (await h.call('GET', `/v1/subjects/${subject}/credit`, { token })).body;
+    const event = (id: string, category: string, severity: number, handle = 'tom') => ({
+      id,
+      world: f.world,
+      handle,
+      category,
+      severity,
+      occurredAt: new Date(clock - 60_000).toISOString(),
+    });
+
+    before(async () => {
+      f = await conductFixture(h);
+    });
+
+    test('a new subject starts at the base score, grade A', async () => {
+      const c = await credit();
+      assert.equal(c.score, 1000);
+      assert.equal(c.grade, 'A');
+      assert.deepEqual(
+        c.dimensions.map((d: { name: string; points: number }) => [d.name, d.points]),
+        [
+          ['conduct', 0],
+          ['commerce', 0],
+          ['civic', 0],
+          ['compliance', 0],
+        ],
+      );
+      assert.deepEqual(
+        c.history.map((e: { cause: string }) => e.cause),
+        ['enrolled'],
+      );
+    });
+
+    test('Tom’s upheld case: 1000 → 945 → 925 → 905, grade A → B, every point explained', async () => {
+      const filed = await h.call('POST', '/v1/reports', {
+        token: f.platform,
+        body: report(f.world, 'alice'),
+      });
+      const decided = await h.call('POST', `/v1/cases/${filed.body.caseId}/decision`, {
+        token: f.moderator,
+        body: {
+          outcome: 'upheld',
+          severity: 2,
+          rationale: 'Rumours that started a bank run',
+          sanctions: [{ kind: 'restriction', actions: ['travel.air'], days: 30 }],
+        },
+      });
+      assert.equal(decided.status, 200);
+      const c = await credit();
+      assert.equal(c.score, 905);
+      assert.equal(c.grade, 'B');
+      const points = Object.fromEntries(
+        c.dimensions.map((d: { name: string; points: number }) => [d.name, d.points]),
+      );
+      assert.deepEqual(points, { conduct: 0, commerce: 0, civic: -55, compliance: -40 });
+      assert.deepEqual(
+        c.history.map((e: { score: number }) => e.score),
+        [905, 925, 945, 1000],
+      );
+      const causes = c.explanation.contributions.map((x: { cause: { kind: string }; points: number }) => [
+        x.cause.kind,
+        x.points,
+      ]);
+      assert.deepEqual(causes.sort(), [
+        ['case', -55],
+        ['sanction', -20],
+        ['sanction', -20],
+      ]);
+      const rumor = c.explanation.contributions.find(
+        (x: { cause: { kind: string } }) => x.cause.kind === 'case',
+      );
+      assert.equal(rumor.cause.category, 'spreading_rumors');
+      assert.equal(rumor.cause.id, filed.body.caseId);
+      assert.equal(rumor.currentPoints, -55);
+      // −55 halves every 120 days and stops counting below 1 point: after 6 half-lives (−0.86).
+      const expected = Math.ceil(120 * Math.log2(55)) + Math.floor(clock / day);
+      assert.equal(rumor.expiresOn, new Date(expected * day).toISOString().slice(0, 10));
+      assert.equal(c.explanation.toRaise.decaying.length, 3);
+      assert.deepEqual(
+        c.explanation.toRaise.positiveConduct.map((p: { category: string }) => p.category),
+        ['volunteering', 'helping_others', 'honest_trade'],
+      );
+      assert.equal((await h.call('GET', '/v1/me', { token: f.subject })).body.credit.score, 905);
+    });
+
+    test('positive conduct raises it; an overturned appeal takes the case and its sanctions back out', async () => {
+      const sent = await h.call('POST', '/v1/events', {
+        token: f.platform,
+        body: { events: [event('h1', 'helping_others', 3)] },
+      });
+      assert.equal(sent.body.accepted, 1);
+      assert.equal((await credit()).score, 915);
+      const me = (await h.call('GET', '/v1/me', { token: f.subject })).body;
+      const caseId = me.cases[0].id;
+      await h.call('POST', `/v1/cases/${caseId}/appeal`, {
+        token: f.subject,
+        body: { reason: 'It was true' },
+      });
+      await h.call('POST', `/v1/cases/${caseId}/appeal/decision`, {
+        token: f.moderator,
+        body: { outcome: 'overturned', rationale: 'It was true' },
+      });
+      const c = await credit();
+      assert.equal(c.score, 1010);
+      assert.equal(c.grade, 'A');
+      assert.equal(c.history[0].cause, `appeal:${caseId}`);
+    });
+
+    test('decay halves an impact every half-life and the daily pass applies it', async () => {
+      const enrolled = await h.call('POST', '/v1/subjects', { token: f.registrar, body: personEnrolment() });
+      await h.call('PUT', `/v1/worlds/${f.world}/avatars/dora`, {
+        token: f.platform,
+        body: { subject: enrolled.body.id },
+      });
+      await h.call('POST', '/v1/events', {
+        token: f.platform,
+        body: { events: [event('d1', 'spreading_rumors', 2, 'dora')] },
+      });
+      assert.equal((await credit(f.moderator, enrolled.body.id)).score, 945);
+      clock += 120 * day;
+      await h.ctx.credit.refreshStale();
+      // −27.5 rounds to −27 (half away from −∞), so 973: grade A again.
+      const c = await credit(f.moderator, enrolled.body.id);
+      assert.deepEqual([c.score, c.grade, c.history[0].cause], [973, 'A', 'decay']);
+    });
+
+    test('grade D denies air travel and credit with the reason "grade"', async () => {
+      const enrolled = await h.call('POST', '/v1/subjects', { token: f.registrar, body: personEnrolment() });
+      const id = enrolled.body.id;
+      await h.call('PUT', `/v1/worlds/${f.world}/avatars/mallory`, {
+        token: f.platform,
+        body: { subject: id },
+      });
+      const frauds = [1, 2].map((n) => event(`f${n}`, 'fraud', 5, 'mallory'));
+      await h.call('POST', '/v1/events', { token: f.platform, body: { events: frauds } });
+      const c = await credit(f.moderator, id);
+      assert.deepEqual([c.score, c.grade], [500, 'D']);
+      const air = await h.call('GET', `/v1/eligibility?subject=${id}&action=travel.air`, {
+        token: f.airline,
+      });
+      assert.deepEqual(air.body, { allowed: false, reason: 'grade', sanctionIds: [] });
+      const rail = await h.call('GET', `/v1/eligibility?subject=${id}&action=travel.rail`, {
+        token: f.airline,
+      });
+      assert.equal(rail.body.allowed, true);
+    });
+
+    test('rank and percentile among the same kind; ranking and distribution', async () => {
+      const persons = (await h.call('GET', '/v1/credit/ranking?kind=person&limit=2', { token: f.admin }))
+        .body;
+      // Persons: Tom 1005 (his +10 has decayed to +5 over the 120 days), Dora 973, Mallory 500.
+      assert.deepEqual(
+        persons.items.map((i: { score: number; rank: number }) => [i.score, i.rank]),
+        [
+          [1005, 1],
+          [973, 2],
+        ],
+      );
+      const next = (
+        await h.call('GET', `/v1/credit/ranking?kind=person&limit=2&cursor=${persons.cursor}`, {
+          token: f.admin,
+        })
+      ).body;
+      assert.deepEqual(
+        next.items.map((i: { score: number; rank: number }) => [i.score, i.rank]),
+        [[500, 3]],
+      );
+      assert.equal(next.cursor, undefined);
+      const tom = await credit();
+      assert.deepEqual([tom.rank, tom.of, tom.percentile], [1, 3, 83.3]);
+      const d = (await h.call('GET', '/v1/credit/distribution?kind=person', { token: f.moderator })).body;
+      assert.equal(d.total, 3);
+      const grades = Object.fromEntries(
+        d.grades.map((g: { grade: string; count: number }) => [g.grade, g.count]),
+      );
+      assert.deepEqual(grades, { AAA: 0, AA: 0, A: 2, B: 0, C: 0, D: 1 });
+      assert.deepEqual(
+        d.bands.map((b: { min: number; count: number }) => [b.min, b.count]),
+        [
+          [500, 1],
+          [950, 1],
+          [1000, 1],
+        ],
+      );
+    });
+
+    test('a subject reads only its own credit', async () => {
+      const other = await h.call('POST', '/v1/subjects', { token: f.registrar, body: personEnrolment() });
+      const before = await h.snapshot();
+      const refused = await h.call('GET', `/v1/subjects/${other.body.id}/credit`, { token: f.subject });
+      assert.equal(refused.status, 403);
+      assert.equal(await h.snapshot(), before);
+      assert.equal((await h.call('GET', `/v1/subjects/${f.tom}/credit`, { token: f.subject })).status, 200);
+    });
+  },
+  { now: () => new Date(clock) },
+);

@@ -1,0 +1,441 @@
+import assert from 'node:assert/strict';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import http, { type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type TestContext, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
+import { createContext } from '../src/context.ts';
+import { type DeliveryOptions, DeliveryWorker } from '../src/notify/delivery.ts';
+import { conductFixture, report } from './_fixtures.ts';
+import { forEachStore, type Harness } from './_util.ts';
+
+// Webhooks end to end: real events from the API, a real HTTP receiver that fails first, retries
+// with a tiny backoff, signatures checked with the recipe of docs/webhooks.md.
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+  status: number;
+}
+
+/**
+ * A receiver on 127.0.0.1 that answers 500 to its first `failFirst` deliveries, or never answers;
+ * closed when the test ends, passed or not (an open server would keep the run alive).
+ */
+async function startReceiver(t: TestContext, options: { failFirst?: number; hang?: boolean } = {}) {
+  const received: Received[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (options.hang) return;
+      const status = received.length < (options.failFirst ?? 0) ? 500 : 200;
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'boom: internals');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const close = () => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  };
+  t.after(close);
+  return { url: `http://127.0.0.1:${port}/hooks`, received, close };
+}
+
+/** The verification recipe of docs/webhooks.md, word for word. */
+function verifyMdisSignature(secret: string, header: string, rawBody: string, toleranceSeconds = 300) {
+  const fields = new Map(
+    header.split(',').map((part) => {
+      const i = part.indexOf('=');
+      return [part.slice(0, i).trim(), part.slice(i + 1).trim()];
+    }),
+  );
+  const t = fields.get('t');
+  const v1 = fields.get('v1');
+  if (t === undefined || v1 === undefined || !/^\d+$/.test(t)) return false;
+  if (Math.abs(Date.now() / 1000 - Number(t)) > toleranceSeconds) return false;
+  const expected = createHmac('sha256', secret).update(`${t}.${rawBody}`).digest();
+  const given = Buffer.from(v1, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+const fast: Partial<DeliveryOptions> = { baseDelayMs: 2, maxDelayMs: 10, timeoutMs: 2_000, leaseMs: 10_000 };
+
+function worker(h: Harness, options: Partial<DeliveryOptions> = {}) {
+  const { db, vault, logger, now } = h.ctx;
+  return new DeliveryWorker({ db, vault, logger, now, options: { ...fast, ...options } });
+}
+
+function outboxOf(h: Harness, subscription: string) {
+  return h.ctx.db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('subscription_id', '=', subscription)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Runs passes until no row of `subscriptions` is pending. */
+async function drain(h: Harness, w: DeliveryWorker, subscriptions: string[]) {
+  for (let pass = 0; pass < 300; pass++) {
+    await w.deliverDue();
+    const pending = await h.ctx.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('subscription_id', 'in', subscriptions)
+      .where('status', '=', 'pending')
+      .execute();
+    if (pending.length === 0) return;
+    await sleep(5);
+  }
+  assert.fail('the outbox did not drain');
+}
+
+async function subscribe(h: Harness, token: string, world: string, url: string, events: string[]) {
+  const r = await h.call('POST', `/v1/worlds/${world}/subscriptions`, { token, body: { url, events } });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return { id: r.body.subscription.id as string, secret: r.body.secret as string };
+}
+
+async function mute(h: Harness, f: Awaited<ReturnType<typeof conductFixture>>, days?: number) {
+  const r = await h.call('POST', '/v1/sanctions', {
+    token: f.moderator,
+    body: { subject: f.tom, kind: 'mute', world: f.world, days, reason: 'Shouting in the square' },
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body.id as string;
+}
+
+forEachStore('notifications: subscriptions and signed, retried webhook delivery', (h) => {
+  test('each event arrives once, signed, after the receiver failed three times', async (t) => {
+    const f = await conductFixture(h, 'plaza');
+    const flaky = await startReceiver(t, { failFirst: 3 });
+    const liftsOnly = await startReceiver(t);
+    const elsewhere = await startReceiver(t);
+    const main = await subscribe(h, f.platform, f.world, flaky.url, [
+      'case.decided',
+      'sanction.imposed',
+      'sanction.lifted',
+    ]);
+    const lifts = await subscribe(h, f.platform, f.world, liftsOnly.url, ['sanction.lifted']);
+    const arcade = await h.call('POST', '/v1/worlds', {
+      token: f.admin,
+      body: { id: 'arcade', name: 'Arcade' },
+    });
+    const away = await subscribe(h, arcade.body.platform.token, 'arcade', elsewhere.url, [
+      'case.decided',
+      'sanction.imposed',
+      'sanction.lifted',
+      'sanction.expired',
+    ]);
+
+    // Upheld with a restriction: case.decided, plus sanction.imposed for it and the ladder's suspension.
+    const filed = await h.call('POST', '/v1/reports', { token: f.platform, body: report(f.world, 'alice') });
+    const decided = await h.call('POST', `/v1/cases/${filed.body.caseId}/decision`, {
+      token: f.moderator,
+      body: {
+        outcome: 'upheld',
+        severity: 2,
+        rationale: 'Started a run on the plaza bank',
+        sanctions: [{ kind: 'restriction', actions: ['travel.air'], days: 30 }],
+      },
+    });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+    const sanctions = await h.call('GET', `/v1/sanctions?subject=${f.tom}`, { token: f.moderator });
+    const restriction = sanctions.body.items.find((s: { kind: string }) => s.kind === 'restriction');
+    const lifted = await h.call('POST', `/v1/sanctions/${restriction.id}/lift`, {
+      token: f.moderator,
+      body: { reason: 'Reconsidered' },
+    });
+    assert.equal(lifted.status, 200);
+    assert.equal(flaky.received.length, 0, 'nothing is sent before the worker runs');
+
+    await drain(h, worker(h), [main.id, lifts.id, away.id]);
+
+    const rows = await outboxOf(h, main.id);
+    assert.deepEqual(rows.map((r) => r.event_type).sort(), [
+      'case.decided',
+      'sanction.imposed',
+      'sanction.imposed',
+      'sanction.lifted',
+    ]);
+    assert.ok(
+      rows.every((r) => r.status === 'delivered' && r.delivered_at !== null && r.lease_until === null),
+    );
+    assert.equal(flaky.received.length, 4 + 3, 'four events and three failed attempts');
+    const accepted = flaky.received.filter((r) => r.status === 200).map((r) => r.headers['mdis-event-id']);
+    assert.deepEqual([...accepted].sort(), rows.map((r) => r.id).sort(), 'each accepted exactly once');
+    for (const row of rows) {
+      const tries = flaky.received.filter((r) => r.headers['mdis-event-id'] === row.id).length;
+      assert.equal(row.attempts, tries, `attempts of ${row.event_type}`);
+    }
+    assert.equal(
+      rows.reduce((sum, r) => sum + r.attempts, 0),
+      7,
+    );
+
+    const standing = await h.call('GET', `/v1/worlds/${f.world}/avatars/tom`, { token: f.platform });
+    for (const delivery of [...flaky.received, ...liftsOnly.received]) {
+      const secret = delivery === liftsOnly.received[0] ? lifts.secret : main.secret;
+      assert.ok(verifyMdisSignature(secret, String(delivery.headers['mdis-signature']), delivery.body));
+      assert.equal(
+        verifyMdisSignature(away.secret, String(delivery.headers['mdis-signature']), delivery.body),
+        false,
+      );
+      const payload = JSON.parse(delivery.body);
+      assert.equal(delivery.headers['content-type'], 'application/json');
+      assert.equal(delivery.headers['mdis-event-id'], payload.id);
+      assert.equal(delivery.headers['mdis-event-type'], payload.type);
+      assert.equal(payload.world, f.world);
+      assert.equal(payload.pseudonym, standing.body.pseudonym);
+      assert.deepEqual(payload.handles, ['tom']);
+      for (const personal of [
+        'Thomas',
+        'tom@example.org',
+        '+447700900123',
+        'Streamer',
+        f.tom,
+        'plaza bank',
+      ]) {
+        assert.ok(!delivery.body.includes(personal), `the payload must not contain "${personal}"`);
+      }
+    }
+    const decidedPayload = flaky.received
+      .map((r) => JSON.parse(r.body))
+      .find((p) => p.type === 'case.decided');
+    assert.deepEqual(decidedPayload.case, {
+      id: filed.body.caseId,
+      category: 'spreading_rumors',
+      outcome: 'upheld',
+      severity: 2,
+    });
+    assert.deepEqual(
+      liftsOnly.received.map((r) => [r.headers['mdis-event-type'], JSON.parse(r.body).sanction.id]),
+      [['sanction.lifted', restriction.id]],
+      'only the subscribed type arrives',
+    );
+    assert.equal(elsewhere.received.length, 0, 'a world where Tom has no avatar hears nothing');
+    assert.equal((await outboxOf(h, away.id)).length, 0);
+  });
+
+  test('subscribing: http(s) URLs and known events only, own world only; the secret is sealed', async (t) => {
+    const f = await conductFixture(h, 'subs-home');
+    const other = await h.call('POST', '/v1/worlds', {
+      token: f.admin,
+      body: { id: 'subs-away', name: 'Away' },
+    });
+    const otherPlatform: string = other.body.platform.token;
+    const url = `/v1/worlds/${f.world}/subscriptions`;
+    const events = ['sanction.imposed'];
+    const before = await h.snapshot();
+    const bad: [unknown, string][] = [
+      [{ url: 'ftp://hooks.example/x', events }, 'url'],
+      [{ url: 'javascript:alert(1)', events }, 'url'],
+      [{ url: 'not a url', events }, 'url'],
+      [{ url: 'https://user:pw@hooks.example/x', events }, 'url'],
+      [{ url: `https://hooks.example/${'x'.repeat(2000)}`, events }, 'url'],
+      [{ url: 'https://hooks.example/x', events: [] }, 'events'],
+      [{ url: 'https://hooks.example/x', events: ['sanction.exploded'] }, 'events.0'],
+      [{ url: 'https://hooks.example/x', events: ['case.decided', 'case.decided'] }, 'events'],
+      [{ url: 'https://hooks.example/x', events, secret: 'mine' }, 'secret'],
+      [{ events }, 'url'],
+    ];
+    for (const [body, field] of bad) {
+      const r = await h.call('POST', url, { token: f.platform, body });
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.equal(r.body.error, 'invalid_request');
+      assert.equal(r.body.field, field, JSON.stringify(body));
+    }
+    const body = { url: 'https://hooks.example/x', events };
+    assert.equal((await h.call('POST', url, { token: otherPlatform, body })).status, 403);
+    assert.equal((await h.call('POST', url, { token: f.admin, body })).status, 403);
+    assert.equal((await h.call('POST', url, { body })).status, 401);
+    assert.equal(await h.snapshot(), before, 'a refused request writes nothing');
+
+    const created = await subscribe(h, f.platform, f.world, 'HTTPS://Hooks.Example/x?q=1', events);
+    assert.match(created.secret, /^[A-Za-z0-9_-]{43}$/);
+    const row = await h.ctx.db
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('id', '=', created.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.url, 'https://hooks.example/x?q=1');
+    assert.ok(!Buffer.from(row.sealed_secret).toString('latin1').includes(created.secret));
+    assert.equal(h.ctx.vault.openSecret(`subscription|${created.id}`, row.sealed_secret), created.secret);
+
+    const listed = await h.call('GET', url, { token: f.admin });
+    assert.equal(listed.status, 200);
+    assert.deepEqual(
+      listed.body.items.map((s: { id: string; events: string[] }) => [s.id, s.events]),
+      [[created.id, events]],
+    );
+    assert.ok(!JSON.stringify(listed.body).includes(created.secret), 'the secret is shown once only');
+    assert.equal((await h.call('GET', url, { token: f.platform })).status, 200);
+    assert.equal((await h.call('GET', url, { token: otherPlatform })).status, 403);
+    assert.equal((await h.call('GET', url, { token: f.moderator })).status, 403);
+    assert.equal((await h.call('GET', `${url}?cursor=nope`, { token: f.admin })).status, 400);
+
+    const one = `${url}/${created.id}`;
+    assert.equal((await h.call('DELETE', one, { token: otherPlatform })).status, 403);
+    const probe = await h.call('DELETE', `/v1/worlds/subs-away/subscriptions/${created.id}`, {
+      token: otherPlatform,
+    });
+    assert.equal(probe.status, 404, 'another world’s subscription is not found, not forbidden');
+    assert.equal((await h.call('DELETE', `${url}/sub_0000000000000000`, { token: f.platform })).status, 404);
+    assert.equal((await h.call('DELETE', `${url}/nope`, { token: f.platform })).status, 400);
+    const revoked = await h.call('DELETE', one, { token: f.platform });
+    assert.equal(revoked.status, 200);
+    assert.equal(typeof revoked.body.revokedAt, 'string');
+    const again = await h.call('DELETE', one, { token: f.platform });
+    assert.equal(again.status, 409);
+    assert.equal(again.body.error, 'subscription_revoked');
+  });
+
+  test('a revoked subscription gets nothing more, not even what was already queued', async (t) => {
+    const f = await conductFixture(h, 'revoking');
+    const receiver = await startReceiver(t);
+    const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.imposed']);
+    await mute(h, f);
+    assert.equal((await outboxOf(h, sub.id)).length, 1);
+    await h.call('DELETE', `/v1/worlds/${f.world}/subscriptions/${sub.id}`, { token: f.platform });
+    await drain(h, worker(h), [sub.id]);
+    await mute(h, f);
+    await worker(h).deliverDue();
+    const rows = await outboxOf(h, sub.id);
+    assert.deepEqual(
+      rows.map((r) => [r.status, r.last_error, r.attempts]),
+      [['failed', 'subscription_revoked', 0]],
+    );
+    assert.equal(receiver.received.length, 0);
+  });
+
+  test('after max attempts a notification fails; errors are recorded by kind, never by body', async (t) => {
+    const f = await conductFixture(h, 'failing');
+    const broken = await startReceiver(t, { failFirst: Number.POSITIVE_INFINITY });
+    const silent = await startReceiver(t, { hang: true });
+    const gone = await startReceiver(t);
+    await gone.close();
+    const subs = [
+      await subscribe(h, f.platform, f.world, broken.url, ['sanction.imposed']),
+      await subscribe(h, f.platform, f.world, silent.url, ['sanction.imposed']),
+      await subscribe(h, f.platform, f.world, gone.url, ['sanction.imposed']),
+    ];
+    await mute(h, f);
+    await drain(
+      h,
+      worker(h, { maxAttempts: 3, timeoutMs: 100 }),
+      subs.map((s) => s.id),
+    );
+    const outcome = [];
+    for (const sub of subs)
+      outcome.push((await outboxOf(h, sub.id)).map((r) => [r.status, r.attempts, r.last_error]));
+    assert.deepEqual(outcome, [
+      [['failed', 3, 'http 500']],
+      [['failed', 3, 'timeout']],
+      [['failed', 3, 'network ECONNREFUSED']],
+    ]);
+    assert.equal(broken.received.length, 3);
+    assert.ok((await worker(h).counts()).failed >= 3);
+  });
+
+  test('workers running at once deliver each notification once', async (t) => {
+    const f = await conductFixture(h, 'racing');
+    const receiver = await startReceiver(t);
+    const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.imposed']);
+    for (let i = 0; i < 8; i++) await mute(h, f);
+    const workers = [worker(h, { batchSize: 3 }), worker(h, { batchSize: 3 }), worker(h, { batchSize: 3 })];
+    let attempted = 0;
+    for (let round = 0; round < 5; round++) {
+      attempted += (await Promise.all(workers.map((w) => w.deliverDue()))).reduce((a, b) => a + b, 0);
+    }
+    assert.equal(attempted, 8);
+    const ids = receiver.received.map((r) => r.headers['mdis-event-id']);
+    assert.equal(new Set(ids).size, 8);
+    assert.equal(ids.length, 8);
+    assert.ok((await outboxOf(h, sub.id)).every((r) => r.status === 'delivered' && r.attempts === 1));
+  });
+
+  test('a restart loses nothing: what one instance queued, the next delivers', async (t) => {
+    const f = await conductFixture(h, 'restarting');
+    const receiver = await startReceiver(t);
+    const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.imposed']);
+    const quiet = pino({ level: 'silent' });
+    const first = await createContext(h.ctx.config, { logger: quiet });
+    const sanction = await first.sanctions.impose(
+      { subject: f.tom, kind: 'mute', world: f.world, reason: 'Queued before the restart', source: 'manual' },
+      'test',
+    );
+    await first.close();
+    assert.equal(receiver.received.length, 0);
+    assert.equal((await outboxOf(h, sub.id))[0]?.status, 'pending');
+
+    const second = await createContext(h.ctx.config, { logger: quiet });
+    try {
+      assert.equal(await second.deliveries.deliverDue(), 1);
+    } finally {
+      await second.close();
+    }
+    assert.deepEqual(
+      receiver.received.map((r) => JSON.parse(r.body).sanction.id),
+      [sanction.id],
+    );
+    assert.ok(
+      verifyMdisSignature(
+        sub.secret,
+        String(receiver.received[0]!.headers['mdis-signature']),
+        receiver.received[0]!.body,
+      ),
+    );
+    assert.equal((await outboxOf(h, sub.id))[0]?.status, 'delivered');
+  });
+});
+
+let clock = Date.parse('2026-12-01T09:00:00.000Z');
+
+forEachStore(
+  'notifications: expiry and leases on a fake clock',
+  (h) => {
+    test('an expired sanction is announced to the worlds subscribed to expiries only', async (t) => {
+      const f = await conductFixture(h, 'plaza');
+      const receiver = await startReceiver(t);
+      const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.expired']);
+      const id = await mute(h, f, 1);
+      assert.equal((await outboxOf(h, sub.id)).length, 0, 'imposition is not subscribed');
+      clock += 2 * 86_400_000;
+      assert.equal(await h.ctx.sanctions.expireDue(), 1);
+      assert.equal(await worker(h).deliverDue(), 1);
+      const [delivery] = receiver.received;
+      const payload = JSON.parse(delivery!.body);
+      assert.equal(payload.type, 'sanction.expired');
+      assert.equal(payload.sanction.id, id);
+      assert.equal(payload.sanction.status, 'expired');
+      assert.equal(
+        delivery!.headers['mdis-signature']?.toString().split(',')[0],
+        `t=${Math.floor(clock / 1000)}`,
+      );
+    });
+
+    test('a row leased by another instance waits for the lease to run out', async (t) => {
+      const f = await conductFixture(h, 'leased');
+      const receiver = await startReceiver(t);
+      const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.imposed']);
+      await mute(h, f);
+      // As if an instance had claimed it and died before recording the outcome.
+      const held = new Date(clock + 60_000).toISOString();
+      await h.ctx.db
+        .updateTable('outbox')
+        .set({ lease_until: held })
+        .where('subscription_id', '=', sub.id)
+        .execute();
+      assert.equal(await worker(h).deliverDue(), 0);
+      clock += 61_000;
+      assert.equal(await worker(h).deliverDue(), 1);
+      assert.equal(receiver.received.length, 1);
+      assert.equal((await outboxOf(h, sub.id))[0]?.status, 'delivered');
+    });
+  },
+  { now: () => new Date(clock) },
+);
