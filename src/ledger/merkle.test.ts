@@ -121,6 +121,19 @@ test('every proof of every tree up to 40 leaves verifies, and a changed one does
   }
 });
 
+test('rootWith gives the root the tree would have with more leaves', () => {
+  const t = new MerkleTree();
+  const leaves = Array.from({ length: 40 }, (_, i) => leafHash(Buffer.from(`leaf ${i}`)));
+  const full = new MerkleTree();
+  for (const leaf of leaves) full.append(leaf);
+  for (let n = 0; n < 40; n++) {
+    for (let extra = 1; n + extra <= 40; extra += 3) {
+      assert.equal(hex(t.rootWith(leaves.slice(n, n + extra))), hex(full.root(n + extra)), `${n} + ${extra}`);
+    }
+    t.append(leaves[n]!);
+  }
+});
+
 test('proofs beyond the tree are refused', () => {
   const t = tree();
   assert.throws(() => t.inclusionProof(8, 8), RangeError);

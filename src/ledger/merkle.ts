@@ -60,7 +60,8 @@ export class MerkleTree {
     // Each completed pair at level k makes a node at level k + 1.
     for (let k = 0; this.#levels[k]!.count % 2 === 0; k++) {
       const level = this.#levels[k]!;
-      const parent = (this.#levels[k + 1] ??= new Level());
+      if (this.#levels[k + 1] === undefined) this.#levels.push(new Level());
+      const parent = this.#levels[k + 1]!;
       parent.push(nodeHash(level.at(level.count - 2), level.at(level.count - 1)));
     }
   }
@@ -73,6 +74,35 @@ export class MerkleTree {
   root(size: number = this.size): Uint8Array {
     this.#checkSize(size);
     return size === 0 ? emptyRoot : this.#hash(0, size);
+  }
+
+  /**
+   * The root the tree would have with `extra` leaves appended, without appending them (for
+   * entries written in a transaction that has not committed yet).
+   */
+  rootWith(extra: readonly Uint8Array[]): Uint8Array {
+    if (extra.length === 0) return this.root();
+    // The complete subtrees of the current size, largest first, then the extra leaves merged in
+    // like a binary counter; the root folds them from the right.
+    const stack: { hash: Uint8Array; size: number }[] = [];
+    let start = 0;
+    for (let bit = 2 ** Math.floor(Math.log2(this.size || 1)); bit >= 1; bit /= 2) {
+      if (this.size & bit) {
+        stack.push({ hash: this.#hash(start, start + bit), size: bit });
+        start += bit;
+      }
+    }
+    for (const leaf of extra) {
+      stack.push({ hash: leaf, size: 1 });
+      while (stack.length > 1 && stack.at(-1)!.size === stack.at(-2)!.size) {
+        const right = stack.pop()!;
+        const left = stack.pop()!;
+        stack.push({ hash: nodeHash(left.hash, right.hash), size: left.size * 2 });
+      }
+    }
+    let root = stack.pop()!.hash;
+    while (stack.length > 0) root = nodeHash(stack.pop()!.hash, root);
+    return root;
   }
 
   /** RFC 9162 §2.1.3.1: the audit path of leaf `index` in the tree of `size` leaves. */

@@ -22,7 +22,7 @@ export interface DeliveryOptions {
 export const defaultDeliveryOptions: DeliveryOptions = {
   baseDelayMs: 1_000,
   maxDelayMs: 3_600_000,
-  maxAttempts: 12,
+  maxAttempts: 16, // with the 1 h cap, about 3 to 4 hours of retrying
   timeoutMs: 5_000,
   leaseMs: 60_000,
   batchSize: 50,
