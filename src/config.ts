@@ -15,6 +15,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** PostgreSQL schema to use (tests give each suite its own). */
   databaseSchema: string | undefined;
+  /** The origin line of log checkpoints, which names this log (C2SP tlog-checkpoint). */
+  logOrigin: string;
   /** The policy file; undefined means the default shipped with the package. */
   policyFile: string | undefined;
   bodyLimitBytes: number;
@@ -41,6 +43,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     dataDir: path.resolve(overrides.dataDir ?? env.MDIS_DATA_DIR ?? './data'),
     databaseUrl: overrides.databaseUrl ?? databaseUrl(env),
     databaseSchema: overrides.databaseSchema ?? env.MDIS_DATABASE_SCHEMA,
+    logOrigin: overrides.logOrigin ?? env.MDIS_LOG_ORIGIN ?? 'mdis.example/log',
     policyFile: overrides.policyFile ?? (env.MDIS_POLICY || undefined),
     bodyLimitBytes: overrides.bodyLimitBytes ?? positiveInt(env, 'MDIS_BODY_LIMIT', 256 * 1024),
     rateLimit: {

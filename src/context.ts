@@ -16,6 +16,7 @@ import { AttributeVault, loadMasterKey } from './identity/attribute-vault.ts';
 import { AvatarService } from './identity/avatar-service.ts';
 import { SubjectService } from './identity/subject-service.ts';
 import { WorldService } from './identity/world-service.ts';
+import { LedgerService } from './ledger/ledger-service.ts';
 import { DeliveryWorker } from './notify/delivery.ts';
 import { Notifier } from './notify/notifier.ts';
 import { SubscriptionService } from './notify/subscription-service.ts';
@@ -33,6 +34,7 @@ export interface AppContext {
   now: () => Date;
   policy: Policy;
   vault: AttributeVault;
+  ledger: LedgerService;
   principals: PrincipalService;
   subjects: SubjectService;
   worlds: WorldService;
@@ -75,10 +77,18 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const store = await openStore(config);
   const db = store.db;
   const vault = new AttributeVault(masterKey.key);
-  const principals = new PrincipalService({ db, now });
-  const subjects = new SubjectService({ db, vault, now });
-  const worlds = new WorldService({ db, principals, now });
-  const avatars = new AvatarService({ db, vault, subjects, now });
+  const ledger = new LedgerService({
+    db,
+    engine: store.engine,
+    vault,
+    origin: config.logOrigin,
+    schema: config.databaseSchema,
+    now,
+  });
+  const principals = new PrincipalService({ db, ledger, now });
+  const subjects = new SubjectService({ db, ledger, vault, now });
+  const worlds = new WorldService({ db, ledger, principals, now });
+  const avatars = new AvatarService({ db, ledger, vault, subjects, now });
   const notifier = new Notifier({ avatars });
   const subscriptions = new SubscriptionService({ db, vault, worlds, now });
   const deliveries = new DeliveryWorker({ db, vault, logger, now });
@@ -94,18 +104,30 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   });
   const credit = new CreditService({
     db,
+    ledger,
     model: new CreditModel(policy),
     now,
     onGradeChange: (trx, subject) => eligibility.announce(trx, subject),
   });
   subjects.afterEnrol((trx, subject) => credit.open(trx, subject));
   const creditReader = new CreditReader({ db, credit });
-  const sanctions = new SanctionService({ db, policy, subjects, worlds, eligibility, notifier, credit, now });
+  const sanctions = new SanctionService({
+    db,
+    ledger,
+    policy,
+    subjects,
+    worlds,
+    eligibility,
+    notifier,
+    credit,
+    now,
+  });
   const strikes = new StrikeService({ db, policy, now });
-  const reports = new ReportService({ db, policy, vault, avatars, subjects, now });
+  const reports = new ReportService({ db, ledger, policy, vault, avatars, subjects, now });
   const cases = new CaseService({ db, subjects });
   const decisions = new DecisionService({
     db,
+    ledger,
     policy,
     cases,
     subjects,
@@ -119,9 +141,10 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const events = new EventService({ db, policy, avatars, credit, eligibility, now });
 
   try {
-    if (await activatePolicy(db, policy, now())) {
+    await ledger.init();
+    if (await activatePolicy(db, ledger, policy, now())) {
       // Points, half-lives and grades may all have changed: every score is recomputed under it.
-      const recomputed = await recomputeAll({ db, model: credit.model, now: now(), cause: 'policy' });
+      const recomputed = await recomputeAll({ db, ledger, model: credit.model, now: now(), cause: 'policy' });
       logger.info({ digest: policy.digest, rescored: recomputed.changed }, 'a new policy is in force');
     }
     await eligibility.rebuild();
@@ -156,6 +179,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     now,
     policy,
     vault,
+    ledger,
     principals,
     subjects,
     worlds,
@@ -173,6 +197,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     decisions,
     events,
     startJobs() {
+      every(250, 'sign checkpoint', () => ledger.checkpoint());
       every(5_000, 'expire sanctions', () => sanctions.expireDue());
       every(60_000, 'decay credit', async () =>
         eligibility.refresh((await credit.refreshStale()).gradeChanged),

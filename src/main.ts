@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { adminCommand } from './cli/admin.ts';
 import { creditCommand } from './cli/credit.ts';
+import { logCommand } from './cli/log.ts';
 import { policyCommand } from './cli/policy.ts';
 import { runCli } from './cli/run.ts';
 import { serveCommand } from './cli/serve.ts';
@@ -14,6 +15,7 @@ const program = new Command('mdis')
   .addCommand(serveCommand())
   .addCommand(adminCommand())
   .addCommand(policyCommand())
-  .addCommand(creditCommand());
+  .addCommand(creditCommand())
+  .addCommand(logCommand())
 
 await runCli(program, process.argv);

@@ -316,7 +316,7 @@ forEachStore('access matrix', (h) => {
     },
     async appealedCase() {
       const id = await fixtures.decidedCase();
-      await h.ctx.decisions.appeal(id, 'I was not there', fixtures.subject);
+      await h.ctx.decisions.appeal(id, 'I was not there', fixtures.subject, 'test');
       return id;
     },
     async activeSanction() {

@@ -538,7 +538,7 @@ forEachStore(
       },
       async appealedCase() {
         const id = await fixtures.upheldCase();
-        await h.ctx.decisions.appeal(id, 'I was elsewhere', fixtures.tom);
+        await h.ctx.decisions.appeal(id, 'I was elsewhere', fixtures.tom, 'test');
         return id;
       },
       async closedCase() {

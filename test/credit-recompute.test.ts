@@ -86,7 +86,7 @@ async function playHistory(h: Harness, seed: number): Promise<void> {
         1,
       );
       const row = await ctx.cases.row(caseId);
-      await ctx.decisions.appeal(caseId, 'appeal', row.subject_id);
+      await ctx.decisions.appeal(caseId, 'appeal', row.subject_id, 'test');
       const outcome = rng.next() < 0.7 ? 'overturned' : 'upheld';
       await ctx.decisions.decideAppeal(caseId, { outcome, rationale: 'x' }, 'mod');
     } else {
@@ -123,6 +123,7 @@ forEachStore(
         );
         const result = await recomputeAll({
           db: h.ctx.db,
+          ledger: h.ctx.ledger,
           model: h.ctx.credit.model,
           now: new Date(clock),
           cause: 'test',
@@ -141,6 +142,7 @@ forEachStore(
       const { CreditModel } = await import('../src/credit/model.ts');
       const result = await recomputeAll({
         db: h.ctx.db,
+        ledger: h.ctx.ledger,
         model: new CreditModel(parsePolicy(document)),
         now: new Date(clock),
         cause: 'policy',

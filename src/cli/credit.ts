@@ -23,6 +23,7 @@ export function creditCommand(): Command {
       bar.start(1, 0);
       const result = await recomputeAll({
         db: ctx.db,
+        ledger: ctx.ledger,
         model: ctx.credit.model,
         now: ctx.now(),
         cause: 'recompute',

@@ -7,6 +7,7 @@ import type { SanctionService } from '../enforcement/sanction-service.ts';
 import type { StrikeService } from '../enforcement/strike-service.ts';
 import { ConflictError, ForbiddenError, PolicyRefusedError, ValidationError } from '../errors.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { type Policy, type SanctionKind, worldScopedKinds } from '../policy/policy.ts';
 import type { CaseDetail, CaseService } from './case-service.ts';
@@ -36,6 +37,7 @@ const dayMs = 86_400_000;
  */
 export class DecisionService {
   readonly #db: Db;
+  readonly #ledger: LedgerService;
   readonly #policy: Policy;
   readonly #cases: CaseService;
   readonly #subjects: SubjectService;
@@ -48,6 +50,7 @@ export class DecisionService {
 
   constructor(options: {
     db: Db;
+    ledger: LedgerService;
     policy: Policy;
     cases: CaseService;
     subjects: SubjectService;
@@ -59,6 +62,7 @@ export class DecisionService {
     now: () => Date;
   }) {
     this.#db = options.db;
+    this.#ledger = options.ledger;
     this.#policy = options.policy;
     this.#cases = options.cases;
     this.#subjects = options.subjects;
@@ -95,6 +99,17 @@ export class DecisionService {
         .executeTakeFirst();
       if (Number(decided.numUpdatedRows) !== 1)
         throw new ConflictError('case_not_open', `case "${caseId}" is already decided`);
+      await this.#ledger.append(trx, {
+        kind: 'case.decided',
+        actor,
+        refs: {
+          case: caseId,
+          subject: row.subject_id,
+          outcome: decision.outcome,
+          severity: decision.severity,
+        },
+        details: { rationale: decision.rationale },
+      });
       if (decision.outcome === 'upheld') await this.#enforce(trx, row, decision, actor, now);
       await this.#notifier.enqueue(trx, {
         type: 'case.decided',
@@ -117,7 +132,7 @@ export class DecisionService {
   }
 
   /** The subject appeals an upheld decision about itself: once, within the policy's window. */
-  async appeal(caseId: string, reason: string, subject: string): Promise<CaseDetail> {
+  async appeal(caseId: string, reason: string, subject: string, actor: string): Promise<CaseDetail> {
     await this.#db.transaction().execute(async (trx) => {
       const row = await this.#cases.row(caseId, trx);
       if (row.subject_id !== subject)
@@ -151,6 +166,12 @@ export class DecisionService {
       if (Number(appealed.numUpdatedRows) !== 1) {
         throw new ConflictError('already_appealed', 'this decision was already appealed');
       }
+      await this.#ledger.append(trx, {
+        kind: 'case.appealed',
+        actor,
+        refs: { case: caseId, subject },
+        details: { reason },
+      });
     });
     return this.#cases.get(caseId);
   }
@@ -182,6 +203,12 @@ export class DecisionService {
         .executeTakeFirst();
       if (Number(closed.numUpdatedRows) !== 1)
         throw new ConflictError('no_pending_appeal', 'this case has no pending appeal');
+      await this.#ledger.append(trx, {
+        kind: 'appeal.decided',
+        actor,
+        refs: { case: caseId, subject: row.subject_id, outcome: input.outcome },
+        details: { rationale: input.rationale },
+      });
       if (input.outcome === 'overturned') {
         await this.#sanctions.liftForCase(
           trx,

@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../errors.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Policy } from '../policy/policy.ts';
 import { newId } from '../util/ids.ts';
 
@@ -31,6 +32,7 @@ export const clockSkewMs = 5 * 60_000;
 /** Takes reports from worlds and gathers them into cases, one open case per avatar and category. */
 export class ReportService {
   readonly #db: Db;
+  readonly #ledger: LedgerService;
   readonly #policy: Policy;
   readonly #vault: AttributeVault;
   readonly #avatars: AvatarService;
@@ -39,6 +41,7 @@ export class ReportService {
 
   constructor(options: {
     db: Db;
+    ledger: LedgerService;
     policy: Policy;
     vault: AttributeVault;
     avatars: AvatarService;
@@ -46,6 +49,7 @@ export class ReportService {
     now: () => Date;
   }) {
     this.#db = options.db;
+    this.#ledger = options.ledger;
     this.#policy = options.policy;
     this.#vault = options.vault;
     this.#avatars = options.avatars;
@@ -108,6 +112,12 @@ export class ReportService {
         .set((eb) => ({ report_count: eb('report_count', '+', 1), updated_at: now }))
         .where('id', '=', caseId)
         .execute();
+      await this.#ledger.append(trx, {
+        kind: 'report.filed',
+        actor,
+        refs: { report: reportId, case: caseId, world: input.world, subject, category: input.category },
+        details: { reporter: input.reporter, description: input.description, evidence: input.evidence },
+      });
       return { reportId, caseId, duplicate: false };
     });
   }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { NotFoundError } from '../errors.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
 import { newId, newSortableId } from '../util/ids.ts';
 import { type Contribution, type CreditModel, dayOf } from './model.ts';
 
@@ -29,6 +30,7 @@ export interface ScoreState {
  */
 export class CreditService {
   readonly #db: Db;
+  readonly #ledger: LedgerService;
   readonly #model: CreditModel;
   readonly #now: () => Date;
   /** Called in the transaction when a subject's grade changes (eligibility tells other instances). */
@@ -36,11 +38,13 @@ export class CreditService {
 
   constructor(options: {
     db: Db;
+    ledger: LedgerService;
     model: CreditModel;
     now: () => Date;
     onGradeChange: (trx: Db, subject: string) => Promise<void>;
   }) {
     this.#db = options.db;
+    this.#ledger = options.ledger;
     this.#model = options.model;
     this.#now = options.now;
     this.#onGradeChange = options.onGradeChange;
@@ -216,6 +220,11 @@ export class CreditService {
       .where('subject_id', '=', before.subject)
       .execute();
     if (score !== before.score) {
+      await this.#ledger.append(trx, {
+        kind: 'credit.changed',
+        actor: 'system',
+        refs: { subject: before.subject, score, grade, cause },
+      });
       await this.#count(trx, before.kind, before.score, -1);
       await this.#count(trx, before.kind, score, +1);
       await this.#history(trx, before.subject, score, grade, cause);

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
 import { newSortableId } from '../util/ids.ts';
 import { type Contribution, type CreditModel, dayOf } from './model.ts';
 
@@ -19,6 +20,7 @@ const subjectBatch = 20_000;
  */
 export async function recomputeAll(options: {
   db: Db;
+  ledger: LedgerService;
   model: CreditModel;
   now: Date;
   cause: string;
@@ -66,6 +68,16 @@ export async function recomputeAll(options: {
           .execute();
         if (evaluation.score !== row.score) {
           result.changed++;
+          await options.ledger.append(trx, {
+            kind: 'credit.changed',
+            actor: 'system',
+            refs: {
+              subject: row.subject_id,
+              score: evaluation.score,
+              grade: evaluation.grade,
+              cause: options.cause,
+            },
+          });
           await trx
             .insertInto('credit_history')
             .values({

@@ -5,6 +5,10 @@ import type { CreditContributionsTable } from './tables/credit-contributions.ts'
 import type { CreditHistogramTable } from './tables/credit-histogram.ts';
 import type { CreditHistoryTable } from './tables/credit-history.ts';
 import type { CreditScoresTable } from './tables/credit-scores.ts';
+import type { LedgerCheckpointsTable } from './tables/ledger-checkpoints.ts';
+import type { LedgerEntriesTable } from './tables/ledger-entries.ts';
+import type { LedgerKeysTable } from './tables/ledger-keys.ts';
+import type { LedgerSaltsTable } from './tables/ledger-salts.ts';
 import type { OutboxTable } from './tables/outbox.ts';
 import type { PoliciesTable } from './tables/policies.ts';
 import type { PrincipalsTable } from './tables/principals.ts';
@@ -35,4 +39,8 @@ export interface DatabaseSchema {
   credit_contributions: CreditContributionsTable;
   credit_histogram: CreditHistogramTable;
   credit_history: CreditHistoryTable;
+  ledger_entries: LedgerEntriesTable;
+  ledger_salts: LedgerSaltsTable;
+  ledger_checkpoints: LedgerCheckpointsTable;
+  ledger_keys: LedgerKeysTable;
 }

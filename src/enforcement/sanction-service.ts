@@ -5,6 +5,7 @@ import type { SanctionStatus, SanctionsTable } from '../db/tables/sanctions.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
 import type { WorldService } from '../identity/world-service.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { type Policy, type SanctionKind, worldScopedKinds } from '../policy/policy.ts';
 import { decodeCursor, encodeCursor, type Page } from '../util/cursor.ts';
@@ -45,6 +46,7 @@ export interface Sanction {
 /** Imposes, lifts, expires and lists sanctions; keeps the eligibility index and the worlds told. */
 export class SanctionService {
   readonly #db: Db;
+  readonly #ledger: LedgerService;
   readonly #policy: Policy;
   readonly #subjects: SubjectService;
   readonly #worlds: WorldService;
@@ -55,6 +57,7 @@ export class SanctionService {
 
   constructor(options: {
     db: Db;
+    ledger: LedgerService;
     policy: Policy;
     subjects: SubjectService;
     worlds: WorldService;
@@ -64,6 +67,7 @@ export class SanctionService {
     now: () => Date;
   }) {
     this.#db = options.db;
+    this.#ledger = options.ledger;
     this.#policy = options.policy;
     this.#subjects = options.subjects;
     this.#worlds = options.worlds;
@@ -108,6 +112,18 @@ export class SanctionService {
       sealed_lift_reason: null,
     };
     await trx.insertInto('sanctions').values(row).execute();
+    await this.#ledger.append(trx, {
+      kind: 'sanction.imposed',
+      actor,
+      refs: {
+        sanction: id,
+        subject: input.subject,
+        kind: input.kind,
+        world: row.world_id,
+        case: row.case_id,
+      },
+      details: { reason: input.reason, actions: input.actions, startsAt: row.starts_at, endsAt: row.ends_at },
+    });
     await this.#credit.record(
       trx,
       input.subject,
@@ -263,6 +279,12 @@ export class SanctionService {
     if (Number(updated.numUpdatedRows) !== 1) {
       throw new ConflictError('sanction_not_active', `sanction "${row.id}" was ended meanwhile`);
     }
+    await this.#ledger.append(trx, {
+      kind: change.status === 'lifted' ? 'sanction.lifted' : 'sanction.expired',
+      actor: change.actor,
+      refs: { sanction: row.id, subject: row.subject_id },
+      details: change.reason === undefined ? undefined : { reason: change.reason },
+    });
     const ended = { ...row, status: change.status, ended_at: now, ended_by: change.actor };
     await this.#eligibility.announce(trx, row.subject_id);
     await this.#notifier.enqueue(trx, {

@@ -13,6 +13,7 @@ import { caseRoutes } from './routes/cases.ts';
 import { creditRoutes } from './routes/credit.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
 import { eventRoutes } from './routes/events.ts';
+import { logRoutes } from './routes/log.ts';
 import { meRoutes } from './routes/me.ts';
 import { principalRoutes } from './routes/principals.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -95,5 +96,6 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   eligibilityRoutes(api, ctx);
   creditRoutes(api, ctx);
   meRoutes(api, ctx);
+  logRoutes(api, ctx);
   return app;
 }

@@ -2,6 +2,7 @@ import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { preparedQuery } from '../db/prepared.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { AttributeVault } from './attribute-vault.ts';
 import type { SubjectService } from './subject-service.ts';
 
@@ -18,6 +19,7 @@ export interface AvatarStanding {
 
 export class AvatarService {
   readonly #db: Db;
+  readonly #ledger: LedgerService;
   readonly #vault: AttributeVault;
   readonly #subjects: SubjectService;
   readonly #now: () => Date;
@@ -25,8 +27,15 @@ export class AvatarService {
   // Every report, event and identification starts here: compiled once (see db/prepared.ts).
   readonly #subjectOfQuery;
 
-  constructor(options: { db: Db; vault: AttributeVault; subjects: SubjectService; now: () => Date }) {
+  constructor(options: {
+    db: Db;
+    ledger: LedgerService;
+    vault: AttributeVault;
+    subjects: SubjectService;
+    now: () => Date;
+  }) {
     this.#db = options.db;
+    this.#ledger = options.ledger;
     this.#subjectOfQuery = preparedQuery(
       options.db
         .selectFrom('avatars')
@@ -57,7 +66,15 @@ export class AvatarService {
       bound_by: actor,
     };
     try {
-      await this.#db.insertInto('avatars').values(row).execute();
+      await this.#db.transaction().execute(async (trx) => {
+        await trx.insertInto('avatars').values(row).execute();
+        await this.#ledger.append(trx, {
+          kind: 'avatar.bound',
+          actor,
+          refs: { world: row.world_id, subject: row.subject_id, pseudonym: row.pseudonym },
+          details: { handle: row.handle },
+        });
+      });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // Bound by a concurrent request between our read and our write.

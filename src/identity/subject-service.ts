@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { DuplicateIdentityError, NotFoundError } from '../errors.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import type { AttributeVault } from './attribute-vault.ts';
 import {
@@ -23,7 +24,7 @@ export interface AttributeVersion {
   value: Record<string, unknown>;
 }
 
-export type EnrolHook = (trx: Db, subject: { id: string; kind: SubjectKind }) => Promise<void>;
+export type EnrolHook = (trx: Db, subject: { id: string; kind: SubjectKind; actor: string }) => Promise<void>;
 
 export interface SubjectSealer {
   seal(context: string, value: unknown): Buffer;
@@ -46,12 +47,14 @@ export interface SubjectProfile {
 /** Enrols subjects and keeps their attribute groups, encrypted and versioned, in the vault. */
 export class SubjectService {
   readonly #db: Db;
+  readonly #ledger: LedgerService;
   readonly #vault: AttributeVault;
   readonly #now: () => Date;
   readonly #enrolHooks: EnrolHook[] = [];
 
-  constructor(options: { db: Db; vault: AttributeVault; now: () => Date }) {
+  constructor(options: { db: Db; ledger: LedgerService; vault: AttributeVault; now: () => Date }) {
     this.#db = options.db;
+    this.#ledger = options.ledger;
     this.#vault = options.vault;
     this.#now = options.now;
   }
@@ -101,7 +104,12 @@ export class SubjectService {
             })),
           )
           .execute();
-        for (const hook of this.#enrolHooks) await hook(trx, { id, kind: input.kind });
+        await this.#ledger.append(trx, {
+          kind: 'subject.enrolled',
+          actor,
+          refs: { subject: id, kind: input.kind },
+        });
+        for (const hook of this.#enrolHooks) await hook(trx, { id, kind: input.kind, actor });
       });
     } catch (error) {
       // Two registrars enrolling the same person at once: the unique index decides.
@@ -203,6 +211,12 @@ export class SubjectService {
           .set({ updated_at: now, ...(dedupHash === undefined ? {} : { dedup_hash: dedupHash }) })
           .where('id', '=', id)
           .execute();
+        await this.#ledger.append(trx, {
+          kind: 'subject.attributes_changed',
+          actor,
+          refs: { subject: id, groups: changed.map((c) => c.group).join(',') },
+          details: changed,
+        });
       });
     } catch (error) {
       if (isUniqueViolation(error) && dedupHash !== undefined)

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { PrincipalService } from '../principals/principal-service.ts';
 
 /** World ids are chosen by the operator: lower case, digits and hyphens, 2 to 40 characters. */
@@ -14,11 +15,13 @@ export interface World {
 
 export class WorldService {
   readonly #db: Db;
+  readonly #ledger: LedgerService;
   readonly #principals: PrincipalService;
   readonly #now: () => Date;
 
-  constructor(options: { db: Db; principals: PrincipalService; now: () => Date }) {
+  constructor(options: { db: Db; ledger: LedgerService; principals: PrincipalService; now: () => Date }) {
     this.#db = options.db;
+    this.#ledger = options.ledger;
     this.#principals = options.principals;
     this.#now = options.now;
   }
@@ -32,6 +35,7 @@ export class WorldService {
           .insertInto('worlds')
           .values({ id: input.id, name: input.name, created_at: createdAt, created_by: actor })
           .execute();
+        await this.#ledger.append(trx, { kind: 'world.registered', actor, refs: { world: input.id } });
         const { principal, token } = await this.#principals.create(
           { role: 'platform', world: input.id, name: `${input.name} platform` },
           { actor, db: trx },

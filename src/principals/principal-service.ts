@@ -5,6 +5,7 @@ import type { PrincipalsTable } from '../db/tables/principals.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { parseDigitalId } from '../identity/digital-id.ts';
 import { worldIdPattern } from '../identity/world-service.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
 import { jurisdictionPattern } from '../util/countries.ts';
 import { decodeCursor, encodeCursor, type Page } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
@@ -31,10 +32,12 @@ const worldIdRegex = new RegExp(worldIdPattern);
 /** Creates, authenticates, lists and revokes the callers of the API. */
 export class PrincipalService {
   readonly #db: Db;
+  readonly #ledger: LedgerService;
   readonly #now: () => Date;
 
-  constructor(options: { db: Db; now: () => Date }) {
+  constructor(options: { db: Db; ledger: LedgerService; now: () => Date }) {
     this.#db = options.db;
+    this.#ledger = options.ledger;
     this.#now = options.now;
   }
 
@@ -43,7 +46,9 @@ export class PrincipalService {
     input: NewPrincipal,
     options: { actor?: string; db?: Db } = {},
   ): Promise<{ principal: PrincipalRecord; token: string }> {
-    const db = options.db ?? this.#db;
+    const db = options.db;
+    if (db === undefined)
+      return this.#db.transaction().execute((trx) => this.create(input, { ...options, db: trx }));
     const { role, name: givenName, scope } = checkNewPrincipal(input);
     if (
       scope.world !== null &&
@@ -76,6 +81,17 @@ export class PrincipalService {
       revoked_at: null,
     };
     await db.insertInto('principals').values(row).execute();
+    await this.#ledger.append(db, {
+      kind: 'principal.created',
+      actor: options.actor ?? 'operator',
+      refs: {
+        principal: id,
+        role,
+        world: row.world_id,
+        jurisdiction: row.jurisdiction,
+        subject: row.subject_id,
+      },
+    });
     return { principal: toRecord(row), token };
   }
 
@@ -114,15 +130,25 @@ export class PrincipalService {
       : { items };
   }
 
-  async revoke(id: string): Promise<PrincipalRecord> {
+  async revoke(id: string, actor = 'operator'): Promise<PrincipalRecord> {
     const revokedAt = this.#now().toISOString();
-    const row = await this.#db
-      .updateTable('principals')
-      .set({ revoked_at: revokedAt })
-      .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .returningAll()
-      .executeTakeFirst();
+    const row = await this.#db.transaction().execute(async (trx) => {
+      const revoked = await trx
+        .updateTable('principals')
+        .set({ revoked_at: revokedAt })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      if (revoked !== undefined) {
+        await this.#ledger.append(trx, {
+          kind: 'principal.revoked',
+          actor,
+          refs: { principal: id, role: revoked.role },
+        });
+      }
+      return revoked;
+    });
     if (row !== undefined) return toRecord(row);
     const exists = await this.#db
       .selectFrom('principals')

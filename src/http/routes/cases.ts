@@ -142,10 +142,12 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
       },
     },
     async (request) => {
+      const principal = caller(request);
       const { reports: _reports, ...view } = await ctx.decisions.appeal(
         request.params.id,
         request.body.reason,
-        caller(request).subject!,
+        principal.subject!,
+        principal.id,
       );
       return view;
     },

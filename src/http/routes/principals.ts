@@ -87,6 +87,6 @@ export function principalRoutes(app: Api, ctx: AppContext): void {
         response: responses({ 200: PrincipalBody }),
       },
     },
-    async (request) => ctx.principals.revoke(request.params.id),
+    async (request) => ctx.principals.revoke(request.params.id, caller(request).id),
   );
 }

@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import { Command, Option } from 'commander';
+import { createContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { openStore } from '../db/database.ts';
+import { ValidationError } from '../errors.ts';
+import { verifierKey } from '../ledger/checkpoint.ts';
+import { type StoredEntry, verifyEntries } from '../ledger/verify.ts';
+import { storeConfig, withStoreOptions } from './options.ts';
+import { stderrLogger } from './run.ts';
+
+const page = 1000;
+
+export function logCommand(): Command {
+  const log = new Command('log').description('the transparency log: its key, and verifying it');
+
+  withStoreOptions(log.command('key').description('print the verifier key of the log’s checkpoints')).action(
+    async (options: { data?: string }) => {
+      const ctx = await createContext(storeConfig(options), { logger: stderrLogger() });
+      try {
+        process.stdout.write(`${ctx.ledger.verifierKey}\n`);
+      } finally {
+        await ctx.close();
+      }
+    },
+  );
+
+  withStoreOptions(
+    log
+      .command('verify')
+      .description(
+        'recompute the log from its entries; check every entry, the signed checkpoint, and consistency',
+      )
+      .addOption(new Option('--url <url>', 'verify a running mdis over HTTP instead of a data directory'))
+      .addOption(new Option('--token <token>', 'an auditor token, to read entries over HTTP'))
+      .addOption(
+        new Option(
+          '--key <verifier>',
+          'the verifier key to trust (default: the store’s own, or the server’s)',
+        ),
+      )
+      .addOption(
+        new Option('--since <file>', 'an earlier signed checkpoint the log must be consistent with'),
+      ),
+  ).action(async (options: { data?: string; url?: string; token?: string; key?: string; since?: string }) => {
+    const since = options.since === undefined ? undefined : fs.readFileSync(options.since, 'utf8');
+    const report =
+      options.url === undefined ? await verifyStore(options, since) : await verifyUrl(options, since);
+    for (const problem of report.problems) process.stdout.write(`problem: ${problem}\n`);
+    if (report.ok) {
+      process.stdout.write(`ok: ${report.size} entries, root ${report.root}, checkpoint signature valid\n`);
+    } else {
+      if (report.firstBadIndex !== undefined)
+        process.stdout.write(`first bad index: ${report.firstBadIndex}\n`);
+      process.exitCode = 1;
+    }
+  });
+  return log;
+}
+
+// Reads the store directly, without starting the services: a tampered log must be read as it
+// is, and verifying must not append anything to it.
+async function verifyStore(options: { data?: string; key?: string }, since: string | undefined) {
+  const config = storeConfig(options);
+  const store = await openStore(config);
+  try {
+    const key = await store.db.selectFrom('ledger_keys').select('public_key').executeTakeFirst();
+    const checkpoint = await store.db
+      .selectFrom('ledger_checkpoints')
+      .select('note')
+      .orderBy('size', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const trusted =
+      options.key ?? (key === undefined ? undefined : verifierKey(config.logOrigin, key.public_key));
+    if (trusted === undefined) throw new ValidationError('key', 'the store has no log key yet; give --key');
+    return await verifyEntries({
+      entries: storedEntries(store.db),
+      checkpoint: checkpoint?.note,
+      verifierKey: trusted,
+      since,
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+async function* storedEntries(db: Db): AsyncIterable<StoredEntry> {
+  for (let start = 0; ; start += page) {
+    const rows = await db
+      .selectFrom('ledger_entries')
+      .select(['idx', 'entry', 'leaf_hash'])
+      .where('idx', '>=', start)
+      .orderBy('idx')
+      .limit(page)
+      .execute();
+    for (const row of rows) yield { index: Number(row.idx), entry: row.entry, leafHash: row.leaf_hash };
+    if (rows.length < page) return;
+  }
+}
+
+async function verifyUrl(options: { url?: string; token?: string; key?: string }, since: string | undefined) {
+  const base = options.url!.replace(/\/$/, '');
+  const get = async (path: string, token?: string) => {
+    const response = await fetch(`${base}${path}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+    return response;
+  };
+  const checkpoint = await (await get('/v1/log/checkpoint')).text();
+  const size = Number(checkpoint.split('\n')[1]);
+  const verifierKey =
+    options.key ?? ((await (await get('/v1/log/key')).json()) as { verifierKey: string }).verifierKey;
+  async function* entries(): AsyncIterable<StoredEntry> {
+    for (let start = 0; start < size; start += page) {
+      const body = (await (
+        await get(`/v1/log/entries?start=${start}&end=${Math.min(size, start + page)}`, options.token)
+      ).json()) as {
+        entries: StoredEntry[];
+      };
+      yield* body.entries;
+    }
+  }
+  return verifyEntries({ entries: entries(), checkpoint, verifierKey, since });
+}

@@ -1,0 +1,139 @@
+import Type from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { ValidationError } from '../../errors.ts';
+import { authed, responses } from '../schemas.ts';
+import type { Api } from '../server.ts';
+
+const auditors = ['auditor'] as const;
+const maxEntries = 1000;
+const count = Type.Integer({ minimum: 0 });
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+/** Proof requests beyond the tree are the caller's mistake (400), not a server failure. */
+function inTree<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof RangeError) throw new ValidationError('size', error.message);
+    throw error;
+  }
+}
+
+export function logRoutes(app: Api, ctx: AppContext): void {
+  app.get(
+    '/v1/log/checkpoint',
+    {
+      schema: {
+        tags: ['log'],
+        summary: 'The latest signed checkpoint (C2SP tlog-checkpoint signed note, Ed25519), as text',
+        response: { 200: Type.String() },
+      },
+    },
+    async (_request, reply) => {
+      const checkpoint = (await ctx.ledger.latestCheckpoint()) ?? (await ctx.ledger.checkpoint());
+      return reply.type('text/plain; charset=utf-8').send(checkpoint.note);
+    },
+  );
+
+  app.get(
+    '/v1/log/key',
+    {
+      schema: {
+        tags: ['log'],
+        summary: 'The verifier key of the checkpoints: <origin>+<key id>+<base64 Ed25519 key>',
+        response: { 200: Type.Object({ origin: Type.String(), verifierKey: Type.String() }) },
+      },
+    },
+    async () => ({ origin: ctx.ledger.origin, verifierKey: ctx.ledger.verifierKey }),
+  );
+
+  app.get(
+    '/v1/log/entries',
+    {
+      config: { roles: auditors },
+      schema: {
+        tags: ['log'],
+        summary: `Entries [start, end) as stored (at most ${maxEntries})`,
+        ...authed(auditors),
+        querystring: Type.Object({ start: count, end: count }, { additionalProperties: false }),
+        response: responses({
+          200: Type.Object({
+            entries: Type.Array(Type.Object({ index: Type.Integer(), entry: Type.String() })),
+          }),
+        }),
+      },
+    },
+    async (request) => {
+      const { start, end } = request.query;
+      if (end < start) throw new ValidationError('end', 'must not be before start');
+      if (end - start > maxEntries) throw new ValidationError('end', `at most ${maxEntries} entries at once`);
+      return { entries: await ctx.ledger.entries(start, end) };
+    },
+  );
+
+  app.get(
+    '/v1/log/proof/inclusion',
+    {
+      schema: {
+        tags: ['log'],
+        summary: 'RFC 9162 inclusion proof of entry `index` in the tree of `size` entries',
+        querystring: Type.Object({ index: count, size: count }, { additionalProperties: false }),
+        response: responses({
+          200: Type.Object({
+            index: Type.Integer(),
+            size: Type.Integer(),
+            leafHash: Type.String(),
+            root: Type.String(),
+            hashes: Type.Array(Type.String()),
+          }),
+        }),
+      },
+    },
+    async (request) => {
+      const { index, size } = request.query;
+      await ctx.ledger.sync();
+      const tree = ctx.ledger.tree;
+      const hashes = inTree(() => tree.inclusionProof(index, size));
+      return {
+        index,
+        size,
+        leafHash: b64(tree.leaf(index)),
+        root: b64(tree.root(size)),
+        hashes: hashes.map(b64),
+      };
+    },
+  );
+
+  app.get(
+    '/v1/log/proof/consistency',
+    {
+      schema: {
+        tags: ['log'],
+        summary: 'RFC 9162 consistency proof that the tree of `from` entries is a prefix of that of `to`',
+        querystring: Type.Object({ from: count, to: count }, { additionalProperties: false }),
+        response: responses({
+          200: Type.Object({
+            from: Type.Integer(),
+            to: Type.Integer(),
+            fromRoot: Type.String(),
+            toRoot: Type.String(),
+            hashes: Type.Array(Type.String()),
+          }),
+        }),
+      },
+    },
+    async (request) => {
+      const { from, to } = request.query;
+      await ctx.ledger.sync();
+      const tree = ctx.ledger.tree;
+      const hashes = inTree(() => tree.consistencyProof(from, to));
+      return {
+        from,
+        to,
+        fromRoot: b64(tree.root(from)),
+        toRoot: b64(tree.root(to)),
+        hashes: hashes.map(b64),
+      };
+    },
+  );
+}

@@ -1,0 +1,211 @@
+import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { Engine } from '../db/engine.ts';
+import type { AttributeVault } from '../identity/attribute-vault.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
+import { rawPublicKey, signCheckpoint, verifierKey } from './checkpoint.ts';
+import { leafHash, MerkleTree } from './merkle.ts';
+
+/** One sensitive act, as the log records it: no personal data, only ids and a salted digest. */
+export interface Act {
+  kind: string;
+  /** The principal that did it ("system" for scheduled work). */
+  actor: string;
+  /** Ids and codes that say what it was about: subject, case, sanction, world ids, kinds. */
+  refs: Record<string, string | number | boolean | null | undefined>;
+  /** Anything more (texts, attribute values): logged as SHA-256(salt ‖ canonical JSON) only. */
+  details?: unknown;
+}
+
+export interface StoredCheckpoint {
+  size: number;
+  root: Buffer;
+  note: string;
+}
+
+const syncBatch = 10_000;
+
+/**
+ * The transparency log: entries appended in the transaction of the act they record, an in-memory
+ * RFC 9162 tree over them, and signed checkpoints. Each entry also carries the root of the log
+ * before it, so that `mdis log verify` can name the first entry that was altered.
+ */
+export class LedgerService {
+  readonly #db: Db;
+  readonly #engine: Engine;
+  readonly #vault: AttributeVault;
+  readonly #origin: string;
+  readonly #now: () => Date;
+  readonly #tree = new MerkleTree();
+  /** Leaf hashes appended by transactions that have not committed yet. */
+  readonly #pending = new WeakMap<object, Uint8Array[]>();
+  #key: { privateKey: KeyObject; publicKey: Buffer } | undefined;
+  readonly #lockKey: number;
+
+  constructor(options: {
+    db: Db;
+    engine: Engine;
+    vault: AttributeVault;
+    origin: string;
+    schema?: string;
+    now: () => Date;
+  }) {
+    this.#db = options.db;
+    this.#engine = options.engine;
+    this.#vault = options.vault;
+    this.#origin = options.origin;
+    this.#now = options.now;
+    // Appends are serialised per store: one advisory lock key per PostgreSQL schema.
+    this.#lockKey = createHash('sha256')
+      .update(`mdis ledger ${options.schema ?? 'public'}`)
+      .digest()
+      .readInt32BE(0);
+  }
+
+  get origin(): string {
+    return this.#origin;
+  }
+
+  get size(): number {
+    return this.#tree.size;
+  }
+
+  get tree(): MerkleTree {
+    return this.#tree;
+  }
+
+  /** Loads (or on first start creates) the signing key, and reads the log into memory. */
+  async init(): Promise<void> {
+    this.#key = await this.#loadKey();
+    await this.sync();
+  }
+
+  /** The verifier key of the checkpoints: `<origin>+<key id>+<base64 key>`. */
+  get verifierKey(): string {
+    return verifierKey(this.#origin, this.#requireKey().publicKey);
+  }
+
+  /** Appends an act inside `trx`; it is in the log exactly when the transaction commits. */
+  async append(trx: Db, act: Act): Promise<number> {
+    let pending = this.#pending.get(trx);
+    if (pending === undefined) {
+      // First entry of this transaction: take the log's lock, then catch up with what others
+      // committed, so the index and the previous root are those the entry will really follow.
+      if (this.#engine === 'postgres') await sql`select pg_advisory_xact_lock(${this.#lockKey})`.execute(trx);
+      await this.sync(trx);
+      pending = [];
+      this.#pending.set(trx, pending);
+    }
+    const idx = this.#tree.size + pending.length;
+    const at = this.#now().toISOString();
+    const salt = act.details === undefined ? undefined : randomBytes(16);
+    const entry = canonicalJson({
+      v: 1,
+      idx,
+      at,
+      kind: act.kind,
+      actor: act.actor,
+      refs: act.refs,
+      digest: salt && createHash('sha256').update(salt).update(canonicalJson(act.details)).digest('hex'),
+      prev: Buffer.from(this.#tree.rootWith(pending)).toString('base64'),
+    });
+    const leaf = leafHash(Buffer.from(entry));
+    await trx.insertInto('ledger_entries').values({ idx, entry, leaf_hash: leaf, created_at: at }).execute();
+    if (salt !== undefined) await trx.insertInto('ledger_salts').values({ idx, salt }).execute();
+    pending.push(leaf);
+    return idx;
+  }
+
+  /** Reads entries committed since the last read into the in-memory tree. */
+  async sync(db: Db = this.#db): Promise<void> {
+    for (;;) {
+      const rows = await db
+        .selectFrom('ledger_entries')
+        .select(['idx', 'leaf_hash'])
+        .where('idx', '>=', this.#tree.size)
+        .orderBy('idx')
+        .limit(syncBatch)
+        .execute();
+      for (const row of rows) {
+        // Another sync may have read some of these rows meanwhile: each is added once, in order.
+        if (Number(row.idx) < this.#tree.size) continue;
+        if (Number(row.idx) > this.#tree.size) throw new Error(`the log has a gap before entry ${row.idx}`);
+        this.#tree.append(row.leaf_hash);
+      }
+      if (rows.length < syncBatch) return;
+    }
+  }
+
+  /** Signs and stores a checkpoint if the log grew since the last one; returns the latest. */
+  async checkpoint(): Promise<StoredCheckpoint> {
+    await this.sync();
+    const latest = await this.latestCheckpoint();
+    const size = this.#tree.size;
+    if (latest !== undefined && latest.size >= size) return latest;
+    const root = Buffer.from(this.#tree.root(size));
+    const note = signCheckpoint(
+      { origin: this.#origin, size, root },
+      this.#origin,
+      this.#requireKey().privateKey,
+    );
+    await this.#db
+      .insertInto('ledger_checkpoints')
+      .values({ size, root, note, created_at: this.#now().toISOString() })
+      .onConflict((oc) => oc.column('size').doNothing())
+      .execute();
+    return { size, root, note };
+  }
+
+  async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    const row = await this.#db
+      .selectFrom('ledger_checkpoints')
+      .select(['size', 'root', 'note'])
+      .orderBy('size', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row === undefined ? undefined : { size: Number(row.size), root: row.root, note: row.note };
+  }
+
+  async entries(start: number, end: number) {
+    const rows = await this.#db
+      .selectFrom('ledger_entries')
+      .select(['idx', 'entry'])
+      .where('idx', '>=', start)
+      .where('idx', '<', end)
+      .orderBy('idx')
+      .execute();
+    return rows.map((r) => ({ index: Number(r.idx), entry: r.entry }));
+  }
+
+  async #loadKey(): Promise<{ privateKey: KeyObject; publicKey: Buffer }> {
+    const find = () =>
+      this.#db.selectFrom('ledger_keys').selectAll().where('id', '=', 'checkpoint').executeTakeFirst();
+    let row = await find();
+    if (row === undefined) {
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+      await this.#db
+        .insertInto('ledger_keys')
+        .values({
+          id: 'checkpoint',
+          sealed_private_key: this.#vault.sealSecret('ledger key', pkcs8),
+          public_key: rawPublicKey(publicKey),
+          created_at: this.#now().toISOString(),
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      row = await find(); // another instance may have created it first: use theirs
+    }
+    const der = Buffer.from(this.#vault.openSecret('ledger key', row!.sealed_private_key), 'base64');
+    return {
+      privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
+      publicKey: row!.public_key,
+    };
+  }
+
+  #requireKey() {
+    if (this.#key === undefined) throw new Error('the ledger is not initialised');
+    return this.#key;
+  }
+}

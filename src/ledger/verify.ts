@@ -1,0 +1,131 @@
+import { canonicalJson } from '../util/canonical-json.ts';
+import { type Checkpoint, type CheckpointError, openCheckpoint } from './checkpoint.ts';
+import { leafHash, MerkleTree } from './merkle.ts';
+
+/** One stored entry as a verifier reads it (from the store, or from the API). */
+export interface StoredEntry {
+  index: number;
+  entry: string;
+  /** The leaf hash stored beside it, when the verifier reads the store itself. */
+  leafHash?: Uint8Array;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  size: number;
+  root: string;
+  /** The first entry found altered, removed or out of place. */
+  firstBadIndex?: number;
+  problems: string[];
+  checkpoint?: Checkpoint;
+}
+
+/**
+ * Recomputes the log from its entries and checks each one: its position, its canonical form, its
+ * stored leaf hash, and the root of the log before it that it carries. Then checks the signed
+ * checkpoint against the recomputed tree, and an earlier checkpoint (`since`) for consistency.
+ */
+export async function verifyEntries(options: {
+  entries: AsyncIterable<StoredEntry>;
+  checkpoint: string | undefined;
+  verifierKey: string;
+  since?: string;
+}): Promise<VerifyReport> {
+  const tree = new MerkleTree();
+  const problems: string[] = [];
+  let firstBadIndex: number | undefined;
+  const bad = (index: number, problem: string) => {
+    firstBadIndex ??= index;
+    problems.push(`entry ${index}: ${problem}`);
+  };
+
+  for await (const stored of options.entries) {
+    const index = tree.size;
+    if (stored.index !== index) {
+      bad(index, stored.index > index ? 'missing (the log skips to a later index)' : 'out of order');
+      break;
+    }
+    const problem = checkEntry(stored, index, tree);
+    if (problem !== undefined) {
+      // An entry whose previous root is wrong was preceded by an entry that changed.
+      if (problem.startsWith('previous root')) bad(index - 1, `altered (${problem} in entry ${index})`);
+      else bad(index, problem);
+      break;
+    }
+    tree.append(leafHash(Buffer.from(stored.entry)));
+  }
+
+  const report: VerifyReport = {
+    ok: false,
+    size: tree.size,
+    root: Buffer.from(tree.root()).toString('base64'),
+    firstBadIndex,
+    problems,
+  };
+  if (firstBadIndex === undefined) {
+    const latest = checkAgainst(
+      options.checkpoint,
+      'the latest checkpoint',
+      options.verifierKey,
+      tree,
+      problems,
+    );
+    report.checkpoint = latest?.checkpoint;
+    if (options.since !== undefined)
+      checkAgainst(options.since, 'the earlier checkpoint', options.verifierKey, tree, problems);
+    // Every entry's previous root matched, so only the last entry is unchecked by the chain.
+    if (latest?.result === 'shorter') report.firstBadIndex = tree.size;
+    if (latest?.result === 'different' && latest.checkpoint.size === tree.size)
+      report.firstBadIndex = tree.size - 1;
+  }
+  report.ok = problems.length === 0;
+  return report;
+}
+
+function checkEntry(stored: StoredEntry, index: number, tree: MerkleTree): string | undefined {
+  let parsed: { idx?: unknown; prev?: unknown };
+  try {
+    parsed = JSON.parse(stored.entry);
+  } catch {
+    return 'altered (not JSON)';
+  }
+  if (canonicalJson(parsed) !== stored.entry) return 'altered (not in canonical form)';
+  if (parsed.idx !== index) return `out of place (it says it is entry ${String(parsed.idx)})`;
+  const leaf = leafHash(Buffer.from(stored.entry));
+  if (stored.leafHash !== undefined && Buffer.compare(leaf, stored.leafHash) !== 0) {
+    return 'altered (its leaf hash does not match it)';
+  }
+  if (parsed.prev !== Buffer.from(tree.root()).toString('base64')) return 'previous root does not match';
+  return undefined;
+}
+
+function checkAgainst(
+  note: string | undefined,
+  name: string,
+  verifierKey: string,
+  tree: MerkleTree,
+  problems: string[],
+): { checkpoint: Checkpoint; result: 'matches' | 'shorter' | 'different' } | undefined {
+  if (note === undefined) {
+    if (tree.size > 0) problems.push(`${name} is missing`);
+    return undefined;
+  }
+  let checkpoint: Checkpoint;
+  try {
+    checkpoint = openCheckpoint(note, verifierKey);
+  } catch (error) {
+    problems.push(`${name}: ${(error as CheckpointError).message}`);
+    return undefined;
+  }
+  if (checkpoint.size > tree.size) {
+    problems.push(
+      `${name} covers ${checkpoint.size} entries but the log has only ${tree.size}: entries were removed`,
+    );
+    return { checkpoint, result: 'shorter' };
+  }
+  if (Buffer.compare(Buffer.from(tree.root(checkpoint.size)), checkpoint.root) !== 0) {
+    problems.push(`${name} (size ${checkpoint.size}) does not match the entries: the log was rewritten`);
+    return { checkpoint, result: 'different' };
+  }
+  return { checkpoint, result: 'matches' };
+}
