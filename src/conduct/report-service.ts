@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
@@ -130,7 +131,8 @@ export class ReportService {
       .where('world_id', '=', input.world)
       .where('handle', '=', input.handle)
       .where('category', '=', input.category)
-      .where('status', '=', 'open')
+      // A literal, not a parameter: SQLite can use the partial index (status = 'open') only then.
+      .where('status', '=', sql.lit('open'))
       .executeTakeFirst();
     if (open !== undefined) return open.id;
     const id = newId('case');

@@ -39,18 +39,25 @@ const reasonOf: Record<SanctionKind, EligibilityReason> = {
   warning: 'eligible',
 };
 
+/** What the index keeps of a subject that has sanctions or a grade some action is denied at. */
+interface Standing {
+  sanctions: IndexedSanction[];
+  grade: string | undefined;
+}
+
+/** The standing of every subject with nothing against it: one shared object, not one each. */
+const clean: Standing = Object.freeze({ sanctions: [], grade: undefined }) as Standing;
+
 /**
  * Which subjects exist, which sanctions they carry and which have a grade some action is denied
- * at, in memory, so that an eligibility check is a map lookup. Subjects without sanctions cost one
- * set entry. Pure: the service fills it.
+ * at, in memory, so that an eligibility check is one map lookup. A subject with nothing against
+ * it costs one map entry pointing at a shared standing. Pure: the service fills it.
  */
 export class EligibilityIndex {
-  readonly #known = new Set<string>();
-  readonly #sanctions = new Map<string, IndexedSanction[]>();
-  readonly #grades = new Map<string, string>();
+  readonly #standings = new Map<string, Standing>();
   readonly #deniedBy: ReadonlyMap<string, ReadonlySet<SanctionKind>>;
   readonly #deniedAtGrades: ReadonlyMap<string, ReadonlySet<string>>;
-  /** The grades some action is denied at: only subjects with one of them are kept in #grades. */
+  /** The grades some action is denied at: only those are kept. */
   readonly deniedGrades: readonly string[];
 
   constructor(actions: PolicyDocument['actions']) {
@@ -62,28 +69,33 @@ export class EligibilityIndex {
   }
 
   get size(): number {
-    return this.#known.size;
+    return this.#standings.size;
   }
 
   has(subject: string): boolean {
-    return this.#known.has(subject);
+    return this.#standings.has(subject);
   }
 
   addSubject(subject: string): void {
-    this.#known.add(subject);
+    if (!this.#standings.has(subject)) this.#standings.set(subject, clean);
   }
 
   /** Replaces a subject's sanctions (those not lifted; the index itself ignores the expired). */
   setSanctions(subject: string, sanctions: IndexedSanction[]): void {
-    this.#known.add(subject);
-    if (sanctions.length === 0) this.#sanctions.delete(subject);
-    else this.#sanctions.set(subject, sanctions);
+    this.#set(subject, sanctions, this.#standings.get(subject)?.grade);
   }
 
   /** Records a subject's grade; only grades some action is denied at are kept. */
   setGrade(subject: string, grade: string): void {
-    if (this.deniedGrades.includes(grade)) this.#grades.set(subject, grade);
-    else this.#grades.delete(subject);
+    const kept = this.deniedGrades.includes(grade) ? grade : undefined;
+    this.#set(subject, this.#standings.get(subject)?.sanctions ?? [], kept);
+  }
+
+  #set(subject: string, sanctions: IndexedSanction[], grade: string | undefined): void {
+    this.#standings.set(
+      subject,
+      sanctions.length === 0 && grade === undefined ? clean : { sanctions, grade },
+    );
   }
 
   /**
@@ -91,12 +103,13 @@ export class EligibilityIndex {
    * the index does not know. The action must be in the policy's catalogue.
    */
   check(subject: string, action: string, world: string | undefined, now: number): Eligibility | undefined {
-    const sanctions = this.#sanctions.get(subject);
-    if (sanctions === undefined) return this.#known.has(subject) ? this.#byGrade(subject, action) : undefined;
+    const standing = this.#standings.get(subject);
+    if (standing === clean) return eligible;
+    if (standing === undefined) return undefined;
     const deniedBy = this.#deniedBy.get(action);
     let gravest: SanctionKind | undefined;
     const ids: string[] = [];
-    for (const s of sanctions) {
+    for (const s of standing.sanctions) {
       if (s.startsAt > now || (s.endsAt !== null && s.endsAt <= now)) continue;
       const denies =
         s.kind === 'restriction'
@@ -106,14 +119,9 @@ export class EligibilityIndex {
       ids.push(s.id);
       if (gravest === undefined || gravity[s.kind] > gravity[gravest]) gravest = s.kind;
     }
-    if (gravest === undefined) return this.#byGrade(subject, action);
-    return { allowed: false, reason: reasonOf[gravest], sanctionIds: ids };
-  }
-
-  // A sanction that denies is the better reason to give; the grade comes after them.
-  #byGrade(subject: string, action: string): Eligibility {
-    if (this.#grades.size === 0) return eligible;
-    const grade = this.#grades.get(subject);
+    if (gravest !== undefined) return { allowed: false, reason: reasonOf[gravest], sanctionIds: ids };
+    // A sanction that denies is the better reason to give; the grade comes after them.
+    const grade = standing.grade;
     return grade !== undefined && this.#deniedAtGrades.get(action)?.has(grade) ? deniedByGrade : eligible;
   }
 }

@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../db/errors.ts';
 import { DuplicateIdentityError, NotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
-import type { AttributeVault } from './attribute-vault.ts';
+import { type AttributeVault, dataKeyObject } from './attribute-vault.ts';
 import {
   type AttributeGroup,
   type AttributePatch,
@@ -233,7 +233,7 @@ export class SubjectService {
   async sealer(id: string, db: Db = this.#db): Promise<SubjectSealer> {
     const row = await db.selectFrom('subjects').select('wrapped_key').where('id', '=', id).executeTakeFirst();
     if (row === undefined) throw new NotFoundError('subject_not_found', 'no subject has this id');
-    const dataKey = this.#vault.unwrapDataKey(id, row.wrapped_key);
+    const dataKey = dataKeyObject(this.#vault.unwrapDataKey(id, row.wrapped_key));
     return {
       seal: (context, value) => this.#vault.sealJson(dataKey, `${id}|${context}`, value),
       open: (context, sealed) => this.#vault.openJson(dataKey, `${id}|${context}`, sealed),

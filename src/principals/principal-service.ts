@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { preparedQuery } from '../db/prepared.ts';
 import type { PrincipalsTable } from '../db/tables/principals.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { parseDigitalId } from '../identity/digital-id.ts';
@@ -33,11 +34,20 @@ const worldIdRegex = new RegExp(worldIdPattern);
 export class PrincipalService {
   readonly #db: Db;
   readonly #ledger: LedgerService;
+  // Every authenticated request starts here: compiled once (see db/prepared.ts).
+  readonly #byToken;
   readonly #now: () => Date;
 
   constructor(options: { db: Db; ledger: LedgerService; now: () => Date }) {
     this.#db = options.db;
     this.#ledger = options.ledger;
+    this.#byToken = preparedQuery(
+      options.db
+        .selectFrom('principals')
+        .selectAll()
+        .where('token_hash', '=', '')
+        .where('revoked_at', 'is', null),
+    );
     this.#now = options.now;
   }
 
@@ -97,13 +107,8 @@ export class PrincipalService {
 
   /** The live principal holding this token, or undefined for an unknown or revoked one. */
   async authenticate(token: string): Promise<Principal | undefined> {
-    const row = await this.#db
-      .selectFrom('principals')
-      .selectAll()
-      .where('token_hash', '=', hashToken(token))
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return row === undefined ? undefined : toRecord(row);
+    const { rows } = await this.#byToken(this.#db, [hashToken(token)]);
+    return rows[0] === undefined ? undefined : toRecord(rows[0]);
   }
 
   async list(options: { cursor?: string; limit: number }): Promise<Page<PrincipalRecord>> {
