@@ -11,6 +11,9 @@ import { type Policy, type SanctionKind, worldScopedKinds } from '../policy/poli
 import { decodeCursor, encodeCursor, type Page } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
 import type { EligibilityService } from './eligibility-service.ts';
+import { publicFields, type Sanction, toSanction } from './sanction-view.ts';
+
+export type { Sanction } from './sanction-view.ts';
 
 export interface NewSanction {
   subject: string;
@@ -24,23 +27,6 @@ export interface NewSanction {
   reason: string;
   caseId?: string;
   source: 'decision' | 'ladder' | 'manual';
-}
-
-export interface Sanction {
-  id: string;
-  subject: string;
-  kind: SanctionKind;
-  world?: string;
-  actions?: string[];
-  startsAt: string;
-  endsAt?: string;
-  reason: string;
-  caseId?: string;
-  source: string;
-  status: SanctionStatus;
-  createdAt: string;
-  endedAt?: string;
-  liftReason?: string;
 }
 
 /** Imposes, lifts, expires and lists sanctions; keeps the eligibility index and the worlds told. */
@@ -342,33 +328,4 @@ export class SanctionService {
     }
     return out;
   }
-}
-
-type SanctionRow = Omit<Selectable<SanctionsTable>, 'sealed_reason' | 'sealed_lift_reason'>;
-
-/** What a world is told of a sanction: no reason text, which may describe the person. */
-function publicFields(row: SanctionRow) {
-  return {
-    id: row.id,
-    kind: row.kind,
-    world: row.world_id ?? undefined,
-    actions: row.actions === null ? undefined : (JSON.parse(row.actions) as string[]),
-    startsAt: row.starts_at,
-    endsAt: row.ends_at ?? undefined,
-    caseId: row.case_id ?? undefined,
-    status: row.status,
-  };
-}
-
-function toSanction(row: SanctionRow, reason: string, liftReason: string | undefined): Sanction {
-  return {
-    ...publicFields(row),
-    subject: row.subject_id,
-    kind: row.kind as SanctionKind,
-    reason,
-    source: row.source,
-    createdAt: row.created_at,
-    endedAt: row.ended_at ?? undefined,
-    liftReason,
-  };
 }
