@@ -1,4 +1,8 @@
 import { type Logger, pino } from 'pino';
+import { DisclosureReader } from './access/disclosure-reader.ts';
+import { DisclosureService } from './access/disclosure-service.ts';
+import { OversightService } from './access/oversight-service.ts';
+import { TransparencyReporter } from './access/transparency-report.ts';
 import { CaseService } from './conduct/case-service.ts';
 import { DecisionService } from './conduct/decision-service.ts';
 import { EventService } from './conduct/event-service.ts';
@@ -52,6 +56,10 @@ export interface AppContext {
   cases: CaseService;
   decisions: DecisionService;
   events: EventService;
+  disclosures: DisclosureService;
+  disclosureReader: DisclosureReader;
+  oversight: OversightService;
+  transparency: TransparencyReporter;
   /** Starts the periodic work of a serving instance (expiry, webhooks). Tests call the passes directly. */
   startJobs(): void;
   close(): Promise<void>;
@@ -139,6 +147,11 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     now,
   });
   const events = new EventService({ db, policy, avatars, credit, eligibility, now });
+  const access = { db, ledger, policy, vault, subjects, avatars, now };
+  const disclosures = new DisclosureService(access);
+  const disclosureReader = new DisclosureReader({ ...access, disclosures });
+  const oversight = new OversightService({ ...access, disclosures });
+  const transparency = new TransparencyReporter({ db, ledger, now });
 
   try {
     await ledger.init();
@@ -196,6 +209,10 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     cases,
     decisions,
     events,
+    disclosures,
+    disclosureReader,
+    oversight,
+    transparency,
     startJobs() {
       every(250, 'sign checkpoint', () => ledger.checkpoint());
       every(5_000, 'expire sanctions', () => sanctions.expireDue());

@@ -2,10 +2,13 @@
 import { Command } from 'commander';
 import { adminCommand } from './cli/admin.ts';
 import { creditCommand } from './cli/credit.ts';
+import { demoCommand } from './cli/demo.ts';
 import { logCommand } from './cli/log.ts';
 import { policyCommand } from './cli/policy.ts';
 import { runCli } from './cli/run.ts';
 import { serveCommand } from './cli/serve.ts';
+import { simulateCommand } from './cli/simulate.ts';
+import { transparencyCommand } from './cli/transparency.ts';
 
 const program = new Command('mdis')
   .description(
@@ -13,9 +16,12 @@ const program = new Command('mdis')
   )
   .version('0.1.0')
   .addCommand(serveCommand())
+  .addCommand(demoCommand())
   .addCommand(adminCommand())
   .addCommand(policyCommand())
   .addCommand(creditCommand())
   .addCommand(logCommand())
+  .addCommand(simulateCommand())
+  .addCommand(transparencyCommand());
 
 await runCli(program, process.argv);

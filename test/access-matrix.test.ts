@@ -34,6 +34,10 @@ interface Fixtures {
   appealedCase(): Promise<string>;
   /** A new active warning on `subject`. */
   activeSanction(): Promise<string>;
+  /** A pending disclosure about `subject`, asked by the `authority` caller: reading it writes nothing. */
+  disclosureId: string;
+  /** A new pending disclosure about `subject`, asked by the `authority` caller. */
+  pendingDisclosure(): Promise<string>;
 }
 
 interface Endpoint {
@@ -56,6 +60,19 @@ const moderators = ['moderator'] as const;
 const caseReaders = ['moderator', 'admin'] as const;
 const rationale = { rationale: 'Decided for the access matrix' };
 const minuteAgo = () => new Date(Date.now() - 60_000).toISOString();
+const disclosureReaders = ['authority', 'oversight', 'auditor'] as const;
+const disclosureRequest = () => ({
+  target: { world: home, handle: boundHandle },
+  scope: ['natural'],
+  legalBasis: {
+    kind: 'warrant',
+    reference: 'W-MATRIX',
+    issuedBy: 'Matrix Court',
+    expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+  },
+  offence: 'spreading_rumors',
+  purpose: 'Asked for the access matrix',
+});
 
 const endpoints: Endpoint[] = [
   {
@@ -276,7 +293,53 @@ const endpoints: Endpoint[] = [
     writes: false,
     request: () => ({ url: '/v1/me' }),
   },
-  ...['/healthz', '/metrics', '/openapi.json', '/docs'].map(
+  // Lawful access
+  {
+    method: 'POST',
+    route: '/v1/disclosures',
+    allowed: ['authority'],
+    success: 201,
+    writes: true,
+    request: () => ({ url: '/v1/disclosures', body: disclosureRequest() }),
+  },
+  ...(['approve', 'refuse'] as const).map(
+    (verdict): Endpoint => ({
+      method: 'POST',
+      route: `/v1/disclosures/:id/${verdict}`,
+      allowed: ['oversight'],
+      success: 200,
+      writes: true,
+      request: async (f) => ({
+        url: `/v1/disclosures/${await f.pendingDisclosure()}/${verdict}`,
+        body: { reason: `${verdict} for the access matrix` },
+      }),
+    }),
+  ),
+  {
+    method: 'GET',
+    route: '/v1/disclosures/:id',
+    allowed: disclosureReaders,
+    success: 200,
+    writes: false,
+    request: (f) => ({ url: `/v1/disclosures/${f.disclosureId}` }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/disclosures',
+    allowed: disclosureReaders,
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/disclosures?limit=5' }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/me/disclosures',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/me/disclosures' }),
+  },
+  ...['/healthz', '/metrics', '/openapi.json', '/docs', '/v1/transparency/report'].map(
     (route): Endpoint => ({
       method: 'GET',
       route,
@@ -301,6 +364,7 @@ forEachStore('access matrix', (h) => {
   const fixtures: Fixtures = {
     subject: '',
     caseId: '',
+    disclosureId: '',
     fresh: () => ++counter,
     newPrincipal: async () => (await h.ctx.principals.create({ role: 'auditor' })).principal.id,
     async openCase() {
@@ -327,6 +391,11 @@ forEachStore('access matrix', (h) => {
         source: 'manual',
       } as const;
       return (await h.ctx.sanctions.impose(input, 'test')).id;
+    },
+    async pendingDisclosure() {
+      const asked = await h.call('POST', '/v1/disclosures', { ...auth.authority, body: disclosureRequest() });
+      assert.equal(asked.status, 201, JSON.stringify(asked.body));
+      return asked.body.id;
     },
   };
 
@@ -364,6 +433,7 @@ forEachStore('access matrix', (h) => {
     // A live admin token under the wrong scheme: the header's form is checked, not just the token.
     const admin = await h.token({ role: 'admin' });
     auth['malformed Authorization header'] = { headers: { authorization: `Token ${admin}` } };
+    fixtures.disclosureId = await fixtures.pendingDisclosure();
   });
 
   for (const endpoint of endpoints) {

@@ -52,6 +52,7 @@ test('the packed package installs and runs as `mdis`', { timeout: 300_000 }, asy
     .readdirSync(installed, { recursive: true, encoding: 'utf8' })
     .filter((f) => !f.startsWith('node_modules'));
   assert.ok(shipped.includes(path.join('dist', 'main.js')), 'the compiled entry is shipped');
+  assert.ok(shipped.includes(path.join('console', 'dist', 'index.html')), 'the built web console is shipped');
   assert.deepEqual(
     shipped.filter((f) => f.startsWith(`src${path.sep}`) || /\.test\.|\.ts$/.test(f)),
     [],

@@ -5,7 +5,7 @@ import type { Db } from '../db/database.ts';
 import { openStore } from '../db/database.ts';
 import { ValidationError } from '../errors.ts';
 import { verifierKey } from '../ledger/checkpoint.ts';
-import { type StoredEntry, verifyEntries } from '../ledger/verify.ts';
+import { type StoredEntry, verifyEntries, verifyOverHttp } from '../ledger/verify.ts';
 import { storeConfig, withStoreOptions } from './options.ts';
 import { stderrLogger } from './run.ts';
 
@@ -45,7 +45,9 @@ export function logCommand(): Command {
   ).action(async (options: { data?: string; url?: string; token?: string; key?: string; since?: string }) => {
     const since = options.since === undefined ? undefined : fs.readFileSync(options.since, 'utf8');
     const report =
-      options.url === undefined ? await verifyStore(options, since) : await verifyUrl(options, since);
+      options.url === undefined
+        ? await verifyStore(options, since)
+        : await verifyOverHttp({ url: options.url, token: options.token, key: options.key, since });
     for (const problem of report.problems) process.stdout.write(`problem: ${problem}\n`);
     if (report.ok) {
       process.stdout.write(`ok: ${report.size} entries, root ${report.root}, checkpoint signature valid\n`);
@@ -97,30 +99,4 @@ async function* storedEntries(db: Db): AsyncIterable<StoredEntry> {
     for (const row of rows) yield { index: Number(row.idx), entry: row.entry, leafHash: row.leaf_hash };
     if (rows.length < page) return;
   }
-}
-
-async function verifyUrl(options: { url?: string; token?: string; key?: string }, since: string | undefined) {
-  const base = options.url!.replace(/\/$/, '');
-  const get = async (path: string, token?: string) => {
-    const response = await fetch(`${base}${path}`, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    });
-    if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
-    return response;
-  };
-  const checkpoint = await (await get('/v1/log/checkpoint')).text();
-  const size = Number(checkpoint.split('\n')[1]);
-  const verifierKey =
-    options.key ?? ((await (await get('/v1/log/key')).json()) as { verifierKey: string }).verifierKey;
-  async function* entries(): AsyncIterable<StoredEntry> {
-    for (let start = 0; start < size; start += page) {
-      const body = (await (
-        await get(`/v1/log/entries?start=${start}&end=${Math.min(size, start + page)}`, options.token)
-      ).json()) as {
-        entries: StoredEntry[];
-      };
-      yield* body.entries;
-    }
-  }
-  return verifyEntries({ entries: entries(), checkpoint, verifierKey, since });
 }

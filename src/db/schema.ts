@@ -5,6 +5,8 @@ import type { CreditContributionsTable } from './tables/credit-contributions.ts'
 import type { CreditHistogramTable } from './tables/credit-histogram.ts';
 import type { CreditHistoryTable } from './tables/credit-history.ts';
 import type { CreditScoresTable } from './tables/credit-scores.ts';
+import type { DisclosureReadsTable } from './tables/disclosure-reads.ts';
+import type { DisclosuresTable } from './tables/disclosures.ts';
 import type { LedgerCheckpointsTable } from './tables/ledger-checkpoints.ts';
 import type { LedgerEntriesTable } from './tables/ledger-entries.ts';
 import type { LedgerKeysTable } from './tables/ledger-keys.ts';
@@ -43,4 +45,6 @@ export interface DatabaseSchema {
   ledger_salts: LedgerSaltsTable;
   ledger_checkpoints: LedgerCheckpointsTable;
   ledger_keys: LedgerKeysTable;
+  disclosures: DisclosuresTable;
+  disclosure_reads: DisclosureReadsTable;
 }

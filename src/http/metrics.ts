@@ -1,10 +1,30 @@
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** A gauge read from the store when scraped: the read must be cheap (an indexed count). */
+export interface StoreGauge {
+  name: string;
+  help: string;
+  read: () => Promise<number>;
+}
 
 /** One registry per server, so that several servers in one process (tests) do not collide. */
-export function installMetrics(app: FastifyInstance, options: { processMetrics: boolean }): Registry {
+export function installMetrics(
+  app: FastifyInstance,
+  options: { processMetrics: boolean; gauges?: StoreGauge[] },
+): Registry {
   const registry = new Registry();
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  for (const gauge of options.gauges ?? []) {
+    new Gauge({
+      name: gauge.name,
+      help: gauge.help,
+      registers: [registry],
+      async collect() {
+        this.set(await gauge.read());
+      },
+    });
+  }
   const duration = new Histogram({
     name: 'mdis_http_request_duration_seconds',
     help: 'HTTP requests by route template (never the raw URL, which may name a subject), method and status',

@@ -10,7 +10,9 @@ import { installMetrics } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { avatarRoutes } from './routes/avatars.ts';
 import { caseRoutes } from './routes/cases.ts';
+import { consoleRoutes } from './routes/console.ts';
 import { creditRoutes } from './routes/credit.ts';
+import { disclosureRoutes } from './routes/disclosures.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
 import { eventRoutes } from './routes/events.ts';
 import { logRoutes } from './routes/log.ts';
@@ -21,6 +23,8 @@ import { sanctionRoutes } from './routes/sanctions.ts';
 import { subjectRoutes } from './routes/subjects.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { systemRoutes } from './routes/system.ts';
+import { transparencyRoutes } from './routes/transparency.ts';
+import { whoamiRoutes } from './routes/whoami.ts';
 import { worldRoutes } from './routes/worlds.ts';
 import { ErrorBody } from './schemas.ts';
 
@@ -53,7 +57,16 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   app.addSchema(ErrorBody);
   installErrorHandling(app);
   installAuth(app, ctx.principals, new RateLimiter(ctx.config.rateLimit));
-  const metrics = installMetrics(app, { processMetrics: options.processMetrics ?? false });
+  const metrics = installMetrics(app, {
+    processMetrics: options.processMetrics ?? false,
+    gauges: [
+      {
+        name: 'mdis_disclosure_reviews_overdue',
+        help: 'Emergency disclosures past their review deadline that oversight has not reviewed',
+        read: () => ctx.disclosures.overdueCount(),
+      },
+    ],
+  });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       {
@@ -96,6 +109,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   eligibilityRoutes(api, ctx);
   creditRoutes(api, ctx);
   meRoutes(api, ctx);
+  disclosureRoutes(api, ctx);
+  transparencyRoutes(api, ctx);
   logRoutes(api, ctx);
+  whoamiRoutes(api);
+  await app.register(consoleRoutes);
   return app;
 }

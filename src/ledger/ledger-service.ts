@@ -18,6 +18,15 @@ export interface Act {
   details?: unknown;
 }
 
+/** An entry as stored, parsed. */
+export interface LoggedAct {
+  idx: number;
+  at: string;
+  kind: string;
+  actor: string;
+  refs: Record<string, string | number | boolean | null>;
+}
+
 export interface StoredCheckpoint {
   size: number;
   root: Buffer;
@@ -165,6 +174,34 @@ export class LedgerService {
       .limit(1)
       .executeTakeFirst();
     return row === undefined ? undefined : { size: Number(row.size), root: row.root, note: row.note };
+  }
+
+  /** The latest checkpoint signed at or before `time`: the log as it stood then. */
+  async checkpointAt(time: string): Promise<(StoredCheckpoint & { createdAt: string }) | undefined> {
+    const row = await this.#db
+      .selectFrom('ledger_checkpoints')
+      .select(['size', 'root', 'note', 'created_at'])
+      .where('created_at', '<=', time)
+      .orderBy('size', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && { size: Number(row.size), root: row.root, note: row.note, createdAt: row.created_at };
+  }
+
+  /**
+   * The entries of one kind appended in [from, to), parsed: for reports on acts that only the log
+   * records (a disclosure refused by policy writes nothing else).
+   */
+  async entriesOfKind(kind: string, from: string, to: string): Promise<LoggedAct[]> {
+    const rows = await this.#db
+      .selectFrom('ledger_entries')
+      .select('entry')
+      .where('created_at', '>=', from)
+      .where('created_at', '<', to)
+      // A coarse filter the index cannot serve but that spares parsing every entry of the period.
+      .where('entry', 'like', `%"kind":"${kind}"%`)
+      .execute();
+    return rows.map((row) => JSON.parse(row.entry) as LoggedAct).filter((act) => act.kind === kind);
   }
 
   async entries(start: number, end: number) {

@@ -129,3 +129,34 @@ function checkAgainst(
   }
   return { checkpoint, result: 'matches' };
 }
+
+/** Verifies a running mdis over HTTP: its checkpoint, its key (unless given) and every entry. */
+export async function verifyOverHttp(options: {
+  url: string;
+  token?: string;
+  key?: string;
+  since?: string;
+}): Promise<VerifyReport> {
+  const base = options.url.replace(/\/$/, '');
+  const get = async (path: string, token?: string) => {
+    const response = await fetch(`${base}${path}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+    return response;
+  };
+  const checkpoint = await (await get('/v1/log/checkpoint')).text();
+  const size = Number(checkpoint.split('\n')[1]);
+  const verifierKey =
+    options.key ?? ((await (await get('/v1/log/key')).json()) as { verifierKey: string }).verifierKey;
+  async function* entries(): AsyncIterable<StoredEntry> {
+    for (let start = 0; start < size; start += 1000) {
+      const page = await get(
+        `/v1/log/entries?start=${start}&end=${Math.min(size, start + 1000)}`,
+        options.token,
+      );
+      yield* ((await page.json()) as { entries: StoredEntry[] }).entries;
+    }
+  }
+  return verifyEntries({ entries: entries(), checkpoint, verifierKey, since: options.since });
+}

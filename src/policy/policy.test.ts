@@ -55,6 +55,31 @@ test('grades follow Rongcheng’s bands in the default policy', () => {
   ]);
 });
 
+test('the default policy: serious offences and rumours may lead to disclosure, the rest may not', () => {
+  const policy = parsePolicy(shipped());
+  for (const name of ['fraud', 'harassment', 'hate_speech']) {
+    assert.deepEqual(policy.disclosureRule(name), {
+      legalBases: ['warrant', 'court_order', 'emergency'],
+      oversight: 'required',
+      gagDays: 90,
+      scope: ['natural', 'social'],
+    });
+  }
+  assert.deepEqual(policy.disclosureRule('identity_theft')?.scope, ['natural', 'social', 'signs']);
+  // Tom's example: his identity, on a warrant or court order, once oversight approves.
+  assert.deepEqual(policy.disclosureRule('spreading_rumors'), {
+    legalBases: ['warrant', 'court_order'],
+    oversight: 'required',
+    gagDays: 14,
+    scope: ['natural'],
+  });
+  for (const name of ['spam', 'cheating', 'disruption', 'volunteering', 'helping_others', 'honest_trade']) {
+    assert.equal(policy.disclosureRule(name), undefined, name);
+  }
+  assert.equal(policy.disclosureRule('toString'), undefined);
+  assert.equal(policy.document.disclosure.emergencyReviewHours, 72);
+});
+
 test('the ladder step crossed is the highest one reached, once', () => {
   const policy = parsePolicy(shipped());
   assert.deepEqual(policy.ladderStepCrossed(0, 1), { atStrikes: 1, sanction: 'suspension', days: 1 });
@@ -118,6 +143,51 @@ test('errors name the bad key', () => {
       'denied grade',
       (p) => p.actions['travel.air'].deniedAtGrades.push('E'),
       /^actions\.travel\.air\.deniedAtGrades/,
+    ],
+    [
+      'disclosure missing',
+      (p) => delete p.categories.spam.disclosure,
+      /^categories\.spam\.disclosure: is required/,
+    ],
+    [
+      'disclosure details where it is not allowed',
+      (p) => Object.assign(p.categories.spam.disclosure, { gagDays: 10 }),
+      /^categories\.spam\.disclosure\.gagDays: applies only where disclosure is allowed/,
+    ],
+    [
+      'disclosure allowed without a scope',
+      (p) => delete p.categories.fraud.disclosure.scope,
+      /^categories\.fraud\.disclosure\.scope: is required where disclosure is allowed/,
+    ],
+    [
+      'disclosure after positive conduct',
+      (p) => (p.categories.volunteering.disclosure = { ...p.categories.fraud.disclosure }),
+      /^categories\.volunteering\.disclosure\.allowed: disclosure cannot follow positive conduct/,
+    ],
+    [
+      'emergency without oversight',
+      (p) => (p.categories.fraud.disclosure.oversight = 'not_required'),
+      /^categories\.fraud\.disclosure\.legalBases: emergency needs oversight "required"/,
+    ],
+    [
+      'unknown legal basis',
+      (p) => p.categories.fraud.disclosure.legalBases.push('hunch'),
+      /^categories\.fraud\.disclosure\.legalBases\.3/,
+    ],
+    [
+      'unknown attribute group',
+      (p) => (p.categories.fraud.disclosure.scope = ['dna']),
+      /^categories\.fraud\.disclosure\.scope\.0/,
+    ],
+    [
+      'negative gag',
+      (p) => (p.categories.fraud.disclosure.gagDays = -1),
+      /^categories\.fraud\.disclosure\.gagDays/,
+    ],
+    [
+      'emergency review deadline',
+      (p) => (p.disclosure.emergencyReviewHours = 0),
+      /^disclosure\.emergencyReviewHours/,
     ],
   ];
   for (const [name, mutate, expected] of cases) {

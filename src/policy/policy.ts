@@ -3,6 +3,7 @@ import Type from 'typebox';
 import { ValidationError } from '../errors.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { compileCheck, StringEnum } from '../util/validation.ts';
+import { type DisclosureRule, DisclosureSchema, disclosureRules } from './disclosure-rules.ts';
 
 export const sanctionKinds = ['warning', 'mute', 'suspension', 'ban', 'restriction'] as const;
 export type SanctionKind = (typeof sanctionKinds)[number];
@@ -27,6 +28,7 @@ const Category = Type.Object(
       maxItems: 10,
       description: 'credit points by severity, 1 first',
     }),
+    disclosure: DisclosureSchema,
   },
   strict,
 );
@@ -101,6 +103,16 @@ export const PolicyDocument = Type.Object(
       { ...strict, minProperties: 1 },
     ),
     appeals: Type.Object({ windowDays: days }, strict),
+    disclosure: Type.Object(
+      {
+        emergencyReviewHours: Type.Integer({
+          minimum: 1,
+          maximum: 720,
+          description: 'oversight reviews an emergency disclosure within this many hours',
+        }),
+      },
+      strict,
+    ),
     credit: Credit,
   },
   strict,
@@ -119,6 +131,8 @@ export interface Policy {
   isAction(name: string): boolean;
   /** The grade whose band holds `score` (scores are clamped to the bands' range first). */
   gradeOf(score: number): string;
+  /** How disclosure may follow conduct of `category`; undefined where it may not (or no such category). */
+  disclosureRule(category: string): DisclosureRule | undefined;
 }
 
 const checkDocument: (value: unknown, prefix: string) => asserts value is PolicyDocument =
@@ -148,6 +162,7 @@ export function parsePolicy(value: unknown): Policy {
     }
   });
   checkCredit(document);
+  const rules = disclosureRules(document);
   const grades = document.credit.grades;
   return {
     document,
@@ -158,6 +173,7 @@ export function parsePolicy(value: unknown): Policy {
       ladder.findLast((step) => step.atStrikes > before && step.atStrikes <= after),
     isAction: (name) => Object.hasOwn(document.actions, name),
     gradeOf: (score) => grades.find((band) => score >= band.min)?.grade ?? grades.at(-1)!.grade,
+    disclosureRule: (name) => rules.get(name),
   };
 }
 

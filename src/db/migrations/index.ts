@@ -5,6 +5,7 @@ import * as foundation from './2026-11-22T0600-foundation.ts';
 import * as conduct from './2026-11-22T0700-conduct.ts';
 import * as credit from './2026-11-22T0900-credit.ts';
 import * as ledger from './2026-11-22T1000-ledger.ts';
+import * as access from './2026-11-22T1100-access.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -14,6 +15,7 @@ const migrations: Record<string, EngineMigration> = {
   '2026-11-22T0700-conduct': conduct,
   '2026-11-22T0900-credit': credit,
   '2026-11-22T1000-ledger': ledger,
+  '2026-11-22T1100-access': access,
 };
 
 export function migrationProvider(engine: Engine): MigrationProvider {

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { caller } from '../auth.ts';
-import { authed, responses } from '../schemas.ts';
+import { authed, PageQuery, responses } from '../schemas.ts';
 import type { Api } from '../server.ts';
 import { CaseSummary } from './cases.ts';
 import { CreditReport } from './credit.ts';
@@ -53,5 +53,42 @@ export function meRoutes(app: Api, ctx: AppContext): void {
       ]);
       return { subject: id, credit, cases, sanctions: sanctions.items, strikes: { active, history } };
     },
+  );
+
+  app.get(
+    '/v1/me/disclosures',
+    {
+      config: { roles: subject },
+      schema: {
+        tags: ['subject'],
+        summary: 'Disclosures of your identity whose gag period has ended, newest first',
+        ...authed(subject),
+        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
+        response: responses({
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                requestedAt: Type.String(),
+                jurisdiction: Type.String({ description: 'of the authority that asked' }),
+                legalBasis: Type.String({
+                  description: 'its kind: warrant, court_order, statute, emergency',
+                }),
+                offence: Type.String(),
+                scope: Type.Array(Type.String()),
+                status: Type.String(),
+                reads: Type.Integer({ description: 'how many times the authority read your attributes' }),
+              }),
+            ),
+            cursor: Type.Optional(Type.String()),
+          }),
+        }),
+      },
+    },
+    async (request) =>
+      ctx.disclosureReader.noticesFor(caller(request).subject!, {
+        cursor: request.query.cursor,
+        limit: request.query.limit ?? 50,
+      }),
   );
 }

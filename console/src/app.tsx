@@ -1,0 +1,121 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, onUnauthenticated } from './api.ts';
+import { explain } from './components/error-box.tsx';
+import { Link, match, navigate, useLocation } from './router.tsx';
+import { SignIn } from './screens/sign-in.tsx';
+import { homeOf, screens } from './screens.tsx';
+import { signIn, signOut, storedToken } from './session.ts';
+import type { Whoami } from './types.ts';
+
+type State =
+  | { phase: 'checking' }
+  | { phase: 'signed-out'; notice?: string }
+  | { phase: 'signed-in'; me: Whoami };
+
+export function App() {
+  const [state, setState] = useState<State>(() =>
+    storedToken() === undefined ? { phase: 'signed-out' } : { phase: 'checking' },
+  );
+
+  useEffect(() => {
+    const token = storedToken();
+    if (token !== undefined) {
+      signIn(token).then(
+        (me) => setState({ phase: 'signed-in', me }),
+        (error: unknown) => {
+          // Only a refused token is forgotten; a server that did not answer is asked again on reload.
+          if (error instanceof ApiError && error.status === 401) signOut();
+          setState({ phase: 'signed-out', notice: explain(error) });
+        },
+      );
+    }
+    return onUnauthenticated(() => {
+      signOut();
+      setState({ phase: 'signed-out', notice: 'The API no longer accepts your token: sign in again.' });
+    });
+  }, []);
+
+  if (state.phase === 'checking') return <p class="loading">Checking your token…</p>;
+  if (state.phase === 'signed-out') {
+    return (
+      <SignIn
+        notice={state.notice}
+        onSignedIn={(me) => {
+          setState({ phase: 'signed-in', me });
+          navigate(homeOf(me.role), { replace: true });
+        }}
+      />
+    );
+  }
+  return (
+    <Shell
+      me={state.me}
+      onSignOut={() => {
+        signOut();
+        setState({ phase: 'signed-out' });
+        navigate('/', { replace: true });
+      }}
+    />
+  );
+}
+
+function Shell(props: { me: Whoami; onSignOut: () => void }) {
+  const { me } = props;
+  const where = useLocation();
+  const mine = screens.filter((screen) => screen.roles.includes(me.role));
+  const home = homeOf(me.role);
+  useEffect(() => {
+    if (where.path === '/') navigate(home, { replace: true });
+  }, [where.path, home]);
+
+  const found = mine
+    .map((screen) => ({ screen, params: match(screen.path, where.path) }))
+    .find((candidate) => candidate.params !== undefined);
+  const title = found?.screen.title ?? 'Not found';
+  useEffect(() => {
+    document.title = `${title} · mdis console`;
+  }, [title]);
+
+  return (
+    <div class="shell">
+      <header class="top">
+        <Link href={home} class="brand">
+          mdis
+        </Link>
+        <nav aria-label="Screens">
+          {mine
+            .filter((screen) => screen.nav !== undefined)
+            .map((screen) => (
+              <Link key={screen.path} href={screen.path} current={found?.screen === screen}>
+                {screen.nav}
+              </Link>
+            ))}
+        </nav>
+        <div class="who">
+          <span title={me.id}>
+            {me.name} <span class="role">{me.role}</span>
+          </span>
+          <button type="button" class="link" onClick={props.onSignOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main>
+        {found === undefined ? (
+          where.path === '/' ? null : (
+            <section>
+              <h1>Not found</h1>
+              <p>
+                There is no screen at <code>{where.path}</code> for the {me.role} role.{' '}
+                <Link href={home}>Go to your first screen</Link>.
+              </p>
+            </section>
+          )
+        ) : (
+          // A component of its own (not a call), so that each screen keeps its own hooks.
+          <found.screen.view key={found.screen.path} me={me} params={found.params!} query={where.params} />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+import type { JSX } from 'preact';
+import { Dashboard } from './screens/admin/dashboard.tsx';
+import { Principals } from './screens/admin/principals.tsx';
+import { DisclosureDetail } from './screens/disclosures/disclosure-detail.tsx';
+import { DisclosureList } from './screens/disclosures/disclosure-list.tsx';
+import { NewDisclosure } from './screens/disclosures/new-disclosure.tsx';
+import { OversightQueue } from './screens/disclosures/oversight-queue.tsx';
+import { TransparencyReport } from './screens/disclosures/transparency-report.tsx';
+import { LogView } from './screens/log/log-view.tsx';
+import { CaseDetailScreen } from './screens/moderator/case-detail.tsx';
+import { CaseQueue } from './screens/moderator/case-queue.tsx';
+import { Sanctions } from './screens/moderator/sanctions.tsx';
+import { OtherRole } from './screens/other-role.tsx';
+import { MyRecord } from './screens/subject/my-record.tsx';
+import { MyScore } from './screens/subject/my-score.tsx';
+import type { Role, Whoami } from './types.ts';
+
+export interface ScreenProps {
+  me: Whoami;
+  /** The path's parameters (`:id`). */
+  params: Record<string, string>;
+  /** The query string: filters live there, so that a reload or a link keeps them. */
+  query: URLSearchParams;
+}
+
+interface Screen {
+  path: string;
+  title: string;
+  /** Its name in the menu; screens reached from others have none. */
+  nav?: string;
+  roles: Role[];
+  view: (props: ScreenProps) => JSX.Element;
+}
+
+/** Every screen, by role; each role's first screen with a menu entry is its home. */
+export const screens: Screen[] = [
+  { path: '/cases', title: 'Cases', nav: 'Cases', roles: ['moderator', 'admin'], view: CaseQueue },
+  { path: '/cases/:id', title: 'Case', roles: ['moderator', 'admin'], view: CaseDetailScreen },
+  {
+    path: '/sanctions',
+    title: 'Sanctions',
+    nav: 'Sanctions',
+    roles: ['moderator', 'admin'],
+    view: Sanctions,
+  },
+  { path: '/me', title: 'My record', nav: 'My record', roles: ['subject'], view: MyRecord },
+  { path: '/me/score', title: 'My score', nav: 'My score', roles: ['subject'], view: MyScore },
+  { path: '/dashboard', title: 'Dashboard', nav: 'Dashboard', roles: ['admin'], view: Dashboard },
+  { path: '/principals', title: 'Principals', nav: 'Principals', roles: ['admin'], view: Principals },
+  {
+    path: '/oversight',
+    title: 'Disclosures to review',
+    nav: 'To review',
+    roles: ['oversight'],
+    view: OversightQueue,
+  },
+  {
+    path: '/disclosures',
+    title: 'Disclosures',
+    nav: 'Disclosures',
+    roles: ['authority', 'oversight', 'auditor'],
+    view: DisclosureList,
+  },
+  {
+    path: '/disclosures/new',
+    title: 'New disclosure request',
+    nav: 'New request',
+    roles: ['authority'],
+    view: NewDisclosure,
+  },
+  {
+    path: '/disclosures/:id',
+    title: 'Disclosure',
+    roles: ['authority', 'oversight', 'auditor'],
+    view: DisclosureDetail,
+  },
+  {
+    path: '/transparency',
+    title: 'Transparency report',
+    nav: 'Transparency',
+    roles: ['oversight', 'auditor', 'admin'],
+    view: TransparencyReport,
+  },
+  {
+    path: '/log',
+    title: 'Transparency log',
+    nav: 'Log',
+    roles: [
+      'admin',
+      'auditor',
+      'moderator',
+      'subject',
+      'authority',
+      'oversight',
+      'registrar',
+      'platform',
+      'service',
+    ],
+    view: LogView,
+  },
+  {
+    path: '/about',
+    title: 'Your role',
+    nav: 'About',
+    roles: ['registrar', 'platform', 'service'],
+    view: OtherRole,
+  },
+];
+
+const homes: Partial<Record<Role, string>> = {
+  admin: '/dashboard',
+  auditor: '/log',
+  registrar: '/about',
+  platform: '/about',
+  service: '/about',
+};
+
+export function homeOf(role: Role): string {
+  return (
+    homes[role] ?? screens.find((screen) => screen.nav !== undefined && screen.roles.includes(role))!.path
+  );
+}

@@ -1,0 +1,180 @@
+import { useState } from 'preact/hooks';
+import { get, post } from '../../api.ts';
+import { standing } from '../../components/disclosure-table.tsx';
+import { ErrorBox } from '../../components/error-box.tsx';
+import { useLoad } from '../../components/use-load.ts';
+import { when, words } from '../../format.ts';
+import { Link } from '../../router.tsx';
+import type { ScreenProps } from '../../screens.tsx';
+import type { DisclosureDetail as Detail } from '../../types.ts';
+
+/** A disclosure: its status and request; the identity to the authority once granted; oversight decides here. */
+export function DisclosureDetail(props: ScreenProps) {
+  const id = props.params.id!;
+  const loaded = useLoad(() => get<Detail>(`/v1/disclosures/${encodeURIComponent(id)}`), [id]);
+  const [updated, setUpdated] = useState<Detail>();
+  const d = updated?.id === id ? updated : loaded.data;
+  const oversight = props.me.role === 'oversight';
+  const decidable =
+    d !== undefined && (d.status === 'pending' || (d.emergency && d.reviewedAt === undefined));
+  return (
+    <section>
+      <p class="crumbs">
+        <Link href={oversight ? '/oversight' : '/disclosures'}>← Disclosures</Link>
+      </p>
+      <h1>Disclosure {id}</h1>
+      {props.me.role === 'authority' && (
+        <p class="muted">
+          Reading a granted disclosure here is recorded in the transparency log, as every read is.
+        </p>
+      )}
+      <ErrorBox error={loaded.error} />
+      {d === undefined ? (
+        loaded.loading && <p class="loading">Loading the disclosure…</p>
+      ) : (
+        <>
+          <Facts d={d} />
+          {d.identity !== undefined && <Identity identity={d.identity} />}
+          {oversight && decidable && <Verdict d={d} onDecided={setUpdated} />}
+        </>
+      )}
+    </section>
+  );
+}
+
+function Facts(props: { d: Detail }) {
+  const { d } = props;
+  const target =
+    d.target === undefined ? undefined : (d.target.subject ?? `${d.target.handle} in ${d.target.world}`);
+  return (
+    <dl class="facts">
+      <dt>Status</dt>
+      <dd>
+        <span class={`status status-${d.overdue ? 'overdue' : d.status}`}>{standing(d)}</span>
+        {d.decidedAt !== undefined && ` — decided ${when(d.decidedAt)} by ${d.decidedBy}`}
+      </dd>
+      {target !== undefined && (
+        <>
+          <dt>About</dt>
+          <dd>{target}</dd>
+        </>
+      )}
+      <dt>Offence</dt>
+      <dd>{words(d.offence)}</dd>
+      <dt>Scope</dt>
+      <dd>{d.scope.join(', ')}</dd>
+      <dt>Legal basis</dt>
+      <dd>
+        {words(d.legalBasis.kind)}
+        {d.legalBasis.reference !== undefined && ` ${d.legalBasis.reference}`}
+        {d.legalBasis.issuedBy !== undefined && `, issued by ${d.legalBasis.issuedBy}`}, valid until{' '}
+        {when(d.legalBasis.expiresAt)}
+      </dd>
+      {d.purpose !== undefined && (
+        <>
+          <dt>Purpose</dt>
+          <dd>{d.purpose}</dd>
+        </>
+      )}
+      <dt>Asked</dt>
+      <dd>
+        {when(d.createdAt)} by {d.authority} ({d.jurisdiction})
+      </dd>
+      {d.reviewDueAt !== undefined && (
+        <>
+          <dt>Review</dt>
+          <dd>
+            {d.reviewedAt === undefined
+              ? `due ${when(d.reviewDueAt)}`
+              : `done ${when(d.reviewedAt)} by ${d.reviewedBy}`}
+          </dd>
+        </>
+      )}
+      {d.oversightReason !== undefined && (
+        <>
+          <dt>Oversight's reason</dt>
+          <dd>{d.oversightReason}</dd>
+        </>
+      )}
+      <dt>Subject told from</dt>
+      <dd>{when(d.gagUntil)}</dd>
+      <dt>Reads</dt>
+      <dd>{d.reads}</dd>
+    </dl>
+  );
+}
+
+function Identity(props: { identity: NonNullable<Detail['identity']> }) {
+  const { identity } = props;
+  if (!identity.found)
+    return <p class="notice">No one is behind this target: there is nothing to disclose.</p>;
+  return (
+    <div class="panel">
+      <h2>Identity disclosed</h2>
+      <p>
+        Digital ID <code>{identity.subject}</code> ({identity.kind})
+      </p>
+      {(['natural', 'social', 'signs'] as const).map((group) =>
+        identity[group] === undefined ? null : (
+          <div key={group}>
+            <h3>{group}</h3>
+            <pre class="entry">{JSON.stringify(identity[group], null, 2)}</pre>
+          </div>
+        ),
+      )}
+    </div>
+  );
+}
+
+function Verdict(props: { d: Detail; onDecided: (d: Detail) => void }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const review = props.d.status !== 'pending';
+  const decide = async (verdict: 'approve' | 'refuse') => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      props.onDecided(await post<Detail>(`/v1/disclosures/${props.d.id}/${verdict}`, { reason }));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="panel" onSubmit={(event) => event.preventDefault()}>
+      <h2>{review ? 'Review this emergency disclosure' : 'Decide this request'}</h2>
+      <label>
+        Reason (recorded, and shown to the authority)
+        <textarea
+          name="reason"
+          required
+          maxLength={2000}
+          rows={3}
+          value={reason}
+          onInput={(event) => setReason(event.currentTarget.value)}
+        />
+      </label>
+      <ErrorBox error={error} />
+      <div class="actions">
+        <button
+          type="button"
+          class="primary"
+          disabled={busy || reason.trim() === ''}
+          onClick={() => decide('approve')}
+        >
+          {review ? 'Confirm it' : 'Approve'}
+        </button>
+        <button
+          type="button"
+          class="danger"
+          disabled={busy || reason.trim() === ''}
+          onClick={() => decide('refuse')}
+        >
+          {review ? 'Revoke it' : 'Refuse'}
+        </button>
+      </div>
+    </form>
+  );
+}

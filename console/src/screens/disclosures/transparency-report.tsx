@@ -1,0 +1,102 @@
+import { useState } from 'preact/hooks';
+import { get, query } from '../../api.ts';
+import { BarChart } from '../../components/chart.tsx';
+import { DataTable } from '../../components/data-table.tsx';
+import { ErrorBox } from '../../components/error-box.tsx';
+import { useLoad } from '../../components/use-load.ts';
+import { day, words } from '../../format.ts';
+import { navigate } from '../../router.tsx';
+import type { ScreenProps } from '../../screens.tsx';
+import type { TransparencyReport as Report } from '../../types.ts';
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+function Counts(props: { title: string; counts: Record<string, number> }) {
+  const rows = Object.entries(props.counts);
+  return (
+    <div>
+      <h3>{props.title}</h3>
+      <DataTable
+        caption={props.title}
+        columns={[
+          { label: 'What', cell: ([name]) => words(name) },
+          { label: 'Requests', cell: ([, n]) => n, numeric: true },
+        ]}
+        rows={rows}
+        rowKey={([name]) => name}
+        empty="None."
+      />
+    </div>
+  );
+}
+
+/** The public counts of disclosure requests in a period, with the log's size and root at its end. */
+export function TransparencyReport(props: ScreenProps) {
+  const from = props.query.get('from') ?? '';
+  const to = props.query.get('to') ?? '';
+  const report = useLoad(() => get<Report>(`/v1/transparency/report${query({ from, to })}`), [from, to]);
+  const r = report.data;
+  return (
+    <section>
+      <h1>Transparency report</h1>
+      <Period key={`${from}|${to}`} from={from} to={to} />
+      <ErrorBox error={report.error} />
+      {r === undefined ? (
+        report.loading && <p class="loading">Loading the report…</p>
+      ) : (
+        <>
+          <p>
+            From {day(r.from)} to {day(r.to)}: <strong>{count(r.requests, 'request')}</strong>, attributes
+            read {count(r.reads, 'time')}.
+            {r.log !== null && ` The log then held ${r.log.size} entries (root ${r.log.root}).`}
+          </p>
+          <BarChart
+            title="Outcomes"
+            unit="requests"
+            labels={Object.keys(r.byOutcome).map(words)}
+            values={Object.values(r.byOutcome)}
+          />
+          <div class="grid">
+            <Counts title="By legal basis" counts={r.byLegalBasis} />
+            <Counts title="By offence" counts={r.byOffence} />
+            <Counts title="By jurisdiction" counts={r.byJurisdiction} />
+            <Counts title="Refused by policy, why" counts={r.refusalReasons} />
+            <Counts
+              title="Emergency disclosures"
+              counts={{
+                requests: r.emergency.requests,
+                reviewed: r.emergency.reviewed,
+                'reviewed late': r.emergency.reviewedLate,
+                overdue: r.emergency.overdue,
+              }}
+            />
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Period(props: { from: string; to: string }) {
+  const [from, setFrom] = useState(props.from);
+  const [to, setTo] = useState(props.to);
+  return (
+    <form
+      class="filters"
+      onSubmit={(event) => {
+        event.preventDefault();
+        navigate(`/transparency${query({ from, to })}`);
+      }}
+    >
+      <label>
+        From
+        <input type="date" name="from" value={from} onInput={(event) => setFrom(event.currentTarget.value)} />
+      </label>
+      <label>
+        To
+        <input type="date" name="to" value={to} onInput={(event) => setTo(event.currentTarget.value)} />
+      </label>
+      <button type="submit">Show</button>
+    </form>
+  );
+}

@@ -1,0 +1,70 @@
+import { useState } from 'preact/hooks';
+import { post } from '../../api.ts';
+import { ErrorBox } from '../../components/error-box.tsx';
+import type { CaseDetail } from '../../types.ts';
+
+/** Decide a pending appeal; overturning lifts the case's sanctions and strikes. */
+export function AppealDecisionForm(props: { found: CaseDetail; onDecided: (c: CaseDetail) => void }) {
+  const [outcome, setOutcome] = useState<'upheld' | 'overturned'>('upheld');
+  const [rationale, setRationale] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      class="panel"
+      aria-labelledby="appeal-title"
+      onSubmit={async (event) => {
+        event.preventDefault();
+        setBusy(true);
+        setError(undefined);
+        try {
+          props.onDecided(
+            await post<CaseDetail>(`/v1/cases/${props.found.id}/appeal/decision`, { outcome, rationale }),
+          );
+        } catch (failure) {
+          setError(failure);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <h2 id="appeal-title">Decide the appeal</h2>
+      <fieldset class="choices">
+        <legend>Outcome</legend>
+        <label>
+          <input
+            type="radio"
+            name="appeal-outcome"
+            checked={outcome === 'upheld'}
+            onChange={() => setOutcome('upheld')}
+          />
+          Uphold the decision
+        </label>
+        <label>
+          <input
+            type="radio"
+            name="appeal-outcome"
+            checked={outcome === 'overturned'}
+            onChange={() => setOutcome('overturned')}
+          />
+          Overturn it (lifts its sanctions and strikes)
+        </label>
+      </fieldset>
+      <label>
+        Rationale
+        <textarea
+          name="appeal-rationale"
+          required
+          maxLength={4000}
+          rows={3}
+          value={rationale}
+          onInput={(event) => setRationale(event.currentTarget.value)}
+        />
+      </label>
+      <ErrorBox error={error} />
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? 'Deciding…' : 'Record the appeal decision'}
+      </button>
+    </form>
+  );
+}

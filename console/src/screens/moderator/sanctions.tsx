@@ -1,0 +1,134 @@
+import { useState } from 'preact/hooks';
+import { get, type Page, post, query } from '../../api.ts';
+import { ErrorBox } from '../../components/error-box.tsx';
+import { Pager, usePaged } from '../../components/paged.tsx';
+import { SanctionList } from '../../components/sanction-list.tsx';
+import { navigate } from '../../router.tsx';
+import type { ScreenProps } from '../../screens.tsx';
+import type { Sanction } from '../../types.ts';
+
+/** Sanctions of one subject (or of all), newest first; a moderator lifts active ones. */
+export function Sanctions(props: ScreenProps) {
+  const subject = props.query.get('subject') ?? '';
+  const status = props.query.get('status') ?? '';
+  const list = usePaged(
+    (cursor) => get<Page<Sanction>>(`/v1/sanctions${query({ subject, status, cursor, limit: 20 })}`),
+    [subject, status],
+  );
+  const moderator = props.me.role === 'moderator';
+  return (
+    <section>
+      <h1>Sanctions</h1>
+      <Filters key={`${subject}|${status}`} subject={subject} status={status} />
+      <ErrorBox error={list.error} />
+      {list.data === undefined ? (
+        list.loading && <p class="loading">Loading sanctions…</p>
+      ) : (
+        <SanctionList
+          rows={list.data.items}
+          links
+          extra={
+            moderator
+              ? [
+                  {
+                    label: 'Lift',
+                    cell: (s) =>
+                      s.status === 'active' ? <LiftForm sanction={s} onLifted={list.reload} /> : null,
+                  },
+                ]
+              : []
+          }
+        />
+      )}
+      <Pager pager={list.pager} label="Sanctions" />
+    </section>
+  );
+}
+
+function Filters(props: { subject: string; status: string }) {
+  const [subject, setSubject] = useState(props.subject);
+  const [status, setStatus] = useState(props.status);
+  return (
+    <form
+      class="filters"
+      onSubmit={(event) => {
+        event.preventDefault();
+        navigate(`/sanctions${query({ subject: subject.trim(), status })}`);
+      }}
+    >
+      <label>
+        Subject (digital ID)
+        <input
+          name="subject"
+          value={subject}
+          placeholder="all subjects"
+          spellcheck={false}
+          onInput={(event) => setSubject(event.currentTarget.value)}
+        />
+      </label>
+      <label>
+        Status
+        <select name="status" value={status} onChange={(event) => setStatus(event.currentTarget.value)}>
+          <option value="">any</option>
+          <option value="active">active</option>
+          <option value="lifted">lifted</option>
+          <option value="expired">expired</option>
+        </select>
+      </label>
+      <button type="submit">Show</button>
+    </form>
+  );
+}
+
+function LiftForm(props: { sanction: Sanction; onLifted: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  if (!open) {
+    return (
+      <button
+        type="button"
+        onClick={() => setOpen(true)}
+        aria-label={`Lift ${props.sanction.kind} ${props.sanction.id}`}
+      >
+        Lift…
+      </button>
+    );
+  }
+  return (
+    <form
+      class="inline"
+      onSubmit={async (event) => {
+        event.preventDefault();
+        setBusy(true);
+        setError(undefined);
+        try {
+          await post(`/v1/sanctions/${props.sanction.id}/lift`, { reason });
+          props.onLifted();
+        } catch (failure) {
+          setError(failure);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <label>
+        Reason
+        <input
+          name="lift-reason"
+          required
+          value={reason}
+          onInput={(event) => setReason(event.currentTarget.value)}
+        />
+      </label>
+      <button type="submit" disabled={busy}>
+        Lift
+      </button>
+      <button type="button" class="link" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+      <ErrorBox error={error} />
+    </form>
+  );
+}

@@ -1,0 +1,55 @@
+import { useState } from 'preact/hooks';
+import { ErrorBox } from '../components/error-box.tsx';
+import { signIn } from '../session.ts';
+import type { Whoami } from '../types.ts';
+
+export function SignIn(props: { onSignedIn: (me: Whoami) => void; notice?: string }) {
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <main class="sign-in">
+      <h1>mdis console</h1>
+      <p>
+        Sign in with your bearer token. An operator creates one with <code>mdis admin principal create</code>,
+        which shows it once. The console keeps it in this tab only.
+      </p>
+      {props.notice !== undefined && <p class="notice">{props.notice}</p>}
+      <form
+        onSubmit={async (event) => {
+          event.preventDefault();
+          setBusy(true);
+          setError(undefined);
+          try {
+            props.onSignedIn(await signIn(token));
+          } catch (failure) {
+            setError(failure);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <label>
+          Token
+          <input
+            type="password"
+            name="token"
+            autoComplete="off"
+            spellcheck={false}
+            required
+            value={token}
+            onInput={(event) => setToken(event.currentTarget.value)}
+          />
+        </label>
+        <button type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      <ErrorBox error={error} />
+      <p class="muted">
+        The API reference is at <a href="/docs">/docs</a>; the public log checkpoint at{' '}
+        <a href="/v1/log/checkpoint">/v1/log/checkpoint</a>.
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,51 @@
+import { get, type Page, query } from '../../api.ts';
+import { DataTable } from '../../components/data-table.tsx';
+import { ErrorBox } from '../../components/error-box.tsx';
+import { Pager, usePaged } from '../../components/paged.tsx';
+import { when, words } from '../../format.ts';
+
+interface Notice {
+  id: string;
+  requestedAt: string;
+  jurisdiction: string;
+  legalBasis: string;
+  offence: string;
+  scope: string[];
+  status: string;
+  reads: number;
+}
+
+/** Who asked for the subject's identity, once each request's gag period has ended. */
+export function MyDisclosures() {
+  const list = usePaged(
+    (cursor) => get<Page<Notice>>(`/v1/me/disclosures${query({ cursor, limit: 20 })}`),
+    [],
+  );
+  return (
+    <>
+      <h2>Who asked who I am</h2>
+      <p class="muted">
+        Requests by authorities to identify you, shown once the period in which you may not be told has ended.
+      </p>
+      <ErrorBox error={list.error} />
+      {list.data !== undefined && (
+        <DataTable
+          caption="Disclosures of my identity"
+          columns={[
+            { label: 'Asked', cell: (n) => when(n.requestedAt) },
+            { label: 'Authority in', cell: (n) => n.jurisdiction },
+            { label: 'Offence', cell: (n) => words(n.offence) },
+            { label: 'Legal basis', cell: (n) => words(n.legalBasis) },
+            { label: 'Attributes', cell: (n) => n.scope.join(', ') },
+            { label: 'Status', cell: (n) => n.status },
+            { label: 'Reads', cell: (n) => n.reads, numeric: true },
+          ]}
+          rows={list.data.items}
+          rowKey={(n) => n.id}
+          empty="No disclosure of your identity to tell you about."
+        />
+      )}
+      <Pager pager={list.pager} label="Disclosures of my identity" />
+    </>
+  );
+}

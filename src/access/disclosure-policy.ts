@@ -1,0 +1,84 @@
+import { PolicyRefusedError, ValidationError } from '../errors.ts';
+import type { AttributeGroup } from '../identity/attributes.ts';
+import type { LegalBasisKind } from '../policy/disclosure-rules.ts';
+import type { Policy } from '../policy/policy.ts';
+
+/** Why the policy refused a request: the `reason` of a 422 and of its log entry. */
+export type RefusalReason =
+  | 'offence_not_disclosable'
+  | 'legal_basis_insufficient'
+  | 'scope_beyond_policy'
+  | 'legal_basis_expired';
+
+/** A request the policy refuses: 422 `refused_by_policy`, with the reason. */
+export class DisclosureRefusedError extends PolicyRefusedError {
+  constructor(reason: RefusalReason, message: string) {
+    super('refused_by_policy', message, { reason });
+  }
+}
+
+/** What the policy is asked about a request: everything but its texts and its target. */
+export interface DisclosureAsk {
+  offence: string;
+  scope: readonly AttributeGroup[];
+  basisKind: LegalBasisKind;
+  basisExpiresAt: string;
+}
+
+/** An accepted request: whether it is granted at once, and its deadlines. */
+export interface Assessment {
+  /** `emergency` and `oversight_not_required` grant at once; `oversight` waits for a decision. */
+  grant: 'emergency' | 'oversight_not_required' | 'oversight';
+  gagUntil: string;
+  /** Emergency only: when oversight must have reviewed it. */
+  reviewDueAt: string | undefined;
+}
+
+const hourMs = 3_600_000;
+const dayMs = 24 * hourMs;
+
+/**
+ * Decides a request from the policy alone, never from its target, so that the answer cannot tell
+ * whether the target exists. Throws DisclosureRefusedError when the policy refuses it, and a
+ * ValidationError for an offence the policy does not know at all.
+ */
+export function assessRequest(policy: Policy, ask: DisclosureAsk, now: Date): Assessment {
+  if (policy.category(ask.offence) === undefined) {
+    throw new ValidationError('offence', `"${ask.offence}" is not a conduct category of the policy`);
+  }
+  const rule = policy.disclosureRule(ask.offence);
+  if (rule === undefined) {
+    throw new DisclosureRefusedError(
+      'offence_not_disclosable',
+      `the policy does not allow disclosure for ${ask.offence}`,
+    );
+  }
+  if (!rule.legalBases.includes(ask.basisKind)) {
+    throw new DisclosureRefusedError(
+      'legal_basis_insufficient',
+      `a ${ask.basisKind} does not suffice for ${ask.offence}: it takes one of ${rule.legalBases.join(', ')}`,
+    );
+  }
+  const beyond = ask.scope.filter((group) => !rule.scope.includes(group));
+  if (beyond.length > 0) {
+    throw new DisclosureRefusedError(
+      'scope_beyond_policy',
+      `${beyond.join(', ')} may not be disclosed for ${ask.offence}: only ${rule.scope.join(', ')}`,
+    );
+  }
+  if (basisExpired(ask.basisExpiresAt, now)) {
+    throw new DisclosureRefusedError('legal_basis_expired', 'the legal basis has expired');
+  }
+  const emergency = ask.basisKind === 'emergency';
+  const reviewHours = policy.document.disclosure.emergencyReviewHours;
+  return {
+    grant: emergency ? 'emergency' : rule.oversight === 'required' ? 'oversight' : 'oversight_not_required',
+    gagUntil: new Date(now.getTime() + rule.gagDays * dayMs).toISOString(),
+    reviewDueAt: emergency ? new Date(now.getTime() + reviewHours * hourMs).toISOString() : undefined,
+  };
+}
+
+/** Whether a legal basis no longer holds at `now`. */
+export function basisExpired(expiresAt: string, now: Date): boolean {
+  return Date.parse(expiresAt) <= now.getTime();
+}

@@ -1,0 +1,224 @@
+import type { Db } from '../db/database.ts';
+import type { DisclosureStatus } from '../db/tables/disclosures.ts';
+import { NotFoundError } from '../errors.ts';
+import type { AttributeVault } from '../identity/attribute-vault.ts';
+import type { AttributeGroup } from '../identity/attributes.ts';
+import type { AvatarService } from '../identity/avatar-service.ts';
+import type { SubjectService } from '../identity/subject-service.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
+import type { LegalBasisKind } from '../policy/disclosure-rules.ts';
+import type { Policy } from '../policy/policy.ts';
+import type { Principal } from '../principals/roles.ts';
+import type { Page } from '../util/cursor.ts';
+import { newId } from '../util/ids.ts';
+import { type Assessment, assessRequest, DisclosureRefusedError } from './disclosure-policy.ts';
+import {
+  type DisclosureRow,
+  type DisclosureSummary,
+  disclosureSealer,
+  newestFirst,
+  pageOf,
+  selectDisclosures,
+  summarise,
+  type Target,
+  withReads,
+} from './disclosure-view.ts';
+
+export interface DisclosureRequest {
+  target: Target;
+  scope: AttributeGroup[];
+  legalBasis: { kind: LegalBasisKind; reference: string; issuedBy: string; expiresAt: string };
+  offence: string;
+  purpose: string;
+}
+
+export interface DisclosureDeps {
+  db: Db;
+  ledger: LedgerService;
+  policy: Policy;
+  vault: AttributeVault;
+  subjects: SubjectService;
+  avatars: AvatarService;
+  now: () => Date;
+}
+
+/**
+ * Disclosure requests, and the lists of them. The policy decides a request before its target is even
+ * looked up, and the answer is the same whether the target exists: ids cannot be probed with it.
+ */
+export class DisclosureService {
+  readonly #deps: DisclosureDeps;
+
+  constructor(deps: DisclosureDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Records a request the policy accepts; one it refuses is logged (and only logged) and thrown
+   * as a DisclosureRefusedError.
+   */
+  async request(
+    input: DisclosureRequest,
+    authority: Principal,
+  ): Promise<{ id: string; status: DisclosureStatus }> {
+    const { db, ledger, policy } = this.#deps;
+    const now = this.#deps.now();
+    const basis = input.legalBasis;
+    const ask = {
+      offence: input.offence,
+      scope: input.scope,
+      basisKind: basis.kind,
+      basisExpiresAt: basis.expiresAt,
+    };
+    const refs = {
+      jurisdiction: authority.jurisdiction,
+      basis: basis.kind,
+      offence: input.offence,
+      scope: input.scope.join(','),
+      target: 'subject' in input.target ? 'subject' : 'avatar',
+    };
+    const details = { target: input.target, legalBasis: basis, purpose: input.purpose };
+    let assessment: Assessment;
+    try {
+      assessment = assessRequest(policy, ask, now);
+    } catch (error) {
+      if (!(error instanceof DisclosureRefusedError)) throw error;
+      await db.transaction().execute((trx) =>
+        ledger.append(trx, {
+          kind: 'disclosure.refused',
+          actor: authority.id,
+          refs: { ...refs, reason: String(error.details.reason) },
+          details,
+        }),
+      );
+      throw error;
+    }
+    const id = newId('dsc');
+    await db
+      .transaction()
+      .execute((trx) =>
+        this.#record(trx, { id, at: now.toISOString(), input, authority, assessment, refs, details }),
+      );
+    return { id, status: assessment.grant === 'oversight' ? 'pending' : 'granted' };
+  }
+
+  async #record(
+    trx: Db,
+    r: {
+      id: string;
+      at: string;
+      input: DisclosureRequest;
+      authority: Principal;
+      assessment: Assessment;
+      refs: Record<string, string | undefined>;
+      details: unknown;
+    },
+  ): Promise<void> {
+    const { id, at, input, authority, assessment } = r;
+    const basis = input.legalBasis;
+    const granted = assessment.grant !== 'oversight';
+    const subject = (await this.resolve(input.target, trx)) ?? null;
+    const sealKey = subject === null ? ('operator' as const) : ('subject' as const);
+    const sealer = await disclosureSealer(this.#deps, { id, subject_id: subject, seal_key: sealKey }, trx);
+    await trx
+      .insertInto('disclosures')
+      .values({
+        id,
+        authority_id: authority.id,
+        jurisdiction: authority.jurisdiction!,
+        target_kind: 'subject' in input.target ? 'subject' : 'avatar',
+        sealed_target: sealer.seal('target', input.target),
+        subject_id: subject,
+        seal_key: sealKey,
+        scope: JSON.stringify(input.scope),
+        basis_kind: basis.kind,
+        sealed_basis: sealer.seal('basis', { reference: basis.reference, issuedBy: basis.issuedBy }),
+        basis_expires_at: basis.expiresAt,
+        offence: input.offence,
+        sealed_purpose: sealer.seal('purpose', input.purpose),
+        status: granted ? 'granted' : 'pending',
+        review_due_at: assessment.reviewDueAt ?? null,
+        reviewed_at: null,
+        reviewed_by: null,
+        sealed_oversight_reason: null,
+        gag_until: assessment.gagUntil,
+        created_at: at,
+        decided_at: granted ? at : null,
+        decided_by: granted ? 'policy' : null,
+      })
+      .execute();
+    // The same entries whether or not the target exists: the log's size tells nothing either.
+    const { ledger } = this.#deps;
+    const refs = { disclosure: id, subject, ...r.refs };
+    await ledger.append(trx, { kind: 'disclosure.requested', actor: authority.id, refs, details: r.details });
+    if (granted) {
+      await ledger.append(trx, {
+        kind: 'disclosure.fulfilled',
+        actor: 'policy',
+        refs: { disclosure: id, subject, grant: assessment.grant, reviewDueAt: assessment.reviewDueAt },
+      });
+    }
+  }
+
+  /** Disclosures, newest first: an authority's own, or (oversight, auditors) all. */
+  async list(options: {
+    caller: Principal;
+    status?: DisclosureStatus;
+    emergency?: boolean;
+    overdue?: boolean;
+    cursor?: string;
+    limit: number;
+  }): Promise<Page<DisclosureSummary>> {
+    const now = this.#deps.now();
+    let query = newestFirst(this.#deps.db, options);
+    if (options.caller.role === 'authority') query = query.where('authority_id', '=', options.caller.id);
+    if (options.status !== undefined) query = query.where('status', '=', options.status);
+    if (options.emergency !== undefined)
+      query = query.where('basis_kind', options.emergency ? '=' : '<>', 'emergency');
+    if (options.overdue !== undefined) {
+      const at = now.toISOString();
+      // Spelled out both ways: NOT over a null review_due_at would be null, not true.
+      query = query.where((eb) =>
+        options.overdue
+          ? eb.and([eb('review_due_at', '<=', at), eb('reviewed_at', 'is', null)])
+          : eb.or([
+              eb('review_due_at', 'is', null),
+              eb('review_due_at', '>', at),
+              eb('reviewed_at', 'is not', null),
+            ]),
+      );
+    }
+    const rows = (await query.execute()).map(withReads);
+    return pageOf(rows, options.limit, (row) => summarise(row, now));
+  }
+
+  /** How many emergency disclosures are past their review deadline unreviewed (for the gauge). */
+  async overdueCount(): Promise<number> {
+    const row = await this.#deps.db
+      .selectFrom('disclosures')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('reviewed_at', 'is', null)
+      .where('review_due_at', 'is not', null)
+      .where('review_due_at', '<=', this.#deps.now().toISOString())
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async row(id: string, db: Db = this.#deps.db): Promise<DisclosureRow> {
+    const row = await selectDisclosures(db).where('id', '=', id).executeTakeFirst();
+    if (row === undefined) throw new NotFoundError('disclosure_not_found', `no disclosure has id "${id}"`);
+    return withReads(row);
+  }
+
+  /** The subject a target names now, if any. */
+  async resolve(target: Target, db: Db = this.#deps.db): Promise<string | undefined> {
+    if ('world' in target) return this.#deps.avatars.subjectOf(target.world, target.handle, db);
+    try {
+      await this.#deps.subjects.assertExists(target.subject, db);
+      return target.subject;
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import type { Db } from '../db/database.ts';
+import { ConflictError } from '../errors.ts';
+import { basisExpired, DisclosureRefusedError } from './disclosure-policy.ts';
+import type { DisclosureDeps, DisclosureService } from './disclosure-service.ts';
+import { type DisclosureDetail, type DisclosureRow, detail, disclosureSealer } from './disclosure-view.ts';
+
+export type Verdict = 'approve' | 'refuse';
+
+/**
+ * The independent check on disclosures: oversight decides pending requests and reviews emergency
+ * ones after the fact. Each decision is one conditional update, so of two at once one wins.
+ */
+export class OversightService {
+  readonly #deps: DisclosureDeps;
+  readonly #disclosures: DisclosureService;
+
+  constructor(deps: DisclosureDeps & { disclosures: DisclosureService }) {
+    this.#deps = deps;
+    this.#disclosures = deps.disclosures;
+  }
+
+  /**
+   * Decides a pending request, or reviews an emergency one already granted: approving grants (or
+   * keeps) access, refusing ends it from then on. Deciding twice is a 409.
+   */
+  async decide(id: string, verdict: Verdict, reason: string, actor: string): Promise<DisclosureDetail> {
+    await this.#deps.db.transaction().execute(async (trx) => {
+      const row = await this.#disclosures.row(id, trx);
+      const now = this.#deps.now();
+      const review = row.status === 'granted' && row.review_due_at !== null && row.reviewed_at === null;
+      if (row.status !== 'pending' && !review) {
+        const reviewed = row.reviewed_at === null ? '' : ' and reviewed';
+        throw new ConflictError(
+          'disclosure_decided',
+          `disclosure "${id}" is already ${row.status}${reviewed}`,
+        );
+      }
+      // A warrant that lapsed while the request waited cannot be approved; it can be refused.
+      if (verdict === 'approve' && !review && basisExpired(row.basis_expires_at, now)) {
+        throw new DisclosureRefusedError(
+          'legal_basis_expired',
+          'the legal basis has expired: refuse the request',
+        );
+      }
+      await this.#apply(trx, { row, verdict, reason, actor, review, at: now.toISOString() });
+    });
+    const row = await this.#disclosures.row(id);
+    return detail(row, await disclosureSealer(this.#deps, row), this.#deps.now());
+  }
+
+  async #apply(
+    trx: Db,
+    d: { row: DisclosureRow; verdict: Verdict; reason: string; actor: string; review: boolean; at: string },
+  ): Promise<void> {
+    const { row, verdict, actor, review, at } = d;
+    const sealer = await disclosureSealer(this.#deps, row, trx);
+    const status = verdict === 'approve' ? 'granted' : 'refused';
+    const sealedReason = sealer.seal('oversight-reason', d.reason);
+    // Conditional on the state read before: a concurrent decision leaves this one nothing to update.
+    const updated = review
+      ? await trx
+          .updateTable('disclosures')
+          .set({ status, reviewed_at: at, reviewed_by: actor, sealed_oversight_reason: sealedReason })
+          .where('id', '=', row.id)
+          .where('status', '=', 'granted')
+          .where('reviewed_at', 'is', null)
+          .executeTakeFirst()
+      : await trx
+          .updateTable('disclosures')
+          .set({ status, decided_at: at, decided_by: actor, sealed_oversight_reason: sealedReason })
+          .where('id', '=', row.id)
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) {
+      throw new ConflictError('disclosure_decided', `disclosure "${row.id}" was decided meanwhile`);
+    }
+    await this.#deps.ledger.append(trx, {
+      kind: verdict === 'approve' ? 'disclosure.approved' : 'disclosure.denied',
+      actor,
+      refs: {
+        disclosure: row.id,
+        subject: row.subject_id,
+        review,
+        late: review ? at > row.review_due_at! : undefined,
+      },
+      details: { reason: d.reason },
+    });
+  }
+}

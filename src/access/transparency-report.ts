@@ -1,0 +1,142 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { DisclosuresTable } from '../db/tables/disclosures.ts';
+import { ValidationError } from '../errors.ts';
+import type { LedgerService, LoggedAct } from '../ledger/ledger-service.ts';
+import { type LegalBasisKind, legalBasisKinds } from '../policy/disclosure-rules.ts';
+
+/** What happened to the requests of a period: counts only, never a target or a text. */
+export interface TransparencyReport {
+  from: string;
+  to: string;
+  /** Requests made in [from, to), refused by policy or not. */
+  requests: number;
+  byLegalBasis: Record<LegalBasisKind, number>;
+  /** Outcomes as they stand when the report is made. */
+  byOutcome: { granted: number; refused: number; refused_by_policy: number; pending: number };
+  byOffence: Record<string, number>;
+  byJurisdiction: Record<string, number>;
+  /** Why the policy refused the requests it refused. */
+  refusalReasons: Record<string, number>;
+  emergency: { requests: number; reviewed: number; reviewedLate: number; overdue: number };
+  /** Reads of granted disclosures' attributes in the period. */
+  reads: number;
+  /** The log at the period's end: the latest checkpoint signed at or before `to`. */
+  log: { size: number; root: string; checkpointAt: string } | null;
+}
+
+const dayMs = 86_400_000;
+const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
+
+/** An instant given as a date (midnight UTC) or a date-time; a 400 naming `field` otherwise. */
+export function parseInstant(text: string, field: string): string {
+  const ms = Date.parse(dateOnly.test(text) ? `${text}T00:00:00Z` : text);
+  if (!/^\d{4}-\d{2}-\d{2}(T.+)?$/.test(text) || Number.isNaN(ms)) {
+    throw new ValidationError(field, 'must be a date (YYYY-MM-DD) or an RFC 3339 date-time');
+  }
+  return new Date(ms).toISOString();
+}
+
+/** Counts the disclosure requests of a period, for the public report and `mdis transparency report`. */
+export class TransparencyReporter {
+  readonly #db: Db;
+  readonly #ledger: LedgerService;
+  readonly #now: () => Date;
+
+  constructor(options: { db: Db; ledger: LedgerService; now: () => Date }) {
+    this.#db = options.db;
+    this.#ledger = options.ledger;
+    this.#now = options.now;
+  }
+
+  /** The report for [from, to): `to` defaults to now and `from` to a year before `to`. */
+  async report(period: { from?: string; to?: string } = {}): Promise<TransparencyReport> {
+    const now = this.#now();
+    const to = period.to === undefined ? now.toISOString() : parseInstant(period.to, 'to');
+    const from =
+      period.from === undefined
+        ? new Date(Date.parse(to) - 365 * dayMs).toISOString()
+        : parseInstant(period.from, 'from');
+    if (from >= to) throw new ValidationError('from', 'must be before to');
+    const [rows, refusals, reads, checkpoint] = await Promise.all([
+      this.#db
+        .selectFrom('disclosures')
+        .select(['basis_kind', 'status', 'offence', 'jurisdiction', 'review_due_at', 'reviewed_at'])
+        .where('created_at', '>=', from)
+        .where('created_at', '<', to)
+        .execute(),
+      this.#ledger.entriesOfKind('disclosure.refused', from, to),
+      this.#db
+        .selectFrom('disclosure_reads')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('at', '>=', from)
+        .where('at', '<', to)
+        .executeTakeFirstOrThrow(),
+      this.#ledger.checkpointAt(to),
+    ]);
+    return {
+      from,
+      to,
+      ...tally(rows, refusals, now.toISOString()),
+      reads: Number(reads.n),
+      log:
+        checkpoint === undefined
+          ? null
+          : {
+              size: checkpoint.size,
+              root: checkpoint.root.toString('base64'),
+              checkpointAt: checkpoint.createdAt,
+            },
+    };
+  }
+}
+
+type Counted = Omit<TransparencyReport, 'from' | 'to' | 'reads' | 'log'>;
+
+// Requests refused by policy left only their log entry: they count by what its refs say.
+function tally(rows: RequestRow[], refusals: LoggedAct[], now: string): Counted {
+  const counted: Counted = {
+    requests: rows.length + refusals.length,
+    byLegalBasis: Object.fromEntries(legalBasisKinds.map((kind) => [kind, 0])) as Record<
+      LegalBasisKind,
+      number
+    >,
+    byOutcome: { granted: 0, refused: 0, refused_by_policy: refusals.length, pending: 0 },
+    byOffence: {},
+    byJurisdiction: {},
+    refusalReasons: {},
+    emergency: { requests: 0, reviewed: 0, reviewedLate: 0, overdue: 0 },
+  };
+  const asked = [
+    ...rows.map((r) => [r.basis_kind, r.offence, r.jurisdiction]),
+    ...refusals.map((e) => [e.refs.basis, e.refs.offence, e.refs.jurisdiction].map(String)),
+  ];
+  for (const [basis, offence, jurisdiction] of asked) {
+    count(counted.byLegalBasis, basis!);
+    count(counted.byOffence, offence!);
+    count(counted.byJurisdiction, jurisdiction!);
+  }
+  for (const refusal of refusals) count(counted.refusalReasons, String(refusal.refs.reason));
+  const { emergency } = counted;
+  for (const row of rows) {
+    counted.byOutcome[row.status]++;
+    if (row.review_due_at === null) continue;
+    emergency.requests++;
+    if (row.reviewed_at !== null) {
+      emergency.reviewed++;
+      if (row.reviewed_at > row.review_due_at) emergency.reviewedLate++;
+    } else if (row.review_due_at <= now) {
+      emergency.overdue++;
+    }
+  }
+  return counted;
+}
+
+type RequestRow = Pick<
+  Selectable<DisclosuresTable>,
+  'basis_kind' | 'status' | 'offence' | 'jurisdiction' | 'review_due_at' | 'reviewed_at'
+>;
+
+function count(into: Record<string, number>, key: string): void {
+  into[key] = (into[key] ?? 0) + 1;
+}

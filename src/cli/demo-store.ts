@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DemoClient } from '../demo/client.ts';
+import { castDemo, reportTom } from '../demo/population.ts';
+import { writeSecretFile } from '../util/secret-file.ts';
+
+export const demoTokensFileName = 'demo-tokens.json';
+
+/**
+ * For `mdis serve --demo`: on a new store, casts the demo's people through the running API and
+ * keeps a token per role in the data dir (mode 0600); on every start, prints where the console is
+ * and those tokens, so anyone trying mdis can sign in as each role.
+ */
+export async function demoSignIns(options: {
+  address: string;
+  dataDir: string;
+  adminToken: string | undefined;
+  now: Date;
+}): Promise<string> {
+  const file = path.join(options.dataDir, demoTokensFileName);
+  if (options.adminToken !== undefined && !fs.existsSync(file)) {
+    const client = new DemoClient(options.address, () => {});
+    const cast = await castDemo(client, options.adminToken);
+    await reportTom(client, cast, options.now);
+    if (client.failures > 0) throw new Error('the demo population could not be created');
+    writeSecretFile(file, `${JSON.stringify(cast.tokens, null, 2)}\n`);
+  }
+  const lines = [`\nmdis console: ${options.address}/`];
+  if (fs.existsSync(file)) {
+    const tokens = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+    lines.push(`Sign in with one of these tokens (demo data; kept in ${file}):`);
+    for (const [role, token] of Object.entries(tokens)) lines.push(`  ${role.padEnd(10)} ${token}`);
+  } else {
+    lines.push(`The admin token is in ${path.join(options.dataDir, 'admin.token')}.`);
+  }
+  return `${lines.join('\n')}\n`;
+}

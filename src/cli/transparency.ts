@@ -1,0 +1,54 @@
+import { Command, Option } from 'commander';
+import type { TransparencyReport } from '../access/transparency-report.ts';
+import { createContext } from '../context.ts';
+import { storeConfig, withStoreOptions } from './options.ts';
+import { stderrLogger } from './run.ts';
+
+export function transparencyCommand(): Command {
+  const transparency = new Command('transparency').description(
+    'what authorities asked for and got: the public transparency report',
+  );
+  withStoreOptions(
+    transparency
+      .command('report')
+      .description('count the disclosure requests of a period, with the log’s size and root at its end')
+      .addOption(
+        new Option('--from <date>', 'start of the period (date or date-time; default: a year before --to)'),
+      )
+      .addOption(new Option('--to <date>', 'end of the period, exclusive (default: now)'))
+      .addOption(new Option('--json', 'print the report as JSON, as GET /v1/transparency/report answers')),
+  ).action(async (options: { data?: string; from?: string; to?: string; json?: boolean }) => {
+    const ctx = await createContext(storeConfig(options), { logger: stderrLogger() });
+    try {
+      const report = await ctx.transparency.report({ from: options.from, to: options.to });
+      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    } finally {
+      await ctx.close();
+    }
+  });
+  return transparency;
+}
+
+/** The report as text for people: one count a line, grouped as in the JSON. */
+export function formatReport(report: TransparencyReport): string {
+  const lines = [`Disclosure requests from ${report.from} to ${report.to}: ${report.requests}`];
+  const group = (title: string, counts: Record<string, number>) => {
+    lines.push(`${title}:`);
+    const entries = Object.entries(counts);
+    if (entries.length === 0) lines.push('  none');
+    for (const [key, n] of entries) lines.push(`  ${key}: ${n}`);
+  };
+  group('by legal basis', report.byLegalBasis);
+  group('by outcome', report.byOutcome);
+  group('by offence', report.byOffence);
+  group('by jurisdiction', report.byJurisdiction);
+  group('refused by policy because', report.refusalReasons);
+  group('emergency', report.emergency);
+  lines.push(`reads of disclosed attributes: ${report.reads}`);
+  lines.push(
+    report.log === null
+      ? 'log: no checkpoint signed by the end of the period'
+      : `log at ${report.log.checkpointAt}: ${report.log.size} entries, root ${report.log.root}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

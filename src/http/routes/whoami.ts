@@ -1,0 +1,36 @@
+import Type from 'typebox';
+import { roles } from '../../principals/roles.ts';
+import { StringEnum } from '../../util/validation.ts';
+import { caller } from '../auth.ts';
+import { authed, responses } from '../schemas.ts';
+import type { Api } from '../server.ts';
+
+/** Any principal: the console asks who a token belongs to before it shows that role's screens. */
+export function whoamiRoutes(app: Api): void {
+  app.get(
+    '/v1/whoami',
+    {
+      config: { roles },
+      schema: {
+        tags: ['principals'],
+        summary: 'The principal the bearer token belongs to: its id, role, name and scope',
+        ...authed(roles),
+        response: responses({
+          200: Type.Object({
+            id: Type.String(),
+            role: StringEnum(roles),
+            name: Type.String(),
+            world: Type.Optional(Type.String()),
+            actions: Type.Optional(Type.Array(Type.String())),
+            jurisdiction: Type.Optional(Type.String()),
+            subject: Type.Optional(Type.String()),
+          }),
+        }),
+      },
+    },
+    async (request) => {
+      const { id, role, name, world, actions, jurisdiction, subject } = caller(request);
+      return { id, role, name, world, actions, jurisdiction, subject };
+    },
+  );
+}

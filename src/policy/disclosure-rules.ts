@@ -1,0 +1,78 @@
+import Type from 'typebox';
+import { ValidationError } from '../errors.ts';
+import { type AttributeGroup, attributeGroups } from '../identity/attributes.ts';
+import { StringEnum } from '../util/validation.ts';
+import type { PolicyDocument } from './policy.ts';
+
+const strict = { additionalProperties: false } as const;
+
+/** What an authority may cite for a disclosure; `emergency` is granted first and reviewed after. */
+export const legalBasisKinds = ['warrant', 'court_order', 'statute', 'emergency'] as const;
+export type LegalBasisKind = (typeof legalBasisKinds)[number];
+
+// Only `allowed` is always given: the rest says how, and so belongs to disclosable categories only
+// (parsePolicy checks that).
+export const DisclosureSchema = Type.Object(
+  {
+    allowed: Type.Boolean({ description: 'whether disclosure of identity may follow this conduct' }),
+    legalBases: Type.Optional(
+      Type.Array(StringEnum(legalBasisKinds), {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'any one suffices',
+      }),
+    ),
+    oversight: Type.Optional(StringEnum(['required', 'not_required'])),
+    gagDays: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 3650, description: 'days before the subject is told' }),
+    ),
+    scope: Type.Optional(
+      Type.Array(StringEnum(attributeGroups), {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'the attribute groups that may be disclosed',
+      }),
+    ),
+  },
+  strict,
+);
+
+/** How disclosure may follow one category of conduct: present only where it may. */
+export interface DisclosureRule {
+  legalBases: readonly LegalBasisKind[];
+  oversight: 'required' | 'not_required';
+  gagDays: number;
+  scope: readonly AttributeGroup[];
+}
+
+// A disclosable category says how, completely; one that is not says nothing more. Emergency is
+// a promise of review after the fact, so it is refused where no oversight reviews.
+export function disclosureRules(document: PolicyDocument): Map<string, DisclosureRule> {
+  const rules = new Map<string, DisclosureRule>();
+  for (const [name, category] of Object.entries(document.categories)) {
+    const { allowed, ...how } = category.disclosure;
+    const at = `categories.${name}.disclosure`;
+    if (!allowed) {
+      const extra = Object.keys(how)[0];
+      if (extra !== undefined)
+        throw new ValidationError(`${at}.${extra}`, 'applies only where disclosure is allowed');
+      continue;
+    }
+    if (category.polarity === 'positive') {
+      throw new ValidationError(`${at}.allowed`, 'disclosure cannot follow positive conduct');
+    }
+    for (const key of ['legalBases', 'oversight', 'gagDays', 'scope'] as const) {
+      if (how[key] === undefined)
+        throw new ValidationError(`${at}.${key}`, 'is required where disclosure is allowed');
+    }
+    const rule = how as DisclosureRule;
+    if (rule.legalBases.includes('emergency') && rule.oversight !== 'required') {
+      throw new ValidationError(
+        `${at}.legalBases`,
+        'emergency needs oversight "required": an emergency disclosure is reviewed after the fact',
+      );
+    }
+    rules.set(name, rule);
+  }
+  return rules;
+}

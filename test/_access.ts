@@ -1,0 +1,89 @@
+import { conductFixture } from './_fixtures.ts';
+import type { Harness } from './_util.ts';
+
+const dayMs = 86_400_000;
+export const hourMs = 3_600_000;
+export const days = (n: number) => n * dayMs;
+
+/** A clock the tests move forward; each suite starts it again at the real time. */
+export class MovableClock {
+  #offset = 0;
+  readonly now = () => new Date(Date.now() + this.#offset);
+  advance(ms: number): void {
+    this.#offset += ms;
+  }
+  reset(): void {
+    this.#offset = 0;
+  }
+  in(ms: number): string {
+    return new Date(this.now().getTime() + ms).toISOString();
+  }
+}
+
+/** Tom in the plaza, an authority of his jurisdiction and one of another, oversight, an auditor. */
+export async function accessFixture(h: Harness) {
+  const f = await conductFixture(h);
+  const authority = await h.ctx.principals.create({ role: 'authority', jurisdiction: 'GB' });
+  const other = await h.ctx.principals.create({ role: 'authority', jurisdiction: 'FR' });
+  return {
+    ...f,
+    authority: authority.token,
+    authorityId: authority.principal.id,
+    otherAuthority: other.token,
+    oversight: await h.token({ role: 'oversight' }),
+    auditor: await h.token({ role: 'auditor' }),
+  };
+}
+
+/** Tom's example: a warrant for his natural attributes, for spreading rumours. */
+export function warrant(clock: MovableClock, overrides: Record<string, unknown> = {}) {
+  return {
+    target: { world: 'plaza', handle: 'tom' },
+    scope: ['natural'],
+    legalBasis: {
+      kind: 'warrant',
+      reference: 'WARRANT-2026-0042',
+      issuedBy: 'Plaza Magistrates Court',
+      expiresAt: clock.in(days(60)),
+    },
+    offence: 'spreading_rumors',
+    purpose: 'Identify who started the rumour of a run on the plaza bank',
+    ...overrides,
+  };
+}
+
+/** An emergency request about Tom for harassment (the default policy allows emergency there). */
+export function emergency(clock: MovableClock, overrides: Record<string, unknown> = {}) {
+  return warrant(clock, {
+    scope: ['natural', 'social'],
+    legalBasis: {
+      kind: 'emergency',
+      reference: 'INCIDENT-7731',
+      issuedBy: 'Duty inspector, Plaza Police',
+      expiresAt: clock.in(days(7)),
+    },
+    offence: 'harassment',
+    purpose: 'Threats of violence against a named person tonight',
+    ...overrides,
+  });
+}
+
+/** The size of the log, counting what other transactions committed. */
+export async function logSize(h: Harness): Promise<number> {
+  await h.ctx.ledger.sync();
+  return h.ctx.ledger.size;
+}
+
+/** The ledger entries appended since `from`, parsed. */
+export async function entriesSince(h: Harness, from: number) {
+  await h.ctx.ledger.sync();
+  const stored = await h.ctx.ledger.entries(from, h.ctx.ledger.size);
+  return stored.map((e) => ({ ...JSON.parse(e.entry), text: e.entry }));
+}
+
+/** The snapshot without the log's tables: what a logged-only act must leave unchanged. */
+export async function snapshotWithoutLedger(h: Harness): Promise<string> {
+  const dump = JSON.parse(await h.snapshot()) as Record<string, unknown>;
+  for (const table of Object.keys(dump)) if (table.startsWith('ledger_')) delete dump[table];
+  return JSON.stringify(dump);
+}

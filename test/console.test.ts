@@ -1,0 +1,332 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type AppContext, createContext } from '../src/context.ts';
+import { buildServer } from '../src/http/server.ts';
+import { conductFixture, report } from './_fixtures.ts';
+import { call, type Harness, tempDir, testConfig } from './_util.ts';
+
+/**
+ * The web console end to end, in Debian's Chromium driven by playwright-core: Tom's case through
+ * the moderator's, Tom's, the admin's and the auditor's screens, by clicks, against a real server
+ * on a SQLite store. Screenshots of each role's main screen go to test-artifacts/.
+ */
+
+const chromiumPath = process.env.MDIS_TEST_CHROMIUM ?? '/usr/bin/chromium';
+const root = path.resolve(import.meta.dirname, '..');
+const artifacts = path.join(root, 'test-artifacts');
+const desktop = { width: 1280, height: 900 };
+const phone = { width: 375, height: 812 };
+
+if (!fs.existsSync(chromiumPath)) {
+  test('the web console in a browser', {
+    skip: `SKIPPED: no Chromium at ${chromiumPath}; install it (apt-get install -y chromium) to run the browser tests`,
+  }, () => {});
+} else {
+  describe('the web console in a browser (Chromium)', { timeout: 180_000 }, defineSuite);
+}
+
+function defineSuite(): void {
+  let ctx: AppContext;
+  let app: FastifyInstance;
+  let browser: BrowserContext;
+  let base: string;
+  let f: Awaited<ReturnType<typeof conductFixture>>;
+  let h: Pick<Harness, 'call' | 'token'>;
+  let caseId: string;
+  let auditor: string;
+  const dirs: string[] = [];
+  const pages: { page: Page; errors: string[] }[] = [];
+
+  before(async () => {
+    // The console as `npm test` builds it (a no-op when it is up to date).
+    execFileSync(process.execPath, [path.join(root, 'console', 'build.ts')], { stdio: 'inherit' });
+    fs.mkdirSync(artifacts, { recursive: true });
+    const dataDir = tempDir('console');
+    dirs.push(dataDir);
+    ctx = await createContext(testConfig('sqlite', dataDir), { logger: pino({ level: 'silent' }) });
+    app = await buildServer(ctx);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    assert.ok(address !== null && typeof address === 'object');
+    base = `http://127.0.0.1:${address.port}`;
+
+    // Tom's scenario through the API: enrolled, bound in the plaza, reported by three users.
+    h = {
+      token: async (input) => (await ctx.principals.create(input)).token,
+      call: (method, url, options) => call(app, method, url, options),
+    };
+    f = await conductFixture(h as Harness);
+    for (const reporter of ['alice', 'bob', 'carol']) {
+      const filed = await h.call('POST', '/v1/reports', {
+        token: f.platform,
+        body: report(f.world, reporter),
+      });
+      assert.equal(filed.status, 202, JSON.stringify(filed.body));
+      caseId = filed.body.caseId;
+    }
+    auditor = await h.token({ role: 'auditor', name: 'Log auditor' });
+
+    const profile = tempDir('chromium-profile');
+    dirs.push(profile);
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      headless: true,
+      viewport: desktop,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await ctx?.close();
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A new tab (its own sessionStorage, so its own sign-in) that records console errors. */
+  async function signIn(token: string, home: string): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage();
+    await page.setViewportSize(desktop);
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+    const tab = { page, errors };
+    pages.push(tab);
+    await page.goto(base);
+    await page.getByLabel('Token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}${home}`);
+    return tab;
+  }
+
+  /** Desktop and phone screenshots; on a phone, nothing may be wider than the screen. */
+  async function screenshots(page: Page, name: string): Promise<void> {
+    await page.setViewportSize(desktop);
+    await page.screenshot({ path: path.join(artifacts, `console-${name}-desktop.png`), fullPage: true });
+    await page.setViewportSize(phone);
+    await page.waitForTimeout(150); // charts follow their container's width
+    await page.screenshot({ path: path.join(artifacts, `console-${name}-phone.png`), fullPage: true });
+    const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
+    assert.ok(width <= phone.width, `${name}: the page is ${width} px wide on a ${phone.width} px phone`);
+    await page.setViewportSize(desktop);
+  }
+
+  function assertNoErrors(tab: { errors: string[] }): void {
+    assert.deepEqual(tab.errors, [], 'the page logged errors');
+  }
+
+  test('a moderator finds the case and decides it upheld with a travel.air restriction', async () => {
+    const tab = await signIn(f.moderator, '/cases');
+    const { page } = tab;
+    await page.getByRole('link', { name: caseId }).waitFor();
+    await screenshots(page, 'moderator-cases');
+
+    await page.getByLabel('World').fill('plaza');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/world=plaza/);
+    await page.getByRole('link', { name: caseId }).click();
+    await page.getByRole('heading', { name: 'Reports (3)' }).waitFor();
+    for (const reporter of ['alice', 'bob', 'carol']) {
+      await page.locator('.card', { hasText: reporter }).waitFor();
+    }
+
+    await page.getByLabel('Upheld').check();
+    await page.getByLabel('Severity').fill('2');
+    await page.getByLabel('Rationale').fill('Repeated false claims that caused a run on the plaza bank');
+    await page.getByRole('button', { name: 'Add a sanction' }).click();
+    await page.getByLabel('Kind').selectOption('restriction');
+    await page.getByLabel('Actions').fill('travel.air');
+    await page.getByLabel('Days').fill('30');
+    await page.getByRole('button', { name: 'Record the decision' }).click();
+    await page.locator('.facts .status', { hasText: 'decided' }).waitFor();
+    await page.locator('.facts', { hasText: 'upheld at severity 2' }).waitFor();
+    await screenshots(page, 'moderator-case');
+
+    const sanctions = await h.call('GET', `/v1/sanctions?subject=${f.tom}`, { token: f.moderator });
+    const restriction = sanctions.body.items.find((s: { kind: string }) => s.kind === 'restriction');
+    assert.deepEqual(restriction.actions, ['travel.air']);
+    assert.equal(restriction.caseId, caseId);
+    const air = await h.call('GET', `/v1/eligibility?subject=${f.tom}&action=travel.air`, {
+      token: f.airline,
+    });
+    assert.equal(air.body.reason, 'restricted');
+
+    // The sanctions screen lists it for Tom.
+    await page.getByRole('link', { name: 'sanctions', exact: true }).click();
+    await page.waitForURL(/\/sanctions\?subject=/);
+    await page.locator('td', { hasText: 'travel.air' }).waitFor();
+    assertNoErrors(tab);
+  });
+
+  test('Tom sees the sanction, his lowered score and why, and appeals', async () => {
+    const tab = await signIn(f.subject, '/me');
+    const { page } = tab;
+    await page.locator('td', { hasText: 'travel.air' }).waitFor();
+    const score = Number(await page.locator('.tile-value').first().textContent());
+    assert.ok(score < 1000, `the score fell below the base: ${score}`);
+    await screenshots(page, 'subject-record');
+
+    await page.getByRole('link', { name: 'My score' }).first().click();
+    await page.waitForURL(`${base}/me/score`);
+    assert.equal(Number(await page.getByTestId('score').textContent()), score);
+    const contributions = page.locator('table', {
+      has: page.locator('caption', { hasText: 'Contributions' }),
+    });
+    await contributions.locator('td', { hasText: 'spreading rumors, severity 2' }).waitFor();
+    for (const header of ['Cause', 'Dimension', 'Points', 'Current points', 'Expires on']) {
+      await contributions.getByRole('columnheader', { name: header, exact: true }).waitFor();
+    }
+    await contributions.locator('td', { hasText: 'restriction (sanction)' }).waitFor();
+    await screenshots(page, 'subject-score');
+
+    await page.getByRole('link', { name: 'My record' }).click();
+    await page.getByRole('button', { name: 'Appeal this decision' }).click();
+    await page
+      .getByLabel('Why the decision is wrong')
+      .fill('The bank really was insolvent: here is its filing');
+    await page.getByRole('button', { name: 'Send the appeal' }).click();
+    await page.locator('.card .status', { hasText: 'appealed' }).waitFor();
+    await page.locator('.card', { hasText: 'Appeal: pending' }).waitFor();
+    assertNoErrors(tab);
+  });
+
+  test('the moderator overturns the decision on appeal', async () => {
+    const tab = pages[0]!;
+    const { page } = tab;
+    // A reload of a client route: the server answers it with the console, still signed in.
+    await page.goto(`${base}/cases/${caseId}`);
+    await page.getByRole('heading', { name: 'Decide the appeal' }).waitFor();
+    await page.getByLabel('Overturn it').check();
+    await page.getByLabel('Rationale').fill('The filing confirms the claim');
+    await page.getByRole('button', { name: 'Record the appeal decision' }).click();
+    await page.locator('.facts', { hasText: 'overturned' }).waitFor();
+
+    const air = await h.call('GET', `/v1/eligibility?subject=${f.tom}&action=travel.air`, {
+      token: f.airline,
+    });
+    assert.equal(air.body.allowed, true);
+    const me = await h.call('GET', '/v1/me', { token: f.subject });
+    assert.ok(me.body.sanctions.every((s: { status: string }) => s.status === 'lifted'));
+    assertNoErrors(tab);
+  });
+
+  test('an admin sees the grade distribution chart', async () => {
+    const admin = await h.token({ role: 'admin', name: 'Operator' });
+    const tab = await signIn(admin, '/dashboard');
+    const { page } = tab;
+    const chart = page.locator('figure', { hasText: 'Grade distribution' });
+    await chart.locator('canvas').waitFor();
+    assert.match(String(await chart.locator('[role=img]').getAttribute('aria-label')), /A 1\b/);
+    await page.locator('figure', { hasText: 'Score histogram' }).locator('canvas').waitFor();
+    await screenshots(page, 'admin-dashboard');
+
+    await page.getByRole('link', { name: 'Principals' }).click();
+    await page.locator('td', { hasText: 'Log auditor' }).waitFor();
+    await screenshots(page, 'admin-principals');
+    assertNoErrors(tab);
+  });
+
+  test('an auditor verifies the checkpoint and an inclusion proof in the browser', async () => {
+    const tab = await signIn(auditor, '/log');
+    const { page } = tab;
+    await page.getByRole('button', { name: 'Verify the log' }).click();
+    const verdict = page.locator('.verdict');
+    await verdict.waitFor();
+    assert.match(String(await verdict.textContent()), /^Verified: the checkpoint of \d+ entries is signed/);
+    const steps = page.locator('.steps li');
+    assert.match(String(await steps.nth(0).textContent()), /✓ Checkpoint signature: verified/);
+    assert.match(String(await steps.nth(2).textContent()), /✓ Inclusion of entry #\d+: verified/);
+    await page.locator('.entries li').first().waitFor();
+    await screenshots(page, 'auditor-log');
+
+    // Another entry, and now also consistency with the checkpoint verified a moment ago.
+    await page.getByLabel('Entry to prove').fill('0');
+    await page.getByRole('button', { name: 'Verify the log' }).click();
+    await page.locator('.steps li', { hasText: 'Inclusion of entry #0: verified' }).waitFor();
+    assert.match(String(await steps.nth(1).textContent()), /✓ Append-only since your last check: verified/);
+
+    // A key that is not the log's: the browser refuses the checkpoint.
+    const key = page.getByLabel('Verifier key');
+    const served = await key.inputValue();
+    await key.fill(
+      served.replace(
+        /\+([0-9a-f]{8})\+/,
+        (_m, id: string) => `+${id.startsWith('0') ? '1' : '0'}${id.slice(1)}+`,
+      ),
+    );
+    await page.getByRole('button', { name: 'Verify the log' }).click();
+    await page.locator('.verdict.bad', { hasText: 'Not verified' }).waitFor();
+    assertNoErrors(tab);
+  });
+
+  test('an authority asks who tom is, oversight approves, and the authority reads the identity', async () => {
+    const police = await signIn(
+      await h.token({ role: 'authority', jurisdiction: 'GB', name: 'Met' }),
+      '/disclosures',
+    );
+    const { page } = police;
+    await page.getByRole('link', { name: 'File a request' }).click();
+    await page.getByLabel('World').fill(f.world);
+    await page.getByLabel('Handle').fill('tom');
+    await page.getByLabel('Offence').fill('spreading_rumors');
+    await page.getByLabel('Reference').fill('W-2026-118');
+    await page.getByLabel('Issued by').fill('Westminster Magistrates');
+    const nextYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 16);
+    await page.getByLabel('Valid until').fill(nextYear);
+    await page.getByLabel('Purpose').fill('Identify who started the run on the plaza bank');
+    await page.getByRole('button', { name: 'File the request' }).click();
+    await page.waitForURL(/\/disclosures\/dsc_/);
+    const requestUrl = page.url();
+    await page.locator('.facts .status', { hasText: 'pending' }).waitFor();
+    await page.getByRole('link', { name: 'Disclosures' }).first().click();
+    await page.locator('td', { hasText: 'spreading rumors' }).waitFor();
+    await screenshots(page, 'authority-disclosures');
+
+    const judge = await signIn(await h.token({ role: 'oversight', name: 'Judge' }), '/oversight');
+    const pending = judge.page.locator('table', {
+      has: judge.page.locator('caption', { hasText: 'Pending' }),
+    });
+    await pending.locator('a[href^="/disclosures/dsc_"]').waitFor();
+    await screenshots(judge.page, 'oversight-review');
+    await pending.locator('a[href^="/disclosures/dsc_"]').click();
+    await judge.page.getByLabel('Reason').fill('The warrant is in order and the scope is the least needed');
+    await judge.page.getByRole('button', { name: 'Approve' }).click();
+    await judge.page.locator('.facts .status', { hasText: 'granted' }).waitFor();
+
+    await page.goto(requestUrl);
+    await page.getByRole('heading', { name: 'Identity disclosed' }).waitFor();
+    await page.locator('pre', { hasText: '"legalName": "Thomas Example"' }).waitFor();
+    assertNoErrors(police);
+    assertNoErrors(judge);
+  });
+
+  test('an unknown token is refused in plain words', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(base);
+    await page.getByLabel('Token').fill('mdis_not_a_real_token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(String(await alert.textContent()), /not signed in, or your token is no longer valid/);
+    assert.deepEqual(errors, []);
+  });
+}
