@@ -154,11 +154,19 @@ export async function call(app: FastifyInstance, method: string, url: string, op
 
 async function snapshot(db: Db, schema: string | undefined): Promise<string> {
   const dump: Record<string, string[]> = {};
-  // PostgreSQL lists the tables of every schema; this store's are those of its own.
-  const tables = (await db.introspection.getTables()).filter(
-    (t) => schema === undefined || t.schema === schema,
-  );
-  for (const { name } of tables) {
+  // Only this store's own tables: Kysely's introspection reads every schema of the database, and
+  // fails when another suite drops its schema at that moment.
+  const tables =
+    schema === undefined
+      ? await sql<{
+          name: string;
+        }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)
+      : await sql<{
+          name: string;
+        }>`select table_name as name from information_schema.tables where table_schema = ${schema}`.execute(
+          db,
+        );
+  for (const { name } of tables.rows) {
     const rows = await db
       .selectFrom(name as keyof DatabaseSchema)
       .selectAll()

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { CaseStatus, CasesTable } from '../db/tables/cases.ts';
 import { NotFoundError } from '../errors.ts';
 import type { SubjectSealer, SubjectService } from '../identity/subject-service.ts';
-import { decodeCursor, encodeCursor, type Page } from '../util/cursor.ts';
+import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
 
 export interface CaseSummary {
   id: string;
@@ -71,10 +71,7 @@ export class CaseService {
     }
     const rows = await query.execute();
     const items = rows.slice(0, filter.limit).map(toSummary);
-    const last = items.at(-1);
-    return rows.length > filter.limit && last
-      ? { items, cursor: encodeCursor([last.openedAt, last.id]) }
-      : { items };
+    return toPage(items, rows.length > filter.limit, (last) => [last.openedAt, last.id]);
   }
 
   /** A case with its reports and the texts of its decision and appeal, decrypted. */

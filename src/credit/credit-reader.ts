@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { decodeCursor, encodeCursor, type Page } from '../util/cursor.ts';
+import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
 import type { CreditService } from './credit-service.ts';
 import { type CreditModel, dayMs } from './model.ts';
 
@@ -191,10 +191,7 @@ export class CreditReader {
       grade: r.grade,
       rank: ranks.get(r.score)!,
     }));
-    const last = items.at(-1);
-    return rows.length > options.limit && last
-      ? { items, cursor: encodeCursor([last.score, last.subject]) }
-      : { items };
+    return toPage(items, rows.length > options.limit, (last) => [last.score, last.subject]);
   }
 
   /** Counts per grade and per score band, of one kind or of all. */

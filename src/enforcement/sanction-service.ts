@@ -8,7 +8,7 @@ import type { WorldService } from '../identity/world-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { type Policy, type SanctionKind, worldScopedKinds } from '../policy/policy.ts';
-import { decodeCursor, encodeCursor, type Page } from '../util/cursor.ts';
+import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
 import type { EligibilityService } from './eligibility-service.ts';
 import { publicFields, type Sanction, toSanction } from './sanction-view.ts';
@@ -229,10 +229,7 @@ export class SanctionService {
     }
     const rows = await query.execute();
     const items = await this.#open(rows.slice(0, options.limit), options.db);
-    const last = items.at(-1);
-    return rows.length > options.limit && last
-      ? { items, cursor: encodeCursor([last.createdAt, last.id]) }
-      : { items };
+    return toPage(items, rows.length > options.limit, (last) => [last.createdAt, last.id]);
   }
 
   /** The sanctions not lifted, of every subject or of some: what the eligibility index holds. */

@@ -5,7 +5,7 @@ import type { SubscriptionsTable } from '../db/tables/subscriptions.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { WorldService } from '../identity/world-service.ts';
-import { decodeCursor, encodeCursor, type Page } from '../util/cursor.ts';
+import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
 import type { NotifyEventType } from './events.ts';
 
@@ -96,10 +96,7 @@ export class SubscriptionService {
     }
     const rows = await query.execute();
     const items = rows.slice(0, options.limit).map(toSubscription);
-    const last = items.at(-1);
-    return rows.length > options.limit && last
-      ? { items, cursor: encodeCursor([last.createdAt, last.id]) }
-      : { items };
+    return toPage(items, rows.length > options.limit, (last) => [last.createdAt, last.id]);
   }
 
   /**

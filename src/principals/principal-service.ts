@@ -8,7 +8,7 @@ import { parseDigitalId } from '../identity/digital-id.ts';
 import { worldIdPattern } from '../identity/world-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { jurisdictionPattern } from '../util/countries.ts';
-import { decodeCursor, encodeCursor, type Page } from '../util/cursor.ts';
+import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
 import { isRole, type Principal, type Role, requiredScope } from './roles.ts';
 
@@ -129,10 +129,7 @@ export class PrincipalService {
     }
     const rows = await query.execute();
     const items = rows.slice(0, options.limit).map(toRecord);
-    const last = items.at(-1);
-    return rows.length > options.limit && last
-      ? { items, cursor: encodeCursor([last.createdAt, last.id]) }
-      : { items };
+    return toPage(items, rows.length > options.limit, (last) => [last.createdAt, last.id]);
   }
 
   async revoke(id: string, actor = 'operator'): Promise<PrincipalRecord> {
