@@ -19,19 +19,24 @@ export type Measured = { sync: (i: number) => unknown } | { async: (i: number) =
 /**
  * Operations per second of each operation. After a warm-up of each, they run in alternating
  * rounds, and the best round of each counts: on a shared machine a burst of load elsewhere then
- * slows one round of every operation instead of all of one operation.
+ * slows one round of every operation instead of all of one operation. The clock is read every
+ * 256 sync or 16 async operations, or every `checkEvery` for operations that take long (a whole
+ * transaction of a thousand writes) and would otherwise overrun a round many times.
  */
-export async function rates<K extends string>(ops: Record<K, Measured>): Promise<Record<K, number>> {
+export async function rates<K extends string>(
+  ops: Record<K, Measured>,
+  options: { checkEvery?: number } = {},
+): Promise<Record<K, number>> {
   const names = Object.keys(ops) as K[];
   const next = {} as Record<K, number>;
   const best = {} as Record<K, number>;
   for (const name of names) {
-    next[name] = (await loop(ops[name], warmUpSeconds, 0)).next;
+    next[name] = (await loop(ops[name], warmUpSeconds, 0, options.checkEvery)).next;
     best[name] = 0;
   }
   for (let round = 0; round < rounds; round++) {
     for (const name of names) {
-      const { rate, next: after } = await loop(ops[name], seconds / rounds, next[name]);
+      const { rate, next: after } = await loop(ops[name], seconds / rounds, next[name], options.checkEvery);
       next[name] = after;
       best[name] = Math.max(best[name], rate);
     }
@@ -43,19 +48,22 @@ async function loop(
   measured: Measured,
   forSeconds: number,
   first: number,
+  checkEvery: number | undefined,
 ): Promise<{ rate: number; next: number }> {
   const start = performance.now();
   const end = start + forSeconds * 1000;
   let n = first;
   if ('sync' in measured) {
     const op = measured.sync;
+    const between = checkEvery ?? 256;
     do {
-      for (let k = 0; k < 256; k++) op(n++);
+      for (let k = 0; k < between; k++) op(n++);
     } while (performance.now() < end);
   } else {
     const op = measured.async;
+    const between = checkEvery ?? 16;
     do {
-      for (let k = 0; k < 16; k++) await op(n++);
+      for (let k = 0; k < between; k++) await op(n++);
     } while (performance.now() < end);
   }
   return { rate: (n - first) / ((performance.now() - start) / 1000), next: n };
@@ -89,14 +97,24 @@ function forcedGc(): (() => void) | undefined {
   return gcFunction ?? undefined;
 }
 
-/** What a row must reach: a share of its baseline, an absolute rate, or a latency ceiling. */
-export type Target = { ratioAtLeast: number } | { rateAtLeast: number } | { msAtMost: number };
+/**
+ * What a row must reach: a share of its baseline, an absolute rate, or a ceiling on a time (in
+ * milliseconds, or in the row's own unit for `atMost`).
+ */
+export type Target =
+  | { ratioAtLeast: number }
+  | { rateAtLeast: number }
+  | { msAtMost: number }
+  | { atMost: number };
+
+/** Operations per second, or a time: a latency, a duration per item, a whole job. */
+export type Unit = 'ops/s' | 'ms' | 's' | 'µs';
 
 export interface Row {
   name: string;
-  /** Operations per second, or milliseconds when `unit` is 'ms'. */
+  /** Operations per second, or a time in `unit`. */
   value: number;
-  unit?: 'ops/s' | 'ms';
+  unit?: Unit;
   baseline: string;
   baselineValue: number;
   target?: Target;
@@ -119,14 +137,19 @@ const whole = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
 export const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 export const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
+const isTime = (unit: Unit | undefined) => unit !== undefined && unit !== 'ops/s';
+
 function formatValue(row: Row, value: number): string {
-  return row.unit === 'ms' ? `${value.toFixed(1)} ms` : whole.format(value);
+  if (!isTime(row.unit)) return whole.format(value);
+  return `${value.toFixed(row.unit === 's' ? 2 : 1)} ${row.unit}`;
 }
 
-function formatTarget(target: Target | undefined): string {
+function formatTarget(row: Row): string {
+  const { target } = row;
   if (target === undefined) return '-';
   if ('ratioAtLeast' in target) return `≥ ${percent(target.ratioAtLeast)}`;
   if ('rateAtLeast' in target) return `≥ ${whole.format(target.rateAtLeast)}/s`;
+  if ('atMost' in target) return `≤ ${target.atMost} ${row.unit ?? 'ops/s'}`;
   return `≤ ${target.msAtMost} ms`;
 }
 
@@ -135,6 +158,7 @@ export function met(row: Row): boolean | undefined {
   if (target === undefined) return undefined;
   if ('ratioAtLeast' in target) return row.value / row.baselineValue >= target.ratioAtLeast;
   if ('rateAtLeast' in target) return row.value >= target.rateAtLeast;
+  if ('atMost' in target) return row.value <= target.atMost;
   return row.value <= target.msAtMost;
 }
 
@@ -149,12 +173,13 @@ export function formatTable(report: SuiteReport): string {
       row.baseline,
       formatValue(row, row.baselineValue),
       // A latency ratio reads better as "how many times slower" than as a percentage.
-      row.unit === 'ms' ? `${ratio.toFixed(2)}×` : percent(ratio),
-      formatTarget(row.target),
+      isTime(row.unit) ? `${ratio.toFixed(2)}×` : percent(ratio),
+      formatTarget(row),
       verdict === undefined ? '' : verdict ? 'met' : 'MISSED',
     ];
   });
-  header[1] = report.rows.some((r) => r.unit === 'ms') ? 'ops/s | ms' : 'ops/s';
+  const times = [...new Set(report.rows.map((r) => r.unit).filter(isTime))];
+  header[1] = ['ops/s', ...times].join(' | ');
   header[3] = `baseline ${header[1]}`;
   const all = [header, ...rows];
   const numeric = new Set([1, 3, 4]);

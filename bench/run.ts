@@ -3,10 +3,12 @@
 // machine, with the DESIGN.md target where there is one. Timings are never asserted in tests.
 
 import { formatTable, machineFacts, met, progress, type Suite } from './_measure.ts';
+import { credit } from './credit.ts';
 import { enforcement } from './enforcement.ts';
 import { identity } from './identity.ts';
+import { ledger } from './ledger.ts';
 
-const suites: Suite[] = [identity, enforcement];
+const suites: Suite[] = [identity, enforcement, credit, ledger];
 
 // Exit on a signal instead of dying of it, so that the suites' exit handlers kill the servers
 // they started and remove their data directories.

@@ -22,6 +22,9 @@ export interface Contribution {
   day: number;
 }
 
+/** What the model needs of a contribution to weigh it. */
+export type Weighable = Pick<Contribution, 'causeKind' | 'code' | 'severity' | 'day'>;
+
 export interface Evaluation {
   /** Milli-points per dimension, after decay. */
   dimensions: Record<string, number>;
@@ -80,13 +83,13 @@ export class CreditModel {
   }
 
   /** What a contribution weighs on `day`. */
-  contributionOn(c: Contribution, day: number): { dimension: string; milli: number; decayed: number } {
+  contributionOn(c: Weighable, day: number): { dimension: string; milli: number; decayed: number } {
     const { dimension, milli } = this.weigh(c);
     return { dimension, milli, decayed: this.decayed(milli, day - c.day, dimension) };
   }
 
   /** The first day on which a contribution no longer counts, or undefined if it never did. */
-  expiryDay(c: Contribution): number | undefined {
+  expiryDay(c: Weighable): number | undefined {
     const { dimension, milli } = this.weigh(c);
     if (this.decayed(milli, 0, dimension) === 0) return undefined;
     const table = this.#decay.get(dimension)!;
@@ -115,7 +118,7 @@ export class CreditModel {
   }
 
   /** Evaluates a subject's contributions on `day` from scratch. */
-  evaluate(contributions: Iterable<Contribution>, day: number): Evaluation {
+  evaluate(contributions: Iterable<Weighable>, day: number): Evaluation {
     const dimensions = this.emptyDimensions();
     for (const c of contributions) {
       const { dimension, decayed } = this.contributionOn(c, day);

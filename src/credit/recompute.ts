@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { newSortableId } from '../util/ids.ts';
-import { type Contribution, type CreditModel, dayOf } from './model.ts';
+import { type CreditModel, dayOf, type Weighable } from './model.ts';
 
 export interface RecomputeResult {
   subjects: number;
@@ -111,34 +111,26 @@ export async function recomputeAll(options: {
   });
 }
 
-/** The active contributions of the subjects with ids in (after, last], by subject. */
-async function contributionsBetween(
-  trx: Db,
-  after: string,
-  last: string,
-): Promise<Map<string, Contribution[]>> {
+/**
+ * The active contributions of the subjects with ids in (after, last], by subject: only what the
+ * model weighs, all of it in the by-subject index, so the scan never visits the table itself.
+ */
+async function contributionsBetween(trx: Db, after: string, last: string): Promise<Map<string, Weighable[]>> {
   const rows = await trx
     .selectFrom('credit_contributions')
-    .select(['subject_id', 'id', 'cause_kind', 'cause_id', 'code', 'severity', 'day'])
+    .select(['subject_id', 'cause_kind as causeKind', 'code', 'severity', 'day'])
     .where('subject_id', '>', after)
     .where('subject_id', '<=', last)
     .where('status', '=', 'active')
     .execute();
-  const bySubject = new Map<string, Contribution[]>();
+  const bySubject = new Map<string, Weighable[]>();
   for (const row of rows) {
     let list = bySubject.get(row.subject_id);
     if (list === undefined) {
       list = [];
       bySubject.set(row.subject_id, list);
     }
-    list.push({
-      id: row.id,
-      causeKind: row.cause_kind,
-      causeId: row.cause_id,
-      code: row.code,
-      severity: row.severity,
-      day: row.day,
-    });
+    list.push(row);
   }
   return bySubject;
 }

@@ -5,7 +5,7 @@ import type { Engine } from '../db/engine.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { rawPublicKey, signCheckpoint, verifierKey } from './checkpoint.ts';
-import { leafHash, MerkleTree } from './merkle.ts';
+import { leafHash, MerkleTree, type Peaks } from './merkle.ts';
 
 /** One sensitive act, as the log records it: no personal data, only ids and a salted digest. */
 export interface Act {
@@ -47,8 +47,8 @@ export class LedgerService {
   readonly #origin: string;
   readonly #now: () => Date;
   readonly #tree = new MerkleTree();
-  /** Leaf hashes appended by transactions that have not committed yet. */
-  readonly #pending = new WeakMap<object, Uint8Array[]>();
+  /** Per open transaction: how many entries it appended, and the tree's right edge with them. */
+  readonly #pending = new WeakMap<object, { count: number; peaks: Peaks }>();
   #key: { privateKey: KeyObject; publicKey: Buffer } | undefined;
   readonly #lockKey: number;
 
@@ -103,10 +103,10 @@ export class LedgerService {
       // committed, so the index and the previous root are those the entry will really follow.
       if (this.#engine === 'postgres') await sql`select pg_advisory_xact_lock(${this.#lockKey})`.execute(trx);
       await this.sync(trx);
-      pending = [];
+      pending = { count: 0, peaks: this.#tree.peaks() };
       this.#pending.set(trx, pending);
     }
-    const idx = this.#tree.size + pending.length;
+    const idx = this.#tree.size + pending.count;
     const at = this.#now().toISOString();
     const salt = act.details === undefined ? undefined : randomBytes(16);
     const entry = canonicalJson({
@@ -117,12 +117,13 @@ export class LedgerService {
       actor: act.actor,
       refs: act.refs,
       digest: salt && createHash('sha256').update(salt).update(canonicalJson(act.details)).digest('hex'),
-      prev: Buffer.from(this.#tree.rootWith(pending)).toString('base64'),
+      prev: Buffer.from(pending.peaks.root()).toString('base64'),
     });
     const leaf = leafHash(Buffer.from(entry));
     await trx.insertInto('ledger_entries').values({ idx, entry, leaf_hash: leaf, created_at: at }).execute();
     if (salt !== undefined) await trx.insertInto('ledger_salts').values({ idx, salt }).execute();
-    pending.push(leaf);
+    pending.peaks.push(leaf);
+    pending.count++;
     return idx;
   }
 

@@ -77,32 +77,26 @@ export class MerkleTree {
   }
 
   /**
-   * The root the tree would have with `extra` leaves appended, without appending them (for
-   * entries written in a transaction that has not committed yet).
+   * The tree's complete subtrees, largest first (the binary decomposition of its size): enough to
+   * append further leaves and fold a root without touching the stored levels (see `Peaks`).
    */
-  rootWith(extra: readonly Uint8Array[]): Uint8Array {
-    if (extra.length === 0) return this.root();
-    // The complete subtrees of the current size, largest first, then the extra leaves merged in
-    // like a binary counter; the root folds them from the right.
-    const stack: { hash: Uint8Array; size: number }[] = [];
+  peaks(): Peaks {
+    const peaks = new Peaks();
     let start = 0;
     for (let bit = 2 ** Math.floor(Math.log2(this.size || 1)); bit >= 1; bit /= 2) {
       if (this.size & bit) {
-        stack.push({ hash: this.#hash(start, start + bit), size: bit });
+        peaks.stack.push({ hash: this.#hash(start, start + bit), size: bit });
         start += bit;
       }
     }
-    for (const leaf of extra) {
-      stack.push({ hash: leaf, size: 1 });
-      while (stack.length > 1 && stack.at(-1)!.size === stack.at(-2)!.size) {
-        const right = stack.pop()!;
-        const left = stack.pop()!;
-        stack.push({ hash: nodeHash(left.hash, right.hash), size: left.size * 2 });
-      }
-    }
-    let root = stack.pop()!.hash;
-    while (stack.length > 0) root = nodeHash(stack.pop()!.hash, root);
-    return root;
+    return peaks;
+  }
+
+  /** The root the tree would have with `extra` leaves appended, without appending them. */
+  rootWith(extra: readonly Uint8Array[]): Uint8Array {
+    const peaks = this.peaks();
+    for (const leaf of extra) peaks.push(leaf);
+    return peaks.root();
   }
 
   /** RFC 9162 §2.1.3.1: the audit path of leaf `index` in the tree of `size` leaves. */
@@ -234,4 +228,28 @@ export function verifyConsistency(
     sn = Math.floor(sn / 2);
   }
   return equal(fr, fromRoot) && equal(sr, toRoot) && sn === 0;
+}
+
+/**
+ * The right edge of a tree being appended to: a binary counter of complete subtrees. Appending a
+ * leaf is O(log n) amortised O(1) hashes, and the root folds the peaks from the right.
+ */
+export class Peaks {
+  readonly stack: { hash: Uint8Array; size: number }[] = [];
+
+  push(leaf: Uint8Array): void {
+    this.stack.push({ hash: leaf, size: 1 });
+    while (this.stack.length > 1 && this.stack.at(-1)!.size === this.stack.at(-2)!.size) {
+      const right = this.stack.pop()!;
+      const left = this.stack.pop()!;
+      this.stack.push({ hash: nodeHash(left.hash, right.hash), size: left.size * 2 });
+    }
+  }
+
+  root(): Uint8Array {
+    if (this.stack.length === 0) return emptyRoot;
+    let root = this.stack.at(-1)!.hash;
+    for (let i = this.stack.length - 2; i >= 0; i--) root = nodeHash(this.stack[i]!.hash, root);
+    return root;
+  }
 }
