@@ -73,6 +73,8 @@ function integerFlag(flag: string, raw: string, min: number, max: number): numbe
   return value;
 }
 
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 function describe(r: SimulationResult, seconds: number): string {
   const subjects = r.subjects.person + r.subjects.organisation + r.subjects.agency;
   const cases = Object.values(r.cases).reduce((a, b) => a + b, 0);
@@ -88,7 +90,7 @@ function describe(r: SimulationResult, seconds: number): string {
   const events = r.events.accepted + r.events.duplicate + r.events.rejected;
   const lines = [
     `simulated ${r.from} to ${r.to} (seed ${r.seed}) in ${seconds.toFixed(1)} s`,
-    `subjects    ${subjects} (${r.subjects.person} persons, ${r.subjects.organisation} organisations, ${r.subjects.agency} agencies)`,
+    `subjects    ${subjects} (${count(r.subjects.person, 'person')}, ${count(r.subjects.organisation, 'organisation')}, ${count(r.subjects.agency, 'agency', 'agencies')})`,
     `worlds      ${r.worlds}`,
     `avatars     ${r.avatars}`,
     `events      ${r.events.accepted} accepted, ${r.events.duplicate} duplicate, ${r.events.rejected} rejected`,
