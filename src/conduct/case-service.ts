@@ -65,9 +65,7 @@ export class CaseService {
     if (filter.subject !== undefined) query = query.where('subject_id', '=', filter.subject);
     if (filter.cursor !== undefined) {
       const [openedAt, id] = decodeCursor(filter.cursor, ['string', 'string']);
-      query = query.where((eb) =>
-        eb.or([eb('opened_at', '>', openedAt), eb.and([eb('opened_at', '=', openedAt), eb('id', '>', id)])]),
-      );
+      query = query.where((eb) => eb(eb.refTuple('opened_at', 'id'), '>', eb.tuple(openedAt, id)));
     }
     const rows = await query.execute();
     const items = rows.slice(0, filter.limit).map(toSummary);

@@ -120,12 +120,7 @@ export class PrincipalService {
       .limit(options.limit + 1);
     if (options.cursor !== undefined) {
       const [createdAt, id] = decodeCursor(options.cursor, ['string', 'string']);
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '>', createdAt),
-          eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)]),
-        ]),
-      );
+      query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(createdAt, id)));
     }
     const rows = await query.execute();
     const items = rows.slice(0, options.limit).map(toRecord);
