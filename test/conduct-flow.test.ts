@@ -158,4 +158,41 @@ forEachStore('conduct: report → case → decision → sanction → eligibility
     assert.equal(failed.body.field, 'sanctions.1.actions');
     assert.equal(await h.snapshot(), before);
   });
+
+  test('reports sent at once are each filed once, into one case per category, each with its log entry', async () => {
+    const filedEntries = async () =>
+      (await h.ctx.ledger.entries(0, h.ctx.ledger.size + 1_000)).filter((e) =>
+        e.entry.includes('"kind":"report.filed"'),
+      ).length;
+    const entriesBefore = await filedEntries();
+    // Twelve reporters about hate speech, a thirteenth four times over, and six about spam.
+    const bodies = [
+      ...Array.from({ length: 12 }, (_, i) => report(f.world, `crowd-${i}`, 'hate_speech')),
+      ...Array.from({ length: 4 }, () => report(f.world, 'repeater', 'hate_speech')),
+      ...Array.from({ length: 6 }, (_, i) => report(f.world, `crowd-${i}`, 'spam')),
+    ];
+    const replies = await Promise.all(
+      bodies.map((body) => h.call('POST', '/v1/reports', { token: f.platform, body })),
+    );
+    assert.deepEqual(
+      replies.map((r) => r.status),
+      bodies.map(() => 202),
+    );
+    const [hate, spam] = [replies.slice(0, 16), replies.slice(16)];
+    assert.equal(new Set(hate.map((r) => r.body.caseId)).size, 1);
+    assert.equal(new Set(spam.map((r) => r.body.caseId)).size, 1);
+    const repeated = hate.slice(12);
+    assert.equal(repeated.filter((r) => !r.body.duplicate).length, 1);
+    assert.equal(new Set(repeated.map((r) => r.body.reportId)).size, 1);
+
+    for (const [replies, count] of [
+      [hate, 13],
+      [spam, 6],
+    ] as const) {
+      const detail = await h.call('GET', `/v1/cases/${replies[0]!.body.caseId}`, { token: f.moderator });
+      assert.equal(detail.body.reportCount, count);
+      assert.equal(detail.body.reports.length, count);
+    }
+    assert.equal((await filedEntries()) - entriesBefore, 19);
+  });
 });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
+import { GroupCommit } from '../db/group-commit.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
@@ -32,13 +33,14 @@ export const clockSkewMs = 5 * 60_000;
 
 /** Takes reports from worlds and gathers them into cases, one open case per avatar and category. */
 export class ReportService {
-  readonly #db: Db;
   readonly #ledger: LedgerService;
   readonly #policy: Policy;
   readonly #vault: AttributeVault;
   readonly #avatars: AvatarService;
   readonly #subjects: SubjectService;
   readonly #now: () => Date;
+  /** Reports that arrive together are written in one transaction: one wait for the disk. */
+  readonly #group: GroupCommit;
 
   constructor(options: {
     db: Db;
@@ -49,13 +51,13 @@ export class ReportService {
     subjects: SubjectService;
     now: () => Date;
   }) {
-    this.#db = options.db;
     this.#ledger = options.ledger;
     this.#policy = options.policy;
     this.#vault = options.vault;
     this.#avatars = options.avatars;
     this.#subjects = options.subjects;
     this.#now = options.now;
+    this.#group = new GroupCommit(options.db);
   }
 
   async file(input: NewReport, actor: string): Promise<FiledReport> {
@@ -68,59 +70,65 @@ export class ReportService {
     if (subject === undefined) {
       throw new NotFoundError('avatar_not_found', `no avatar "${input.handle}" in world "${input.world}"`);
     }
+    const fileIt = () =>
+      this.#group.run((trx) => this.#fileIn(trx, input, subject, actor, now.toISOString()));
     try {
-      return await this.#fileIn(input, subject, actor, now.toISOString());
+      return await fileIt();
     } catch (error) {
-      // A concurrent report opened the case first: file again, into that case.
+      // Another instance opened the case first: file again, into that case.
       if (!isUniqueViolation(error)) throw error;
-      return this.#fileIn(input, subject, actor, now.toISOString());
+      return fileIt();
     }
   }
 
-  #fileIn(input: NewReport, subject: string, actor: string, now: string): Promise<FiledReport> {
-    return this.#db.transaction().execute(async (trx) => {
-      const caseId = await this.#openCase(trx, input, subject, now);
-      const reporterHash = this.#vault.keyedHash(`reporter|${input.world}|${input.reporter}`);
-      const existing = await trx
-        .selectFrom('reports')
-        .select('id')
-        .where('case_id', '=', caseId)
-        .where('reporter_hash', '=', reporterHash)
-        .executeTakeFirst();
-      if (existing !== undefined) return { reportId: existing.id, caseId, duplicate: true };
+  async #fileIn(
+    trx: Db,
+    input: NewReport,
+    subject: string,
+    actor: string,
+    now: string,
+  ): Promise<FiledReport> {
+    const caseId = await this.#openCase(trx, input, subject, now);
+    const reporterHash = this.#vault.keyedHash(`reporter|${input.world}|${input.reporter}`);
+    const existing = await trx
+      .selectFrom('reports')
+      .select('id')
+      .where('case_id', '=', caseId)
+      .where('reporter_hash', '=', reporterHash)
+      .executeTakeFirst();
+    if (existing !== undefined) return { reportId: existing.id, caseId, duplicate: true };
 
-      const reportId = newId('rpt');
-      const sealer = await this.#subjects.sealer(subject, trx);
-      const sealed = sealer.seal(`report|${reportId}`, {
-        reporter: input.reporter,
-        description: input.description,
-        evidence: input.evidence,
-      });
-      await trx
-        .insertInto('reports')
-        .values({
-          id: reportId,
-          case_id: caseId,
-          reporter_hash: reporterHash,
-          sealed,
-          occurred_at: input.occurredAt,
-          received_at: now,
-          received_by: actor,
-        })
-        .execute();
-      await trx
-        .updateTable('cases')
-        .set((eb) => ({ report_count: eb('report_count', '+', 1), updated_at: now }))
-        .where('id', '=', caseId)
-        .execute();
-      await this.#ledger.append(trx, {
-        kind: 'report.filed',
-        actor,
-        refs: { report: reportId, case: caseId, world: input.world, subject, category: input.category },
-        details: { reporter: input.reporter, description: input.description, evidence: input.evidence },
-      });
-      return { reportId, caseId, duplicate: false };
+    const reportId = newId('rpt');
+    const sealer = await this.#subjects.sealer(subject, trx);
+    const sealed = sealer.seal(`report|${reportId}`, {
+      reporter: input.reporter,
+      description: input.description,
+      evidence: input.evidence,
     });
+    await trx
+      .insertInto('reports')
+      .values({
+        id: reportId,
+        case_id: caseId,
+        reporter_hash: reporterHash,
+        sealed,
+        occurred_at: input.occurredAt,
+        received_at: now,
+        received_by: actor,
+      })
+      .execute();
+    await trx
+      .updateTable('cases')
+      .set((eb) => ({ report_count: eb('report_count', '+', 1), updated_at: now }))
+      .where('id', '=', caseId)
+      .execute();
+    await this.#ledger.append(trx, {
+      kind: 'report.filed',
+      actor,
+      refs: { report: reportId, case: caseId, world: input.world, subject, category: input.category },
+      details: { reporter: input.reporter, description: input.description, evidence: input.evidence },
+    });
+    return { reportId, caseId, duplicate: false };
   }
 
   /** The open case for this avatar and category, opened now if there is none. */

@@ -10,6 +10,7 @@ import {
 import path from 'node:path';
 import { parseMasterKey } from '../config.ts';
 import { encodeBase32 } from '../util/base32.ts';
+import { pooledRandomBytes } from '../util/random.ts';
 import { readOrCreateSecretFile } from '../util/secret-file.ts';
 
 const formatVersion = 1;
@@ -102,7 +103,7 @@ export function dataKeyObject(dataKey: Buffer): KeyObject {
 }
 
 function seal(key: KeyObject | Buffer, context: string, plaintext: Buffer): Buffer {
-  const iv = randomBytes(ivBytes);
+  const iv = pooledRandomBytes(ivBytes);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(context));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);

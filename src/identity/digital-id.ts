@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { MalformedIdError } from '../errors.ts';
 import { encodeBase32, luhnCheckChar, luhnValid } from '../util/base32.ts';
+import { pooledRandomBytes } from '../util/random.ts';
 
 const prefix = 'MD';
 const randomChars = 20; // 100 random bits
@@ -13,7 +13,7 @@ export const digitalIdPattern = `^[Mm][Dd][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{${rand
  * data), then a Luhn mod 32 check character.
  */
 export function newDigitalId(): string {
-  const body = encodeBase32(randomBytes(13), randomChars);
+  const body = encodeBase32(pooledRandomBytes(13), randomChars);
   return prefix + body + luhnCheckChar(body);
 }
 

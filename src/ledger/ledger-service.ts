@@ -1,9 +1,10 @@
-import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
+import { pooledRandomBytes } from '../util/random.ts';
 import { rawPublicKey, signCheckpoint, verifierKey } from './checkpoint.ts';
 import { leafHash, MerkleTree, type Peaks } from './merkle.ts';
 
@@ -108,7 +109,7 @@ export class LedgerService {
     }
     const idx = this.#tree.size + pending.count;
     const at = this.#now().toISOString();
-    const salt = act.details === undefined ? undefined : randomBytes(16);
+    const salt = act.details === undefined ? undefined : pooledRandomBytes(16);
     const entry = canonicalJson({
       v: 1,
       idx,

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { encodeBase32 } from './base32.ts';
+import { pooledRandomBytes } from './random.ts';
 
 /** A random record id with a prefix that says what it names: `case_7k2q9xvbw4t1r8n6`. */
 export function newId(prefix: string): string {
-  return `${prefix}_${encodeBase32(randomBytes(10), 16).toLowerCase()}`;
+  return `${prefix}_${encodeBase32(pooledRandomBytes(10), 16).toLowerCase()}`;
 }
 
 let sequence = 0n;
@@ -16,5 +16,5 @@ const started = process.hrtime.bigint();
 export function newSortableId(prefix: string): string {
   sequence += 1n;
   const order = (started + sequence).toString(36).padStart(13, '0');
-  return `${prefix}_${order}${encodeBase32(randomBytes(5), 8).toLowerCase()}`;
+  return `${prefix}_${order}${encodeBase32(pooledRandomBytes(5), 8).toLowerCase()}`;
 }

@@ -1,0 +1,71 @@
+import type { Db } from './database.ts';
+
+interface Job {
+  work: (trx: Db) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: units of work that arrive while a transaction is under way wait for it, then run
+ * together in the next one, so that the disk is waited on once per group instead of once per unit.
+ * Nothing is delayed to form a group: a unit that finds no transaction running starts one at once.
+ * A unit's promise settles only after its own transaction has committed or rolled back, so an
+ * acknowledged unit is durable.
+ *
+ * Each unit must write only through the transaction it is given (it may run more than once): if
+ * one unit of a group fails, the group rolls back and every unit runs again in a transaction of
+ * its own, so that only the failing unit sees its error.
+ */
+export class GroupCommit {
+  readonly #db: Db;
+  readonly #maxGroup: number;
+  #queue: Job[] = [];
+  #draining = false;
+
+  constructor(db: Db, options: { maxGroup?: number } = {}) {
+    this.#db = db;
+    this.#maxGroup = options.maxGroup ?? 256;
+  }
+
+  /** Runs `work` in a transaction shared with the units around it; resolves once that commits. */
+  run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#queue.length > 0) await this.#commit(this.#queue.splice(0, this.#maxGroup));
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  async #commit(group: Job[]): Promise<void> {
+    if (group.length === 1) return this.#commitAlone(group[0]!);
+    let results: unknown[];
+    try {
+      results = await this.#db.transaction().execute(async (trx) => {
+        const out: unknown[] = [];
+        for (const job of group) out.push(await job.work(trx));
+        return out;
+      });
+    } catch {
+      for (const job of group) await this.#commitAlone(job);
+      return;
+    }
+    group.forEach((job, i) => job.resolve(results[i]));
+  }
+
+  async #commitAlone(job: Job): Promise<void> {
+    try {
+      job.resolve(await this.#db.transaction().execute(job.work));
+    } catch (error) {
+      job.reject(error);
+    }
+  }
+}
