@@ -60,7 +60,7 @@ async function changingRun(subjects: number): Promise<Run> {
         scores: 'base',
       }),
     );
-    const options = { db: ctx.db, ledger: ctx.ledger, model: ctx.credit.model, cause: 'bench' };
+    const options = { store: ctx.store, ledger: ctx.ledger, model: ctx.credit.model, cause: 'bench' };
     let started = performance.now();
     const { changed } = await recomputeAll({ ...options, now: ctx.now() });
     const first = (performance.now() - started) / 1000;

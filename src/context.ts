@@ -157,7 +157,13 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     await ledger.init();
     if (await activatePolicy(db, ledger, policy, now())) {
       // Points, half-lives and grades may all have changed: every score is recomputed under it.
-      const recomputed = await recomputeAll({ db, ledger, model: credit.model, now: now(), cause: 'policy' });
+      const recomputed = await recomputeAll({
+        store,
+        ledger,
+        model: credit.model,
+        now: now(),
+        cause: 'policy',
+      });
       logger.info({ digest: policy.digest, rescored: recomputed.changed }, 'a new policy is in force');
     }
     await eligibility.rebuild();

@@ -122,7 +122,7 @@ forEachStore(
           'the history moved some scores',
         );
         const result = await recomputeAll({
-          db: h.ctx.db,
+          store: h.ctx.store,
           ledger: h.ctx.ledger,
           model: h.ctx.credit.model,
           now: new Date(clock),
@@ -141,7 +141,7 @@ forEachStore(
       const { parsePolicy } = await import('../src/policy/policy.ts');
       const { CreditModel } = await import('../src/credit/model.ts');
       const result = await recomputeAll({
-        db: h.ctx.db,
+        store: h.ctx.store,
         ledger: h.ctx.ledger,
         model: new CreditModel(parsePolicy(document)),
         now: new Date(clock),

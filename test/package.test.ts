@@ -77,4 +77,13 @@ test('the packed package installs and runs as `mdis`', { timeout: 300_000 }, asy
   assert.equal(created.role, 'admin');
   assert.match(created.token, /^mdis_/);
   assert.ok(fs.existsSync(path.join(data, 'mdis.sqlite')), 'the store was created under --data');
+
+  // A recompute scores in worker threads, which load a file of their own from dist/.
+  await run(
+    'npx',
+    ['--no', '--', 'mdis', 'simulate', '--subjects', '30', '--events', '60', '--data', data],
+    project,
+  );
+  const recomputed = await run('npx', ['--no', '--', 'mdis', 'credit', 'recompute', '--data', data], project);
+  assert.match(recomputed, /^recomputed 30 subjects from \d+ contributions in [\d.]+ s: 0 scores changed/m);
 });

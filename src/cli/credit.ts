@@ -22,7 +22,7 @@ export function creditCommand(): Command {
       const started = performance.now();
       bar.start(1, 0);
       const result = await recomputeAll({
-        db: ctx.db,
+        store: ctx.store,
         ledger: ctx.ledger,
         model: ctx.credit.model,
         now: ctx.now(),

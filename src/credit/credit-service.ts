@@ -1,7 +1,8 @@
 import type { Db } from '../db/database.ts';
 import { NotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
-import { newId, newSortableId } from '../util/ids.ts';
+import { newSortableId } from '../util/ids.ts';
+import { type CreditStatements, creditStatements } from './credit-statements.ts';
 import { type Contribution, type CreditModel, dayOf } from './model.ts';
 
 /** A cause to add to a subject's record, inside the transaction of the cause itself. */
@@ -35,6 +36,7 @@ export class CreditService {
   readonly #now: () => Date;
   /** Called in the transaction when a subject's grade changes (eligibility tells other instances). */
   readonly #onGradeChange: (trx: Db, subject: string) => Promise<void>;
+  readonly #statements: CreditStatements;
 
   constructor(options: {
     db: Db;
@@ -48,6 +50,7 @@ export class CreditService {
     this.#model = options.model;
     this.#now = options.now;
     this.#onGradeChange = options.onGradeChange;
+    this.#statements = creditStatements(options.db);
   }
 
   get model(): CreditModel {
@@ -79,7 +82,8 @@ export class CreditService {
   async record(trx: Db, subject: string, added: NewContribution[], cause: string): Promise<ScoreState> {
     const today = dayOf(this.#now());
     const rows = added.map((c) => ({
-      id: newId('crd'),
+      // Sortable, so that the primary key grows at its end instead of taking random inserts.
+      id: newSortableId('crd'),
       subject_id: subject,
       cause_kind: c.causeKind,
       cause_id: c.causeId,
@@ -90,7 +94,20 @@ export class CreditService {
       occurred_at: c.occurredAt,
       status: 'active' as const,
     }));
-    if (rows.length > 0) await trx.insertInto('credit_contributions').values(rows).execute();
+    for (const row of rows) {
+      await this.#statements.insertContribution(trx, [
+        row.id,
+        row.subject_id,
+        row.cause_kind,
+        row.cause_id,
+        row.case_id,
+        row.code,
+        row.severity,
+        row.day,
+        row.occurred_at,
+        row.status,
+      ]);
+    }
     const before = await this.state(subject, trx);
     let dimensions: Record<string, number>;
     if (before.asOfDay === today) {
@@ -151,11 +168,7 @@ export class CreditService {
   }
 
   async state(subject: string, db: Db = this.#db): Promise<ScoreState> {
-    const row = await db
-      .selectFrom('credit_scores')
-      .selectAll()
-      .where('subject_id', '=', subject)
-      .executeTakeFirst();
+    const [row] = (await this.#statements.state(db, [subject])).rows;
     if (row === undefined) throw new NotFoundError('subject_not_found', 'no subject has this id');
     return {
       subject,
@@ -208,17 +221,8 @@ export class CreditService {
     cause: string,
   ): Promise<ScoreState> {
     const { score, grade } = this.#model.scoreOf(dimensions);
-    await trx
-      .updateTable('credit_scores')
-      .set({
-        score,
-        grade,
-        dimensions: JSON.stringify(dimensions),
-        as_of_day: day,
-        updated_at: this.#now().toISOString(),
-      })
-      .where('subject_id', '=', before.subject)
-      .execute();
+    const at = this.#now().toISOString();
+    await this.#statements.save(trx, [score, grade, JSON.stringify(dimensions), day, at, before.subject]);
     if (score !== before.score) {
       await this.#ledger.append(trx, {
         kind: 'credit.changed',
@@ -234,29 +238,12 @@ export class CreditService {
   }
 
   async #count(trx: Db, kind: string, score: number, delta: 1 | -1): Promise<void> {
-    await trx
-      .insertInto('credit_histogram')
-      .values({ kind, score, count: delta })
-      .onConflict((oc) =>
-        oc
-          .columns(['kind', 'score'])
-          .doUpdateSet((eb) => ({ count: eb('credit_histogram.count', '+', delta) })),
-      )
-      .execute();
+    await this.#statements.count(trx, [kind, score, delta]);
   }
 
   async #history(trx: Db, subject: string, score: number, grade: string, cause: string): Promise<void> {
-    await trx
-      .insertInto('credit_history')
-      .values({
-        id: newSortableId('crh'),
-        subject_id: subject,
-        at: this.#now().toISOString(),
-        score,
-        grade,
-        cause,
-      })
-      .execute();
+    const at = this.#now().toISOString();
+    await this.#statements.history(trx, [newSortableId('crh'), subject, at, score, grade, cause]);
   }
 }
 

@@ -32,6 +32,12 @@ export interface Evaluation {
   grade: string;
 }
 
+/** What a contribution weighs before decay: a dimension (by its index) and milli-points. */
+interface Weight {
+  dimension: number;
+  milli: number;
+}
+
 export function dayOf(time: Date | string | number): number {
   return Math.floor(new Date(time).getTime() / dayMs);
 }
@@ -40,64 +46,108 @@ export function dayOf(time: Date | string | number): number {
 export class CreditModel {
   readonly policy: Policy;
   readonly #credit: PolicyDocument['credit'];
-  readonly #decay = new Map<string, Int32Array>();
+  readonly #names: string[];
+  /** Per dimension (by index): the decay factor of each age in days. */
+  readonly #decay: Int32Array[];
   readonly #thresholdMilli: number;
+  /** Weights by cause kind and code; conduct categories per severity (1 at index 0). */
+  readonly #weights: Record<Contribution['causeKind'], Map<string, Weight[]>>;
+  readonly #unknown: Weight;
 
   constructor(policy: Policy) {
     this.policy = policy;
     this.#credit = policy.document.credit;
     this.#thresholdMilli = this.#credit.expiresBelowPoints * 1000;
-    for (const [name, dimension] of Object.entries(this.#credit.dimensions)) {
+    this.#names = Object.keys(this.#credit.dimensions);
+    this.#decay = Object.values(this.#credit.dimensions).map(({ halfLifeDays }) => {
       // Beyond 30 half-lives every factor is 0 at this precision.
-      const length = dimension.halfLifeDays * 30 + 1;
+      const length = halfLifeDays * 30 + 1;
       const table = new Int32Array(length);
-      for (let d = 0; d < length; d++) table[d] = Math.round(one * 2 ** (-d / dimension.halfLifeDays));
-      this.#decay.set(name, table);
+      for (let d = 0; d < length; d++) table[d] = Math.round(one * 2 ** (-d / halfLifeDays));
+      return table;
+    });
+    const sanctionDimension = this.#names.indexOf(this.#credit.sanctionDimension);
+    // A category dropped from the policy no longer counts.
+    this.#unknown = { dimension: sanctionDimension, milli: 0 };
+    const categories = new Map<string, Weight[]>();
+    for (const [name, category] of Object.entries(policy.document.categories)) {
+      const dimension = this.#names.indexOf(category.dimension);
+      categories.set(
+        name,
+        category.points.map((points) => ({ dimension, milli: points * 1000 })),
+      );
     }
+    const sanctions = new Map<string, Weight[]>();
+    for (const [kind, points] of Object.entries(this.#credit.sanctionPoints)) {
+      sanctions.set(kind, [{ dimension: sanctionDimension, milli: (points ?? 0) * 1000 }]);
+    }
+    this.#weights = { case: categories, event: categories, sanction: sanctions };
   }
 
   get dimensionNames(): string[] {
-    return Object.keys(this.#credit.dimensions);
+    return this.#names;
   }
 
   /** The dimension and undecayed milli-points of a contribution under this policy. */
   weigh(c: Pick<Contribution, 'causeKind' | 'code' | 'severity'>): { dimension: string; milli: number } {
-    if (c.causeKind === 'sanction') {
-      const points =
-        this.#credit.sanctionPoints[c.code as keyof PolicyDocument['credit']['sanctionPoints']] ?? 0;
-      return { dimension: this.#credit.sanctionDimension, milli: points * 1000 };
-    }
-    const category = this.policy.category(c.code);
-    // A category dropped from the policy no longer counts.
-    if (category === undefined) return { dimension: this.#credit.sanctionDimension, milli: 0 };
-    const points = category.points[Math.min(c.severity ?? 1, category.points.length) - 1] ?? 0;
-    return { dimension: category.dimension, milli: points * 1000 };
+    const { dimension, milli } = this.#weight(c.causeKind, c.code, c.severity);
+    return { dimension: this.#names[dimension]!, milli };
+  }
+
+  /** Weights are looked up per contribution on every path: one map lookup, no allocation. */
+  #weight(causeKind: Contribution['causeKind'], code: string, severity: number | null): Weight {
+    const bySeverity = this.#weights[causeKind]?.get(code);
+    if (bySeverity === undefined) return this.#unknown;
+    // Sanctions have one weight; a category's severities above its scale weigh as its top one.
+    return bySeverity[Math.min(severity ?? 1, bySeverity.length) - 1] ?? this.#unknown;
   }
 
   /** Milli-points left of `milli` after `days` in `dimension`; 0 once below the policy's threshold. */
   decayed(milli: number, days: number, dimension: string): number {
-    const table = this.#decay.get(dimension)!;
-    const factor = days <= 0 ? one : (table[days] ?? 0);
+    return this.#decayed(milli, days, this.#names.indexOf(dimension));
+  }
+
+  #decayed(milli: number, days: number, dimension: number): number {
+    const factor = days <= 0 ? one : (this.#decay[dimension]![days] ?? 0);
     const value = Math.trunc((milli * factor) / one);
     return Math.abs(value) < this.#thresholdMilli ? 0 : value;
   }
 
   /** What a contribution weighs on `day`. */
   contributionOn(c: Weighable, day: number): { dimension: string; milli: number; decayed: number } {
-    const { dimension, milli } = this.weigh(c);
-    return { dimension, milli, decayed: this.decayed(milli, day - c.day, dimension) };
+    const { dimension, milli } = this.#weight(c.causeKind, c.code, c.severity);
+    return {
+      dimension: this.#names[dimension]!,
+      milli,
+      decayed: this.#decayed(milli, day - c.day, dimension),
+    };
+  }
+
+  /**
+   * Adds what one contribution weighs on `day` to `totals` (milli-points per dimension, in the
+   * order of `dimensionNames`): the allocation-free path of a full recompute.
+   */
+  addTo(
+    totals: number[],
+    causeKind: Contribution['causeKind'],
+    code: string,
+    severity: number | null,
+    contributionDay: number,
+    day: number,
+  ): void {
+    const { dimension, milli } = this.#weight(causeKind, code, severity);
+    totals[dimension]! += this.#decayed(milli, day - contributionDay, dimension);
   }
 
   /** The first day on which a contribution no longer counts, or undefined if it never did. */
   expiryDay(c: Weighable): number | undefined {
-    const { dimension, milli } = this.weigh(c);
-    if (this.decayed(milli, 0, dimension) === 0) return undefined;
-    const table = this.#decay.get(dimension)!;
+    const { dimension, milli } = this.#weight(c.causeKind, c.code, c.severity);
+    if (this.#decayed(milli, 0, dimension) === 0) return undefined;
     let low = 0;
-    let high = table.length; // decayed(.., table.length) is 0
+    let high = this.#decay[dimension]!.length; // decayed(.., table length) is 0
     while (high - low > 1) {
       const mid = (low + high) >> 1;
-      if (this.decayed(milli, mid, dimension) === 0) high = mid;
+      if (this.#decayed(milli, mid, dimension) === 0) high = mid;
       else low = mid;
     }
     return c.day + high;
@@ -105,13 +155,16 @@ export class CreditModel {
 
   /** Empty dimensions: the state of a subject with no contributions. */
   emptyDimensions(): Record<string, number> {
-    return Object.fromEntries(this.dimensionNames.map((d) => [d, 0]));
+    return Object.fromEntries(this.#names.map((d) => [d, 0]));
   }
 
   /** Score and grade from decayed dimension totals. */
   scoreOf(dimensions: Record<string, number>): { score: number; grade: string } {
-    let milli = 0;
-    for (const value of Object.values(dimensions)) milli += value;
+    return this.scoreOfTotal(Object.values(dimensions).reduce((sum, value) => sum + value, 0));
+  }
+
+  /** Score and grade from the sum of the decayed dimension totals, in milli-points. */
+  scoreOfTotal(milli: number): { score: number; grade: string } {
     const { base, floor, ceiling } = this.#credit;
     const score = Math.min(ceiling, Math.max(floor, base + Math.round(milli / 1000)));
     return { score, grade: this.policy.gradeOf(score) };
@@ -119,11 +172,9 @@ export class CreditModel {
 
   /** Evaluates a subject's contributions on `day` from scratch. */
   evaluate(contributions: Iterable<Weighable>, day: number): Evaluation {
-    const dimensions = this.emptyDimensions();
-    for (const c of contributions) {
-      const { dimension, decayed } = this.contributionOn(c, day);
-      dimensions[dimension] = (dimensions[dimension] ?? 0) + decayed;
-    }
+    const totals = this.#names.map(() => 0);
+    for (const c of contributions) this.addTo(totals, c.causeKind, c.code, c.severity, c.day, day);
+    const dimensions = Object.fromEntries(this.#names.map((name, i) => [name, totals[i]!]));
     return { dimensions, ...this.scoreOf(dimensions) };
   }
 

@@ -1,7 +1,15 @@
-import type { Db } from '../db/database.ts';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Db, Store } from '../db/database.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { newSortableId } from '../util/ids.ts';
-import { type CreditModel, dayOf, type Weighable } from './model.ts';
+import { type CreditStatements, creditStatements } from './credit-statements.ts';
+import { type CreditModel, dayOf } from './model.ts';
+import { contributionsBetween, scoresBetween } from './recompute-queries.ts';
+import type { BatchRequest, RecomputeWorkerData } from './recompute-worker.ts';
+import { type ContributionRow, type RescoredBatch, rescoreBatch, type ScoreRow } from './rescore.ts';
 
 export interface RecomputeResult {
   subjects: number;
@@ -11,126 +19,223 @@ export interface RecomputeResult {
   gradeChanged: string[];
 }
 
+interface Range {
+  after: string;
+  last: string;
+}
+
 const subjectBatch = 20_000;
+/** Batches scored ahead of the writer, per worker: bounds what waits in memory. */
+const lookahead = 2;
 
 /**
  * Recomputes every score from the contributions, as of today, in one transaction: after a policy
  * change, or to check that the incremental path agrees (then nothing changes). Rebuilds the
  * histogram ranks are read from. `progress` is told how many subjects are done.
+ *
+ * On the embedded store, worker threads read and score the batches of subjects in parallel, each
+ * from its own connection, while this thread writes what changed; on PostgreSQL this thread does
+ * both, through the transaction.
  */
 export async function recomputeAll(options: {
-  db: Db;
+  store: Store;
   ledger: LedgerService;
   model: CreditModel;
   now: Date;
   cause: string;
   progress?: (done: number, total: number) => void;
 }): Promise<RecomputeResult> {
-  const { db, model } = options;
-  const today = dayOf(options.now);
-  const at = options.now.toISOString();
-  return db.transaction().execute(async (trx) => {
+  const { store, model } = options;
+  const day = dayOf(options.now);
+  return store.db.transaction().execute(async (trx) => {
+    // A write first: on SQLite it takes the write lock, so that what the worker threads read is
+    // the state this transaction starts from. The histogram is rebuilt below.
+    await trx.deleteFrom('credit_histogram').execute();
     const { total } = await trx
       .selectFrom('credit_scores')
       .select((eb) => eb.fn.countAll<number>().as('total'))
       .executeTakeFirstOrThrow();
-    const result: RecomputeResult = { subjects: 0, contributions: 0, changed: 0, gradeChanged: [] };
-    const histogram = new Map<string, number>();
-    let after = '';
-    for (;;) {
-      const scores = await trx
-        .selectFrom('credit_scores')
-        .select(['subject_id', 'kind', 'score', 'grade', 'dimensions', 'as_of_day'])
-        .where('subject_id', '>', after)
-        .orderBy('subject_id')
-        .limit(subjectBatch)
-        .execute();
-      if (scores.length === 0) break;
-      const last = scores.at(-1)!.subject_id;
-      const bySubject = await contributionsBetween(trx, after, last);
-      result.contributions += [...bySubject.values()].reduce((n, list) => n + list.length, 0);
-      for (const row of scores) {
-        const evaluation = model.evaluate(bySubject.get(row.subject_id) ?? [], today);
-        const dimensions = JSON.stringify(evaluation.dimensions);
-        const key = `${row.kind}\u0000${evaluation.score}`;
-        histogram.set(key, (histogram.get(key) ?? 0) + 1);
-        if (dimensions === row.dimensions && row.as_of_day === today) continue;
-        await trx
-          .updateTable('credit_scores')
-          .set({
-            score: evaluation.score,
-            grade: evaluation.grade,
-            dimensions,
-            as_of_day: today,
-            updated_at: at,
-          })
-          .where('subject_id', '=', row.subject_id)
-          .execute();
-        if (evaluation.score !== row.score) {
-          result.changed++;
-          await options.ledger.append(trx, {
-            kind: 'credit.changed',
-            actor: 'system',
-            refs: {
-              subject: row.subject_id,
-              score: evaluation.score,
-              grade: evaluation.grade,
-              cause: options.cause,
-            },
-          });
-          await trx
-            .insertInto('credit_history')
-            .values({
-              id: newSortableId('crh'),
-              subject_id: row.subject_id,
-              at,
-              score: evaluation.score,
-              grade: evaluation.grade,
-              cause: options.cause,
-            })
-            .execute();
-        }
-        if (evaluation.grade !== row.grade) result.gradeChanged.push(row.subject_id);
-      }
-      result.subjects += scores.length;
-      options.progress?.(result.subjects, Number(total));
-      after = last;
-    }
-    await trx.deleteFrom('credit_histogram').execute();
-    const rows = [...histogram].map(([key, count]) => {
-      const [kind, score] = key.split('\u0000') as [string, string];
-      return { kind, score: Number(score), count };
+    const ranges = await batchRanges(trx);
+    const batches =
+      store.sqlite === undefined
+        ? scoreHere(trx, model, day, ranges)
+        : scoreInWorkers({ file: store.sqlite.name, policy: model.policy.document, day }, ranges);
+    const writer = new RescoredWriter({
+      trx,
+      ledger: options.ledger,
+      cause: options.cause,
+      day,
+      at: options.now.toISOString(),
     });
-    for (let i = 0; i < rows.length; i += 500) {
-      await trx
-        .insertInto('credit_histogram')
-        .values(rows.slice(i, i + 500))
-        .execute();
+    const result: RecomputeResult = { subjects: 0, contributions: 0, changed: 0, gradeChanged: [] };
+    const histogram: { kind: string; score: number; count: number }[] = [];
+    for await (const batch of batches) {
+      await writer.write(batch, result);
+      for (const [kind, score, count] of batch.histogram) histogram.push({ kind, score, count });
+      options.progress?.(result.subjects, Number(total));
     }
+    await insertHistogram(trx, histogram);
     return result;
   });
 }
 
-/**
- * The active contributions of the subjects with ids in (after, last], by subject: only what the
- * model weighs, all of it in the by-subject index, so the scan never visits the table itself.
- */
-async function contributionsBetween(trx: Db, after: string, last: string): Promise<Map<string, Weighable[]>> {
-  const rows = await trx
-    .selectFrom('credit_contributions')
-    .select(['subject_id', 'cause_kind as causeKind', 'code', 'severity', 'day'])
-    .where('subject_id', '>', after)
-    .where('subject_id', '<=', last)
-    .where('status', '=', 'active')
-    .execute();
-  const bySubject = new Map<string, Weighable[]>();
-  for (const row of rows) {
-    let list = bySubject.get(row.subject_id);
-    if (list === undefined) {
-      list = [];
-      bySubject.set(row.subject_id, list);
-    }
-    list.push(row);
+/** Batches of `subjectBatch` subjects, in id order, as (after, last] ranges. */
+async function batchRanges(trx: Db): Promise<Range[]> {
+  const ranges: Range[] = [];
+  let after = '';
+  for (;;) {
+    const ids = trx.selectFrom('credit_scores').select('subject_id').where('subject_id', '>', after);
+    const last =
+      (await ids
+        .orderBy('subject_id')
+        .limit(1)
+        .offset(subjectBatch - 1)
+        .executeTakeFirst()) ?? (await ids.orderBy('subject_id', 'desc').limit(1).executeTakeFirst());
+    if (last === undefined) return ranges;
+    ranges.push({ after, last: last.subject_id });
+    after = last.subject_id;
   }
-  return bySubject;
+}
+
+async function* scoreHere(trx: Db, model: CreditModel, day: number, ranges: Range[]) {
+  for (const { after, last } of ranges) {
+    const scores = (await scoresBetween(trx, after, last).execute()).map(
+      (r): ScoreRow => [r.subject_id, r.kind, r.score, r.grade, r.dimensions, r.as_of_day],
+    );
+    const contributions = (await contributionsBetween(trx, after, last).execute()).map(
+      (r): ContributionRow => [r.subject_id, r.cause_kind, r.code, r.severity, r.day],
+    );
+    yield rescoreBatch(model, scores, contributions, day);
+  }
+}
+
+// The worker's own file: recompute-worker.ts beside this file in src/, .js in the built package.
+const workerFile = new URL(
+  `./recompute-worker${path.extname(fileURLToPath(import.meta.url))}`,
+  import.meta.url,
+);
+
+/**
+ * Scores the batches in worker threads, one per core, each taking every n-th batch, and yields
+ * them in order. A worker is asked for its next batch as soon as it answers its last, up to
+ * `lookahead` batches ahead of the writer.
+ */
+async function* scoreInWorkers(data: RecomputeWorkerData, ranges: Range[]): AsyncGenerator<RescoredBatch> {
+  if (ranges.length === 0) return;
+  const count = Math.min(os.availableParallelism(), 4, ranges.length);
+  const workers = Array.from({ length: count }, () => new Worker(workerFile, { workerData: data }));
+  // One request at a time per worker: each one's requests are chained.
+  const chains: Promise<unknown>[] = workers.map(() => Promise.resolve());
+  const answers: Promise<RescoredBatch>[] = [];
+  const schedule = (index: number) => {
+    if (index >= ranges.length) return;
+    const w = index % count;
+    const answer = chains[w]!.then(() => ask(workers[w]!, ranges[index]!));
+    // Awaited in order below; a failure is seen there, not as an unhandled rejection meanwhile.
+    answer.catch(() => {});
+    chains[w] = answer;
+    answers[index] = answer;
+  };
+  for (let i = 0; i < count * lookahead; i++) schedule(i);
+  try {
+    for (let i = 0; i < ranges.length; i++) {
+      const batch = await answers[i]!;
+      delete answers[i];
+      schedule(i + count * lookahead);
+      yield batch;
+    }
+  } finally {
+    // Their read transactions end with them.
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** Sends one batch to a worker and resolves with its answer. */
+function ask(worker: Worker, request: BatchRequest): Promise<RescoredBatch> {
+  return new Promise((resolve, reject) => {
+    const settle = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (batch: RescoredBatch) => {
+      settle();
+      resolve(batch);
+    };
+    const onError = (error: Error) => {
+      settle();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      settle();
+      reject(new Error(`a recompute worker exited with code ${code}`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage(request);
+  });
+}
+
+/** Writes each rescored subject: its score row, and for a changed score its log entry and history. */
+class RescoredWriter {
+  readonly #trx: Db;
+  readonly #ledger: LedgerService;
+  readonly #cause: string;
+  readonly #day: number;
+  readonly #at: string;
+  readonly #statements: CreditStatements;
+
+  constructor(options: { trx: Db; ledger: LedgerService; cause: string; day: number; at: string }) {
+    this.#trx = options.trx;
+    this.#ledger = options.ledger;
+    this.#cause = options.cause;
+    this.#day = options.day;
+    this.#at = options.at;
+    this.#statements = creditStatements(options.trx);
+  }
+
+  async write(batch: RescoredBatch, result: RecomputeResult): Promise<void> {
+    result.subjects += batch.subjects;
+    result.contributions += batch.contributions;
+    const trx = this.#trx;
+    for (const r of batch.rescored) {
+      await this.#statements.save(trx, [r.score, r.grade, r.dimensions, this.#day, this.#at, r.subject]);
+      if (r.score !== r.before.score) {
+        result.changed++;
+        await this.#ledger.append(trx, {
+          kind: 'credit.changed',
+          actor: 'system',
+          refs: { subject: r.subject, score: r.score, grade: r.grade, cause: this.#cause },
+        });
+        await this.#statements.history(trx, [
+          newSortableId('crh'),
+          r.subject,
+          this.#at,
+          r.score,
+          r.grade,
+          this.#cause,
+        ]);
+      }
+      if (r.grade !== r.before.grade) result.gradeChanged.push(r.subject);
+    }
+  }
+}
+
+async function insertHistogram(trx: Db, rows: { kind: string; score: number; count: number }[]) {
+  // The same (kind, score) comes from several batches: one row each.
+  const merged = new Map<string, { kind: string; score: number; count: number }>();
+  for (const row of rows) {
+    const key = `${row.kind}\u0000${row.score}`;
+    const known = merged.get(key);
+    if (known === undefined) merged.set(key, { ...row });
+    else known.count += row.count;
+  }
+  const all = [...merged.values()];
+  for (let i = 0; i < all.length; i += 500) {
+    await trx
+      .insertInto('credit_histogram')
+      .values(all.slice(i, i + 500))
+      .execute();
+  }
 }

@@ -58,7 +58,7 @@ export class GroupCommit {
       for (const job of group) await this.#commitAlone(job);
       return;
     }
-    group.forEach((job, i) => job.resolve(results[i]));
+    for (const [i, job] of group.entries()) job.resolve(results[i]);
   }
 
   async #commitAlone(job: Job): Promise<void> {

@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject } fro
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
+import { preparedQuery } from '../db/prepared.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { pooledRandomBytes } from '../util/random.ts';
@@ -52,6 +53,9 @@ export class LedgerService {
   readonly #pending = new WeakMap<object, { count: number; peaks: Peaks }>();
   #key: { privateKey: KeyObject; publicKey: Buffer } | undefined;
   readonly #lockKey: number;
+  /** Every sensitive act goes through these: built and compiled once (see preparedQuery). */
+  readonly #insertEntry;
+  readonly #insertSalt;
 
   constructor(options: {
     db: Db;
@@ -71,6 +75,16 @@ export class LedgerService {
       .update(`mdis ledger ${options.schema ?? 'public'}`)
       .digest()
       .readInt32BE(0);
+    // idx, entry, leaf hash, created at
+    this.#insertEntry = preparedQuery(
+      options.db
+        .insertInto('ledger_entries')
+        .values({ idx: 0, entry: '', leaf_hash: Buffer.alloc(0), created_at: '' }),
+    );
+    // idx, salt
+    this.#insertSalt = preparedQuery(
+      options.db.insertInto('ledger_salts').values({ idx: 0, salt: Buffer.alloc(0) }),
+    );
   }
 
   get origin(): string {
@@ -121,8 +135,8 @@ export class LedgerService {
       prev: Buffer.from(pending.peaks.root()).toString('base64'),
     });
     const leaf = leafHash(Buffer.from(entry));
-    await trx.insertInto('ledger_entries').values({ idx, entry, leaf_hash: leaf, created_at: at }).execute();
-    if (salt !== undefined) await trx.insertInto('ledger_salts').values({ idx, salt }).execute();
+    await this.#insertEntry(trx, [idx, entry, leaf, at]);
+    if (salt !== undefined) await this.#insertSalt(trx, [idx, salt]);
     pending.peaks.push(leaf);
     pending.count++;
     return idx;

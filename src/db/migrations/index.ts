@@ -6,6 +6,7 @@ import * as conduct from './2026-11-22T0700-conduct.ts';
 import * as credit from './2026-11-22T0900-credit.ts';
 import * as ledger from './2026-11-22T1000-ledger.ts';
 import * as access from './2026-11-22T1100-access.ts';
+import * as creditScoresClustered from './2026-12-02T0000-credit-scores-clustered.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -16,6 +17,7 @@ const migrations: Record<string, EngineMigration> = {
   '2026-11-22T0900-credit': credit,
   '2026-11-22T1000-ledger': ledger,
   '2026-11-22T1100-access': access,
+  '2026-12-02T0000-credit-scores-clustered': creditScoresClustered,
 };
 
 export function migrationProvider(engine: Engine): MigrationProvider {
