@@ -149,6 +149,54 @@ forEachStore(
       });
       assert.ok(result.changed > 0);
       assert.notDeepEqual(await scores(h), before);
+
+      // Each score is what the new model gives the subject's contributions, one by one.
+      const model = new CreditModel(parsePolicy(document));
+      const { dayOf } = await import('../src/credit/model.ts');
+      for (const row of await scores(h)) {
+        const expected = model.evaluate(await h.ctx.credit.contributions(row.subject_id), dayOf(clock));
+        assert.equal(row.score, expected.score, row.subject_id);
+        assert.equal(row.grade, expected.grade, row.subject_id);
+        assert.deepEqual(JSON.parse(row.dimensions), expected.dimensions, row.subject_id);
+      }
+      const logged = await h.ctx.db
+        .selectFrom('ledger_entries')
+        .select('entry')
+        .where('entry', 'like', '%"cause":"policy"%')
+        .execute();
+      assert.equal(logged.length, result.changed);
+    });
+
+    test('a recompute that meets a damaged store stops, says why, and writes nothing', async () => {
+      // A subject whose score row is gone, though its contributions are not: nothing the services
+      // do leaves this, and scoring on would give every later subject of its batch a wrong score.
+      const { subject_id: subject } = await h.ctx.db
+        .selectFrom('credit_contributions')
+        .select('subject_id')
+        .where('status', '=', 'active')
+        .executeTakeFirstOrThrow();
+      const row = await h.ctx.db
+        .selectFrom('credit_scores')
+        .selectAll()
+        .where('subject_id', '=', subject)
+        .executeTakeFirstOrThrow();
+      await h.ctx.db.deleteFrom('credit_scores').where('subject_id', '=', subject).execute();
+      try {
+        const before = await h.snapshot();
+        await assert.rejects(
+          recomputeAll({
+            store: h.ctx.store,
+            ledger: h.ctx.ledger,
+            model: h.ctx.credit.model,
+            now: new Date(clock + 400 * day),
+            cause: 'test',
+          }),
+          new RegExp(`contribution of ${subject} not paired with a score row`),
+        );
+        assert.equal(await h.snapshot(), before);
+      } finally {
+        await h.ctx.db.insertInto('credit_scores').values(row).execute();
+      }
     });
   },
   { now: () => new Date(clock) },

@@ -123,14 +123,14 @@ const workerFile = new URL(
 async function* scoreInWorkers(data: RecomputeWorkerData, ranges: Range[]): AsyncGenerator<RescoredBatch> {
   if (ranges.length === 0) return;
   const count = Math.min(os.availableParallelism(), 4, ranges.length);
-  const workers = Array.from({ length: count }, () => new Worker(workerFile, { workerData: data }));
+  const workers = Array.from({ length: count }, () => scoringWorker(data));
   // One request at a time per worker: each one's requests are chained.
   const chains: Promise<unknown>[] = workers.map(() => Promise.resolve());
   const answers: Promise<RescoredBatch>[] = [];
   const schedule = (index: number) => {
     if (index >= ranges.length) return;
     const w = index % count;
-    const answer = chains[w]!.then(() => ask(workers[w]!, ranges[index]!));
+    const answer = chains[w]!.then(() => workers[w]!.ask(ranges[index]!));
     // Awaited in order below; a failure is seen there, not as an unhandled rejection meanwhile.
     answer.catch(() => {});
     chains[w] = answer;
@@ -150,31 +150,32 @@ async function* scoreInWorkers(data: RecomputeWorkerData, ranges: Range[]): Asyn
   }
 }
 
-/** Sends one batch to a worker and resolves with its answer. */
-function ask(worker: Worker, request: BatchRequest): Promise<RescoredBatch> {
-  return new Promise((resolve, reject) => {
-    const settle = () => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-    };
-    const onMessage = (batch: RescoredBatch) => {
-      settle();
-      resolve(batch);
-    };
-    const onError = (error: Error) => {
-      settle();
-      reject(error);
-    };
-    const onExit = (code: number) => {
-      settle();
-      reject(new Error(`a recompute worker exited with code ${code}`));
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-    worker.postMessage(request);
+/** A worker thread that scores one batch at a time; a failure fails its pending and later batches. */
+function scoringWorker(data: RecomputeWorkerData) {
+  const worker = new Worker(workerFile, { workerData: data });
+  let failure: Error | undefined;
+  let pending: { resolve: (batch: RescoredBatch) => void; reject: (error: Error) => void } | undefined;
+  const fail = (error: Error) => {
+    failure ??= error;
+    pending?.reject(failure);
+    pending = undefined;
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`a recompute worker exited with code ${code}`)));
+  worker.on('message', (batch: RescoredBatch) => {
+    pending?.resolve(batch);
+    pending = undefined;
   });
+  return {
+    ask(request: BatchRequest): Promise<RescoredBatch> {
+      if (failure !== undefined) return Promise.reject(failure);
+      return new Promise((resolve, reject) => {
+        pending = { resolve, reject };
+        worker.postMessage(request);
+      });
+    },
+    terminate: () => worker.terminate(),
+  };
 }
 
 /** Writes each rescored subject: its score row, and for a changed score its log entry and history. */
