@@ -222,7 +222,10 @@ export class CreditService {
   ): Promise<ScoreState> {
     const { score, grade } = this.#model.scoreOf(dimensions);
     const at = this.#now().toISOString();
-    await this.#statements.save(trx, [score, grade, JSON.stringify(dimensions), day, at, before.subject]);
+    const json = JSON.stringify(dimensions);
+    if (day === before.asOfDay)
+      await this.#statements.saveSameDay(trx, [score, grade, json, at, before.subject]);
+    else await this.#statements.save(trx, [score, grade, json, day, at, before.subject]);
     if (score !== before.score) {
       await this.#ledger.append(trx, {
         kind: 'credit.changed',

@@ -31,6 +31,15 @@ export function creditStatements(db: Db) {
         .set({ score: 0, grade: '', dimensions: '', as_of_day: 0, updated_at: '' })
         .where('subject_id', '=', ''),
     ),
+    // score, grade, dimensions, updated at, subject: as `save`, when the day has not changed. An
+    // UPDATE rewrites the index entry of every column it sets, changed or not, and each entry of
+    // the stale-score index (as of day, subject) sits on a page of its own.
+    saveSameDay: preparedQuery(
+      db
+        .updateTable('credit_scores')
+        .set({ score: 0, grade: '', dimensions: '', updated_at: '' })
+        .where('subject_id', '=', ''),
+    ),
     // kind, score, delta (inserted as the count of a new score, added to the count of a known one)
     count: preparedQuery(
       db

@@ -33,7 +33,7 @@ export interface Evaluation {
 }
 
 /** What a contribution weighs before decay: a dimension (by its index) and milli-points. */
-interface Weight {
+export interface Weight {
   dimension: number;
   milli: number;
 }
@@ -90,12 +90,15 @@ export class CreditModel {
 
   /** The dimension and undecayed milli-points of a contribution under this policy. */
   weigh(c: Pick<Contribution, 'causeKind' | 'code' | 'severity'>): { dimension: string; milli: number } {
-    const { dimension, milli } = this.#weight(c.causeKind, c.code, c.severity);
+    const { dimension, milli } = this.weightOf(c.causeKind, c.code, c.severity);
     return { dimension: this.#names[dimension]!, milli };
   }
 
-  /** Weights are looked up per contribution on every path: one map lookup, no allocation. */
-  #weight(causeKind: Contribution['causeKind'], code: string, severity: number | null): Weight {
+  /**
+   * What a contribution weighs before decay (a shared object: do not change it). Looked up per
+   * contribution on every path: one map lookup, no allocation.
+   */
+  weightOf(causeKind: Contribution['causeKind'], code: string, severity: number | null): Weight {
     const bySeverity = this.#weights[causeKind]?.get(code);
     if (bySeverity === undefined) return this.#unknown;
     // Sanctions have one weight; a category's severities above its scale weigh as its top one.
@@ -115,7 +118,7 @@ export class CreditModel {
 
   /** What a contribution weighs on `day`. */
   contributionOn(c: Weighable, day: number): { dimension: string; milli: number; decayed: number } {
-    const { dimension, milli } = this.#weight(c.causeKind, c.code, c.severity);
+    const { dimension, milli } = this.weightOf(c.causeKind, c.code, c.severity);
     return {
       dimension: this.#names[dimension]!,
       milli,
@@ -135,13 +138,17 @@ export class CreditModel {
     contributionDay: number,
     day: number,
   ): void {
-    const { dimension, milli } = this.#weight(causeKind, code, severity);
-    totals[dimension]! += this.#decayed(milli, day - contributionDay, dimension);
+    this.addDecayed(totals, this.weightOf(causeKind, code, severity), day - contributionDay);
+  }
+
+  /** Adds what a contribution of `weight` is worth `age` days after it to `totals`. */
+  addDecayed(totals: number[], weight: Weight, age: number): void {
+    totals[weight.dimension]! += this.#decayed(weight.milli, age, weight.dimension);
   }
 
   /** The first day on which a contribution no longer counts, or undefined if it never did. */
   expiryDay(c: Weighable): number | undefined {
-    const { dimension, milli } = this.#weight(c.causeKind, c.code, c.severity);
+    const { dimension, milli } = this.weightOf(c.causeKind, c.code, c.severity);
     if (this.#decayed(milli, 0, dimension) === 0) return undefined;
     let low = 0;
     let high = this.#decay[dimension]!.length; // decayed(.., table length) is 0

@@ -9,8 +9,14 @@ import { mmapBytes } from '../db/dialect/sqlite/dialect.ts';
 import type { DatabaseSchema } from '../db/schema.ts';
 import { parsePolicy } from '../policy/policy.ts';
 import { CreditModel } from './model.ts';
-import { contributionsBetween, scoresBetween } from './recompute-queries.ts';
-import { type ContributionRow, rescoreBatch, type ScoreRow } from './rescore.ts';
+import {
+  type PackedRow,
+  packedContributions,
+  packedContributionsBetween,
+  weightsByKey,
+} from './packed-contributions.ts';
+import { scoresBetween } from './recompute-queries.ts';
+import { rescoreBatch, type ScoreRow } from './rescore.ts';
 
 /** What the recompute hands each worker at start. */
 export interface RecomputeWorkerData {
@@ -28,13 +34,16 @@ export interface BatchRequest {
 const { file, policy, day } = workerData as RecomputeWorkerData;
 const port = parentPort!;
 const model = new CreditModel(parsePolicy(policy));
+const weights = weightsByKey(model);
 const sqlite = new Database(file, { readonly: true });
 sqlite.pragma(`mmap_size = ${mmapBytes}`);
-// Kysely builds the SQL; better-sqlite3 runs it with rows as arrays, which spares building an
-// object per contribution (the reads are most of a recompute).
+// Kysely builds the SQL; better-sqlite3 runs it with rows as arrays (the reads are most of a
+// recompute), contributions packed one row per subject.
 const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
 const selectScores = sqlite.prepare(scoresBetween(db, '', '').compile().sql).raw();
-const selectContributions = sqlite.prepare(contributionsBetween(db, '', '').compile().sql).raw();
+const selectContributions = sqlite
+  .prepare(packedContributionsBetween(db, model.policy, '', '').compile().sql)
+  .raw();
 // One read transaction for every batch: they all see the snapshot of the first read, which is
 // what the recompute's own transaction started from (it holds the write lock from before this
 // worker started, so nothing can commit in between). It ends when the recompute ends the thread.
@@ -42,6 +51,6 @@ sqlite.exec('begin');
 
 port.on('message', (request: BatchRequest) => {
   const scores = selectScores.all(request.after, request.last) as ScoreRow[];
-  const contributions = selectContributions.all(request.after, request.last) as ContributionRow[];
-  port.postMessage(rescoreBatch(model, scores, contributions, day));
+  const contributions = selectContributions.all(request.after, request.last) as PackedRow[];
+  port.postMessage(rescoreBatch(model, scores, packedContributions(model, weights, contributions, day), day));
 });

@@ -9,7 +9,13 @@ import { type CreditStatements, creditStatements } from './credit-statements.ts'
 import { type CreditModel, dayOf } from './model.ts';
 import { contributionsBetween, scoresBetween } from './recompute-queries.ts';
 import type { BatchRequest, RecomputeWorkerData } from './recompute-worker.ts';
-import { type ContributionRow, type RescoredBatch, rescoreBatch, type ScoreRow } from './rescore.ts';
+import {
+  type ContributionRow,
+  contributionRows,
+  type RescoredBatch,
+  rescoreBatch,
+  type ScoreRow,
+} from './rescore.ts';
 
 export interface RecomputeResult {
   subjects: number;
@@ -105,7 +111,7 @@ async function* scoreHere(trx: Db, model: CreditModel, day: number, ranges: Rang
     const contributions = (await contributionsBetween(trx, after, last).execute()).map(
       (r): ContributionRow => [r.subject_id, r.cause_kind, r.code, r.severity, r.day],
     );
-    yield rescoreBatch(model, scores, contributions, day);
+    yield rescoreBatch(model, scores, contributionRows(model, contributions, day), day);
   }
 }
 

@@ -39,6 +39,14 @@ export interface RescoredBatch {
   histogram: [string, number, number][];
 }
 
+/** A batch's contributions, walked subject by subject in the order of its score rows. */
+export interface BatchContributions {
+  /** Adds what the contributions of `subject` are worth to `totals`, if it is the next they hold. */
+  addNext(subject: string, totals: number[]): void;
+  /** How many contributions there were; throws if the walk left any unpaired. */
+  finish(): number;
+}
+
 /**
  * Evaluates a batch of subjects from scratch on `day`: the score rows and the contributions of the
  * same subjects, both in the order of ORDER BY subject from the same store, so that one walk pairs
@@ -47,19 +55,16 @@ export interface RescoredBatch {
 export function rescoreBatch(
   model: CreditModel,
   scores: ScoreRow[],
-  contributions: ContributionRow[],
+  contributions: BatchContributions,
   day: number,
 ): RescoredBatch {
   const toJson = dimensionsJson(model.dimensionNames);
   const totals = model.dimensionNames.map(() => 0);
   const histogram = new Map<string, Map<number, number>>();
   const rescored: Rescored[] = [];
-  let next = 0;
   for (const [subject, kind, score, grade, dimensions, asOfDay] of scores) {
     totals.fill(0);
-    for (let c = contributions[next]; c?.[0] === subject; c = contributions[++next]) {
-      model.addTo(totals, c[1], c[2], c[3], c[4], day);
-    }
+    contributions.addNext(subject, totals);
     let milli = 0;
     for (const value of totals) milli += value;
     const after = model.scoreOfTotal(milli);
@@ -73,19 +78,43 @@ export function rescoreBatch(
     if (json === dimensions && asOfDay === day) continue;
     rescored.push({ subject, kind, before: { score, grade }, ...after, dimensions: json });
   }
-  if (next !== contributions.length) {
-    // Only a contribution whose subject has no score row, or the two in different orders, stop
-    // the walk early: neither may happen, and scoring on would give wrong scores silently.
-    throw new Error(`contribution of ${contributions[next]![0]} not paired with a score row`);
-  }
   return {
     subjects: scores.length,
-    contributions: contributions.length,
+    // Only a contribution whose subject has no score row, or the two read in different orders,
+    // leave the walk unfinished: neither may happen, and scoring on would give wrong scores.
+    contributions: contributions.finish(),
     rescored,
     histogram: [...histogram].flatMap(([kind, byScore]) =>
       [...byScore].map(([score, count]): [string, number, number] => [kind, score, count]),
     ),
   };
+}
+
+/** Contribution rows, one each, walked subject by subject. */
+export function contributionRows(
+  model: CreditModel,
+  rows: ContributionRow[],
+  day: number,
+): BatchContributions {
+  let next = 0;
+  return {
+    addNext(subject, totals) {
+      for (let c = rows[next]; c?.[0] === subject; c = rows[++next]) {
+        model.addTo(totals, c[1], c[2], c[3], c[4], day);
+      }
+    },
+    finish() {
+      if (next !== rows.length) throw new UnpairedContributionError(rows[next]![0]);
+      return rows.length;
+    },
+  };
+}
+
+/** Contributions of a subject that the walk did not pair with a score row. */
+export class UnpairedContributionError extends Error {
+  constructor(subject: string) {
+    super(`contribution of ${subject} not paired with a score row`);
+  }
 }
 
 /** JSON.stringify of the dimensions object, keys in the policy's order, without building it. */
