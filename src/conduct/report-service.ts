@@ -70,8 +70,8 @@ export class ReportService {
     if (subject === undefined) {
       throw new NotFoundError('avatar_not_found', `no avatar "${input.handle}" in world "${input.world}"`);
     }
-    const fileIt = () =>
-      this.#group.run((trx) => this.#fileIn(trx, input, subject, actor, now.toISOString()));
+    const filing = { input, subject, actor, now: now.toISOString() };
+    const fileIt = () => this.#group.run((trx) => this.#fileIn(trx, filing));
     try {
       return await fileIt();
     } catch (error) {
@@ -83,10 +83,7 @@ export class ReportService {
 
   async #fileIn(
     trx: Db,
-    input: NewReport,
-    subject: string,
-    actor: string,
-    now: string,
+    { input, subject, actor, now }: { input: NewReport; subject: string; actor: string; now: string },
   ): Promise<FiledReport> {
     const caseId = await this.#openCase(trx, input, subject, now);
     const reporterHash = this.#vault.keyedHash(`reporter|${input.world}|${input.reporter}`);
