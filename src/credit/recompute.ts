@@ -54,9 +54,11 @@ export async function recomputeAll(options: {
   const { store, model } = options;
   const day = dayOf(options.now);
   return store.db.transaction().execute(async (trx) => {
-    // A write first: on SQLite it takes the write lock, so that what the worker threads read is
-    // the state this transaction starts from. The histogram is rebuilt below.
-    await trx.deleteFrom('credit_histogram').execute();
+    // The histogram is rebuilt at the end. On SQLite it is emptied first: a write takes the write
+    // lock, so that what the worker threads read is the state this transaction starts from. On
+    // PostgreSQL its rows stay unlocked until the end, so score changes elsewhere need not wait.
+    const clearHistogram = () => trx.deleteFrom('credit_histogram').execute();
+    if (store.sqlite !== undefined) await clearHistogram();
     const { total } = await trx
       .selectFrom('credit_scores')
       .select((eb) => eb.fn.countAll<number>().as('total'))
@@ -80,6 +82,7 @@ export async function recomputeAll(options: {
       for (const [kind, score, count] of batch.histogram) histogram.push({ kind, score, count });
       options.progress?.(result.subjects, Number(total));
     }
+    if (store.sqlite === undefined) await clearHistogram();
     await insertHistogram(trx, histogram);
     return result;
   });
