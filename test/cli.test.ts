@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
@@ -77,14 +76,6 @@ function lastLine(text: string): string {
   return text.trimEnd().split('\n').at(-1) ?? '';
 }
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 type LogLine = { msg?: string } & Record<string, unknown>;
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
@@ -94,13 +85,15 @@ class Server {
   stderr = '';
   readonly exited: Promise<Exit>;
   readonly #child: ChildProcess;
-  readonly url: string;
+  /** Where it listens, from its log once it serves. */
+  url = '';
 
-  constructor(dir: string, port: number) {
-    this.url = `http://127.0.0.1:${port}`;
+  constructor(dir: string) {
+    // Port 0: the server takes a free port itself. A port found free beforehand could be taken
+    // meanwhile, by the local end of any outgoing connection (seen in CI: EADDRINUSE).
     this.#child = spawn(
       process.execPath,
-      [main, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data', dir],
+      [main, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dir],
       { cwd: root, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     servers.add(this);
@@ -123,8 +116,10 @@ class Server {
   }
 
   static async start(dir: string): Promise<Server> {
-    const server = new Server(dir, await freePort());
-    await server.waitForLog('mdis is serving');
+    const server = new Server(dir);
+    const { address } = await server.waitForLog('mdis is serving');
+    assert.equal(typeof address, 'string', 'the log says where it serves');
+    server.url = address as string;
     return server;
   }
 
