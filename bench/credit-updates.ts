@@ -2,7 +2,7 @@
 // in the transaction of each new cause, against raw better-sqlite3 on the same file.
 import type { AppContext } from '../src/context.ts';
 import type { NewContribution } from '../src/credit/credit-service.ts';
-import { newId } from '../src/util/ids.ts';
+import { newSortableId } from '../src/util/ids.ts';
 import { day, pick } from './_fixtures.ts';
 import { progress, type Row, rates } from './_measure.ts';
 import { type CreditPopulation, categoryShares, WeightedPick } from './credit-fill.ts';
@@ -99,7 +99,7 @@ export async function incrementalUpdates(
   const insertBatch = sqlite.transaction((i: number) => {
     for (let k = 0; k < batch; k++) {
       const { causeId, code, severity, occurredAt } = event(i, k);
-      const id = newId('crd');
+      const id = newSortableId('crd'); // as credit.record makes them
       insert.run(
         id,
         pick(population.subjects),

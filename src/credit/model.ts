@@ -88,12 +88,6 @@ export class CreditModel {
     return this.#names;
   }
 
-  /** The dimension and undecayed milli-points of a contribution under this policy. */
-  weigh(c: Pick<Contribution, 'causeKind' | 'code' | 'severity'>): { dimension: string; milli: number } {
-    const { dimension, milli } = this.weightOf(c.causeKind, c.code, c.severity);
-    return { dimension: this.#names[dimension]!, milli };
-  }
-
   /**
    * What a contribution weighs before decay (a shared object: do not change it). Looked up per
    * contribution on every path: one map lookup, no allocation.
@@ -105,11 +99,7 @@ export class CreditModel {
     return bySeverity[Math.min(severity ?? 1, bySeverity.length) - 1] ?? this.#unknown;
   }
 
-  /** Milli-points left of `milli` after `days` in `dimension`; 0 once below the policy's threshold. */
-  decayed(milli: number, days: number, dimension: string): number {
-    return this.#decayed(milli, days, this.#names.indexOf(dimension));
-  }
-
+  /** Milli-points left of `milli` after `days` in a dimension; 0 once below the policy's threshold. */
   #decayed(milli: number, days: number, dimension: number): number {
     const factor = days <= 0 ? one : (this.#decay[dimension]![days] ?? 0);
     const value = Math.trunc((milli * factor) / one);

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { Policy } from '../policy/policy.ts';
-import { sanctionKinds } from '../policy/policy.ts';
+import { type Policy, sanctionKinds } from '../policy/policy.ts';
 import type { Contribution, CreditModel, Weight } from './model.ts';
 import { type BatchContributions, UnpairedContributionError } from './rescore.ts';
 

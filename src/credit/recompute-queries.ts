@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 
-// The two reads of a full recompute, per batch of subjects with ids in (after, last]. Their column
+// The reads of a full recompute, per batch of subjects with ids in (after, last]. Their column
 // lists are the tuples of rescore.ts (ScoreRow, ContributionRow), in that order; their only
 // parameters are `after` and `last`, in that order, so that a worker thread can run their SQL on a
-// raw connection.
+// raw connection. Workers read the contributions packed instead (packed-contributions.ts); these
+// rows are the recompute's own reads on PostgreSQL.
 
 export function scoresBetween(db: Db, after: string, last: string) {
   return db

@@ -76,14 +76,20 @@ export async function recomputeAll(options: {
       at: options.now.toISOString(),
     });
     const result: RecomputeResult = { subjects: 0, contributions: 0, changed: 0, gradeChanged: [] };
-    const histogram: { kind: string; score: number; count: number }[] = [];
+    // Subjects per (kind, score): the same pair comes from several batches.
+    const histogram = new Map<string, { kind: string; score: number; count: number }>();
     for await (const batch of batches) {
       await writer.write(batch, result);
-      for (const [kind, score, count] of batch.histogram) histogram.push({ kind, score, count });
+      for (const [kind, score, count] of batch.histogram) {
+        const key = `${kind}\u0000${score}`;
+        const known = histogram.get(key);
+        if (known === undefined) histogram.set(key, { kind, score, count });
+        else known.count += count;
+      }
       options.progress?.(result.subjects, Number(total));
     }
     if (store.sqlite === undefined) await clearHistogram();
-    await insertHistogram(trx, histogram);
+    await insertHistogram(trx, [...histogram.values()]);
     return result;
   });
 }
@@ -233,19 +239,10 @@ class RescoredWriter {
 }
 
 async function insertHistogram(trx: Db, rows: { kind: string; score: number; count: number }[]) {
-  // The same (kind, score) comes from several batches: one row each.
-  const merged = new Map<string, { kind: string; score: number; count: number }>();
-  for (const row of rows) {
-    const key = `${row.kind}\u0000${row.score}`;
-    const known = merged.get(key);
-    if (known === undefined) merged.set(key, { ...row });
-    else known.count += row.count;
-  }
-  const all = [...merged.values()];
-  for (let i = 0; i < all.length; i += 500) {
+  for (let i = 0; i < rows.length; i += 500) {
     await trx
       .insertInto('credit_histogram')
-      .values(all.slice(i, i + 500))
+      .values(rows.slice(i, i + 500))
       .execute();
   }
 }
