@@ -154,8 +154,7 @@ export async function call(app: FastifyInstance, method: string, url: string, op
 
 async function snapshot(db: Db, schema: string | undefined): Promise<string> {
   const dump: Record<string, string[]> = {};
-  // Only this store's own tables: Kysely's introspection reads every schema of the database, and
-  // fails when another suite drops its schema at that moment.
+  // Only this store's own tables, Kysely's migration tables included.
   const tables =
     schema === undefined
       ? await sql<{

@@ -1,8 +1,8 @@
-import { PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { OwnSchemaPostgresDialect } from './introspector.ts';
 
 export interface PostgresStore {
-  dialect: PostgresDialect;
+  dialect: OwnSchemaPostgresDialect;
   pool: pg.Pool;
 }
 
@@ -17,7 +17,7 @@ export function openPostgres(url: string, schema: string | undefined): PostgresS
     // A schema per test suite (or per tenant) is selected on every connection.
     options: schema === undefined ? undefined : `-c search_path=${checkSchemaName(schema)}`,
   });
-  return { dialect: new PostgresDialect({ pool }), pool };
+  return { dialect: new OwnSchemaPostgresDialect({ pool }), pool };
 }
 
 export function checkSchemaName(name: string): string {
