@@ -80,6 +80,31 @@ describe('eligibility across instances over one PostgreSQL database', {
     );
     assert.deepEqual((await air(b)).sanctionIds, [sanction.id]);
   });
+
+  test('an instance closed while its listener is away does not come back to listen', async () => {
+    const own = `t_${randomBytes(6).toString('hex')}`;
+    const c = await createContext(
+      loadConfig({ dataDir, databaseUrl: postgresUrl, databaseSchema: own, secrets: { masterKey } }, {}),
+      { logger: pino({ level: 'silent' }) },
+    );
+    const listeners = async () =>
+      (
+        await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+                                 where query = ${`listen ${c.eligibility.channel}`}`.execute(a.db)
+      ).rows[0]!.n;
+    try {
+      assert.equal(await listeners(), 1);
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity
+                where query = ${`listen ${c.eligibility.channel}`}`.execute(a.db);
+      // Closed after it noticed the loss, and before it reconnects (a second later).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await c.close();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(await listeners(), 0);
+    } finally {
+      await sql`drop schema if exists ${sql.id(own)} cascade`.execute(a.db);
+    }
+  });
 });
 
 if (postgresUrl === undefined) {

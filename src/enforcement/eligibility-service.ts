@@ -146,6 +146,12 @@ export class EligibilityService {
     client.on('error', (error) => this.#lost(error));
     await client.connect();
     await client.query(`listen ${this.channel}`);
+    // Stopped while connecting (a reconnect under way at shutdown): this client would keep the
+    // process alive.
+    if (this.#stopped) {
+      await client.end();
+      return;
+    }
     this.#listener = client;
   }
 
@@ -162,6 +168,7 @@ export class EligibilityService {
     this.#listener?.end().catch(() => {});
     this.#listener = undefined;
     setTimeout(() => {
+      if (this.#stopped) return;
       this.listen()
         .then(() => this.rebuild())
         .catch((e) => this.#lost(e));
