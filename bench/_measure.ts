@@ -75,13 +75,15 @@ export function progress(message: string): void {
 }
 
 /**
- * Heap in use, after a full collection when one can be forced: `--expose-gc` is switched on here
- * so that `npm run bench` needs no flag. `exact` is false when the figure includes garbage.
+ * Memory in use: the JavaScript heap and the typed arrays' buffers, which sit outside it. After a
+ * full collection when one can be forced: `--expose-gc` is switched on here so that `npm run
+ * bench` needs no flag. `exact` is false when the figure includes garbage.
  */
-export function heapUsed(): { bytes: number; exact: boolean } {
+export function memoryInUse(): { bytes: number; exact: boolean } {
   const gc = forcedGc();
   gc?.();
-  return { bytes: process.memoryUsage().heapUsed, exact: gc !== undefined };
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return { bytes: heapUsed + arrayBuffers, exact: gc !== undefined };
 }
 
 let gcFunction: (() => void) | null | undefined;

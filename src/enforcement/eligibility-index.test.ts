@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { newDigitalId } from '../identity/digital-id.ts';
 import { loadPolicy } from '../policy/load.ts';
 import { EligibilityIndex, type IndexedSanction } from './eligibility-index.ts';
 
 const index = () => new EligibilityIndex(loadPolicy().document.actions);
 const day = 86_400_000;
+const tom = newDigitalId();
 const sanction = (s: Partial<IndexedSanction> & Pick<IndexedSanction, 'id' | 'kind'>): IndexedSanction => ({
   world: null,
   actions: null,
@@ -15,9 +17,9 @@ const sanction = (s: Partial<IndexedSanction> & Pick<IndexedSanction, 'id' | 'ki
 
 test('an unknown subject is undefined, a known one without sanctions eligible', () => {
   const i = index();
-  assert.equal(i.check('MDX', 'travel.air', undefined, 0), undefined);
-  i.addSubject('MDX');
-  assert.deepEqual(i.check('MDX', 'travel.air', undefined, 0), {
+  assert.equal(i.check(tom, 'travel.air', undefined, 0), undefined);
+  i.addSubject(tom);
+  assert.deepEqual(i.check(tom, 'travel.air', undefined, 0), {
     allowed: true,
     reason: 'eligible',
     sanctionIds: [],
@@ -26,73 +28,73 @@ test('an unknown subject is undefined, a known one without sanctions eligible', 
 
 test('a restriction denies exactly the actions it names', () => {
   const i = index();
-  i.setSanctions('MDX', [sanction({ id: 's1', kind: 'restriction', actions: ['travel.air'] })]);
-  assert.deepEqual(i.check('MDX', 'travel.air', undefined, 1), {
+  i.setSanctions(tom, [sanction({ id: 's1', kind: 'restriction', actions: ['travel.air'] })]);
+  assert.deepEqual(i.check(tom, 'travel.air', undefined, 1), {
     allowed: false,
     reason: 'restricted',
     sanctionIds: ['s1'],
   });
-  assert.equal(i.check('MDX', 'travel.rail', undefined, 1)?.allowed, true);
+  assert.equal(i.check(tom, 'travel.rail', undefined, 1)?.allowed, true);
 });
 
 test('a suspension holds in its own world only; a ban in every world but not outside them', () => {
   const i = index();
-  i.setSanctions('MDX', [sanction({ id: 's1', kind: 'suspension', world: 'plaza' })]);
-  assert.equal(i.check('MDX', 'world.enter', 'plaza', 1)?.reason, 'suspended');
-  assert.equal(i.check('MDX', 'world.enter', 'arena', 1)?.allowed, true);
-  i.setSanctions('MDX', [
+  i.setSanctions(tom, [sanction({ id: 's1', kind: 'suspension', world: 'plaza' })]);
+  assert.equal(i.check(tom, 'world.enter', 'plaza', 1)?.reason, 'suspended');
+  assert.equal(i.check(tom, 'world.enter', 'arena', 1)?.allowed, true);
+  i.setSanctions(tom, [
     sanction({ id: 'b', kind: 'ban' }),
     sanction({ id: 'm', kind: 'mute', world: 'arena' }),
   ]);
-  assert.deepEqual(i.check('MDX', 'world.chat', 'arena', 1), {
+  assert.deepEqual(i.check(tom, 'world.chat', 'arena', 1), {
     allowed: false,
     reason: 'banned',
     sanctionIds: ['b', 'm'],
   });
-  assert.equal(i.check('MDX', 'travel.air', undefined, 1)?.allowed, true);
+  assert.equal(i.check(tom, 'travel.air', undefined, 1)?.allowed, true);
 });
 
 test('a mute denies chat but not entry; a warning denies nothing', () => {
   const i = index();
-  i.setSanctions('MDX', [
+  i.setSanctions(tom, [
     sanction({ id: 'm', kind: 'mute', world: 'plaza' }),
     sanction({ id: 'w', kind: 'warning' }),
   ]);
-  assert.equal(i.check('MDX', 'world.chat', 'plaza', 1)?.reason, 'muted');
-  assert.equal(i.check('MDX', 'world.enter', 'plaza', 1)?.allowed, true);
+  assert.equal(i.check(tom, 'world.chat', 'plaza', 1)?.reason, 'muted');
+  assert.equal(i.check(tom, 'world.enter', 'plaza', 1)?.allowed, true);
 });
 
 test('a sanction holds from its start until (not including) its end', () => {
   const i = index();
-  i.setSanctions('MDX', [
+  i.setSanctions(tom, [
     sanction({ id: 's', kind: 'restriction', actions: ['finance.credit'], startsAt: day, endsAt: 2 * day }),
   ]);
-  assert.equal(i.check('MDX', 'finance.credit', undefined, day - 1)?.allowed, true);
-  assert.equal(i.check('MDX', 'finance.credit', undefined, day)?.allowed, false);
-  assert.equal(i.check('MDX', 'finance.credit', undefined, 2 * day)?.allowed, true);
+  assert.equal(i.check(tom, 'finance.credit', undefined, day - 1)?.allowed, true);
+  assert.equal(i.check(tom, 'finance.credit', undefined, day)?.allowed, false);
+  assert.equal(i.check(tom, 'finance.credit', undefined, 2 * day)?.allowed, true);
 });
 
 test('clearing a subject’s sanctions makes it eligible and keeps it known', () => {
   const i = index();
-  i.setSanctions('MDX', [sanction({ id: 'b', kind: 'ban' })]);
-  i.setSanctions('MDX', []);
-  assert.equal(i.check('MDX', 'world.enter', 'plaza', 1)?.allowed, true);
+  i.setSanctions(tom, [sanction({ id: 'b', kind: 'ban' })]);
+  i.setSanctions(tom, []);
+  assert.equal(i.check(tom, 'world.enter', 'plaza', 1)?.allowed, true);
   assert.equal(i.size, 1);
 });
 
 test('a grade the policy denies an action at denies it, after any sanction that also denies', () => {
   const i = index();
-  i.addSubject('MDX');
-  i.setGrade('MDX', 'D');
-  assert.deepEqual(i.check('MDX', 'travel.air', undefined, 1), {
+  i.addSubject(tom);
+  i.setGrade(tom, 'D');
+  assert.deepEqual(i.check(tom, 'travel.air', undefined, 1), {
     allowed: false,
     reason: 'grade',
     sanctionIds: [],
   });
-  assert.equal(i.check('MDX', 'travel.rail', undefined, 1)?.allowed, true);
-  i.setSanctions('MDX', [sanction({ id: 'r', kind: 'restriction', actions: ['travel.air'] })]);
-  assert.equal(i.check('MDX', 'travel.air', undefined, 1)?.reason, 'restricted');
-  i.setSanctions('MDX', []);
-  i.setGrade('MDX', 'C');
-  assert.equal(i.check('MDX', 'travel.air', undefined, 1)?.allowed, true);
+  assert.equal(i.check(tom, 'travel.rail', undefined, 1)?.allowed, true);
+  i.setSanctions(tom, [sanction({ id: 'r', kind: 'restriction', actions: ['travel.air'] })]);
+  assert.equal(i.check(tom, 'travel.air', undefined, 1)?.reason, 'restricted');
+  i.setSanctions(tom, []);
+  i.setGrade(tom, 'C');
+  assert.equal(i.check(tom, 'travel.air', undefined, 1)?.allowed, true);
 });
