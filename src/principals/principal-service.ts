@@ -26,6 +26,14 @@ export interface PrincipalRecord extends Principal {
   revokedAt: string | undefined;
 }
 
+/**
+ * How long a token, once found live, is taken as live without asking the store again. A
+ * revocation ends it at once on the instance that made it; on another instance (or under a server
+ * while the CLI revokes) within this time.
+ */
+export const tokenTrustMs = 1000;
+const tokensTrusted = 10_000;
+
 export const actionPattern = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 const jurisdictionRegex = new RegExp(jurisdictionPattern);
 const worldIdRegex = new RegExp(worldIdPattern);
@@ -37,6 +45,10 @@ export class PrincipalService {
   // Every authenticated request starts here: compiled once (see db/prepared.ts).
   readonly #byToken;
   readonly #now: () => Date;
+  /** Live principals by token hash, each until a monotonic time (not the injectable clock). */
+  readonly #trusted = new Map<string, { principal: PrincipalRecord; until: number }>();
+  /** Counts revocations, so that a lookup that overlapped one is not trusted. */
+  #revocations = 0;
 
   constructor(options: { db: Db; ledger: LedgerService; now: () => Date }) {
     this.#db = options.db;
@@ -107,8 +119,21 @@ export class PrincipalService {
 
   /** The live principal holding this token, or undefined for an unknown or revoked one. */
   async authenticate(token: string): Promise<Principal | undefined> {
-    const { rows } = await this.#byToken(this.#db, [hashToken(token)]);
-    return rows[0] === undefined ? undefined : toRecord(rows[0]);
+    const hash = hashToken(token);
+    const now = performance.now();
+    const trusted = this.#trusted.get(hash);
+    if (trusted !== undefined && trusted.until > now) return trusted.principal;
+    const revocations = this.#revocations;
+    const { rows } = await this.#byToken(this.#db, [hash]);
+    this.#trusted.delete(hash);
+    if (rows[0] === undefined) return undefined;
+    const principal = Object.freeze(toRecord(rows[0]));
+    if (revocations === this.#revocations) {
+      // Oldest first out: a Map iterates in insertion order.
+      if (this.#trusted.size >= tokensTrusted) this.#trusted.delete(this.#trusted.keys().next().value!);
+      this.#trusted.set(hash, { principal, until: now + tokenTrustMs });
+    }
+    return principal;
   }
 
   async list(options: { cursor?: string; limit: number }): Promise<Page<PrincipalRecord>> {
@@ -146,7 +171,11 @@ export class PrincipalService {
       }
       return revoked;
     });
-    if (row !== undefined) return toRecord(row);
+    if (row !== undefined) {
+      this.#revocations++;
+      for (const [hash, { principal }] of this.#trusted) if (principal.id === id) this.#trusted.delete(hash);
+      return toRecord(row);
+    }
     const exists = await this.#db
       .selectFrom('principals')
       .select('id')
