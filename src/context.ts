@@ -105,6 +105,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     engine: store.engine,
     policy,
     logger,
+    now,
     databaseUrl: config.databaseUrl,
     databaseSchema: config.databaseSchema,
     loadSanctions: (some) => sanctions.unlifted(some),

@@ -155,6 +155,12 @@ forEachStore(
         token: f.airline,
       });
       assert.deepEqual(air.body, { allowed: false, reason: 'grade', sanctionIds: [] });
+      // The index as a restart builds it, from the store.
+      await h.ctx.eligibility.rebuild();
+      const afterRestart = await h.call('GET', `/v1/eligibility?subject=${id}&action=travel.air`, {
+        token: f.airline,
+      });
+      assert.deepEqual(afterRestart.body, air.body);
       const rail = await h.call('GET', `/v1/eligibility?subject=${id}&action=travel.rail`, {
         token: f.airline,
       });

@@ -23,6 +23,7 @@ export interface EligibilityOptions {
   engine: Engine;
   policy: Policy;
   logger: Logger;
+  now: () => Date;
   /** Set on PostgreSQL: the instances share changes over LISTEN/NOTIFY on this database. */
   databaseUrl: string | undefined;
   databaseSchema: string | undefined;
@@ -59,7 +60,7 @@ export class EligibilityService {
     return `mdis_eligibility_${this.#options.databaseSchema ?? 'public'}`;
   }
 
-  /** Builds a fresh index from the store and swaps it in. */
+  /** Builds a fresh index from the store (subjects, sanctions, grades) and swaps it in. */
   async rebuild(): Promise<void> {
     const index = new EligibilityIndex(this.#options.policy.document.actions);
     let after = '';
@@ -77,6 +78,8 @@ export class EligibilityService {
     }
     for (const [subject, sanctions] of group(await this.#options.loadSanctions()))
       index.setSanctions(subject, sanctions);
+    for (const { subject_id, grade } of await this.#options.loadGrades(index.deniedGrades))
+      index.setGrade(subject_id, grade);
     this.#index = index;
   }
 
@@ -96,7 +99,7 @@ export class EligibilityService {
 
   /** Checks in-process; unknown subjects are looked up once in the store before a 404. */
   async check(subject: string, action: string, world: string | undefined): Promise<Eligibility> {
-    const now = Date.now();
+    const now = this.#options.now().getTime();
     const answer = this.#index.check(subject, action, world, now);
     if (answer !== undefined) return answer;
     // Enrolled on another instance a moment ago, before its notification arrived?
