@@ -263,11 +263,12 @@ const endpoints: Endpoint[] = [
     writes: false,
     request: (f) => ({ url: `/v1/sanctions?subject=${f.subject}&limit=5` }),
   },
-  // A platform checks in its own world, whichever that is; a service only the actions it holds.
+  // A service checks only the actions it holds; a platform world actions only, in its own world
+  // (see conduct-flow), so travel.air is refused to it.
   {
     method: 'GET',
     route: '/v1/eligibility',
-    allowed: ['service', 'platform', otherWorld],
+    allowed: ['service'],
     success: 200,
     writes: false,
     request: (f) => ({ url: `/v1/eligibility?subject=${f.subject}&action=travel.air` }),
@@ -278,8 +279,8 @@ const endpoints: Endpoint[] = [
     allowed: ['service', 'platform', otherWorld],
     success: 200,
     writes: false,
-    // A batch answers each check: one outside the service's actions is refused in its item.
-    refusedPerItem: [otherActions],
+    // A batch answers each check: one outside the caller's actions is refused in its item.
+    refusedPerItem: [otherActions, 'platform', otherWorld],
     request: (f) => ({
       url: '/v1/eligibility',
       body: { checks: [{ subject: f.subject, action: 'travel.air' }] },

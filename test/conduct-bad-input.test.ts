@@ -254,6 +254,12 @@ const badChecks: [as: Caller, query: (f: Fixtures) => string, expect: Case['expe
     'another world',
   ],
   [
+    'platform',
+    (f) => `subject=${f.tom}&action=travel.air`,
+    [403, 'forbidden'],
+    'an action outside the worlds',
+  ],
+  [
     'service',
     () => `subject=${newDigitalId()}&action=travel.air`,
     [404, 'subject_not_found'],

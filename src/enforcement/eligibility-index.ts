@@ -11,7 +11,15 @@ export interface IndexedSanction {
   endsAt: number | null;
 }
 
-export type EligibilityReason = 'eligible' | 'banned' | 'suspended' | 'restricted' | 'muted' | 'grade';
+export const eligibilityReasons = [
+  'eligible',
+  'banned',
+  'suspended',
+  'restricted',
+  'muted',
+  'grade',
+] as const;
+export type EligibilityReason = (typeof eligibilityReasons)[number];
 
 export interface Eligibility {
   allowed: boolean;

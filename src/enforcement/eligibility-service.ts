@@ -183,6 +183,10 @@ export class EligibilityService {
       throw new ValidationError('action', `"${action}" is not an action in the policy`);
     }
     if (caller.role === 'platform') {
+      // A world learns whether someone may act in it, not whether they may fly or borrow.
+      if (!isWorldAction(action)) {
+        throw new ForbiddenError(`a platform may check world actions only, not ${action}`);
+      }
       if (world !== undefined && world !== caller.world) {
         throw new ForbiddenError(`this platform acts for world "${caller.world}", not "${world}"`);
       }
@@ -191,11 +195,16 @@ export class EligibilityService {
     if (caller.role === 'service' && !caller.actions?.includes(action)) {
       throw new ForbiddenError(`this service may check ${caller.actions?.join(', ')}, not ${action}`);
     }
-    if (action.startsWith('world.') && world === undefined) {
+    if (isWorldAction(action) && world === undefined) {
       throw new ValidationError('world', `is required to check ${action}`);
     }
     return world;
   }
+}
+
+/** Actions taken in a world (`world.*`): judged in one world, and the only ones a platform checks. */
+function isWorldAction(action: string): boolean {
+  return action.startsWith('world.');
 }
 
 function group(rows: SanctionRow[]): Map<string, IndexedSanction[]> {

@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
+import { type EligibilityReason, eligibilityReasons } from '../../enforcement/eligibility-index.ts';
 import { MdisError } from '../../errors.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
 import { worldIdPattern } from '../../identity/world-service.ts';
@@ -17,7 +18,12 @@ const Check = {
 };
 const Answer = Type.Object({
   allowed: Type.Boolean(),
-  reason: Type.String({ description: 'eligible, banned, suspended, restricted or muted' }),
+  // An enum of strings, not a union of literals: the answer is serialised as a plain string.
+  reason: Type.Unsafe<EligibilityReason>({
+    type: 'string',
+    enum: eligibilityReasons,
+    description: 'the gravest sanction kind that denies, else grade when the credit grade does',
+  }),
   sanctionIds: Type.Array(Type.String()),
 });
 
