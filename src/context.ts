@@ -74,6 +74,8 @@ export interface ContextOverrides {
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
   const logger = overrides.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   const now = overrides.now ?? (() => new Date());
+  // Validated before anything is written: a bad policy must leave the data dir as it was.
+  const policy = loadPolicy(config.policyFile);
   const masterKey = loadMasterKey(config.secrets.masterKey, config.dataDir);
   if (masterKey.createdFile !== undefined) {
     logger.warn(
@@ -81,7 +83,6 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       'created a new master key file; back it up, or set MDIS_MASTER_KEY',
     );
   }
-  const policy = loadPolicy(config.policyFile);
   const store = await openStore(config);
   const db = store.db;
   const vault = new AttributeVault(masterKey.key);

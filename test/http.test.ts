@@ -35,6 +35,16 @@ forEachStore(
         ),
         ['person', 'organisation', 'agency'],
       );
+      // A batch checked item by item still documents its items.
+      const events = body.paths['/v1/events'].post.requestBody.content['application/json'].schema;
+      assert.deepEqual(Object.keys(events.properties.events.items.properties).sort(), [
+        'category',
+        'handle',
+        'id',
+        'occurredAt',
+        'severity',
+        'world',
+      ]);
       assert.equal(body.components.securitySchemes.bearer.scheme, 'bearer');
       assert.ok(body.components.schemas.Error, 'the error shape is a named schema');
     });

@@ -1,22 +1,33 @@
+import Type, { type Static } from 'typebox';
 import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
 import type { EligibilityService } from '../enforcement/eligibility-service.ts';
 import { ForbiddenError, MdisError, NotFoundError, ValidationError } from '../errors.ts';
-import type { AvatarService } from '../identity/avatar-service.ts';
+import { type AvatarService, handlePattern } from '../identity/avatar-service.ts';
+import { worldIdPattern } from '../identity/world-service.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { Principal } from '../principals/roles.ts';
 import { newId } from '../util/ids.ts';
+import { type Check, compileCheck } from '../util/validation.ts';
 import { clockSkewMs } from './report-service.ts';
 
-export interface ConductEventInput {
-  /** The world's own id for the event; sending it again records nothing new. */
-  id: string;
-  world: string;
-  handle: string;
-  category: string;
-  severity: number;
-  occurredAt: string;
-}
+export const ConductEvent = Type.Object(
+  {
+    id: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'the world’s own id: a resent event counts once',
+    }),
+    world: Type.String({ pattern: worldIdPattern }),
+    handle: Type.String({ pattern: handlePattern }),
+    category: Type.String({ maxLength: 40 }),
+    severity: Type.Integer({ minimum: 1, maximum: 10 }),
+    occurredAt: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+export type ConductEventInput = Static<typeof ConductEvent>;
+const checkShape: Check<ConductEventInput> = compileCheck(ConductEvent);
 
 export type EventResult =
   | { index: number; status: 'accepted' | 'duplicate'; eventId: string }
@@ -58,11 +69,12 @@ export class EventService {
   }
 
   /**
-   * Records a batch and answers per item. Bad items are rejected one by one and the others kept,
-   * unless `atomic`: then one bad item rejects the batch and nothing is written.
+   * Records a batch and answers per item. Bad items (of the wrong shape too) are rejected one by
+   * one and the others kept, unless `atomic`: then one bad item rejects the batch and nothing is
+   * written.
    */
   async ingest(
-    events: ConductEventInput[],
+    events: readonly object[],
     caller: Principal,
     options: { atomic: boolean },
   ): Promise<{ results: EventResult[]; written: boolean }> {
@@ -137,13 +149,9 @@ export class EventService {
     return { index, status: 'accepted', eventId };
   }
 
-  async #check(
-    event: ConductEventInput,
-    index: number,
-    caller: Principal,
-    now: Date,
-  ): Promise<Valid | Rejected> {
+  async #check(event: object, index: number, caller: Principal, now: Date): Promise<Valid | Rejected> {
     try {
+      checkShape(event, '');
       if (caller.world !== event.world) {
         throw new ForbiddenError(`this platform acts for world "${caller.world}", not "${event.world}"`);
       }

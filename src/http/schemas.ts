@@ -1,4 +1,4 @@
-import Type from 'typebox';
+import Type, { type TArray, type TSchema } from 'typebox';
 import type { Role } from '../principals/roles.ts';
 
 export const ErrorBody = Type.Object(
@@ -36,3 +36,25 @@ export const PageQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 512 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
 };
+
+const perItem = 'x-validated-per-item';
+
+/**
+ * A batch: an array of up to `maxItems` objects that the route checks one by one against `item`,
+ * answering each bad one in its own result instead of refusing the batch. The OpenAPI document
+ * shows `item`; the body's validation only requires objects (see `batchItemsRelaxed`).
+ */
+export function Batch<T extends TSchema>(item: T, maxItems: number): TArray<T> {
+  return Type.Array(item, { minItems: 1, maxItems, [perItem]: true });
+}
+
+/** The schema with each `Batch`'s items relaxed to any object, for the body's validation. */
+export function batchItemsRelaxed(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(batchItemsRelaxed);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const relaxed = Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => [key, batchItemsRelaxed(value)]),
+  );
+  if (relaxed[perItem] === true) relaxed.items = { type: 'object' };
+  return relaxed;
+}

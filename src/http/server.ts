@@ -26,7 +26,7 @@ import { systemRoutes } from './routes/system.ts';
 import { transparencyRoutes } from './routes/transparency.ts';
 import { whoamiRoutes } from './routes/whoami.ts';
 import { worldRoutes } from './routes/worlds.ts';
-import { ErrorBody } from './schemas.ts';
+import { batchItemsRelaxed, ErrorBody } from './schemas.ts';
 
 export type App = FastifyInstance & { withTypeProvider<T>(): T };
 export type Api = ReturnType<typeof typed>;
@@ -52,7 +52,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   // The API speaks JSON only: anything else is 415, not a body that fails validation.
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
+    httpPart === 'body' ? bodyAjv.compile(batchItemsRelaxed(schema) as object) : textAjv.compile(schema),
   );
   app.addSchema(ErrorBody);
   installErrorHandling(app);

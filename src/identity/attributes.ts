@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { ValidationError } from '../errors.ts';
 import { countryCodePattern, jurisdictionPattern } from '../util/countries.ts';
-import { compileCheck, StringEnum } from '../util/validation.ts';
+import { type Check, compileCheck, StringEnum } from '../util/validation.ts';
 
 export const subjectKinds = ['person', 'organisation', 'agency'] as const;
 export type SubjectKind = (typeof subjectKinds)[number];
@@ -128,7 +128,6 @@ export const AttributePatch = Type.Object(
 );
 export type AttributePatch = Type.Static<typeof AttributePatch>;
 
-type Check<T> = (value: unknown, prefix: string) => asserts value is T;
 const checkPerson: Check<PersonNatural> = compileCheck(PersonNatural);
 const checkOrganisation: Check<OrganisationNatural> = compileCheck(OrganisationNatural);
 const checkSocial: Check<Social> = compileCheck(Social);

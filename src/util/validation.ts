@@ -49,8 +49,11 @@ export function validationErrorFrom(errors: ErrorObject[], prefix: string): Vali
   return new ValidationError(field || 'body', message);
 }
 
+/** A check of a value's shape: throws a ValidationError naming the field under `prefix`. */
+export type Check<T> = (value: unknown, prefix: string) => asserts value is T;
+
 /** Compiles a schema into a check that throws a ValidationError naming the field under `prefix`. */
-export function compileCheck<T>(schema: object): (value: unknown, prefix: string) => asserts value is T {
+export function compileCheck<T>(schema: object): Check<T> {
   const validate = bodyAjv.compile(schema);
   return (value, prefix) => {
     if (!validate(value)) throw validationErrorFrom(validate.errors ?? [], prefix);

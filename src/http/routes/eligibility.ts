@@ -1,27 +1,28 @@
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import type { AppContext } from '../../context.ts';
-import { type EligibilityReason, eligibilityReasons } from '../../enforcement/eligibility-index.ts';
+import { eligibilityReasons } from '../../enforcement/eligibility-index.ts';
 import { MdisError } from '../../errors.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
 import { worldIdPattern } from '../../identity/world-service.ts';
+import { type Check, compileCheck, StringEnum } from '../../util/validation.ts';
 import { caller } from '../auth.ts';
-import { authed, DigitalIdParam, responses } from '../schemas.ts';
+import { authed, Batch, DigitalIdParam, responses } from '../schemas.ts';
 import type { Api } from '../server.ts';
 
 const checkers = ['service', 'platform'] as const;
-const Check = {
+const checkFields = {
   subject: DigitalIdParam,
   action: Type.String({ maxLength: 60, description: 'an action of the policy, in the caller’s scope' }),
   world: Type.Optional(
     Type.String({ pattern: worldIdPattern, description: 'for world actions checked by a service' }),
   ),
 };
+const CheckItem = Type.Object(checkFields, { additionalProperties: false });
+const checkItem: Check<Static<typeof CheckItem>> = compileCheck(CheckItem);
+const maxChecks = 1000;
 const Answer = Type.Object({
   allowed: Type.Boolean(),
-  // An enum of strings, not a union of literals: the answer is serialised as a plain string.
-  reason: Type.Unsafe<EligibilityReason>({
-    type: 'string',
-    enum: eligibilityReasons,
+  reason: StringEnum(eligibilityReasons, {
     description: 'the gravest sanction kind that denies, else grade when the credit grade does',
   }),
   sanctionIds: Type.Array(Type.String()),
@@ -36,7 +37,7 @@ export function eligibilityRoutes(app: Api, ctx: AppContext): void {
         tags: ['enforcement'],
         summary: 'May this subject do this action? Says nothing else about the subject',
         ...authed(checkers),
-        querystring: Type.Object(Check, { additionalProperties: false }),
+        querystring: Type.Object(checkFields, { additionalProperties: false }),
         response: responses({ 200: Answer }),
       },
     },
@@ -56,10 +57,7 @@ export function eligibilityRoutes(app: Api, ctx: AppContext): void {
         ...authed(checkers),
         body: Type.Object(
           {
-            checks: Type.Array(Type.Object(Check, { additionalProperties: false }), {
-              minItems: 1,
-              maxItems: 1000,
-            }),
+            checks: Batch(CheckItem, maxChecks),
           },
           { additionalProperties: false },
         ),
@@ -73,6 +71,7 @@ export function eligibilityRoutes(app: Api, ctx: AppContext): void {
                 sanctionIds: Type.Optional(Type.Array(Type.String())),
                 error: Type.Optional(Type.String()),
                 message: Type.Optional(Type.String()),
+                field: Type.Optional(Type.String()),
               }),
             ),
           }),
@@ -84,6 +83,7 @@ export function eligibilityRoutes(app: Api, ctx: AppContext): void {
       const results = [];
       for (const [index, check] of request.body.checks.entries()) {
         try {
+          checkItem(check, `checks.${index}`);
           const subject = parseDigitalId(check.subject, `checks.${index}.subject`);
           results.push({
             index,
@@ -91,7 +91,8 @@ export function eligibilityRoutes(app: Api, ctx: AppContext): void {
           });
         } catch (error) {
           if (!(error instanceof MdisError)) throw error;
-          results.push({ index, error: error.code, message: error.message });
+          const field = typeof error.details.field === 'string' ? error.details.field : undefined;
+          results.push({ index, error: error.code, message: error.message, field });
         }
       }
       return { results };

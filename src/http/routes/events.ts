@@ -1,29 +1,11 @@
 import Type from 'typebox';
-import { BatchRejectedError, maxEventBatch } from '../../conduct/event-service.ts';
+import { BatchRejectedError, ConductEvent, maxEventBatch } from '../../conduct/event-service.ts';
 import type { AppContext } from '../../context.ts';
-import { handlePattern } from '../../identity/avatar-service.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
 import { caller } from '../auth.ts';
-import { authed, responses } from '../schemas.ts';
+import { authed, Batch, responses } from '../schemas.ts';
 import type { Api } from '../server.ts';
 
 const platform = ['platform'] as const;
-
-const Event = Type.Object(
-  {
-    id: Type.String({
-      minLength: 1,
-      maxLength: 100,
-      description: 'the world’s own id: a resent event counts once',
-    }),
-    world: Type.String({ pattern: worldIdPattern }),
-    handle: Type.String({ pattern: handlePattern }),
-    category: Type.String({ maxLength: 40 }),
-    severity: Type.Integer({ minimum: 1, maximum: 10 }),
-    occurredAt: Type.String({ format: 'date-time' }),
-  },
-  { additionalProperties: false },
-);
 
 const Result = Type.Object({
   index: Type.Integer(),
@@ -48,10 +30,7 @@ export function eventRoutes(app: Api, ctx: AppContext): void {
           'Roles: platform. Each item is accepted, a duplicate (same world and id), or rejected with its error; the others are ' +
           'kept. With ?atomic=true one rejected item rejects the batch (400 batch_rejected) and nothing is written.',
         querystring: Type.Object({ atomic: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-        body: Type.Object(
-          { events: Type.Array(Event, { minItems: 1, maxItems: maxEventBatch }) },
-          { additionalProperties: false },
-        ),
+        body: Type.Object({ events: Batch(ConductEvent, maxEventBatch) }, { additionalProperties: false }),
         response: responses({
           200: Type.Object({
             accepted: Type.Integer(),
