@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
+import { ValidationError } from '../../errors.ts';
 import { worldIdPattern } from '../../identity/world-service.ts';
 import { StringEnum } from '../../util/validation.ts';
 import { caller } from '../auth.ts';
@@ -82,7 +83,14 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
         }),
       },
     },
-    async (request) => ctx.cases.list({ ...request.query, limit: request.query.limit ?? 50 }),
+    async (request) => {
+      const { category } = request.query;
+      // A mistyped category would otherwise be an empty queue that looks like a quiet day.
+      if (category !== undefined && ctx.policy.category(category) === undefined) {
+        throw new ValidationError('category', `"${category}" is not a conduct category in the policy`);
+      }
+      return ctx.cases.list({ ...request.query, limit: request.query.limit ?? 50 });
+    },
   );
 
   app.get(
