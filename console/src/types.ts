@@ -145,7 +145,7 @@ export interface MyRecord {
       severity: number;
       issuedAt: string;
       expiresAt: string;
-      status: string;
+      status: 'active' | 'lifted' | 'expired';
     }[];
   };
 }

@@ -9,8 +9,11 @@ export interface Strike {
   severity: number;
   issuedAt: string;
   expiresAt: string;
-  status: 'active' | 'lifted';
+  /** Expired: past `expiresAt` without being lifted; it no longer counts. */
+  status: (typeof strikeStatuses)[number];
 }
+
+export const strikeStatuses = ['active', 'lifted', 'expired'] as const;
 
 const dayMs = 86_400_000;
 
@@ -71,6 +74,7 @@ export class StrikeService {
   }
 
   async list(subject: string, db: Db = this.#db): Promise<Strike[]> {
+    const now = this.#now().toISOString();
     const rows = await db
       .selectFrom('strikes')
       .selectAll()
@@ -84,7 +88,7 @@ export class StrikeService {
       severity: r.severity,
       issuedAt: r.issued_at,
       expiresAt: r.expires_at,
-      status: r.status,
+      status: r.status === 'active' && r.expires_at <= now ? 'expired' : r.status,
     }));
   }
 }

@@ -1,5 +1,7 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
+import { strikeStatuses } from '../../enforcement/strike-service.ts';
+import { StringEnum } from '../../util/validation.ts';
 import { caller } from '../auth.ts';
 import { authed, PageQuery, responses } from '../schemas.ts';
 import type { Api } from '../server.ts';
@@ -34,7 +36,7 @@ export function meRoutes(app: Api, ctx: AppContext): void {
                   severity: Type.Integer(),
                   issuedAt: Type.String(),
                   expiresAt: Type.String(),
-                  status: Type.String(),
+                  status: StringEnum(strikeStatuses),
                 }),
               ),
             }),
