@@ -24,7 +24,7 @@ import { LedgerService } from './ledger/ledger-service.ts';
 import { DeliveryWorker } from './notify/delivery.ts';
 import { Notifier } from './notify/notifier.ts';
 import { SubscriptionService } from './notify/subscription-service.ts';
-import { activatePolicy } from './policy/activation.ts';
+import { activatePolicy, storedPolicy } from './policy/activation.ts';
 import { loadPolicy } from './policy/load.ts';
 import type { Policy } from './policy/policy.ts';
 import { PrincipalService } from './principals/principal-service.ts';
@@ -69,13 +69,19 @@ export interface AppContext {
 export interface ContextOverrides {
   logger?: Logger;
   now?: () => Date;
+  /**
+   * `configured` (serve, the demo, simulate): the configured policy (or the default) is put in
+   * force if it is not. `in-force` (the other commands): the store's policy in force is used and
+   * none is put in force, unless the store has none yet.
+   */
+  policy?: 'configured' | 'in-force';
 }
 
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
   const logger = overrides.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   const now = overrides.now ?? (() => new Date());
   // Validated before anything is written: a bad policy must leave the data dir as it was.
-  const policy = loadPolicy(config.policyFile);
+  const configured = loadPolicy(config.policyFile);
   const masterKey = loadMasterKey(config.secrets.masterKey, config.dataDir);
   if (masterKey.createdFile !== undefined) {
     logger.warn(
@@ -85,6 +91,18 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   }
   const store = await openStore(config);
   const db = store.db;
+  let policy = configured;
+  if (overrides.policy === 'in-force') {
+    try {
+      policy = await storedPolicy(db, configured);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    if (config.policyFile !== undefined && policy.digest !== configured.digest) {
+      logger.warn({ digest: policy.digest }, `using the policy in force, not ${config.policyFile}`);
+    }
+  }
   const vault = new AttributeVault(masterKey.key);
   const ledger = new LedgerService({
     db,
@@ -157,7 +175,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
 
   try {
     await ledger.init();
-    if (await activatePolicy(db, ledger, policy, now())) {
+    if (await activatePolicy(db, store.engine, ledger, policy, now())) {
       // Points, half-lives and grades may all have changed: every score is recomputed under it.
       const recomputed = await recomputeAll({
         store,

@@ -11,7 +11,7 @@ async function withContext<T>(
   options: StoreOptions,
   work: (ctx: Awaited<ReturnType<typeof createContext>>) => Promise<T>,
 ) {
-  const ctx = await createContext(storeConfig(options), { logger: stderrLogger() });
+  const ctx = await createContext(storeConfig(options), { logger: stderrLogger(), policy: 'in-force' });
   try {
     return await work(ctx);
   } finally {

@@ -14,7 +14,7 @@ export function creditCommand(): Command {
         'recompute every score from its contributions (it should change none unless the policy did)',
       ),
   ).action(async (options: { data?: string }) => {
-    const ctx = await createContext(storeConfig(options), { logger: stderrLogger() });
+    const ctx = await createContext(storeConfig(options), { logger: stderrLogger(), policy: 'in-force' });
     const bar = new SingleBar({
       format: 'recomputing {bar} {percentage}% | {value}/{total} subjects | {eta}s left',
     });

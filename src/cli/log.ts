@@ -16,7 +16,7 @@ export function logCommand(): Command {
 
   withStoreOptions(log.command('key').description('print the verifier key of the log’s checkpoints')).action(
     async (options: { data?: string }) => {
-      const ctx = await createContext(storeConfig(options), { logger: stderrLogger() });
+      const ctx = await createContext(storeConfig(options), { logger: stderrLogger(), policy: 'in-force' });
       try {
         process.stdout.write(`${ctx.ledger.verifierKey}\n`);
       } finally {

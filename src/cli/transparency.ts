@@ -18,7 +18,7 @@ export function transparencyCommand(): Command {
       .addOption(new Option('--to <date>', 'end of the period, exclusive (default: now)'))
       .addOption(new Option('--json', 'print the report as JSON, as GET /v1/transparency/report answers')),
   ).action(async (options: { data?: string; from?: string; to?: string; json?: boolean }) => {
-    const ctx = await createContext(storeConfig(options), { logger: stderrLogger() });
+    const ctx = await createContext(storeConfig(options), { logger: stderrLogger(), policy: 'in-force' });
     try {
       const report = await ctx.transparency.report({ from: options.from, to: options.to });
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));

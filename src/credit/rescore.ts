@@ -75,7 +75,9 @@ export function rescoreBatch(
     }
     byScore.set(after.score, (byScore.get(after.score) ?? 0) + 1);
     const json = toJson(totals);
-    if (json === dimensions && asOfDay === day) continue;
+    // The same contributions may still give another score or grade: the policy's base, bounds or
+    // grade bands may have changed.
+    if (json === dimensions && asOfDay === day && after.score === score && after.grade === grade) continue;
     rescored.push({ subject, kind, before: { score, grade }, ...after, dimensions: json });
   }
   return {

@@ -12,7 +12,7 @@ import type { LedgerEntriesTable } from './tables/ledger-entries.ts';
 import type { LedgerKeysTable } from './tables/ledger-keys.ts';
 import type { LedgerSaltsTable } from './tables/ledger-salts.ts';
 import type { OutboxTable } from './tables/outbox.ts';
-import type { PoliciesTable } from './tables/policies.ts';
+import type { PoliciesTable, PolicyActivationsTable } from './tables/policies.ts';
 import type { PrincipalsTable } from './tables/principals.ts';
 import type { ReportsTable } from './tables/reports.ts';
 import type { SanctionsTable } from './tables/sanctions.ts';
@@ -30,6 +30,7 @@ export interface DatabaseSchema {
   avatars: AvatarsTable;
   principals: PrincipalsTable;
   policies: PoliciesTable;
+  policy_activations: PolicyActivationsTable;
   cases: CasesTable;
   reports: ReportsTable;
   sanctions: SanctionsTable;

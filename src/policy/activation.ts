@@ -1,36 +1,74 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import type { Engine } from '../db/engine.ts';
+import { MdisError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
-import type { Policy } from './policy.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
+import { type Policy, parsePolicy } from './policy.ts';
+
+/** The policy in force in a store (the latest put in force), or undefined on a store that has none. */
+export async function policyInForce(db: Db) {
+  return db
+    .selectFrom('policy_activations as a')
+    .innerJoin('policies as p', 'p.digest', 'a.digest')
+    .select(['p.digest', 'p.name', 'p.document'])
+    .orderBy('a.activated_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
 
 /**
- * Records the policy in force, once per distinct policy: the first start under a changed policy
- * adds a row. Returns true when this policy is new to the store.
+ * The policy a command other than `serve` works under: the store's policy in force, so that it
+ * never puts another in force behind the server's back. A store with none yet takes `configured`.
+ */
+export async function storedPolicy(db: Db, configured: Policy): Promise<Policy> {
+  const current = await policyInForce(db);
+  if (current === undefined || current.digest === configured.digest) return configured;
+  if (current.document === null) {
+    throw new MdisError(
+      'policy_unknown',
+      `the policy in force ("${current.name}", digest ${current.digest}) was recorded before the store kept policies' text: set MDIS_POLICY to its file, or start mdis serve under it once`,
+    );
+  }
+  return parsePolicy(JSON.parse(current.document));
+}
+
+/**
+ * Puts `policy` in force unless it already is: records it with its text, and the time it came
+ * into force, in the log too. Returns true when it was not in force (its scores are then due a
+ * recompute). Going back to an earlier policy is a change like any other.
  */
 export async function activatePolicy(
   db: Db,
+  engine: Engine,
   ledger: LedgerService,
   policy: Policy,
   now: Date,
 ): Promise<boolean> {
-  const known = await db
-    .selectFrom('policies')
-    .select('digest')
-    .where('digest', '=', policy.digest)
-    .executeTakeFirst();
-  if (known !== undefined) return false;
+  const document = canonicalJson(policy.document);
   return db.transaction().execute(async (trx) => {
-    const inserted = await trx
+    // Instances starting at the same moment take turns here, so that a new policy comes into
+    // force once. On SQLite the write below takes the store's write lock first.
+    if (engine === 'postgres') {
+      await sql`lock table policy_activations in share row exclusive mode`.execute(trx);
+    }
+    await trx
       .insertInto('policies')
       .values({
         digest: policy.digest,
         name: policy.document.name,
         version: policy.document.version,
         activated_at: now.toISOString(),
+        document,
       })
-      .onConflict((oc) => oc.column('digest').doNothing())
-      .executeTakeFirst();
-    // Another instance starting at the same moment may have recorded it first.
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      // A policy recorded before the store kept policies' text gets it now.
+      .onConflict((oc) => oc.column('digest').doUpdateSet({ document }))
+      .execute();
+    if ((await policyInForce(trx))?.digest === policy.digest) return false;
+    await trx
+      .insertInto('policy_activations')
+      .values({ activated_at: now.toISOString(), digest: policy.digest })
+      .execute();
     await ledger.append(trx, {
       kind: 'policy.activated',
       actor: 'operator',

@@ -7,6 +7,7 @@ import * as credit from './2026-11-22T0900-credit.ts';
 import * as ledger from './2026-11-22T1000-ledger.ts';
 import * as access from './2026-11-22T1100-access.ts';
 import * as creditScoresClustered from './2026-12-02T0000-credit-scores-clustered.ts';
+import * as policyActivations from './2026-12-02T0100-policy-activations.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -18,6 +19,7 @@ const migrations: Record<string, EngineMigration> = {
   '2026-11-22T1000-ledger': ledger,
   '2026-11-22T1100-access': access,
   '2026-12-02T0000-credit-scores-clustered': creditScoresClustered,
+  '2026-12-02T0100-policy-activations': policyActivations,
 };
 
 export function migrationProvider(engine: Engine): MigrationProvider {

@@ -1,0 +1,321 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, describe, test } from 'node:test';
+import type { PolicyDocument } from '../src/policy/policy.ts';
+import { personEnrolment, tempDir } from './_util.ts';
+
+// The policy file as an operator meets it: `mdis policy check`, then `mdis serve --policy`.
+const root = path.resolve(import.meta.dirname, '..');
+const main = path.join(root, 'src', 'main.ts');
+const defaultFile = 'policy/default.json';
+const dirs: string[] = [];
+const servers = new Set<ChildProcess>();
+
+after(() => {
+  for (const server of servers) server.kill('SIGKILL');
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function scratch(): string {
+  const dir = tempDir('policy-cli');
+  dirs.push(dir);
+  return dir;
+}
+
+function defaultDocument(): PolicyDocument {
+  return JSON.parse(fs.readFileSync(path.join(root, defaultFile), 'utf8')) as PolicyDocument;
+}
+
+/** Writes the default policy, changed by `edit`, to a file of its own. */
+function policyFile(edit: (document: PolicyDocument) => void): string {
+  const document = defaultDocument();
+  edit(document);
+  const file = path.join(scratch(), 'policy.json');
+  fs.writeFileSync(file, JSON.stringify(document, null, 2));
+  return file;
+}
+
+/** The caller's environment without any MDIS_ setting, which would change what is under test. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MDIS_')));
+  return { ...env, ...extra };
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one command to its end (killed after 30 s, so a server that wrongly starts fails the test). */
+function mdis(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [main, ...args],
+      { cwd: root, env: cleanEnv(env), timeout: 30_000, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A regular expression source that matches `text` and nothing else. */
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+describe('mdis policy check', () => {
+  test('the shipped policy is valid: exit 0, one line with its name, counts and digest', async () => {
+    const { name, categories, actions, strikes } = defaultDocument();
+    const run = await mdis(['policy', 'check', defaultFile]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, '');
+    assert.match(
+      run.stdout,
+      new RegExp(
+        `^${literal(defaultFile)}: valid \\(${literal(name)}; ${Object.keys(categories).length} categories, ` +
+          `${Object.keys(actions).length} actions, ${strikes.ladder.length} ladder steps; digest [0-9a-f]{64}\\)\n$`,
+      ),
+    );
+  });
+
+  // `says` is what follows "mdis: policy FILE: ": the key path first, wherever there is one.
+  const cases: { name: string; file: () => string; says: string }[] = [
+    {
+      name: 'an unknown sanction kind in an action’s deniedBy',
+      file: () => policyFile((p) => (p.actions['travel.air']!.deniedBy as string[]).push('jail')),
+      says: 'actions.travel.air.deniedBy.0: must be one of ban, suspension, mute',
+    },
+    {
+      name: 'a negative strike count for a severity',
+      file: () =>
+        policyFile((p) => {
+          p.strikes.perSeverity['2'] = -1;
+        }),
+      says: 'strikes.perSeverity.2: must be >= 0',
+    },
+    {
+      name: 'a negative strike count on the ladder',
+      file: () =>
+        policyFile((p) => {
+          p.strikes.ladder[0]!.atStrikes = -1;
+        }),
+      says: 'strikes.ladder.0.atStrikes: must be >= 1',
+    },
+    {
+      name: 'an unknown grade in deniedAtGrades',
+      file: () => policyFile((p) => p.actions['finance.credit']!.deniedAtGrades.push('Z')),
+      says: 'actions.finance.credit.deniedAtGrades: "Z" is not a grade',
+    },
+    {
+      name: 'a file that is not JSON',
+      file: () => {
+        const file = path.join(scratch(), 'policy.json');
+        fs.writeFileSync(file, '{"version": 1,');
+        return file;
+      },
+      says: 'is not valid JSON',
+    },
+    {
+      name: 'a file that does not exist',
+      file: () => path.join(scratch(), 'missing.json'),
+      says: 'cannot be read (ENOENT)',
+    },
+  ];
+  for (const { name, file, says } of cases) {
+    test(`${name}: exit 2, one line naming it`, async () => {
+      const bad = file();
+      const run = await mdis(['policy', 'check', bad]);
+      assert.equal(run.code, 2);
+      assert.equal(run.stdout, '');
+      assert.equal(run.stderr.split('\n').length, 2, `one line: ${run.stderr}`);
+      assert.ok(
+        run.stderr.startsWith(`mdis: policy ${bad}: ${says}`),
+        `"${says}" after the file name: ${run.stderr}`,
+      );
+    });
+  }
+});
+
+describe('mdis serve with a bad policy refuses to start and writes nothing', () => {
+  const key = 'actions.travel.air.deniedBy.0';
+  const bad = policyFile((p) => (p.actions['travel.air']!.deniedBy as string[]).push('jail'));
+  const ways: { name: string; args: string[]; env: Record<string, string> }[] = [
+    { name: '--policy', args: ['--policy', bad], env: {} },
+    { name: 'MDIS_POLICY', args: [], env: { MDIS_POLICY: bad } },
+  ];
+  for (const { name, args, env } of ways) {
+    test(name, async () => {
+      const dir = path.join(scratch(), 'store');
+      const run = await mdis(['serve', '--host', '127.0.0.1', '--port', '0', '--data', dir, ...args], env);
+      assert.equal(run.code, 2);
+      assert.ok(!fs.existsSync(dir), `nothing written, yet the data dir holds: ${listing(dir)}`);
+      assert.equal(run.stdout, '', 'not even a log line');
+      assert.equal(run.stderr, `mdis: policy ${bad}: ${key}: must be one of ban, suspension, mute\n`);
+    });
+  }
+});
+
+function listing(dir: string): string {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).join(', ') : '(no dir)';
+}
+
+type LogLine = { msg?: string } & Record<string, unknown>;
+
+/** A running `mdis serve` on a port of its own choosing, and where it says it listens. */
+async function startServer(dir: string, args: string[], env: Record<string, string>) {
+  const child = spawn(
+    process.execPath,
+    [main, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dir, ...args],
+    { cwd: root, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  servers.add(child);
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  const logs: LogLine[] = [];
+  const serving = new Promise<LogLine>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const entry = JSON.parse(line) as LogLine;
+      logs.push(entry);
+      if (entry.msg === 'mdis is serving') resolve(entry);
+    });
+    child.on('exit', (code) => reject(new Error(`mdis serve exited (${code}): ${stderr}`)));
+  });
+  const { address } = await serving;
+  assert.equal(typeof address, 'string', 'the log says where it serves');
+  return {
+    url: address as string,
+    logs,
+    async stop() {
+      child.kill('SIGKILL');
+      await exited;
+      servers.delete(child);
+    },
+  };
+}
+
+async function request(url: string, token: string, body?: unknown) {
+  const response = await fetch(url, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: JSON of any shape; each test asserts the fields it needs
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+describe('mdis serve with a good policy of its own uses it', () => {
+  // An action the shipped policy lacks, denied at the grade every new subject starts in.
+  const good = policyFile((p) => {
+    p.actions['travel.sea'] = { description: 'Buy a ferry ticket', deniedBy: ['ban'], deniedAtGrades: ['A'] };
+  });
+  const ways: { name: string; args: string[]; env: Record<string, string> }[] = [
+    { name: '--policy', args: ['--policy', good], env: {} },
+    { name: 'MDIS_POLICY', args: [], env: { MDIS_POLICY: good } },
+  ];
+  for (const { name, args, env } of ways) {
+    test(name, async () => {
+      const checked = await mdis(['policy', 'check', good]);
+      assert.equal(checked.code, 0, checked.stderr);
+      const digest = /digest ([0-9a-f]{64})/.exec(checked.stdout)?.[1];
+      assert.ok(digest, checked.stdout);
+
+      const dir = scratch();
+      const server = await startServer(dir, args, env);
+      try {
+        const activated = server.logs.find((l) => l.msg === 'a new policy is in force');
+        assert.equal(activated?.digest, digest, 'the policy checked is the one in force');
+
+        const admin = fs.readFileSync(path.join(dir, 'admin.token'), 'utf8').trim();
+        const principals = `${server.url}/v1/principals`;
+        const registrar = await request(principals, admin, { role: 'registrar' });
+        assert.equal(registrar.status, 201, JSON.stringify(registrar.body));
+        const service = await request(principals, admin, {
+          role: 'service',
+          actions: ['travel.sea', 'travel.rail'],
+        });
+        assert.equal(service.status, 201, JSON.stringify(service.body));
+        const subject = await request(`${server.url}/v1/subjects`, registrar.body.token, personEnrolment());
+        assert.equal(subject.status, 201, JSON.stringify(subject.body));
+
+        const check = (action: string) =>
+          request(
+            `${server.url}/v1/eligibility?subject=${subject.body.id}&action=${action}`,
+            service.body.token,
+          );
+        assert.deepEqual(await check('travel.sea'), {
+          status: 200,
+          body: { allowed: false, reason: 'grade', sanctionIds: [] },
+        });
+        assert.deepEqual(await check('travel.rail'), {
+          status: 200,
+          body: { allowed: true, reason: 'eligible', sanctionIds: [] },
+        });
+      } finally {
+        await server.stop();
+      }
+    });
+  }
+});
+
+describe('the policy in force', () => {
+  // Every new subject starts 100 points higher than under the shipped policy.
+  const richer = policyFile((p) => {
+    p.name = 'richer start';
+    p.credit.base = 1100;
+  });
+
+  test('commands other than serve keep it; serving under another, or the earlier one again, changes it', async () => {
+    const dir = scratch();
+    const first = await startServer(dir, ['--policy', richer], {});
+    let subject: string;
+    let moderator: string;
+    try {
+      const admin = fs.readFileSync(path.join(dir, 'admin.token'), 'utf8').trim();
+      const principals = `${first.url}/v1/principals`;
+      const registrar = (await request(principals, admin, { role: 'registrar' })).body.token;
+      moderator = (await request(principals, admin, { role: 'moderator' })).body.token;
+      subject = (await request(`${first.url}/v1/subjects`, registrar, personEnrolment())).body.id;
+    } finally {
+      await first.stop();
+    }
+
+    // Neither puts the shipped policy in force behind the server's back.
+    for (const args of [
+      ['admin', 'principal', 'create', '--role', 'auditor', '--data', dir],
+      ['credit', 'recompute', '--data', dir],
+    ]) {
+      const run = await mdis(args);
+      assert.equal(run.code, 0, run.stderr);
+    }
+    const recomputed = await mdis(['credit', 'recompute', '--data', dir]);
+    assert.match(recomputed.stdout, / 0 scores changed/);
+
+    const serveUnder = async (args: string[]) => {
+      const server = await startServer(dir, args, {});
+      try {
+        const credit = await request(`${server.url}/v1/subjects/${subject}/credit`, moderator);
+        assert.equal(credit.status, 200, JSON.stringify(credit.body));
+        const changed = server.logs.some((l) => l.msg === 'a new policy is in force');
+        return { score: credit.body.score as number, changed };
+      } finally {
+        await server.stop();
+      }
+    };
+    assert.deepEqual(await serveUnder(['--policy', richer]), { score: 1100, changed: false });
+    assert.deepEqual(await serveUnder([]), { score: 1000, changed: true }, 'the shipped policy');
+    assert.deepEqual(await serveUnder(['--policy', richer]), { score: 1100, changed: true }, 'back again');
+  });
+});
