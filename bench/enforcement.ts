@@ -94,7 +94,7 @@ async function checksInProcess(): Promise<{ rows: Row[]; notes: string[] }> {
       },
     ],
     notes: [
-      `in-process: ${population.toLocaleString('en')} subjects, ${percent(sanctionedShare)} sanctioned; ${percent(plain.deniedShare())} of checks denied (${percent(withGrades.deniedShare())} with grades); \`now\` fixed (the service reads Date.now() per check)`,
+      `in-process: ${population.toLocaleString('en')} subjects, ${percent(sanctionedShare)} sanctioned; ${percent(plain.deniedShare())} of checks denied (${percent(withGrades.deniedShare())} with grades); \`now\` fixed (the service reads its clock per check)`,
       `index memory: ${megabytes(indexBytes)} (${Math.round(indexBytes / population)} B/subject) besides the id strings, which take ${megabytes(withIds.bytes - before.bytes)} and of which the index keeps only the sanctioned subjects' (${before.exact ? 'after a full gc' : 'approximate: gc could not be forced'})`,
     ],
   };
