@@ -1,21 +1,16 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
 import type { PolicyDocument } from '../src/policy/policy.ts';
+import { mdis, root, Server } from './_cli.ts';
 import { personEnrolment, tempDir } from './_util.ts';
 
 // The policy file as an operator meets it: `mdis policy check`, then `mdis serve --policy`.
-const root = path.resolve(import.meta.dirname, '..');
-const main = path.join(root, 'src', 'main.ts');
 const defaultFile = 'policy/default.json';
 const dirs: string[] = [];
-const servers = new Set<ChildProcess>();
 
 after(() => {
-  for (const server of servers) server.kill('SIGKILL');
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -36,33 +31,6 @@ function policyFile(edit: (document: PolicyDocument) => void): string {
   const file = path.join(scratch(), 'policy.json');
   fs.writeFileSync(file, JSON.stringify(document, null, 2));
   return file;
-}
-
-/** The caller's environment without any MDIS_ setting, which would change what is under test. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MDIS_')));
-  return { ...env, ...extra };
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs one command to its end (killed after 30 s, so a server that wrongly starts fails the test). */
-function mdis(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [main, ...args],
-      { cwd: root, env: cleanEnv(env), timeout: 30_000, killSignal: 'SIGKILL' },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
 }
 
 /** A regular expression source that matches `text` and nothing else. */
@@ -166,56 +134,6 @@ function listing(dir: string): string {
   return fs.existsSync(dir) ? fs.readdirSync(dir).join(', ') : '(no dir)';
 }
 
-type LogLine = { msg?: string } & Record<string, unknown>;
-
-/** A running `mdis serve` on a port of its own choosing, and where it says it listens. */
-async function startServer(dir: string, args: string[], env: Record<string, string>) {
-  const child = spawn(
-    process.execPath,
-    [main, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dir, ...args],
-    { cwd: root, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  servers.add(child);
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr += String(chunk);
-  });
-  const logs: LogLine[] = [];
-  const serving = new Promise<LogLine>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const entry = JSON.parse(line) as LogLine;
-      logs.push(entry);
-      if (entry.msg === 'mdis is serving') resolve(entry);
-    });
-    child.on('exit', (code) => reject(new Error(`mdis serve exited (${code}): ${stderr}`)));
-  });
-  const { address } = await serving;
-  assert.equal(typeof address, 'string', 'the log says where it serves');
-  return {
-    url: address as string,
-    logs,
-    async stop() {
-      child.kill('SIGKILL');
-      await exited;
-      servers.delete(child);
-    },
-  };
-}
-
-async function request(url: string, token: string, body?: unknown) {
-  const response = await fetch(url, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: JSON of any shape; each test asserts the fields it needs
-  return { status: response.status, body: (await response.json()) as any };
-}
-
 describe('mdis serve with a good policy of its own uses it', () => {
   // An action the shipped policy lacks, denied at the grade every new subject starts in.
   const good = policyFile((p) => {
@@ -233,28 +151,24 @@ describe('mdis serve with a good policy of its own uses it', () => {
       assert.ok(digest, checked.stdout);
 
       const dir = scratch();
-      const server = await startServer(dir, args, env);
+      const server = await Server.start(dir, args, env);
       try {
         const activated = server.logs.find((l) => l.msg === 'a new policy is in force');
         assert.equal(activated?.digest, digest, 'the policy checked is the one in force');
 
         const admin = fs.readFileSync(path.join(dir, 'admin.token'), 'utf8').trim();
-        const principals = `${server.url}/v1/principals`;
-        const registrar = await request(principals, admin, { role: 'registrar' });
+        const registrar = await server.request('POST', '/v1/principals', admin, { role: 'registrar' });
         assert.equal(registrar.status, 201, JSON.stringify(registrar.body));
-        const service = await request(principals, admin, {
+        const service = await server.request('POST', '/v1/principals', admin, {
           role: 'service',
           actions: ['travel.sea', 'travel.rail'],
         });
         assert.equal(service.status, 201, JSON.stringify(service.body));
-        const subject = await request(`${server.url}/v1/subjects`, registrar.body.token, personEnrolment());
+        const subject = await server.request('POST', '/v1/subjects', registrar.body.token, personEnrolment());
         assert.equal(subject.status, 201, JSON.stringify(subject.body));
 
         const check = (action: string) =>
-          request(
-            `${server.url}/v1/eligibility?subject=${subject.body.id}&action=${action}`,
-            service.body.token,
-          );
+          server.get(`/v1/eligibility?subject=${subject.body.id}&action=${action}`, service.body.token);
         assert.deepEqual(await check('travel.sea'), {
           status: 200,
           body: { allowed: false, reason: 'grade', sanctionIds: [] },
@@ -264,7 +178,7 @@ describe('mdis serve with a good policy of its own uses it', () => {
           body: { allowed: true, reason: 'eligible', sanctionIds: [] },
         });
       } finally {
-        await server.stop();
+        await server.stop('SIGKILL');
       }
     });
   }
@@ -279,17 +193,18 @@ describe('the policy in force', () => {
 
   test('commands other than serve keep it; serving under another, or the earlier one again, changes it', async () => {
     const dir = scratch();
-    const first = await startServer(dir, ['--policy', richer], {});
+    const first = await Server.start(dir, ['--policy', richer]);
     let subject: string;
     let moderator: string;
     try {
       const admin = fs.readFileSync(path.join(dir, 'admin.token'), 'utf8').trim();
-      const principals = `${first.url}/v1/principals`;
-      const registrar = (await request(principals, admin, { role: 'registrar' })).body.token;
-      moderator = (await request(principals, admin, { role: 'moderator' })).body.token;
-      subject = (await request(`${first.url}/v1/subjects`, registrar, personEnrolment())).body.id;
+      const principal = async (role: string) =>
+        (await first.request('POST', '/v1/principals', admin, { role })).body.token as string;
+      const registrar = await principal('registrar');
+      moderator = await principal('moderator');
+      subject = (await first.request('POST', '/v1/subjects', registrar, personEnrolment())).body.id;
     } finally {
-      await first.stop();
+      await first.stop('SIGKILL');
     }
 
     // Neither puts the shipped policy in force behind the server's back.
@@ -304,14 +219,14 @@ describe('the policy in force', () => {
     assert.match(recomputed.stdout, / 0 scores changed/);
 
     const serveUnder = async (args: string[]) => {
-      const server = await startServer(dir, args, {});
+      const server = await Server.start(dir, args);
       try {
-        const credit = await request(`${server.url}/v1/subjects/${subject}/credit`, moderator);
+        const credit = await server.get(`/v1/subjects/${subject}/credit`, moderator);
         assert.equal(credit.status, 200, JSON.stringify(credit.body));
         const changed = server.logs.some((l) => l.msg === 'a new policy is in force');
         return { score: credit.body.score as number, changed };
       } finally {
-        await server.stop();
+        await server.stop('SIGKILL');
       }
     };
     assert.deepEqual(await serveUnder(['--policy', richer]), { score: 1100, changed: false });
