@@ -104,4 +104,23 @@ forEachStore('case queue and sanctions list filters', (h) => {
       doras,
     );
   });
+
+  test('a subject’s own record holds every sanction, past a page of 500', async () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 501; i++) {
+      const warning = {
+        subject: dora,
+        kind: 'warning' as const,
+        reason: `warning ${i}`,
+        source: 'manual' as const,
+      };
+      ids.add((await h.ctx.sanctions.impose(warning, 'test')).id);
+    }
+    const token = await h.token({ role: 'subject', subject: dora });
+    const me = await h.call('GET', '/v1/me', { token });
+    assert.equal(me.status, 200);
+    const listed = me.body.sanctions.map((s: { id: string }) => s.id);
+    assert.equal(new Set(listed).size, listed.length, 'none twice');
+    for (const id of ids) assert.ok(listed.includes(id), id);
+  });
 });

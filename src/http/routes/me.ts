@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
+import type { Sanction } from '../../enforcement/sanction-view.ts';
 import { strikeStatuses } from '../../enforcement/strike-service.ts';
 import { StringEnum } from '../../util/validation.ts';
 import { caller } from '../auth.ts';
@@ -49,11 +50,11 @@ export function meRoutes(app: Api, ctx: AppContext): void {
       const [credit, cases, sanctions, history, active] = await Promise.all([
         ctx.creditReader.read(id),
         ctx.cases.listForSubject(id),
-        ctx.sanctions.list({ subject: id, limit: 500 }),
+        allSanctionsOf(ctx, id),
         ctx.strikes.list(id),
         ctx.strikes.activeTotal(id),
       ]);
-      return { subject: id, credit, cases, sanctions: sanctions.items, strikes: { active, history } };
+      return { subject: id, credit, cases, sanctions, strikes: { active, history } };
     },
   );
 
@@ -93,4 +94,16 @@ export function meRoutes(app: Api, ctx: AppContext): void {
         limit: request.query.limit ?? 50,
       }),
   );
+}
+
+/** Every sanction of a subject, newest first: a subject's own record leaves none out. */
+async function allSanctionsOf(ctx: AppContext, subject: string): Promise<Sanction[]> {
+  const all: Sanction[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.sanctions.list({ subject, cursor, limit: 500 });
+    all.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return all;
 }
