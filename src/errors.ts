@@ -15,6 +15,12 @@ export class MdisError extends Error {
 }
 
 /** Input that breaks a rule; `field` names where, as a dotted path (`natural.birthDate`). */
+/** An error as a batch answers it for one of its items: code, message, and the field it names. */
+export function itemError(error: MdisError): { error: string; message: string; field?: string } {
+  const field = error.details.field;
+  return { error: error.code, message: error.message, ...(typeof field === 'string' ? { field } : {}) };
+}
+
 export class ValidationError extends MdisError {
   /** The rule broken, without the field. */
   readonly rule: string;

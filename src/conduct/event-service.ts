@@ -2,7 +2,7 @@ import Type, { type Static } from 'typebox';
 import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
 import type { EligibilityService } from '../enforcement/eligibility-service.ts';
-import { ForbiddenError, MdisError, NotFoundError, ValidationError } from '../errors.ts';
+import { ForbiddenError, itemError, MdisError, NotFoundError, ValidationError } from '../errors.ts';
 import { type AvatarService, handlePattern } from '../identity/avatar-service.ts';
 import { worldIdPattern } from '../identity/world-service.ts';
 import type { Policy } from '../policy/policy.ts';
@@ -172,8 +172,7 @@ export class EventService {
       return { status: 'valid', event, subject, polarity: category.polarity };
     } catch (error) {
       if (!(error instanceof MdisError)) throw error;
-      const field = typeof error.details.field === 'string' ? error.details.field : undefined;
-      return { index, status: 'rejected', error: error.code, message: error.message, field };
+      return { index, status: 'rejected', ...itemError(error) };
     }
   }
 }

@@ -82,10 +82,6 @@ export class EligibilityIndex {
     return this.#subjects.size;
   }
 
-  has(subject: string): boolean {
-    return this.#subjects.lookup(subject) !== absent;
-  }
-
   /** Adds a subject (a canonical digital ID; anything else is a RangeError). */
   addSubject(subject: string): void {
     this.#subjects.add(subject);

@@ -109,11 +109,6 @@ export class EligibilityService {
     return retry;
   }
 
-  /** The index itself, for benchmarks of the in-process path. */
-  get index(): EligibilityIndex {
-    return this.#index;
-  }
-
   /** Reloads some subjects from the store (after a change committed here or elsewhere). */
   async refresh(subjects: string[]): Promise<void> {
     const unique = [...new Set(subjects)];

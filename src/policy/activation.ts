@@ -45,6 +45,9 @@ export async function activatePolicy(
   policy: Policy,
   now: Date,
 ): Promise<boolean> {
+  // Already in force, text kept: nothing to write (the common start).
+  const current = await policyInForce(db);
+  if (current?.digest === policy.digest && current.document !== null) return false;
   const document = canonicalJson(policy.document);
   return db.transaction().execute(async (trx) => {
     // Instances starting at the same moment take turns here, so that a new policy comes into

@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { eligibilityReasons } from '../../enforcement/eligibility-index.ts';
-import { MdisError } from '../../errors.ts';
+import { itemError, MdisError } from '../../errors.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
 import { worldIdPattern } from '../../identity/world-service.ts';
 import { type Check, compileCheck, StringEnum } from '../../util/validation.ts';
@@ -91,8 +91,7 @@ export function eligibilityRoutes(app: Api, ctx: AppContext): void {
           });
         } catch (error) {
           if (!(error instanceof MdisError)) throw error;
-          const field = typeof error.details.field === 'string' ? error.details.field : undefined;
-          results.push({ index, error: error.code, message: error.message, field });
+          results.push({ index, ...itemError(error) });
         }
       }
       return { results };
