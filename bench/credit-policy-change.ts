@@ -22,6 +22,7 @@ export async function recomputeAfterPolicyChange(
   const options = {
     store: ctx.store,
     ledger: ctx.ledger,
+    eligibility: ctx.eligibility,
     model: new CreditModel(parsePolicy(document)),
     cause: 'bench',
   };

@@ -2,6 +2,7 @@
 // in the transaction of each new cause, against raw better-sqlite3 on the same file.
 import type { AppContext } from '../src/context.ts';
 import type { NewContribution } from '../src/credit/credit-service.ts';
+import { inTransaction } from '../src/db/transaction.ts';
 import { newSortableId } from '../src/util/ids.ts';
 import { day, pick } from './_fixtures.ts';
 import { progress, type Row, rates } from './_measure.ts';
@@ -83,7 +84,7 @@ export async function incrementalUpdates(
   const before = { ledger: count('ledger_entries'), history: count('credit_history') };
   let recorded = 0;
   const record = (i: number) =>
-    ctx.db.transaction().execute(async (trx) => {
+    inTransaction(ctx.db, async (trx) => {
       for (let k = 0; k < batch; k++) {
         const subject = pick(population.subjects);
         const contribution = event(i, k);

@@ -91,6 +91,7 @@ async function fullRecomputes(
     const result = await recomputeAll({
       store: ctx.store,
       ledger: ctx.ledger,
+      eligibility: ctx.eligibility,
       model: ctx.credit.model,
       now: ctx.now(),
       cause: 'bench',

@@ -2,6 +2,7 @@
 // them, against the least a checkpoint must do (an Ed25519 signature and one durable insert).
 import { generateKeyPairSync, sign } from 'node:crypto';
 import type { AppContext } from '../src/context.ts';
+import { inTransaction } from '../src/db/transaction.ts';
 import { progress, type Row } from './_measure.ts';
 import { act } from './ledger.ts';
 
@@ -28,7 +29,7 @@ export async function checkpoints(ctx: AppContext): Promise<{ rows: Row[]; notes
   const raw: number[] = [];
   try {
     for (let run = 0; run < runs; run++) {
-      await ctx.db.transaction().execute(async (trx) => {
+      await inTransaction(ctx.db, async (trx) => {
         for (let k = 0; k < newEntries; k++) await ctx.ledger.append(trx, act(run * newEntries + k));
       });
       started = performance.now();

@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AppContext } from '../src/context.ts';
+import { inTransaction } from '../src/db/transaction.ts';
 import type { Act } from '../src/ledger/ledger-service.ts';
 import { leafHash } from '../src/ledger/merkle.ts';
 import { canonicalJson } from '../src/util/canonical-json.ts';
@@ -172,7 +173,7 @@ async function appends(ctx: AppContext): Promise<{ rows: Row[]; notes: string[] 
     const rate = await rates({
       append: {
         async: (i) =>
-          ctx.db.transaction().execute(async (trx) => {
+          inTransaction(ctx.db, async (trx) => {
             for (let k = 0; k < perTransaction; k++)
               await ctx.ledger.append(trx, acts[(i * perTransaction + k) % acts.length]!);
           }),

@@ -29,8 +29,13 @@ import { loadPolicy } from './policy/load.ts';
 import type { Policy } from './policy/policy.ts';
 import { PrincipalService } from './principals/principal-service.ts';
 
-/** Everything a request or a command needs, built once at start-up. */
-export interface AppContext {
+// Start-up in three stages: open the core (store, keys, log, policy), wire the services on it in
+// dependency order, then start the runtime of a serving instance (the policy put in force, the
+// eligibility index and its listener, the scheduled jobs). A command opens the first two and puts
+// the policy in force: it builds no index and listens to nothing.
+
+/** Stage 1: what every service stands on. */
+export interface Core {
   config: Config;
   store: Store;
   db: Db;
@@ -39,6 +44,10 @@ export interface AppContext {
   policy: Policy;
   vault: AttributeVault;
   ledger: LedgerService;
+}
+
+/** Stage 2: the services, built on the core; building them reads and writes nothing. */
+export interface Services {
   principals: PrincipalService;
   subjects: SubjectService;
   worlds: WorldService;
@@ -52,17 +61,25 @@ export interface AppContext {
   creditReader: CreditReader;
   sanctions: SanctionService;
   strikes: StrikeService;
-  reports: ReportService;
   cases: CaseService;
+  reports: ReportService;
   decisions: DecisionService;
   events: EventService;
   disclosures: DisclosureService;
   disclosureReader: DisclosureReader;
   oversight: OversightService;
   transparency: TransparencyReporter;
-  /** Starts the periodic work of a serving instance (expiry, webhooks). Tests call the passes directly. */
-  startJobs(): void;
+}
+
+/** What a command (`mdis admin`, `mdis credit`, ...) works with. */
+export interface CommandContext extends Core, Services {
   close(): Promise<void>;
+}
+
+/** Everything a serving instance (and a test) needs, built once at start-up. */
+export interface AppContext extends CommandContext {
+  /** Starts the periodic work of a serving instance (`scheduledJobs`). Tests call the passes directly. */
+  startJobs(): void;
 }
 
 /** What tests (and the demo) may replace. */
@@ -77,7 +94,32 @@ export interface ContextOverrides {
   policy?: 'configured' | 'in-force';
 }
 
+/** A serving instance: all three stages. */
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
+  const core = await openCore(config, overrides);
+  const services = wireServices(core);
+  const runtime = await startRuntime(core, services);
+  return { ...core, ...services, ...runtime };
+}
+
+/** A command: the core and the services, under the store's policy in force; no index, no jobs. */
+export async function openCommandContext(
+  config: Config,
+  overrides: Omit<ContextOverrides, 'policy'> = {},
+): Promise<CommandContext> {
+  const core = await openCore(config, { ...overrides, policy: 'in-force' });
+  const services = wireServices(core);
+  try {
+    await putPolicyInForce(core, services);
+  } catch (error) {
+    await core.store.close();
+    throw error;
+  }
+  return { ...core, ...services, close: () => core.store.close() };
+}
+
+/** Stage 1: validates the policy and the master key, opens the store, loads the log's key. */
+export async function openCore(config: Config, overrides: ContextOverrides = {}): Promise<Core> {
   const logger = overrides.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   const now = overrides.now ?? (() => new Date());
   // Validated before anything is written: a bad policy must leave the data dir as it was.
@@ -89,29 +131,36 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       'created a new master key file; back it up, or set MDIS_MASTER_KEY',
     );
   }
+  const vault = new AttributeVault(masterKey.key);
   const store = await openStore(config);
   const db = store.db;
-  let policy = configured;
-  if (overrides.policy === 'in-force') {
-    try {
+  try {
+    let policy = configured;
+    if (overrides.policy === 'in-force') {
       policy = await storedPolicy(db, configured);
-    } catch (error) {
-      await store.close();
-      throw error;
+      if (config.policyFile !== undefined && policy.digest !== configured.digest) {
+        logger.warn({ digest: policy.digest }, `using the policy in force, not ${config.policyFile}`);
+      }
     }
-    if (config.policyFile !== undefined && policy.digest !== configured.digest) {
-      logger.warn({ digest: policy.digest }, `using the policy in force, not ${config.policyFile}`);
-    }
+    const ledger = new LedgerService({
+      db,
+      engine: store.engine,
+      vault,
+      origin: config.logOrigin,
+      schema: config.databaseSchema,
+      now,
+    });
+    await ledger.init();
+    return { config, store, db, logger, now, policy, vault, ledger };
+  } catch (error) {
+    await store.close();
+    throw error;
   }
-  const vault = new AttributeVault(masterKey.key);
-  const ledger = new LedgerService({
-    db,
-    engine: store.engine,
-    vault,
-    origin: config.logOrigin,
-    schema: config.databaseSchema,
-    now,
-  });
+}
+
+/** Stage 2: each service from the core and the services built before it. */
+export function wireServices(core: Core): Services {
+  const { config, store, db, logger, now, policy, vault, ledger } = core;
   const principals = new PrincipalService({ db, ledger, now });
   const subjects = new SubjectService({ db, ledger, vault, now });
   const worlds = new WorldService({ db, ledger, principals, now });
@@ -127,131 +176,107 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     now,
     databaseUrl: config.databaseUrl,
     databaseSchema: config.databaseSchema,
-    loadSanctions: (some) => sanctions.unlifted(some),
-    loadGrades: (grades, some) => credit.withGrades(grades, some),
   });
-  const credit = new CreditService({
-    db,
-    ledger,
-    model: new CreditModel(policy),
-    now,
-    onGradeChange: (trx, subject) => eligibility.announce(trx, subject),
-  });
-  subjects.afterEnrol((trx, subject) => credit.open(trx, subject));
+  const credit = new CreditService({ db, ledger, model: new CreditModel(policy), now, eligibility });
+  subjects.afterEnrol((tx, subject) => credit.open(tx, subject));
   const creditReader = new CreditReader({ db, credit });
-  const sanctions = new SanctionService({
-    db,
-    ledger,
-    policy,
-    subjects,
-    worlds,
-    eligibility,
-    notifier,
-    credit,
-    now,
-  });
+  const enforcement = { db, ledger, policy, subjects, worlds, eligibility, notifier, credit, now };
+  const sanctions = new SanctionService(enforcement);
   const strikes = new StrikeService({ db, policy, now });
-  const reports = new ReportService({ db, ledger, policy, vault, avatars, subjects, now });
   const cases = new CaseService({ db, subjects });
-  const decisions = new DecisionService({
-    db,
-    ledger,
-    policy,
-    cases,
-    subjects,
-    sanctions,
-    strikes,
-    eligibility,
-    notifier,
-    credit,
-    now,
-  });
-  const events = new EventService({ db, policy, avatars, credit, eligibility, now });
+  const reports = new ReportService({ db, ledger, policy, vault, avatars, subjects, now });
+  const decisions = new DecisionService({ ...enforcement, cases, sanctions, strikes });
+  const events = new EventService({ db, policy, avatars, credit, now });
   const access = { db, ledger, policy, vault, subjects, avatars, now };
   const disclosures = new DisclosureService(access);
   const disclosureReader = new DisclosureReader({ ...access, disclosures });
   const oversight = new OversightService({ ...access, disclosures });
   const transparency = new TransparencyReporter({ db, ledger, now });
+  return {
+    ...{ principals, subjects, worlds, avatars, notifier, subscriptions, deliveries },
+    ...{ eligibility, credit, creditReader, sanctions, strikes, cases, reports, decisions, events },
+    ...{ disclosures, disclosureReader, oversight, transparency },
+  };
+}
 
+/** Stage 3: the policy in force, the eligibility index and its listener; the jobs on `startJobs`. */
+export async function startRuntime(
+  core: Core,
+  services: Services,
+): Promise<Pick<AppContext, 'startJobs' | 'close'>> {
+  const { eligibility, deliveries } = services;
   try {
-    await ledger.init();
-    if (await activatePolicy(db, store.engine, ledger, policy, now())) {
-      // Points, half-lives and grades may all have changed: every score is recomputed under it.
-      const recomputed = await recomputeAll({
-        store,
-        ledger,
-        model: credit.model,
-        now: now(),
-        cause: 'policy',
-      });
-      logger.info({ digest: policy.digest, rescored: recomputed.changed }, 'a new policy is in force');
-    }
+    await putPolicyInForce(core, services);
     await eligibility.rebuild();
     await eligibility.listen();
   } catch (error) {
     await eligibility.stop();
-    await store.close();
+    await core.store.close();
     throw error;
   }
-
   const timers: NodeJS.Timeout[] = [];
-  const every = (ms: number, name: string, pass: () => Promise<unknown>) => {
-    let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      pass()
-        .catch((error) => logger.error({ err: error, job: name }, 'background pass failed'))
-        .finally(() => {
-          running = false;
-        });
-    }, ms);
-    timer.unref();
-    timers.push(timer);
-  };
-
   return {
-    config,
-    store,
-    db,
-    logger,
-    now,
-    policy,
-    vault,
-    ledger,
-    principals,
-    subjects,
-    worlds,
-    avatars,
-    notifier,
-    subscriptions,
-    deliveries,
-    eligibility,
-    credit,
-    creditReader,
-    sanctions,
-    strikes,
-    reports,
-    cases,
-    decisions,
-    events,
-    disclosures,
-    disclosureReader,
-    oversight,
-    transparency,
     startJobs() {
-      every(250, 'sign checkpoint', () => ledger.checkpoint());
-      every(5_000, 'expire sanctions', () => sanctions.expireDue());
-      every(60_000, 'decay credit', async () =>
-        eligibility.refresh((await credit.refreshStale()).gradeChanged),
-      );
-      every(500, 'deliver notifications', () => deliveries.deliverDue());
+      for (const job of scheduledJobs({ ...core, ...services })) timers.push(every(job, core.logger));
     },
     async close() {
       for (const timer of timers) clearInterval(timer);
       await deliveries.stop();
       await eligibility.stop();
-      await store.close();
+      await core.store.close();
     },
   };
+}
+
+/**
+ * Puts the configured policy in force if it is not, and then rescores every subject under it:
+ * points, half-lives and grades may all have changed.
+ */
+async function putPolicyInForce(core: Core, { credit, eligibility }: Services): Promise<void> {
+  const { store, ledger, policy, now, logger } = core;
+  if (!(await activatePolicy(store.db, store.engine, ledger, policy, now()))) return;
+  const recomputed = await recomputeAll({
+    store,
+    ledger,
+    eligibility,
+    model: credit.model,
+    now: now(),
+    cause: 'policy',
+  });
+  logger.info({ digest: policy.digest, rescored: recomputed.changed }, 'a new policy is in force');
+}
+
+export interface ScheduledJob {
+  name: string;
+  everyMs: number;
+  run: () => Promise<unknown>;
+}
+
+/** The periodic work of a serving instance, with how often each runs. */
+export function scheduledJobs(ctx: Pick<AppContext, 'ledger' | 'sanctions' | 'credit' | 'deliveries'>) {
+  const { ledger, sanctions, credit, deliveries } = ctx;
+  const jobs: ScheduledJob[] = [
+    { name: 'sign checkpoint', everyMs: 250, run: () => ledger.checkpoint() },
+    { name: 'expire sanctions', everyMs: 5_000, run: () => sanctions.expireDue() },
+    { name: 'decay credit', everyMs: 60_000, run: () => credit.refreshStale() },
+    { name: 'deliver notifications', everyMs: 500, run: () => deliveries.deliverDue() },
+  ];
+  return jobs;
+}
+
+// A pass that is still running when its next turn comes is skipped, not run twice at once.
+function every(job: ScheduledJob, logger: Logger): NodeJS.Timeout {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    job
+      .run()
+      .catch((error) => logger.error({ err: error, job: job.name }, 'background pass failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, job.everyMs);
+  timer.unref();
+  return timer;
 }

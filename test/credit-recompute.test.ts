@@ -124,6 +124,7 @@ forEachStore(
         const result = await recomputeAll({
           store: h.ctx.store,
           ledger: h.ctx.ledger,
+          eligibility: h.ctx.eligibility,
           model: h.ctx.credit.model,
           now: new Date(clock),
           cause: 'test',
@@ -143,6 +144,7 @@ forEachStore(
       const result = await recomputeAll({
         store: h.ctx.store,
         ledger: h.ctx.ledger,
+        eligibility: h.ctx.eligibility,
         model: new CreditModel(parsePolicy(document)),
         now: new Date(clock),
         cause: 'policy',
@@ -187,6 +189,7 @@ forEachStore(
           recomputeAll({
             store: h.ctx.store,
             ledger: h.ctx.ledger,
+            eligibility: h.ctx.eligibility,
             model: h.ctx.credit.model,
             now: new Date(clock + 400 * day),
             cause: 'test',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -8,7 +9,11 @@ import { pino } from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { type AppContext, createContext } from '../src/context.ts';
 import type { Enrolment } from '../src/identity/attributes.ts';
+import type { PolicyDocument } from '../src/policy/policy.ts';
 import { personEnrolment, postgresUrl, tempDir } from './_util.ts';
+
+/** How soon another instance hears of a committed change (docs/eligibility.md). */
+const syncBoundMs = 1000;
 
 /** Polls until `probe` holds or the time is up; returns whether it held. */
 async function eventually(probe: () => Promise<boolean>, ms = 5000): Promise<boolean> {
@@ -104,6 +109,65 @@ describe('eligibility across instances over one PostgreSQL database', {
     } finally {
       await sql`drop schema if exists ${sql.id(own)} cascade`.execute(a.db);
     }
+  });
+});
+
+describe('a policy change recomputed on one instance reaches the others', {
+  skip: postgresUrl === undefined,
+}, () => {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const dataDir = tempDir('sync-policy');
+  const masterKey = randomBytes(32);
+  const open = (policyFile?: string) =>
+    createContext(
+      loadConfig(
+        { dataDir, databaseUrl: postgresUrl, databaseSchema: schema, secrets: { masterKey }, policyFile },
+        {},
+      ),
+      { logger: pino({ level: 'silent' }) },
+    );
+  const opened: AppContext[] = [];
+
+  after(async () => {
+    for (const ctx of opened) await ctx.close();
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.end();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('the grade changes the recompute makes deny on the other instance within the bound', async () => {
+    const a = await open();
+    opened.push(a);
+    const tom = (await a.subjects.enrol(personEnrolment() as Enrolment, 'test')).id;
+    const b = await open();
+    opened.push(b);
+    const air = () => b.eligibility.check(tom, 'travel.air', undefined);
+    assert.deepEqual(await air(), { allowed: true, reason: 'eligible', sanctionIds: [] });
+    const before = await a.credit.state(tom);
+    assert.notEqual(before.grade, 'D');
+
+    // The same policy but for its grade bands: the lowest, D, now reaches up to tom's score, and
+    // each band above it is one point wide but the top one.
+    const document = JSON.parse(fs.readFileSync('policy/default.json', 'utf8')) as PolicyDocument;
+    const bands = document.credit.grades;
+    assert.equal(bands.at(-1)!.grade, 'D');
+    bands.forEach((band, i) => {
+      const above = bands.length - 1 - i;
+      if (above > 0) band.min = before.score + above;
+      if (i > 0) band.max = before.score + above;
+    });
+    const policyFile = path.join(dataDir, 'stricter.json');
+    fs.writeFileSync(policyFile, JSON.stringify(document));
+    // A third instance starts under it: it puts it in force and recomputes every score.
+    const c = await open(policyFile);
+    opened.push(c);
+    assert.equal((await c.credit.state(tom)).grade, 'D');
+
+    const denied = await eventually(async () => !(await air()).allowed, syncBoundMs);
+    assert.ok(denied, `B still allowed travel.air ${syncBoundMs} ms after the recompute committed`);
+    assert.deepEqual(await air(), { allowed: false, reason: 'grade', sanctionIds: [] });
   });
 });
 

@@ -1,3 +1,4 @@
+import { inTransaction } from '../db/transaction.ts';
 import { NotFoundError, PolicyRefusedError } from '../errors.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
 import type { SubjectProfile } from '../identity/subject-service.ts';
@@ -105,7 +106,7 @@ export class DisclosureReader {
   }
 
   async #refuseExpired(row: DisclosureRow, caller: Principal): Promise<never> {
-    await this.#deps.db.transaction().execute((trx) =>
+    await inTransaction(this.#deps.db, (trx) =>
       this.#deps.ledger.append(trx, {
         kind: 'disclosure.read_refused',
         actor: caller.id,
@@ -125,7 +126,7 @@ export class DisclosureReader {
     const identity = subject === undefined ? { found: false } : inScope(await subjects.get(subject), scope);
     const at = this.#deps.now().toISOString();
     try {
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         // First the log entry, which takes the log's lock; a revocation committed before it is seen below.
         await ledger.append(trx, {
           kind: 'disclosure.read',

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import type { DisclosureStatus } from '../db/tables/disclosures.ts';
+import { inTransaction, type Tx } from '../db/transaction.ts';
 import { NotFoundError } from '../errors.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
@@ -83,7 +84,7 @@ export class DisclosureService {
       assessment = assessRequest(policy, ask, now);
     } catch (error) {
       if (!(error instanceof DisclosureRefusedError)) throw error;
-      await db.transaction().execute((trx) =>
+      await inTransaction(db, (trx) =>
         ledger.append(trx, {
           kind: 'disclosure.refused',
           actor: authority.id,
@@ -94,16 +95,14 @@ export class DisclosureService {
       throw error;
     }
     const id = newId('dsc');
-    await db
-      .transaction()
-      .execute((trx) =>
-        this.#record(trx, { id, at: now.toISOString(), input, authority, assessment, refs, details }),
-      );
+    await inTransaction(db, (trx) =>
+      this.#record(trx, { id, at: now.toISOString(), input, authority, assessment, refs, details }),
+    );
     return { id, status: assessment.grant === 'oversight' ? 'pending' : 'granted' };
   }
 
   async #record(
-    trx: Db,
+    trx: Tx,
     r: {
       id: string;
       at: string;

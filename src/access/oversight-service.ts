@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts';
+import { inTransaction, type Tx } from '../db/transaction.ts';
 import { ConflictError } from '../errors.ts';
 import { basisExpired, DisclosureRefusedError } from './disclosure-policy.ts';
 import type { DisclosureDeps, DisclosureService } from './disclosure-service.ts';
@@ -24,7 +24,7 @@ export class OversightService {
    * keeps) access, refusing ends it from then on. Deciding twice is a 409.
    */
   async decide(id: string, verdict: Verdict, reason: string, actor: string): Promise<DisclosureDetail> {
-    await this.#deps.db.transaction().execute(async (trx) => {
+    await inTransaction(this.#deps.db, async (trx) => {
       const row = await this.#disclosures.row(id, trx);
       const now = this.#deps.now();
       const review = row.status === 'granted' && row.review_due_at !== null && row.reviewed_at === null;
@@ -49,7 +49,7 @@ export class OversightService {
   }
 
   async #apply(
-    trx: Db,
+    trx: Tx,
     d: { row: DisclosureRow; verdict: Verdict; reason: string; actor: string; review: boolean; at: string },
   ): Promise<void> {
     const { row, verdict, actor, review, at } = d;

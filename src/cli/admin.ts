@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { createContext } from '../context.ts';
+import { type CommandContext, openCommandContext } from '../context.ts';
 import { checkNewPrincipal, type PrincipalRecord } from '../principals/principal-service.ts';
 import { roles } from '../principals/roles.ts';
 import { storeConfig, withStoreOptions } from './options.ts';
@@ -7,11 +7,8 @@ import { stderrLogger } from './run.ts';
 
 type StoreOptions = { data?: string };
 
-async function withContext<T>(
-  options: StoreOptions,
-  work: (ctx: Awaited<ReturnType<typeof createContext>>) => Promise<T>,
-) {
-  const ctx = await createContext(storeConfig(options), { logger: stderrLogger(), policy: 'in-force' });
+async function withContext<T>(options: StoreOptions, work: (ctx: CommandContext) => Promise<T>) {
+  const ctx = await openCommandContext(storeConfig(options), { logger: stderrLogger() });
   try {
     return await work(ctx);
   } finally {

@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { createContext } from '../context.ts';
+import { openCommandContext } from '../context.ts';
 import { recomputeAll } from '../credit/recompute.ts';
 import { storeConfig, withStoreOptions } from './options.ts';
 import { stderrLogger } from './run.ts';
@@ -14,7 +14,7 @@ export function creditCommand(): Command {
         'recompute every score from its contributions (it should change none unless the policy did)',
       ),
   ).action(async (options: { data?: string }) => {
-    const ctx = await createContext(storeConfig(options), { logger: stderrLogger(), policy: 'in-force' });
+    const ctx = await openCommandContext(storeConfig(options), { logger: stderrLogger() });
     const bar = new SingleBar({
       format: 'recomputing {bar} {percentage}% | {value}/{total} subjects | {eta}s left',
     });
@@ -24,6 +24,7 @@ export function creditCommand(): Command {
       const result = await recomputeAll({
         store: ctx.store,
         ledger: ctx.ledger,
+        eligibility: ctx.eligibility,
         model: ctx.credit.model,
         now: ctx.now(),
         cause: 'recompute',
@@ -33,7 +34,6 @@ export function creditCommand(): Command {
         },
       });
       bar.stop();
-      await ctx.eligibility.refresh(result.gradeChanged);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       process.stdout.write(
         `recomputed ${result.subjects} subjects from ${result.contributions} contributions in ${seconds} s: ` +

@@ -49,7 +49,7 @@ export async function runDemo(print: (line: string) => void, keep: boolean): Pro
       },
       runPasses: async () => {
         await ctx.sanctions.expireDue();
-        await ctx.eligibility.refresh((await ctx.credit.refreshStale()).gradeChanged);
+        await ctx.credit.refreshStale();
         await ctx.ledger.checkpoint();
       },
     });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { createContext } from '../context.ts';
+import { openCommandContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { openStore } from '../db/database.ts';
 import { ValidationError } from '../errors.ts';
@@ -16,7 +16,7 @@ export function logCommand(): Command {
 
   withStoreOptions(log.command('key').description('print the verifier key of the log’s checkpoints')).action(
     async (options: { data?: string }) => {
-      const ctx = await createContext(storeConfig(options), { logger: stderrLogger(), policy: 'in-force' });
+      const ctx = await openCommandContext(storeConfig(options), { logger: stderrLogger() });
       try {
         process.stdout.write(`${ctx.ledger.verifierKey}\n`);
       } finally {

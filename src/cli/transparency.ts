@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { TransparencyReport } from '../access/transparency-report.ts';
-import { createContext } from '../context.ts';
+import { openCommandContext } from '../context.ts';
 import { storeConfig, withStoreOptions } from './options.ts';
 import { stderrLogger } from './run.ts';
 
@@ -18,7 +18,7 @@ export function transparencyCommand(): Command {
       .addOption(new Option('--to <date>', 'end of the period, exclusive (default: now)'))
       .addOption(new Option('--json', 'print the report as JSON, as GET /v1/transparency/report answers')),
   ).action(async (options: { data?: string; from?: string; to?: string; json?: boolean }) => {
-    const ctx = await createContext(storeConfig(options), { logger: stderrLogger(), policy: 'in-force' });
+    const ctx = await openCommandContext(storeConfig(options), { logger: stderrLogger() });
     try {
       const report = await ctx.transparency.report({ from: options.from, to: options.to });
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
 import type { CasesTable } from '../db/tables/cases.ts';
-import type { EligibilityService } from '../enforcement/eligibility-service.ts';
+import { inTransaction, type Tx } from '../db/transaction.ts';
 import type { SanctionService } from '../enforcement/sanction-service.ts';
 import type { StrikeService } from '../enforcement/strike-service.ts';
 import { ConflictError, ForbiddenError, PolicyRefusedError, ValidationError } from '../errors.ts';
@@ -43,7 +43,6 @@ export class DecisionService {
   readonly #subjects: SubjectService;
   readonly #sanctions: SanctionService;
   readonly #strikes: StrikeService;
-  readonly #eligibility: EligibilityService;
   readonly #notifier: Notifier;
   readonly #credit: CreditService;
   readonly #now: () => Date;
@@ -56,7 +55,6 @@ export class DecisionService {
     subjects: SubjectService;
     sanctions: SanctionService;
     strikes: StrikeService;
-    eligibility: EligibilityService;
     notifier: Notifier;
     credit: CreditService;
     now: () => Date;
@@ -68,14 +66,13 @@ export class DecisionService {
     this.#subjects = options.subjects;
     this.#sanctions = options.sanctions;
     this.#strikes = options.strikes;
-    this.#eligibility = options.eligibility;
     this.#notifier = options.notifier;
     this.#credit = options.credit;
     this.#now = options.now;
   }
 
   async decide(caseId: string, decision: Decision, actor: string): Promise<CaseDetail> {
-    const subject = await this.#db.transaction().execute(async (trx) => {
+    await inTransaction(this.#db, async (trx) => {
       const row = await this.#cases.row(caseId, trx);
       if (row.status !== 'open')
         throw new ConflictError('case_not_open', `case "${caseId}" is already ${row.status}`);
@@ -125,15 +122,13 @@ export class DecisionService {
           },
         },
       });
-      return row.subject_id;
     });
-    await this.#eligibility.refresh([subject]);
     return this.#cases.get(caseId);
   }
 
   /** The subject appeals an upheld decision about itself: once, within the policy's window. */
   async appeal(caseId: string, reason: string, subject: string, actor: string): Promise<CaseDetail> {
-    await this.#db.transaction().execute(async (trx) => {
+    await inTransaction(this.#db, async (trx) => {
       const row = await this.#cases.row(caseId, trx);
       if (row.subject_id !== subject)
         throw new ForbiddenError('a subject may appeal only decisions about itself');
@@ -182,7 +177,7 @@ export class DecisionService {
     input: { outcome: 'upheld' | 'overturned'; rationale: string },
     actor: string,
   ): Promise<CaseDetail> {
-    const subject = await this.#db.transaction().execute(async (trx) => {
+    await inTransaction(this.#db, async (trx) => {
       const row = await this.#cases.row(caseId, trx);
       if (row.appeal_status !== 'pending')
         throw new ConflictError('no_pending_appeal', 'this case has no pending appeal');
@@ -226,9 +221,7 @@ export class DecisionService {
         occurredAt: now,
         data: { case: { id: caseId, category: row.category, outcome: row.outcome, appeal: input.outcome } },
       });
-      return row.subject_id;
     });
-    await this.#eligibility.refresh([subject]);
     return this.#cases.get(caseId);
   }
 
@@ -246,7 +239,7 @@ export class DecisionService {
   }
 
   // Strikes, the sanction of the ladder step they reach, then the sanctions the moderator chose.
-  async #enforce(trx: Db, row: Selectable<CasesTable>, decision: Decision, actor: string, now: Date) {
+  async #enforce(trx: Tx, row: Selectable<CasesTable>, decision: Decision, actor: string, now: Date) {
     const subject = row.subject_id;
     const decided = {
       causeKind: 'case' as const,

@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
-import type { EligibilityService } from '../enforcement/eligibility-service.ts';
+import { inTransaction, type Tx } from '../db/transaction.ts';
 import { ForbiddenError, itemError, MdisError, NotFoundError, ValidationError } from '../errors.ts';
 import { type AvatarService, handlePattern } from '../identity/avatar-service.ts';
 import { worldIdPattern } from '../identity/world-service.ts';
@@ -49,7 +49,6 @@ export class EventService {
   readonly #policy: Policy;
   readonly #avatars: AvatarService;
   readonly #credit: CreditService;
-  readonly #eligibility: EligibilityService;
   readonly #now: () => Date;
 
   constructor(options: {
@@ -57,14 +56,12 @@ export class EventService {
     policy: Policy;
     avatars: AvatarService;
     credit: CreditService;
-    eligibility: EligibilityService;
     now: () => Date;
   }) {
     this.#db = options.db;
     this.#policy = options.policy;
     this.#avatars = options.avatars;
     this.#credit = options.credit;
-    this.#eligibility = options.eligibility;
     this.#now = options.now;
   }
 
@@ -86,7 +83,7 @@ export class EventService {
         written: false,
       };
     }
-    const results = await this.#db.transaction().execute(async (trx) => {
+    const results = await inTransaction(this.#db, async (trx) => {
       const out: EventResult[] = [];
       for (const [index, item] of checked.entries()) {
         out.push(
@@ -97,15 +94,10 @@ export class EventService {
       }
       return out;
     });
-    // A grade may have changed: the index reloads the subjects whose events were accepted.
-    const touched = checked.flatMap((c, i) =>
-      c.status === 'valid' && results[i]?.status === 'accepted' ? [c.subject] : [],
-    );
-    await this.#eligibility.refresh(touched);
     return { results, written: true };
   }
 
-  async #record(trx: Db, index: number, item: Valid, actor: string, now: string): Promise<EventResult> {
+  async #record(trx: Tx, index: number, item: Valid, actor: string, now: string): Promise<EventResult> {
     const { event } = item;
     const eventId = newId('evt');
     // Insert-or-nothing on the unique (world, id): the same event sent twice at once counts once.

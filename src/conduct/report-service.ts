@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { GroupCommit } from '../db/group-commit.ts';
+import type { Tx } from '../db/transaction.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
@@ -82,7 +83,7 @@ export class ReportService {
   }
 
   async #fileIn(
-    trx: Db,
+    trx: Tx,
     { input, subject, actor, now }: { input: NewReport; subject: string; actor: string; now: string },
   ): Promise<FiledReport> {
     const caseId = await this.#openCase(trx, input, subject, now);
@@ -129,7 +130,7 @@ export class ReportService {
   }
 
   /** The open case for this avatar and category, opened now if there is none. */
-  async #openCase(trx: Db, input: NewReport, subject: string, now: string): Promise<string> {
+  async #openCase(trx: Tx, input: NewReport, subject: string, now: string): Promise<string> {
     const open = await trx
       .selectFrom('cases')
       .select('id')

@@ -1,4 +1,7 @@
 import type { Db } from '../db/database.ts';
+import type { Tx } from '../db/transaction.ts';
+import { inTransaction } from '../db/transaction.ts';
+import type { EligibilityService } from '../enforcement/eligibility-service.ts';
 import { NotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { newSortableId } from '../util/ids.ts';
@@ -34,8 +37,8 @@ export class CreditService {
   readonly #ledger: LedgerService;
   readonly #model: CreditModel;
   readonly #now: () => Date;
-  /** Called in the transaction when a subject's grade changes (eligibility tells other instances). */
-  readonly #onGradeChange: (trx: Db, subject: string) => Promise<void>;
+  /** Told, in the transaction, of each subject whose grade changes. */
+  readonly #eligibility: Pick<EligibilityService, 'changed'>;
   readonly #statements: CreditStatements;
 
   constructor(options: {
@@ -43,13 +46,13 @@ export class CreditService {
     ledger: LedgerService;
     model: CreditModel;
     now: () => Date;
-    onGradeChange: (trx: Db, subject: string) => Promise<void>;
+    eligibility: Pick<EligibilityService, 'changed'>;
   }) {
     this.#db = options.db;
     this.#ledger = options.ledger;
     this.#model = options.model;
     this.#now = options.now;
-    this.#onGradeChange = options.onGradeChange;
+    this.#eligibility = options.eligibility;
     this.#statements = creditStatements(options.db);
   }
 
@@ -58,7 +61,7 @@ export class CreditService {
   }
 
   /** A newly enrolled subject starts at the base score. */
-  async open(trx: Db, subject: { id: string; kind: string }): Promise<void> {
+  async open(trx: Tx, subject: { id: string; kind: string }): Promise<void> {
     const now = this.#now();
     const dimensions = this.#model.emptyDimensions();
     const { score, grade } = this.#model.scoreOf(dimensions);
@@ -79,7 +82,7 @@ export class CreditService {
   }
 
   /** Adds contributions to a subject's record and updates its score. */
-  async record(trx: Db, subject: string, added: NewContribution[], cause: string): Promise<ScoreState> {
+  async record(trx: Tx, subject: string, added: NewContribution[], cause: string): Promise<ScoreState> {
     const today = dayOf(this.#now());
     const rows = added.map((c) => ({
       // Sortable, so that the primary key grows at its end instead of taking random inserts.
@@ -123,7 +126,7 @@ export class CreditService {
   }
 
   /** Removes a case's contributions (its own and its sanctions'): the decision was overturned. */
-  async removeCase(trx: Db, subject: string, caseId: string, cause: string): Promise<ScoreState> {
+  async removeCase(trx: Tx, subject: string, caseId: string, cause: string): Promise<ScoreState> {
     await trx
       .updateTable('credit_contributions')
       .set({ status: 'removed' })
@@ -134,7 +137,7 @@ export class CreditService {
   }
 
   /** Evaluates a subject from its contributions as of today (decay, a policy change). */
-  async reevaluate(trx: Db, subject: string, cause: string): Promise<ScoreState> {
+  async reevaluate(trx: Tx, subject: string, cause: string): Promise<ScoreState> {
     const today = dayOf(this.#now());
     const before = await this.state(subject, trx);
     const { dimensions } = this.#model.evaluate(await this.contributions(subject, trx), today);
@@ -143,7 +146,8 @@ export class CreditService {
 
   /**
    * The scheduled pass: re-evaluates, in batches, every score last evaluated before today, so
-   * that decay and expiring contributions reach it. Returns the subjects whose grade changed.
+   * that decay and expiring contributions reach it; eligibility is told of each grade that
+   * changes. Returns the subjects whose grade changed.
    */
   async refreshStale(batch = 500): Promise<{ evaluated: number; gradeChanged: string[] }> {
     const today = dayOf(this.#now());
@@ -157,7 +161,7 @@ export class CreditService {
         .limit(batch)
         .execute();
       if (stale.length === 0) return { evaluated, gradeChanged };
-      await this.#db.transaction().execute(async (trx) => {
+      await inTransaction(this.#db, async (trx) => {
         for (const { subject_id, grade } of stale) {
           const after = await this.reevaluate(trx, subject_id, 'decay');
           if (after.grade !== grade) gradeChanged.push(subject_id);
@@ -199,22 +203,8 @@ export class CreditService {
     }));
   }
 
-  /** Subjects with one of `grades` (those some action is denied at), for the eligibility index. */
-  async withGrades(
-    grades: readonly string[],
-    subjects?: string[],
-  ): Promise<{ subject_id: string; grade: string }[]> {
-    if (grades.length === 0) return [];
-    let query = this.#db
-      .selectFrom('credit_scores')
-      .select(['subject_id', 'grade'])
-      .where('grade', 'in', grades);
-    if (subjects !== undefined) query = query.where('subject_id', 'in', subjects);
-    return query.execute();
-  }
-
   async #save(
-    trx: Db,
+    trx: Tx,
     before: ScoreState,
     dimensions: Record<string, number>,
     day: number,
@@ -236,15 +226,15 @@ export class CreditService {
       await this.#count(trx, before.kind, score, +1);
       await this.#history(trx, before.subject, score, grade, cause);
     }
-    if (grade !== before.grade) await this.#onGradeChange(trx, before.subject);
+    if (grade !== before.grade) await this.#eligibility.changed(trx, [before.subject]);
     return { ...before, score, grade, dimensions, asOfDay: day };
   }
 
-  async #count(trx: Db, kind: string, score: number, delta: 1 | -1): Promise<void> {
+  async #count(trx: Tx, kind: string, score: number, delta: 1 | -1): Promise<void> {
     await this.#statements.count(trx, [kind, score, delta]);
   }
 
-  async #history(trx: Db, subject: string, score: number, grade: string, cause: string): Promise<void> {
+  async #history(trx: Tx, subject: string, score: number, grade: string, cause: string): Promise<void> {
     const at = this.#now().toISOString();
     await this.#statements.history(trx, [newSortableId('crh'), subject, at, score, grade, cause]);
   }

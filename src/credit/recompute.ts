@@ -2,7 +2,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Db, Store } from '../db/database.ts';
+import type { Store } from '../db/database.ts';
+import { inTransaction, type Tx } from '../db/transaction.ts';
+import type { EligibilityService } from '../enforcement/eligibility-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { newSortableId } from '../util/ids.ts';
 import { type CreditStatements, creditStatements } from './credit-statements.ts';
@@ -37,7 +39,8 @@ const lookahead = 2;
 /**
  * Recomputes every score from the contributions, as of today, in one transaction: after a policy
  * change, or to check that the incremental path agrees (then nothing changes). Rebuilds the
- * histogram ranks are read from. `progress` is told how many subjects are done.
+ * histogram ranks are read from, and tells eligibility of every grade that changed, as the
+ * incremental path does. `progress` is told how many subjects are done.
  *
  * On the embedded store, worker threads read and score the batches of subjects in parallel, each
  * from its own connection, while this thread writes what changed; on PostgreSQL this thread does
@@ -46,6 +49,7 @@ const lookahead = 2;
 export async function recomputeAll(options: {
   store: Store;
   ledger: LedgerService;
+  eligibility: Pick<EligibilityService, 'changed'>;
   model: CreditModel;
   now: Date;
   cause: string;
@@ -53,7 +57,7 @@ export async function recomputeAll(options: {
 }): Promise<RecomputeResult> {
   const { store, model } = options;
   const day = dayOf(options.now);
-  return store.db.transaction().execute(async (trx) => {
+  return inTransaction(store.db, async (trx) => {
     // The histogram is rebuilt at the end. On SQLite it is emptied first: a write takes the write
     // lock, so that what the worker threads read is the state this transaction starts from. On
     // PostgreSQL its rows stay unlocked until the end, so score changes elsewhere need not wait.
@@ -71,6 +75,7 @@ export async function recomputeAll(options: {
     const writer = new RescoredWriter({
       trx,
       ledger: options.ledger,
+      eligibility: options.eligibility,
       cause: options.cause,
       day,
       at: options.now.toISOString(),
@@ -95,7 +100,7 @@ export async function recomputeAll(options: {
 }
 
 /** Batches of `subjectBatch` subjects, in id order, as (after, last] ranges. */
-async function batchRanges(trx: Db): Promise<Range[]> {
+async function batchRanges(trx: Tx): Promise<Range[]> {
   const ranges: Range[] = [];
   let after = '';
   for (;;) {
@@ -112,7 +117,7 @@ async function batchRanges(trx: Db): Promise<Range[]> {
   }
 }
 
-async function* scoreHere(trx: Db, model: CreditModel, day: number, ranges: Range[]) {
+async function* scoreHere(trx: Tx, model: CreditModel, day: number, ranges: Range[]) {
   for (const { after, last } of ranges) {
     const scores = (await scoresBetween(trx, after, last).execute()).map(
       (r): ScoreRow => [r.subject_id, r.kind, r.score, r.grade, r.dimensions, r.as_of_day],
@@ -193,18 +198,30 @@ function scoringWorker(data: RecomputeWorkerData) {
   };
 }
 
-/** Writes each rescored subject: its score row, and for a changed score its log entry and history. */
+/**
+ * Writes each rescored subject: its score row, and for a changed score its log entry and history;
+ * tells eligibility of each batch's grade changes.
+ */
 class RescoredWriter {
-  readonly #trx: Db;
+  readonly #trx: Tx;
   readonly #ledger: LedgerService;
+  readonly #eligibility: Pick<EligibilityService, 'changed'>;
   readonly #cause: string;
   readonly #day: number;
   readonly #at: string;
   readonly #statements: CreditStatements;
 
-  constructor(options: { trx: Db; ledger: LedgerService; cause: string; day: number; at: string }) {
+  constructor(options: {
+    trx: Tx;
+    ledger: LedgerService;
+    eligibility: Pick<EligibilityService, 'changed'>;
+    cause: string;
+    day: number;
+    at: string;
+  }) {
     this.#trx = options.trx;
     this.#ledger = options.ledger;
+    this.#eligibility = options.eligibility;
     this.#cause = options.cause;
     this.#day = options.day;
     this.#at = options.at;
@@ -215,6 +232,7 @@ class RescoredWriter {
     result.subjects += batch.subjects;
     result.contributions += batch.contributions;
     const trx = this.#trx;
+    const gradeChanged: string[] = [];
     for (const r of batch.rescored) {
       await this.#statements.save(trx, [r.score, r.grade, r.dimensions, this.#day, this.#at, r.subject]);
       if (r.score !== r.before.score) {
@@ -233,12 +251,14 @@ class RescoredWriter {
           this.#cause,
         ]);
       }
-      if (r.grade !== r.before.grade) result.gradeChanged.push(r.subject);
+      if (r.grade !== r.before.grade) gradeChanged.push(r.subject);
     }
+    await this.#eligibility.changed(trx, gradeChanged);
+    result.gradeChanged.push(...gradeChanged);
   }
 }
 
-async function insertHistogram(trx: Db, rows: { kind: string; score: number; count: number }[]) {
+async function insertHistogram(trx: Tx, rows: { kind: string; score: number; count: number }[]) {
   for (let i = 0; i < rows.length; i += 500) {
     await trx
       .insertInto('credit_histogram')

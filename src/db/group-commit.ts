@@ -1,7 +1,8 @@
 import type { Db } from './database.ts';
+import { type AfterCommit, commit, runEffects, type Tx } from './transaction.ts';
 
 interface Job {
-  work: (trx: Db) => Promise<unknown>;
+  work: (tx: Tx) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -15,7 +16,8 @@ interface Job {
  *
  * Each unit must write only through the transaction it is given (it may run more than once): if
  * one unit of a group fails, the group rolls back and every unit runs again in a transaction of
- * its own, so that only the failing unit sees its error.
+ * its own, so that only the failing unit sees its error. The effects units register with
+ * `afterCommit` run once their transaction commits, before the units' promises settle.
  */
 export class GroupCommit {
   readonly #db: Db;
@@ -29,7 +31,7 @@ export class GroupCommit {
   }
 
   /** Runs `work` in a transaction shared with the units around it; resolves once that commits. */
-  run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
+  run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.#draining) void this.#drain();
@@ -47,25 +49,39 @@ export class GroupCommit {
 
   async #commit(group: Job[]): Promise<void> {
     if (group.length === 1) return this.#commitAlone(group[0]!);
-    let results: unknown[];
+    let committed: { result: unknown[]; effects: AfterCommit[] };
     try {
-      results = await this.#db.transaction().execute(async (trx) => {
+      committed = await commit(this.#db, async (tx) => {
         const out: unknown[] = [];
-        for (const job of group) out.push(await job.work(trx));
+        for (const job of group) out.push(await job.work(tx));
         return out;
       });
     } catch {
       for (const job of group) await this.#commitAlone(job);
       return;
     }
-    for (const [i, job] of group.entries()) job.resolve(results[i]);
+    await this.#settle(group, committed);
   }
 
   async #commitAlone(job: Job): Promise<void> {
+    let committed: { result: unknown; effects: AfterCommit[] };
     try {
-      job.resolve(await this.#db.transaction().execute(job.work));
+      committed = await commit(this.#db, job.work);
     } catch (error) {
       job.reject(error);
+      return;
     }
+    await this.#settle([job], { result: [committed.result], effects: committed.effects });
+  }
+
+  // Committed: a failed effect is the group's error, but never a reason to run the units again.
+  async #settle(group: Job[], { result, effects }: { result: unknown[]; effects: AfterCommit[] }) {
+    try {
+      await runEffects(effects);
+    } catch (error) {
+      for (const job of group) job.reject(error);
+      return;
+    }
+    for (const [i, job] of group.entries()) job.resolve(result[i]);
   }
 }

@@ -1,22 +1,15 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { subjectsAtGrades } from '../credit/grades.ts';
 import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
+import type { Tx } from '../db/transaction.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Policy, SanctionKind } from '../policy/policy.ts';
 import type { Principal } from '../principals/roles.ts';
 import { type Eligibility, EligibilityIndex, type IndexedSanction } from './eligibility-index.ts';
-
-type SanctionRow = {
-  id: string;
-  subject_id: string;
-  kind: string;
-  world_id: string | null;
-  actions: string | null;
-  starts_at: string;
-  ends_at: string | null;
-};
+import { type UnliftedSanction, unliftedSanctions } from './unlifted-sanctions.ts';
 
 export interface EligibilityOptions {
   db: Db;
@@ -27,26 +20,25 @@ export interface EligibilityOptions {
   /** Set on PostgreSQL: the instances share changes over LISTEN/NOTIFY on this database. */
   databaseUrl: string | undefined;
   databaseSchema: string | undefined;
-  /** Reads the sanctions not lifted (all, or of some subjects): the sanction service's query. */
-  loadSanctions: (subjects?: string[]) => Promise<SanctionRow[]>;
-  /** Reads the subjects (all, or of some) whose grade is one of `grades`: the credit service's query. */
-  loadGrades: (
-    grades: readonly string[],
-    subjects?: string[],
-  ) => Promise<{ subject_id: string; grade: string }[]>;
 }
 
 const loadBatch = 50_000;
+/** Subjects per reload query and per NOTIFY (whose payload must stay under 8,000 bytes). */
+const subjectChunk = 200;
 
 /**
- * Answers eligibility checks from an in-memory index, rebuilt at start and refreshed in this
- * process after each change. Several instances over one PostgreSQL database tell each other:
- * each change sends a NOTIFY inside its transaction (so it is delivered only on commit), and
- * every instance LISTENs and reloads the subjects named.
+ * Answers eligibility checks from an in-memory index, built by `rebuild` (a serving instance)
+ * and kept current through `changed`, which every change of a subject's standing calls inside
+ * its transaction: it sends a NOTIFY there (delivered only on commit) to the other instances,
+ * which LISTEN and reload the subjects named, and reloads them here after the commit.
  */
 export class EligibilityService {
   readonly #options: EligibilityOptions;
   #index: EligibilityIndex;
+  /** Set by the first rebuild: a command that never builds the index has nothing to reload. */
+  #built = false;
+  /** The subjects each open transaction has changed so far: each is sent and reloaded once. */
+  readonly #changes = new WeakMap<Tx, Set<string>>();
   #listener: pg.Client | undefined;
   #stopped = false;
 
@@ -76,11 +68,12 @@ export class EligibilityService {
       if (rows.length < loadBatch) break;
       after = rows.at(-1)!.id;
     }
-    for (const [subject, sanctions] of group(await this.#options.loadSanctions()))
+    for (const [subject, sanctions] of group(await unliftedSanctions(this.#options.db)))
       index.setSanctions(subject, sanctions);
-    for (const { subject_id, grade } of await this.#options.loadGrades(index.deniedGrades))
+    for (const { subject_id, grade } of await subjectsAtGrades(this.#options.db, index.deniedGrades))
       index.setGrade(subject_id, grade);
     this.#index = index;
+    this.#built = true;
   }
 
   /**
@@ -109,18 +102,38 @@ export class EligibilityService {
     return retry;
   }
 
-  /** Reloads some subjects from the store (after a change committed here or elsewhere). */
-  async refresh(subjects: string[]): Promise<void> {
-    const unique = [...new Set(subjects)];
-    if (unique.length === 0) return;
-    const existing = await this.#options.db
-      .selectFrom('subjects')
-      .select('id')
-      .where('id', 'in', unique)
-      .execute();
-    const sanctions = group(await this.#options.loadSanctions(unique));
+  /**
+   * Says, inside the transaction of a change, that these subjects' standing (sanctions or grade)
+   * changed. On PostgreSQL the other instances hear of it by NOTIFY when, and only if, the
+   * transaction commits; this instance reloads them from the store after the commit.
+   */
+  async changed(tx: Tx, subjects: readonly string[]): Promise<void> {
+    let changes = this.#changes.get(tx);
+    if (changes === undefined) {
+      const all = new Set<string>();
+      changes = all;
+      this.#changes.set(tx, all);
+      tx.afterCommit(() => (this.#built ? this.refresh([...all]) : undefined));
+    }
+    const fresh = [...new Set(subjects)].filter((subject) => !changes.has(subject));
+    for (const subject of fresh) changes.add(subject);
+    if (this.#options.engine !== 'postgres') return;
+    for (const some of chunks(fresh)) {
+      await sql`select pg_notify(${this.channel}, ${some.join(' ')})`.execute(tx);
+    }
+  }
+
+  /** Reloads some subjects from the store (after a change committed elsewhere, or not known yet). */
+  async refresh(subjects: readonly string[]): Promise<void> {
+    for (const some of chunks([...new Set(subjects)])) await this.#reload(some);
+  }
+
+  async #reload(subjects: string[]): Promise<void> {
+    const { db } = this.#options;
+    const existing = await db.selectFrom('subjects').select('id').where('id', 'in', subjects).execute();
+    const sanctions = group(await unliftedSanctions(db, subjects));
     const grades = new Map(
-      (await this.#options.loadGrades(this.#index.deniedGrades, unique)).map((g) => [g.subject_id, g.grade]),
+      (await subjectsAtGrades(db, this.#index.deniedGrades, subjects)).map((g) => [g.subject_id, g.grade]),
     );
     for (const { id } of existing) {
       this.#index.setSanctions(id, sanctions.get(id) ?? []);
@@ -128,18 +141,12 @@ export class EligibilityService {
     }
   }
 
-  /** Inside a transaction that changes a subject's standing: tells the other instances on commit. */
-  async announce(trx: Db, subject: string): Promise<void> {
-    if (this.#options.engine !== 'postgres') return;
-    await sql`select pg_notify(${this.channel}, ${subject})`.execute(trx);
-  }
-
   /** On PostgreSQL, listens for other instances' changes; reconnects and rebuilds after a loss. */
   async listen(): Promise<void> {
     if (this.#options.engine !== 'postgres' || this.#options.databaseUrl === undefined) return;
     const client = new pg.Client({ connectionString: this.#options.databaseUrl });
     client.on('notification', (message) => {
-      if (message.payload) this.refresh([message.payload]).catch((error) => this.#lost(error));
+      if (message.payload) this.refresh(message.payload.split(' ')).catch((error) => this.#lost(error));
     });
     client.on('error', (error) => this.#lost(error));
     await client.connect();
@@ -202,7 +209,11 @@ function isWorldAction(action: string): boolean {
   return action.startsWith('world.');
 }
 
-function group(rows: SanctionRow[]): Map<string, IndexedSanction[]> {
+function* chunks(subjects: readonly string[]): Generator<string[]> {
+  for (let i = 0; i < subjects.length; i += subjectChunk) yield subjects.slice(i, i + subjectChunk);
+}
+
+function group(rows: UnliftedSanction[]): Map<string, IndexedSanction[]> {
   const bySubject = new Map<string, IndexedSanction[]>();
   for (const row of rows) {
     const list = bySubject.get(row.subject_id) ?? [];

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
 import type { SanctionStatus, SanctionsTable } from '../db/tables/sanctions.ts';
+import { inTransaction, type Tx } from '../db/transaction.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
 import type { WorldService } from '../identity/world-service.ts';
@@ -65,16 +66,11 @@ export class SanctionService {
 
   /** Imposes a sanction on its own (a moderator's direct action). */
   async impose(input: NewSanction, actor: string): Promise<Sanction> {
-    const sanction = await this.#db.transaction().execute((trx) => this.imposeIn(trx, input, actor));
-    await this.#eligibility.refresh([input.subject]);
-    return sanction;
+    return inTransaction(this.#db, (trx) => this.imposeIn(trx, input, actor));
   }
 
-  /**
-   * Imposes a sanction inside the caller's transaction. The caller must refresh the eligibility
-   * index for the subject once the transaction has committed.
-   */
-  async imposeIn(trx: Db, input: NewSanction, actor: string): Promise<Sanction> {
+  /** Imposes a sanction inside the caller's transaction (a decision's). */
+  async imposeIn(trx: Tx, input: NewSanction, actor: string): Promise<Sanction> {
     const now = this.#now().toISOString();
     await this.#checkShape(trx, input, now);
     const sealer = await this.#subjects.sealer(input.subject, trx);
@@ -124,7 +120,7 @@ export class SanctionService {
       ],
       `sanction:${id}`,
     );
-    await this.#eligibility.announce(trx, input.subject);
+    await this.#eligibility.changed(trx, [input.subject]);
     await this.#notifier.enqueue(trx, {
       type: 'sanction.imposed',
       subject: input.subject,
@@ -137,19 +133,17 @@ export class SanctionService {
 
   /** Lifts an active sanction; lifting one that is not active is a conflict. */
   async lift(id: string, reason: string, actor: string): Promise<Sanction> {
-    const lifted = await this.#db.transaction().execute(async (trx) => {
+    return inTransaction(this.#db, async (trx) => {
       const row = await trx.selectFrom('sanctions').selectAll().where('id', '=', id).executeTakeFirst();
       if (row === undefined) throw new NotFoundError('sanction_not_found', `no sanction has id "${id}"`);
       if (row.status !== 'active')
         throw new ConflictError('sanction_not_active', `sanction "${id}" is already ${row.status}`);
       return this.#end(trx, row, { status: 'lifted', reason, actor });
     });
-    await this.#eligibility.refresh([lifted.subject]);
-    return lifted;
   }
 
   /** Lifts, inside the caller's transaction, every active sanction a case imposed. */
-  async liftForCase(trx: Db, caseId: string, reason: string, actor: string): Promise<Sanction[]> {
+  async liftForCase(trx: Tx, caseId: string, reason: string, actor: string): Promise<Sanction[]> {
     const rows = await trx
       .selectFrom('sanctions')
       .selectAll()
@@ -173,7 +167,7 @@ export class SanctionService {
       .execute();
     const expired: string[] = [];
     for (const row of due) {
-      await this.#db.transaction().execute(async (trx) => {
+      await inTransaction(this.#db, async (trx) => {
         // Another instance may have expired it first: only the one whose update lands tells the worlds.
         const claimed = await trx
           .updateTable('sanctions')
@@ -190,7 +184,6 @@ export class SanctionService {
         expired.push(row.subject_id);
       });
     }
-    await this.#eligibility.refresh(expired);
     return expired.length;
   }
 
@@ -232,18 +225,8 @@ export class SanctionService {
     return toPage(items, rows.length > options.limit, (last) => [last.createdAt, last.id]);
   }
 
-  /** The sanctions not lifted, of every subject or of some: what the eligibility index holds. */
-  async unlifted(subjects?: string[]) {
-    let query = this.#db
-      .selectFrom('sanctions')
-      .select(['id', 'subject_id', 'kind', 'world_id', 'actions', 'starts_at', 'ends_at'])
-      .where('status', '=', 'active');
-    if (subjects !== undefined) query = query.where('subject_id', 'in', subjects);
-    return query.execute();
-  }
-
   async #end(
-    trx: Db,
+    trx: Tx,
     row: Selectable<SanctionsTable>,
     change: { status: 'lifted' | 'expired'; reason: string | undefined; actor: string },
   ): Promise<Sanction> {
@@ -269,7 +252,7 @@ export class SanctionService {
       details: change.reason === undefined ? undefined : { reason: change.reason },
     });
     const ended = { ...row, status: change.status, ended_at: now, ended_by: change.actor };
-    await this.#eligibility.announce(trx, row.subject_id);
+    await this.#eligibility.changed(trx, [row.subject_id]);
     await this.#notifier.enqueue(trx, {
       type: change.status === 'lifted' ? 'sanction.lifted' : 'sanction.expired',
       subject: row.subject_id,
@@ -284,7 +267,7 @@ export class SanctionService {
     );
   }
 
-  async #checkShape(trx: Db, input: NewSanction, now: string): Promise<void> {
+  async #checkShape(trx: Tx, input: NewSanction, now: string): Promise<void> {
     const scoped = worldScopedKinds.includes(input.kind);
     if (scoped && input.world === undefined)
       throw new ValidationError('world', `is required for a ${input.kind}`);

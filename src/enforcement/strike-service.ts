@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import type { Tx } from '../db/transaction.ts';
 import type { Policy } from '../policy/policy.ts';
 import { newId } from '../util/ids.ts';
 
@@ -45,7 +46,7 @@ export class StrikeService {
    * Adds the strikes a severity carries, inside the caller's transaction, and returns the totals
    * before and after so the caller can apply the ladder step crossed.
    */
-  async add(trx: Db, input: { subject: string; caseId: string; severity: number }) {
+  async add(trx: Tx, input: { subject: string; caseId: string; severity: number }) {
     const before = await this.activeTotal(input.subject, trx);
     const strikes = this.#policy.strikesFor(input.severity);
     if (strikes === 0) return { before, after: before };
@@ -69,7 +70,7 @@ export class StrikeService {
   }
 
   /** Lifts a case's strikes (its decision was overturned on appeal). */
-  async liftForCase(trx: Db, caseId: string): Promise<void> {
+  async liftForCase(trx: Tx, caseId: string): Promise<void> {
     await trx.updateTable('strikes').set({ status: 'lifted' }).where('case_id', '=', caseId).execute();
   }
 

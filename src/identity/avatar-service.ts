@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { preparedQuery } from '../db/prepared.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { AttributeVault } from './attribute-vault.ts';
@@ -66,7 +67,7 @@ export class AvatarService {
       bound_by: actor,
     };
     try {
-      await this.#db.transaction().execute(async (trx) => {
+      await inTransaction(this.#db, async (trx) => {
         await trx.insertInto('avatars').values(row).execute();
         await this.#ledger.append(trx, {
           kind: 'avatar.bound',

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
+import { inTransaction, type Tx } from '../db/transaction.ts';
 import { DuplicateIdentityError, NotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
@@ -24,7 +25,7 @@ export interface AttributeVersion {
   value: Record<string, unknown>;
 }
 
-export type EnrolHook = (trx: Db, subject: { id: string; kind: SubjectKind; actor: string }) => Promise<void>;
+export type EnrolHook = (trx: Tx, subject: { id: string; kind: SubjectKind; actor: string }) => Promise<void>;
 
 export interface SubjectSealer {
   seal(context: string, value: unknown): Buffer;
@@ -78,7 +79,7 @@ export class SubjectService {
     const id = newDigitalId();
     const { dataKey, wrapped } = this.#vault.newDataKey(id);
     try {
-      await this.#db.transaction().execute(async (trx) => {
+      await inTransaction(this.#db, async (trx) => {
         await trx
           .insertInto('subjects')
           .values({
@@ -180,7 +181,7 @@ export class SubjectService {
     const natural = changed.find((c) => c.group === 'natural')?.value as Natural | undefined;
     const dedupHash = natural && this.#vault.keyedHash(naturalIdentifier(profile.kind, natural));
     try {
-      await this.#db.transaction().execute(async (trx) => {
+      await inTransaction(this.#db, async (trx) => {
         const subject = await trx
           .selectFrom('subjects')
           .select(['wrapped_key', 'dedup_hash'])

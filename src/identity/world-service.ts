@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { PrincipalService } from '../principals/principal-service.ts';
@@ -30,7 +31,7 @@ export class WorldService {
   async create(input: { id: string; name: string }, actor: string) {
     const createdAt = this.#now().toISOString();
     try {
-      return await this.#db.transaction().execute(async (trx) => {
+      return await inTransaction(this.#db, async (trx) => {
         await trx
           .insertInto('worlds')
           .values({ id: input.id, name: input.name, created_at: createdAt, created_by: actor })

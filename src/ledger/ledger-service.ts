@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
 import { preparedQuery } from '../db/prepared.ts';
+import type { Tx } from '../db/transaction.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { pooledRandomBytes } from '../util/random.ts';
@@ -111,7 +112,7 @@ export class LedgerService {
   }
 
   /** Appends an act inside `trx`; it is in the log exactly when the transaction commits. */
-  async append(trx: Db, act: Act): Promise<number> {
+  async append(trx: Tx, act: Act): Promise<number> {
     let pending = this.#pending.get(trx);
     if (pending === undefined) {
       // First entry of this transaction: take the log's lock, then catch up with what others

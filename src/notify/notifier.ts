@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts';
+import type { Tx } from '../db/transaction.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
 import { newId } from '../util/ids.ts';
 import type { NotifyEvent } from './events.ts';
@@ -18,7 +18,7 @@ export class Notifier {
    * One outbox row per live subscription to `event.type` of each world where the subject has an
    * avatar (only `event.world` when set). The world learns its own handles and pseudonym only.
    */
-  async enqueue(trx: Db, event: NotifyEvent): Promise<void> {
+  async enqueue(trx: Tx, event: NotifyEvent): Promise<void> {
     const avatars = (await this.#avatars.avatarsOf(event.subject, trx)).filter(
       (a) => event.world === null || a.world === event.world,
     );

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { SubscriptionsTable } from '../db/tables/subscriptions.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { WorldService } from '../identity/world-service.ts';
@@ -68,7 +69,7 @@ export class SubscriptionService {
       created_by: actor,
       revoked_at: null,
     };
-    await this.#db.transaction().execute(async (trx) => {
+    await inTransaction(this.#db, async (trx) => {
       await this.#worlds.get(input.world, trx);
       await trx.insertInto('subscriptions').values(row).execute();
     });
@@ -99,7 +100,7 @@ export class SubscriptionService {
    * that a platform cannot probe for other worlds' subscription ids.
    */
   async revoke(world: string, id: string): Promise<Subscription> {
-    return this.#db.transaction().execute(async (trx) => {
+    return inTransaction(this.#db, async (trx) => {
       const row = await trx
         .selectFrom('subscriptions')
         .selectAll()

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { MdisError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
@@ -49,7 +50,7 @@ export async function activatePolicy(
   const current = await policyInForce(db);
   if (current?.digest === policy.digest && current.document !== null) return false;
   const document = canonicalJson(policy.document);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     // Instances starting at the same moment take turns here, so that a new policy comes into
     // force once. On SQLite the write below takes the store's write lock first.
     if (engine === 'postgres') {

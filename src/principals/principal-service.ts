@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { preparedQuery } from '../db/prepared.ts';
 import type { PrincipalsTable } from '../db/tables/principals.ts';
+import { inTransaction, type Tx } from '../db/transaction.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { parseDigitalId } from '../identity/digital-id.ts';
 import { worldIdPattern } from '../identity/world-service.ts';
@@ -66,11 +67,11 @@ export class PrincipalService {
   /** Creates a principal and returns its bearer token, which is not stored and cannot be shown again. */
   async create(
     input: NewPrincipal,
-    options: { actor?: string; db?: Db } = {},
+    options: { actor?: string; db?: Tx } = {},
   ): Promise<{ principal: PrincipalRecord; token: string }> {
     const db = options.db;
     if (db === undefined)
-      return this.#db.transaction().execute((trx) => this.create(input, { ...options, db: trx }));
+      return inTransaction(this.#db, (trx) => this.create(input, { ...options, db: trx }));
     const { role, name: givenName, scope } = checkNewPrincipal(input);
     if (
       scope.world !== null &&
@@ -154,7 +155,7 @@ export class PrincipalService {
 
   async revoke(id: string, actor = 'operator'): Promise<PrincipalRecord> {
     const revokedAt = this.#now().toISOString();
-    const row = await this.#db.transaction().execute(async (trx) => {
+    const row = await inTransaction(this.#db, async (trx) => {
       const revoked = await trx
         .updateTable('principals')
         .set({ revoked_at: revokedAt })

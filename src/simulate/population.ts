@@ -119,8 +119,7 @@ export async function simulateInto(
   while ((await ctx.sanctions.expireDue()) > 0) {
     // expireDue takes up to 500 at a time
   }
-  const { gradeChanged } = await ctx.credit.refreshStale();
-  await ctx.eligibility.refresh(gradeChanged);
+  await ctx.credit.refreshStale();
   const scoringMs = performance.now() - started;
   return {
     ...tally,
