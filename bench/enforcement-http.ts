@@ -2,7 +2,7 @@
 // node:http server answering the same JSON, both loaded by the same generator from this process.
 import type { AppContext } from '../src/context.ts';
 import type { NewSanction } from '../src/enforcement/sanction-service.ts';
-import { type BenchStore, day, enrolPeople, openBenchStore, pick, seeding, worlds } from './_fixtures.ts';
+import { type BenchStore, enrolPeople, openBenchStore, pick, seeding, worlds } from './_fixtures.ts';
 import { type ChildServer, freePort, type LoadResult, load, startBareServer, startChild } from './_http.ts';
 import { progress, type Row, shuffle } from './_measure.ts';
 
@@ -98,8 +98,7 @@ function sanctionOf(i: number, subject: string): NewSanction {
   const reason = 'bench: chargeback fraud';
   if (i % 50 === 0) return { subject, kind: 'ban', reason, source: 'manual' };
   if (i % 3 === 0) {
-    const endsAt = new Date(Date.now() + 7 * day).toISOString();
-    return { subject, kind: 'suspension', world: pick(worlds), endsAt, reason, source: 'manual' };
+    return { subject, kind: 'suspension', world: pick(worlds), days: 7, reason, source: 'manual' };
   }
   return { subject, kind: 'restriction', actions: ['travel.air'], reason, source: 'manual' };
 }

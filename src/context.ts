@@ -180,14 +180,15 @@ export function wireServices(core: Core): Services {
   const credit = new CreditService({ db, ledger, model: new CreditModel(policy), now, eligibility });
   subjects.afterEnrol((tx, subject) => credit.open(tx, subject));
   const creditReader = new CreditReader({ db, credit });
-  const enforcement = { db, ledger, policy, subjects, worlds, eligibility, notifier, credit, now };
-  const sanctions = new SanctionService(enforcement);
-  const strikes = new StrikeService({ db, policy, now });
   const cases = new CaseService({ db, subjects });
-  const reports = new ReportService({ db, ledger, policy, vault, avatars, subjects, now });
-  const decisions = new DecisionService({ ...enforcement, cases, sanctions, strikes });
+  // What most services of the conduct and enforcement domains stand on.
+  const base = { db, ledger, policy, now };
+  const sanctions = new SanctionService({ ...base, subjects, worlds, eligibility, notifier, credit, cases });
+  const strikes = new StrikeService({ db, policy, now });
+  const reports = new ReportService({ ...base, vault, avatars, subjects, cases });
+  const decisions = new DecisionService({ ...base, cases, sanctions, strikes, notifier, credit });
   const events = new EventService({ db, policy, avatars, credit, now });
-  const access = { db, ledger, policy, vault, subjects, avatars, now };
+  const access = { ...base, vault, subjects, avatars };
   const disclosures = new DisclosureService(access);
   const disclosureReader = new DisclosureReader({ ...access, disclosures });
   const oversight = new OversightService({ ...access, disclosures });

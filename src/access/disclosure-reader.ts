@@ -1,7 +1,11 @@
+import type { Db } from '../db/database.ts';
+import { keysetPage, newestFirst } from '../db/keyset.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { NotFoundError, PolicyRefusedError } from '../errors.ts';
+import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
-import type { SubjectProfile } from '../identity/subject-service.ts';
+import type { SubjectProfile, SubjectService } from '../identity/subject-service.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Principal } from '../principals/roles.ts';
 import type { Page } from '../util/cursor.ts';
 import { newSortableId } from '../util/ids.ts';
@@ -13,8 +17,7 @@ import {
   detail,
   disclosureSealer,
   type Identity,
-  newestFirst,
-  pageOf,
+  selectDisclosures,
   summarise,
   type Target,
   withReads,
@@ -40,11 +43,20 @@ class RevokedMeanwhile extends Error {}
  * identity in the granted scope, each such read logged in the transaction that records it.
  */
 export class DisclosureReader {
-  readonly #deps: DisclosureDeps;
+  readonly #db: Db;
+  readonly #ledger: LedgerService;
+  /** What opens and seals a disclosure's texts. */
+  readonly #sealing: { subjects: SubjectService; vault: AttributeVault };
+  readonly #subjects: SubjectService;
+  readonly #now: () => Date;
   readonly #disclosures: DisclosureService;
 
   constructor(deps: DisclosureDeps & { disclosures: DisclosureService }) {
-    this.#deps = deps;
+    this.#db = deps.db;
+    this.#ledger = deps.ledger;
+    this.#sealing = { subjects: deps.subjects, vault: deps.vault };
+    this.#subjects = deps.subjects;
+    this.#now = deps.now;
     this.#disclosures = deps.disclosures;
   }
 
@@ -54,13 +66,13 @@ export class DisclosureReader {
    * the attempt logged.
    */
   async read(id: string, caller: Principal): Promise<DisclosureDetail> {
-    const now = this.#deps.now();
+    const now = this.#now();
     let row = await this.#ownRow(id, caller);
     if (caller.role === 'auditor') return summarise(row, now);
     const identity = await this.#identifyRow(row, caller);
     // Re-read after a read: its count, and the status if oversight revoked it meanwhile.
     if (caller.role === 'authority' && row.status === 'granted') row = await this.#disclosures.row(id);
-    const view = detail(row, await disclosureSealer(this.#deps, row), now);
+    const view = detail(row, await disclosureSealer(this.#sealing, row), now);
     return identity === undefined ? view : { ...view, identity };
   }
 
@@ -80,7 +92,7 @@ export class DisclosureReader {
 
   async #identifyRow(row: DisclosureRow, caller: Principal): Promise<Identity | undefined> {
     if (caller.role !== 'authority' || row.status !== 'granted') return undefined;
-    if (basisExpired(row.basis_expires_at, this.#deps.now())) await this.#refuseExpired(row, caller);
+    if (basisExpired(row.basis_expires_at, this.#now())) await this.#refuseExpired(row, caller);
     return this.#disclose(row, caller);
   }
 
@@ -89,25 +101,26 @@ export class DisclosureReader {
     subject: string,
     page: { cursor?: string; limit: number },
   ): Promise<Page<DisclosureNotice>> {
-    const rows = await newestFirst(this.#deps.db, page)
+    const query = selectDisclosures(this.#db)
       .where('subject_id', '=', subject)
-      .where('gag_until', '<=', this.#deps.now().toISOString())
-      .execute();
-    return pageOf(rows.map(withReads), page.limit, (row) => ({
-      id: row.id,
-      requestedAt: row.created_at,
-      jurisdiction: row.jurisdiction,
-      legalBasis: row.basis_kind,
-      offence: row.offence,
-      scope: JSON.parse(row.scope) as AttributeGroup[],
-      status: row.status,
-      reads: row.reads,
-    }));
+      .where('gag_until', '<=', this.#now().toISOString());
+    return keysetPage(query, page, newestFirst, (rows) =>
+      rows.map(withReads).map((row) => ({
+        id: row.id,
+        requestedAt: row.created_at,
+        jurisdiction: row.jurisdiction,
+        legalBasis: row.basis_kind,
+        offence: row.offence,
+        scope: JSON.parse(row.scope) as AttributeGroup[],
+        status: row.status,
+        reads: row.reads,
+      })),
+    );
   }
 
   async #refuseExpired(row: DisclosureRow, caller: Principal): Promise<never> {
-    await inTransaction(this.#deps.db, (trx) =>
-      this.#deps.ledger.append(trx, {
+    await inTransaction(this.#db, (trx) =>
+      this.#ledger.append(trx, {
         kind: 'disclosure.read_refused',
         actor: caller.id,
         refs: { disclosure: row.id, subject: row.subject_id, reason: 'legal_basis_expired' },
@@ -119,12 +132,14 @@ export class DisclosureReader {
   // Decrypts before the transaction (SQLite runs one at a time, and decryption needs no lock),
   // then records the read; the identity is returned only if that record commits.
   async #disclose(row: DisclosureRow, caller: Principal): Promise<Identity | undefined> {
-    const { db, ledger, subjects } = this.#deps;
+    const db = this.#db;
+    const ledger = this.#ledger;
+    const subjects = this.#subjects;
     const late = row.subject_id === null ? await this.#resolveLate(row) : undefined;
     const subject = row.subject_id ?? late;
     const scope = JSON.parse(row.scope) as AttributeGroup[];
     const identity = subject === undefined ? { found: false } : inScope(await subjects.get(subject), scope);
-    const at = this.#deps.now().toISOString();
+    const at = this.#now().toISOString();
     try {
       await inTransaction(db, async (trx) => {
         // First the log entry, which takes the log's lock; a revocation committed before it is seen below.
@@ -167,7 +182,7 @@ export class DisclosureReader {
 
   // A target that named no one when asked may name someone now (an avatar bound since).
   async #resolveLate(row: DisclosureRow): Promise<string | undefined> {
-    const sealer = await disclosureSealer(this.#deps, row);
+    const sealer = await disclosureSealer(this.#sealing, row);
     return this.#disclosures.resolve(sealer.open('target', row.sealed_target) as Target);
   }
 }

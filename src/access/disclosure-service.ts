@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { keysetPage, newestFirst } from '../db/keyset.ts';
 import type { DisclosureStatus } from '../db/tables/disclosures.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
 import { NotFoundError } from '../errors.ts';
@@ -17,8 +18,6 @@ import {
   type DisclosureRow,
   type DisclosureSummary,
   disclosureSealer,
-  newestFirst,
-  pageOf,
   selectDisclosures,
   summarise,
   type Target,
@@ -48,10 +47,23 @@ export interface DisclosureDeps {
  * looked up, and the answer is the same whether the target exists: ids cannot be probed with it.
  */
 export class DisclosureService {
-  readonly #deps: DisclosureDeps;
+  readonly #db: Db;
+  readonly #ledger: LedgerService;
+  readonly #policy: Policy;
+  /** What opens and seals a disclosure's texts. */
+  readonly #sealing: { subjects: SubjectService; vault: AttributeVault };
+  readonly #subjects: SubjectService;
+  readonly #avatars: AvatarService;
+  readonly #now: () => Date;
 
   constructor(deps: DisclosureDeps) {
-    this.#deps = deps;
+    this.#db = deps.db;
+    this.#ledger = deps.ledger;
+    this.#policy = deps.policy;
+    this.#sealing = { subjects: deps.subjects, vault: deps.vault };
+    this.#subjects = deps.subjects;
+    this.#avatars = deps.avatars;
+    this.#now = deps.now;
   }
 
   /**
@@ -62,8 +74,10 @@ export class DisclosureService {
     input: DisclosureRequest,
     authority: Principal,
   ): Promise<{ id: string; status: DisclosureStatus }> {
-    const { db, ledger, policy } = this.#deps;
-    const now = this.#deps.now();
+    const db = this.#db;
+    const ledger = this.#ledger;
+    const policy = this.#policy;
+    const now = this.#now();
     const basis = input.legalBasis;
     const ask = {
       offence: input.offence,
@@ -118,7 +132,7 @@ export class DisclosureService {
     const granted = assessment.grant !== 'oversight';
     const subject = (await this.resolve(input.target, trx)) ?? null;
     const sealKey = subject === null ? ('operator' as const) : ('subject' as const);
-    const sealer = await disclosureSealer(this.#deps, { id, subject_id: subject, seal_key: sealKey }, trx);
+    const sealer = await disclosureSealer(this.#sealing, { id, subject_id: subject, seal_key: sealKey }, trx);
     await trx
       .insertInto('disclosures')
       .values({
@@ -147,7 +161,7 @@ export class DisclosureService {
       })
       .execute();
     // The same entries whether or not the target exists: the log's size tells nothing either.
-    const { ledger } = this.#deps;
+    const ledger = this.#ledger;
     const refs = { disclosure: id, subject, ...r.refs };
     await ledger.append(trx, { kind: 'disclosure.requested', actor: authority.id, refs, details: r.details });
     if (granted) {
@@ -168,8 +182,8 @@ export class DisclosureService {
     cursor?: string;
     limit: number;
   }): Promise<Page<DisclosureSummary>> {
-    const now = this.#deps.now();
-    let query = newestFirst(this.#deps.db, options);
+    const now = this.#now();
+    let query = selectDisclosures(this.#db);
     if (options.caller.role === 'authority') query = query.where('authority_id', '=', options.caller.id);
     if (options.status !== undefined) query = query.where('status', '=', options.status);
     if (options.emergency !== undefined)
@@ -187,33 +201,34 @@ export class DisclosureService {
             ]),
       );
     }
-    const rows = (await query.execute()).map(withReads);
-    return pageOf(rows, options.limit, (row) => summarise(row, now));
+    return keysetPage(query, options, newestFirst, (rows) =>
+      rows.map((row) => summarise(withReads(row), now)),
+    );
   }
 
   /** How many emergency disclosures are past their review deadline unreviewed (for the gauge). */
   async overdueCount(): Promise<number> {
-    const row = await this.#deps.db
+    const row = await this.#db
       .selectFrom('disclosures')
       .select((eb) => eb.fn.countAll().as('n'))
       .where('reviewed_at', 'is', null)
       .where('review_due_at', 'is not', null)
-      .where('review_due_at', '<=', this.#deps.now().toISOString())
+      .where('review_due_at', '<=', this.#now().toISOString())
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
-  async row(id: string, db: Db = this.#deps.db): Promise<DisclosureRow> {
+  async row(id: string, db: Db = this.#db): Promise<DisclosureRow> {
     const row = await selectDisclosures(db).where('id', '=', id).executeTakeFirst();
     if (row === undefined) throw new NotFoundError('disclosure_not_found', `no disclosure has id "${id}"`);
     return withReads(row);
   }
 
   /** The subject a target names now, if any. */
-  async resolve(target: Target, db: Db = this.#deps.db): Promise<string | undefined> {
-    if ('world' in target) return this.#deps.avatars.subjectOf(target.world, target.handle, db);
+  async resolve(target: Target, db: Db = this.#db): Promise<string | undefined> {
+    if ('world' in target) return this.#avatars.subjectOf(target.world, target.handle, db);
     try {
-      await this.#deps.subjects.assertExists(target.subject, db);
+      await this.#subjects.assertExists(target.subject, db);
       return target.subject;
     } catch (error) {
       if (error instanceof NotFoundError) return undefined;

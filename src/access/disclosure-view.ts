@@ -5,7 +5,6 @@ import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
 import type { LegalBasisKind } from '../policy/disclosure-rules.ts';
-import { decodeCursor, encodeCursor, type Page } from '../util/cursor.ts';
 
 /** Whom a disclosure is about, as the authority named it. */
 export type Target = { world: string; handle: string } | { subject: string };
@@ -132,33 +131,6 @@ export function selectDisclosures(db: Db) {
         .whereRef('disclosure_reads.disclosure_id', '=', 'disclosures.id')
         .as('reads'),
     );
-}
-
-/** Disclosures newest first, from a cursor: the keyset every list of them pages by. */
-export function newestFirst(db: Db, page: { cursor?: string; limit: number }) {
-  let query = selectDisclosures(db)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1);
-  if (page.cursor !== undefined) {
-    const [createdAt, id] = decodeCursor(page.cursor, ['string', 'string']);
-    query = query.where((eb) =>
-      eb.or([
-        eb('created_at', '<', createdAt),
-        eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)]),
-      ]),
-    );
-  }
-  return query;
-}
-
-/** One page of `newestFirst`'s rows (it fetches one more than `limit`, to know if more follow). */
-export function pageOf<T>(rows: DisclosureRow[], limit: number, view: (row: DisclosureRow) => T): Page<T> {
-  const items = rows.slice(0, limit).map(view);
-  const last = rows[limit - 1];
-  return rows.length > limit && last
-    ? { items, cursor: encodeCursor([last.created_at, last.id]) }
-    : { items };
 }
 
 /** A selected row with its count as a number (PostgreSQL counts in bigint, sent as text). */

@@ -1,5 +1,9 @@
+import type { Db } from '../db/database.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
 import { ConflictError } from '../errors.ts';
+import type { AttributeVault } from '../identity/attribute-vault.ts';
+import type { SubjectService } from '../identity/subject-service.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
 import { basisExpired, DisclosureRefusedError } from './disclosure-policy.ts';
 import type { DisclosureDeps, DisclosureService } from './disclosure-service.ts';
 import { type DisclosureDetail, type DisclosureRow, detail, disclosureSealer } from './disclosure-view.ts';
@@ -11,11 +15,18 @@ export type Verdict = 'approve' | 'refuse';
  * ones after the fact. Each decision is one conditional update, so of two at once one wins.
  */
 export class OversightService {
-  readonly #deps: DisclosureDeps;
+  readonly #db: Db;
+  readonly #ledger: LedgerService;
+  /** What opens and seals a disclosure's texts. */
+  readonly #sealing: { subjects: SubjectService; vault: AttributeVault };
+  readonly #now: () => Date;
   readonly #disclosures: DisclosureService;
 
   constructor(deps: DisclosureDeps & { disclosures: DisclosureService }) {
-    this.#deps = deps;
+    this.#db = deps.db;
+    this.#ledger = deps.ledger;
+    this.#sealing = { subjects: deps.subjects, vault: deps.vault };
+    this.#now = deps.now;
     this.#disclosures = deps.disclosures;
   }
 
@@ -24,9 +35,9 @@ export class OversightService {
    * keeps) access, refusing ends it from then on. Deciding twice is a 409.
    */
   async decide(id: string, verdict: Verdict, reason: string, actor: string): Promise<DisclosureDetail> {
-    await inTransaction(this.#deps.db, async (trx) => {
+    await inTransaction(this.#db, async (trx) => {
       const row = await this.#disclosures.row(id, trx);
-      const now = this.#deps.now();
+      const now = this.#now();
       const review = row.status === 'granted' && row.review_due_at !== null && row.reviewed_at === null;
       if (row.status !== 'pending' && !review) {
         const reviewed = row.reviewed_at === null ? '' : ' and reviewed';
@@ -45,7 +56,7 @@ export class OversightService {
       await this.#apply(trx, { row, verdict, reason, actor, review, at: now.toISOString() });
     });
     const row = await this.#disclosures.row(id);
-    return detail(row, await disclosureSealer(this.#deps, row), this.#deps.now());
+    return detail(row, await disclosureSealer(this.#sealing, row), this.#now());
   }
 
   async #apply(
@@ -53,7 +64,7 @@ export class OversightService {
     d: { row: DisclosureRow; verdict: Verdict; reason: string; actor: string; review: boolean; at: string },
   ): Promise<void> {
     const { row, verdict, actor, review, at } = d;
-    const sealer = await disclosureSealer(this.#deps, row, trx);
+    const sealer = await disclosureSealer(this.#sealing, row, trx);
     const status = verdict === 'approve' ? 'granted' : 'refused';
     const sealedReason = sealer.seal('oversight-reason', d.reason);
     // Conditional on the state read before: a concurrent decision leaves this one nothing to update.
@@ -74,7 +85,7 @@ export class OversightService {
     if (Number(updated.numUpdatedRows) !== 1) {
       throw new ConflictError('disclosure_decided', `disclosure "${row.id}" was decided meanwhile`);
     }
-    await this.#deps.ledger.append(trx, {
+    await this.#ledger.append(trx, {
       kind: verdict === 'approve' ? 'disclosure.approved' : 'disclosure.denied',
       actor,
       refs: {

@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { openCommandContext } from '../context.ts';
-import type { Db } from '../db/database.ts';
 import { openStore } from '../db/database.ts';
 import { ValidationError } from '../errors.ts';
 import { verifierKey } from '../ledger/checkpoint.ts';
-import { type StoredEntry, verifyEntries, verifyOverHttp } from '../ledger/verify.ts';
+import { readStoredLog } from '../ledger/stored-log.ts';
+import { verifyEntries, verifyOverHttp } from '../ledger/verify.ts';
 import { storeConfig, withStoreOptions } from './options.ts';
 import { stderrLogger } from './run.ts';
-
-const page = 1000;
 
 export function logCommand(): Command {
   const log = new Command('log').description('the transparency log: its key, and verifying it');
@@ -60,43 +58,22 @@ export function logCommand(): Command {
   return log;
 }
 
-// Reads the store directly, without starting the services: a tampered log must be read as it
-// is, and verifying must not append anything to it.
+// Opens the store only, without the services: see readStoredLog.
 async function verifyStore(options: { data?: string; key?: string }, since: string | undefined) {
   const config = storeConfig(options);
   const store = await openStore(config);
   try {
-    const key = await store.db.selectFrom('ledger_keys').select('public_key').executeTakeFirst();
-    const checkpoint = await store.db
-      .selectFrom('ledger_checkpoints')
-      .select('note')
-      .orderBy('size', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const log = await readStoredLog(store.db);
     const trusted =
-      options.key ?? (key === undefined ? undefined : verifierKey(config.logOrigin, key.public_key));
+      options.key ?? (log.publicKey === undefined ? undefined : verifierKey(config.logOrigin, log.publicKey));
     if (trusted === undefined) throw new ValidationError('key', 'the store has no log key yet; give --key');
     return await verifyEntries({
-      entries: storedEntries(store.db),
-      checkpoint: checkpoint?.note,
+      entries: log.entries,
+      checkpoint: log.checkpoint,
       verifierKey: trusted,
       since,
     });
   } finally {
     await store.close();
-  }
-}
-
-async function* storedEntries(db: Db): AsyncIterable<StoredEntry> {
-  for (let start = 0; ; start += page) {
-    const rows = await db
-      .selectFrom('ledger_entries')
-      .select(['idx', 'entry', 'leaf_hash'])
-      .where('idx', '>=', start)
-      .orderBy('idx')
-      .limit(page)
-      .execute();
-    for (const row of rows) yield { index: Number(row.idx), entry: row.entry, leafHash: row.leaf_hash };
-    if (rows.length < page) return;
   }
 }

@@ -1,9 +1,12 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { type Keyset, keysetPage } from '../db/keyset.ts';
 import type { CaseStatus, CasesTable } from '../db/tables/cases.ts';
-import { NotFoundError } from '../errors.ts';
+import type { Tx } from '../db/transaction.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import type { SubjectSealer, SubjectService } from '../identity/subject-service.ts';
-import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
+import type { Page } from '../util/cursor.ts';
+import { newId } from '../util/ids.ts';
 
 export interface CaseSummary {
   id: string;
@@ -42,7 +45,26 @@ export interface CaseFilter {
   subject?: string;
 }
 
-/** Reads cases: the moderators' queue (oldest first) and each case with its reports. */
+/** The moderators' queue: oldest first. */
+const queueOrder: Keyset<{ opened_at: string; id: string }> = [
+  { column: 'opened_at', type: 'string', order: 'asc' },
+  { column: 'id', type: 'string', order: 'asc' },
+];
+
+/** Whom and what a case is about: one open case per avatar and category. */
+export interface CaseTarget {
+  world: string;
+  handle: string;
+  subject: string;
+  category: string;
+}
+
+/**
+ * Cases: the only writer of their rows (opened by reports, decided, appealed, closed), inside the
+ * caller's transaction; and their reads, the moderators' queue (oldest first) and each case with
+ * its reports. A change of status is conditional on the status read before, so of two moderators
+ * acting at once, one wins and the other gets a conflict.
+ */
 export class CaseService {
   readonly #db: Db;
   readonly #subjects: SubjectService;
@@ -53,23 +75,12 @@ export class CaseService {
   }
 
   async list(filter: CaseFilter & { cursor?: string; limit: number }): Promise<Page<CaseSummary>> {
-    let query = this.#db
-      .selectFrom('cases')
-      .selectAll()
-      .orderBy('opened_at')
-      .orderBy('id')
-      .limit(filter.limit + 1);
+    let query = this.#db.selectFrom('cases').selectAll();
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     if (filter.category !== undefined) query = query.where('category', '=', filter.category);
     if (filter.world !== undefined) query = query.where('world_id', '=', filter.world);
     if (filter.subject !== undefined) query = query.where('subject_id', '=', filter.subject);
-    if (filter.cursor !== undefined) {
-      const [openedAt, id] = decodeCursor(filter.cursor, ['string', 'string']);
-      query = query.where((eb) => eb(eb.refTuple('opened_at', 'id'), '>', eb.tuple(openedAt, id)));
-    }
-    const rows = await query.execute();
-    const items = rows.slice(0, filter.limit).map(toSummary);
-    return toPage(items, rows.length > filter.limit, (last) => [last.openedAt, last.id]);
+    return keysetPage(query, filter, queueOrder, (rows) => rows.map(toSummary));
   }
 
   /** A case with its reports and the texts of its decision and appeal, decrypted. */
@@ -119,6 +130,127 @@ export class CaseService {
     const row = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
     if (row === undefined) throw new NotFoundError('case_not_found', `no case has id "${id}"`);
     return row;
+  }
+
+  /** The open case for this avatar and category, opened now if there is none; its id. */
+  async openFor(tx: Tx, target: CaseTarget, now: string): Promise<string> {
+    const open = await tx
+      .selectFrom('cases')
+      .select('id')
+      .where('world_id', '=', target.world)
+      .where('handle', '=', target.handle)
+      .where('category', '=', target.category)
+      // A literal, not a parameter: SQLite can use the partial index (status = 'open') only then.
+      .where('status', '=', sql.lit('open'))
+      .executeTakeFirst();
+    if (open !== undefined) return open.id;
+    const id = newId('case');
+    await tx
+      .insertInto('cases')
+      .values({
+        id,
+        world_id: target.world,
+        handle: target.handle,
+        subject_id: target.subject,
+        category: target.category,
+        status: 'open',
+        report_count: 0,
+        opened_at: now,
+        updated_at: now,
+        outcome: null,
+        severity: null,
+        sealed_rationale: null,
+        decided_at: null,
+        decided_by: null,
+        appeal_status: null,
+        sealed_appeal: null,
+        appealed_at: null,
+        sealed_appeal_rationale: null,
+        appeal_decided_at: null,
+        appeal_decided_by: null,
+      })
+      .execute();
+    return id;
+  }
+
+  /** One more report counted in the case. */
+  async countReport(tx: Tx, id: string, now: string): Promise<void> {
+    await tx
+      .updateTable('cases')
+      .set((eb) => ({ report_count: eb('report_count', '+', 1), updated_at: now }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Records the decision of an open case. */
+  async recordDecision(
+    tx: Tx,
+    row: Selectable<CasesTable>,
+    decision: { outcome: 'upheld' | 'dismissed'; severity?: number; rationale: string },
+    change: { actor: string; at: string },
+  ): Promise<void> {
+    const sealer = await this.#subjects.sealer(row.subject_id, tx);
+    const decided = await tx
+      .updateTable('cases')
+      .set({
+        status: 'decided',
+        outcome: decision.outcome,
+        severity: decision.severity ?? null,
+        sealed_rationale: sealer.seal(`case|${row.id}|rationale`, decision.rationale),
+        decided_at: change.at,
+        decided_by: change.actor,
+        updated_at: change.at,
+      })
+      .where('id', '=', row.id)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    if (Number(decided.numUpdatedRows) !== 1)
+      throw new ConflictError('case_not_open', `case "${row.id}" is already decided`);
+  }
+
+  /** Records the subject's appeal of a decided case; a case is appealed once. */
+  async recordAppeal(tx: Tx, row: Selectable<CasesTable>, reason: string, at: string): Promise<void> {
+    const sealer = await this.#subjects.sealer(row.subject_id, tx);
+    const appealed = await tx
+      .updateTable('cases')
+      .set({
+        status: 'appealed',
+        appeal_status: 'pending',
+        sealed_appeal: sealer.seal(`case|${row.id}|appeal`, reason),
+        appealed_at: at,
+        updated_at: at,
+      })
+      .where('id', '=', row.id)
+      .where('appeal_status', 'is', null)
+      .executeTakeFirst();
+    if (Number(appealed.numUpdatedRows) !== 1) {
+      throw new ConflictError('already_appealed', 'this decision was already appealed');
+    }
+  }
+
+  /** Records the decision of a pending appeal, which closes the case. */
+  async recordAppealDecision(
+    tx: Tx,
+    row: Selectable<CasesTable>,
+    decision: { outcome: 'upheld' | 'overturned'; rationale: string },
+    change: { actor: string; at: string },
+  ): Promise<void> {
+    const sealer = await this.#subjects.sealer(row.subject_id, tx);
+    const closed = await tx
+      .updateTable('cases')
+      .set({
+        status: 'closed',
+        appeal_status: decision.outcome,
+        sealed_appeal_rationale: sealer.seal(`case|${row.id}|appeal-rationale`, decision.rationale),
+        appeal_decided_at: change.at,
+        appeal_decided_by: change.actor,
+        updated_at: change.at,
+      })
+      .where('id', '=', row.id)
+      .where('appeal_status', '=', 'pending')
+      .executeTakeFirst();
+    if (Number(closed.numUpdatedRows) !== 1)
+      throw new ConflictError('no_pending_appeal', 'this case has no pending appeal');
   }
 }
 

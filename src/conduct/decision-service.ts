@@ -6,7 +6,6 @@ import { inTransaction, type Tx } from '../db/transaction.ts';
 import type { SanctionService } from '../enforcement/sanction-service.ts';
 import type { StrikeService } from '../enforcement/strike-service.ts';
 import { ConflictError, ForbiddenError, PolicyRefusedError, ValidationError } from '../errors.ts';
-import type { SubjectService } from '../identity/subject-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { type Policy, type SanctionKind, worldScopedKinds } from '../policy/policy.ts';
@@ -40,7 +39,6 @@ export class DecisionService {
   readonly #ledger: LedgerService;
   readonly #policy: Policy;
   readonly #cases: CaseService;
-  readonly #subjects: SubjectService;
   readonly #sanctions: SanctionService;
   readonly #strikes: StrikeService;
   readonly #notifier: Notifier;
@@ -52,7 +50,6 @@ export class DecisionService {
     ledger: LedgerService;
     policy: Policy;
     cases: CaseService;
-    subjects: SubjectService;
     sanctions: SanctionService;
     strikes: StrikeService;
     notifier: Notifier;
@@ -63,7 +60,6 @@ export class DecisionService {
     this.#ledger = options.ledger;
     this.#policy = options.policy;
     this.#cases = options.cases;
-    this.#subjects = options.subjects;
     this.#sanctions = options.sanctions;
     this.#strikes = options.strikes;
     this.#notifier = options.notifier;
@@ -78,24 +74,7 @@ export class DecisionService {
         throw new ConflictError('case_not_open', `case "${caseId}" is already ${row.status}`);
       this.#checkDecision(row, decision);
       const now = this.#now();
-      const sealer = await this.#subjects.sealer(row.subject_id, trx);
-      // Conditional on the status read above: of two moderators deciding at once, one wins.
-      const decided = await trx
-        .updateTable('cases')
-        .set({
-          status: 'decided',
-          outcome: decision.outcome,
-          severity: decision.severity ?? null,
-          sealed_rationale: sealer.seal(`case|${caseId}|rationale`, decision.rationale),
-          decided_at: now.toISOString(),
-          decided_by: actor,
-          updated_at: now.toISOString(),
-        })
-        .where('id', '=', caseId)
-        .where('status', '=', 'open')
-        .executeTakeFirst();
-      if (Number(decided.numUpdatedRows) !== 1)
-        throw new ConflictError('case_not_open', `case "${caseId}" is already decided`);
+      await this.#cases.recordDecision(trx, row, decision, { actor, at: now.toISOString() });
       await this.#ledger.append(trx, {
         kind: 'case.decided',
         actor,
@@ -145,22 +124,7 @@ export class DecisionService {
           `appeals close ${windowDays} days after the decision`,
         );
       }
-      const sealer = await this.#subjects.sealer(row.subject_id, trx);
-      const appealed = await trx
-        .updateTable('cases')
-        .set({
-          status: 'appealed',
-          appeal_status: 'pending',
-          sealed_appeal: sealer.seal(`case|${caseId}|appeal`, reason),
-          appealed_at: now.toISOString(),
-          updated_at: now.toISOString(),
-        })
-        .where('id', '=', caseId)
-        .where('appeal_status', 'is', null)
-        .executeTakeFirst();
-      if (Number(appealed.numUpdatedRows) !== 1) {
-        throw new ConflictError('already_appealed', 'this decision was already appealed');
-      }
+      await this.#cases.recordAppeal(trx, row, reason, now.toISOString());
       await this.#ledger.append(trx, {
         kind: 'case.appealed',
         actor,
@@ -182,22 +146,7 @@ export class DecisionService {
       if (row.appeal_status !== 'pending')
         throw new ConflictError('no_pending_appeal', 'this case has no pending appeal');
       const now = this.#now().toISOString();
-      const sealer = await this.#subjects.sealer(row.subject_id, trx);
-      const closed = await trx
-        .updateTable('cases')
-        .set({
-          status: 'closed',
-          appeal_status: input.outcome,
-          sealed_appeal_rationale: sealer.seal(`case|${caseId}|appeal-rationale`, input.rationale),
-          appeal_decided_at: now,
-          appeal_decided_by: actor,
-          updated_at: now,
-        })
-        .where('id', '=', caseId)
-        .where('appeal_status', '=', 'pending')
-        .executeTakeFirst();
-      if (Number(closed.numUpdatedRows) !== 1)
-        throw new ConflictError('no_pending_appeal', 'this case has no pending appeal');
+      await this.#cases.recordAppealDecision(trx, row, input, { actor, at: now });
       await this.#ledger.append(trx, {
         kind: 'appeal.decided',
         actor,
@@ -263,8 +212,7 @@ export class DecisionService {
           subject,
           kind: step.sanction,
           world: step.sanction === 'suspension' ? row.world_id : undefined,
-          endsAt:
-            step.days === undefined ? undefined : new Date(now.getTime() + step.days * dayMs).toISOString(),
+          days: step.days,
           reason: `strike ladder: ${after} active strikes`,
           caseId: row.id,
           source: 'ladder',
@@ -282,10 +230,7 @@ export class DecisionService {
             kind: request.kind,
             world: request.world ?? (scoped ? row.world_id : undefined),
             actions: request.actions,
-            endsAt:
-              request.days === undefined
-                ? undefined
-                : new Date(now.getTime() + request.days * dayMs).toISOString(),
+            days: request.days,
             reason: request.reason ?? decision.rationale,
             caseId: row.id,
             source: 'decision',

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { GroupCommit } from '../db/group-commit.ts';
@@ -10,6 +9,7 @@ import type { SubjectService } from '../identity/subject-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Policy } from '../policy/policy.ts';
 import { newId } from '../util/ids.ts';
+import type { CaseService } from './case-service.ts';
 
 export interface NewReport {
   world: string;
@@ -32,13 +32,14 @@ export interface FiledReport {
 /** Reports may be a little ahead of our clock, not more. */
 export const clockSkewMs = 5 * 60_000;
 
-/** Takes reports from worlds and gathers them into cases, one open case per avatar and category. */
+/** Takes reports from worlds and files each in the open case of its avatar and category. */
 export class ReportService {
   readonly #ledger: LedgerService;
   readonly #policy: Policy;
   readonly #vault: AttributeVault;
   readonly #avatars: AvatarService;
   readonly #subjects: SubjectService;
+  readonly #cases: CaseService;
   readonly #now: () => Date;
   /** Reports that arrive together are written in one transaction: one wait for the disk. */
   readonly #group: GroupCommit;
@@ -50,6 +51,7 @@ export class ReportService {
     vault: AttributeVault;
     avatars: AvatarService;
     subjects: SubjectService;
+    cases: CaseService;
     now: () => Date;
   }) {
     this.#ledger = options.ledger;
@@ -57,6 +59,7 @@ export class ReportService {
     this.#vault = options.vault;
     this.#avatars = options.avatars;
     this.#subjects = options.subjects;
+    this.#cases = options.cases;
     this.#now = options.now;
     this.#group = new GroupCommit(options.db);
   }
@@ -86,7 +89,7 @@ export class ReportService {
     trx: Tx,
     { input, subject, actor, now }: { input: NewReport; subject: string; actor: string; now: string },
   ): Promise<FiledReport> {
-    const caseId = await this.#openCase(trx, input, subject, now);
+    const caseId = await this.#cases.openFor(trx, { ...input, subject }, now);
     const reporterHash = this.#vault.keyedHash(`reporter|${input.world}|${input.reporter}`);
     const existing = await trx
       .selectFrom('reports')
@@ -115,11 +118,7 @@ export class ReportService {
         received_by: actor,
       })
       .execute();
-    await trx
-      .updateTable('cases')
-      .set((eb) => ({ report_count: eb('report_count', '+', 1), updated_at: now }))
-      .where('id', '=', caseId)
-      .execute();
+    await this.#cases.countReport(trx, caseId, now);
     await this.#ledger.append(trx, {
       kind: 'report.filed',
       actor,
@@ -127,47 +126,6 @@ export class ReportService {
       details: { reporter: input.reporter, description: input.description, evidence: input.evidence },
     });
     return { reportId, caseId, duplicate: false };
-  }
-
-  /** The open case for this avatar and category, opened now if there is none. */
-  async #openCase(trx: Tx, input: NewReport, subject: string, now: string): Promise<string> {
-    const open = await trx
-      .selectFrom('cases')
-      .select('id')
-      .where('world_id', '=', input.world)
-      .where('handle', '=', input.handle)
-      .where('category', '=', input.category)
-      // A literal, not a parameter: SQLite can use the partial index (status = 'open') only then.
-      .where('status', '=', sql.lit('open'))
-      .executeTakeFirst();
-    if (open !== undefined) return open.id;
-    const id = newId('case');
-    await trx
-      .insertInto('cases')
-      .values({
-        id,
-        world_id: input.world,
-        handle: input.handle,
-        subject_id: subject,
-        category: input.category,
-        status: 'open',
-        report_count: 0,
-        opened_at: now,
-        updated_at: now,
-        outcome: null,
-        severity: null,
-        sealed_rationale: null,
-        decided_at: null,
-        decided_by: null,
-        appeal_status: null,
-        sealed_appeal: null,
-        appealed_at: null,
-        sealed_appeal_rationale: null,
-        appeal_decided_at: null,
-        appeal_decided_by: null,
-      })
-      .execute();
-    return id;
   }
 
   #checkCategory(name: string): void {

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
-import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
+import { type Keyset, keysetPage } from '../db/keyset.ts';
+import type { Page } from '../util/cursor.ts';
 import type { CreditService } from './credit-service.ts';
 import { type CreditModel, dayMs } from './model.ts';
 
@@ -53,6 +54,12 @@ export interface CreditReport {
 const points = (milli: number) => Math.round(milli) / 1000;
 const dateOf = (day: number) => new Date(day * dayMs).toISOString().slice(0, 10);
 
+/** The ranking: highest score first, ties by subject id. */
+const highestFirst: Keyset<{ score: number; subject_id: string }> = [
+  { column: 'score', type: 'number', order: 'desc' },
+  { column: 'subject_id', type: 'string', order: 'asc' },
+];
+
 /** Reads scores: one subject's with rank and explanation, rankings and distributions. */
 export class CreditReader {
   readonly #db: Db;
@@ -80,23 +87,7 @@ export class CreditReader {
         .execute(),
     ]);
     const policy = this.#model.policy.document;
-    const views = contributions.map((c): ContributionView => {
-      const { dimension, milli, decayed } = this.#model.contributionOn(c, state.asOfDay);
-      const expiry = this.#model.expiryDay(c);
-      return {
-        id: c.id,
-        cause:
-          c.causeKind === 'sanction'
-            ? { kind: c.causeKind, id: c.causeId, sanction: c.code }
-            : { kind: c.causeKind, id: c.causeId, category: c.code, severity: c.severity ?? undefined },
-        caseId: c.caseId,
-        dimension,
-        occurredAt: c.occurredAt,
-        points: points(milli),
-        currentPoints: points(decayed),
-        expiresOn: expiry === undefined ? undefined : dateOf(expiry),
-      };
-    });
+    const views = contributions.map((c) => this.#view(c, state.asOfDay));
     return {
       subject,
       kind: state.kind,
@@ -136,6 +127,24 @@ export class CreditReader {
     };
   }
 
+  #view(c: Awaited<ReturnType<CreditService['contributions']>>[number], day: number): ContributionView {
+    const { dimension, milli, decayed } = this.#model.contributionOn(c, day);
+    const expiry = this.#model.expiryDay(c);
+    return {
+      id: c.id,
+      cause:
+        c.causeKind === 'sanction'
+          ? { kind: c.causeKind, id: c.causeId, sanction: c.code }
+          : { kind: c.causeKind, id: c.causeId, category: c.code, severity: c.severity ?? undefined },
+      caseId: c.caseId,
+      dimension,
+      occurredAt: c.occurredAt,
+      points: points(milli),
+      currentPoints: points(decayed),
+      expiresOn: expiry === undefined ? undefined : dateOf(expiry),
+    };
+  }
+
   /** Rank and percentile among subjects of one kind, from the histogram (never the subjects). */
   async standing(kind: string, score: number): Promise<{ rank: number; percentile: number; of: number }> {
     const rows = await this.#db
@@ -166,32 +175,22 @@ export class CreditReader {
     cursor?: string;
     limit: number;
   }): Promise<Page<{ subject: string; score: number; grade: string; rank: number }>> {
-    let query = this.#db
+    const query = this.#db
       .selectFrom('credit_scores')
       .select(['subject_id', 'score', 'grade'])
-      .where('kind', '=', options.kind)
-      .orderBy('score', 'desc')
-      .orderBy('subject_id')
-      .limit(options.limit + 1);
-    if (options.cursor !== undefined) {
-      const [score, id] = decodeCursor(options.cursor, ['number', 'string']);
-      query = query.where((eb) =>
-        eb.or([eb('score', '<', score), eb.and([eb('score', '=', score), eb('subject_id', '>', id)])]),
-      );
-    }
-    const rows = await query.execute();
-    const page = rows.slice(0, options.limit);
-    const ranks = new Map<number, number>();
-    for (const row of page) {
-      if (!ranks.has(row.score)) ranks.set(row.score, (await this.standing(options.kind, row.score)).rank);
-    }
-    const items = page.map((r) => ({
-      subject: r.subject_id,
-      score: r.score,
-      grade: r.grade,
-      rank: ranks.get(r.score)!,
-    }));
-    return toPage(items, rows.length > options.limit, (last) => [last.score, last.subject]);
+      .where('kind', '=', options.kind);
+    return keysetPage(query, options, highestFirst, async (page) => {
+      const ranks = new Map<number, number>();
+      for (const row of page) {
+        if (!ranks.has(row.score)) ranks.set(row.score, (await this.standing(options.kind, row.score)).rank);
+      }
+      return page.map((r) => ({
+        subject: r.subject_id,
+        score: r.score,
+        grade: r.grade,
+        rank: ranks.get(r.score)!,
+      }));
+    });
   }
 
   /** Counts per grade and per score band, of one kind or of all. */

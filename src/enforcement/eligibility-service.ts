@@ -33,7 +33,13 @@ const subjectChunk = 200;
  * which LISTEN and reload the subjects named, and reloads them here after the commit.
  */
 export class EligibilityService {
-  readonly #options: EligibilityOptions;
+  readonly #db: Db;
+  readonly #engine: Engine;
+  readonly #policy: Policy;
+  readonly #logger: Logger;
+  readonly #now: () => Date;
+  readonly #databaseUrl: string | undefined;
+  readonly #databaseSchema: string | undefined;
   #index: EligibilityIndex;
   /** Set by the first rebuild: a command that never builds the index has nothing to reload. */
   #built = false;
@@ -43,21 +49,27 @@ export class EligibilityService {
   #stopped = false;
 
   constructor(options: EligibilityOptions) {
-    this.#options = options;
+    this.#db = options.db;
+    this.#engine = options.engine;
+    this.#policy = options.policy;
+    this.#logger = options.logger;
+    this.#now = options.now;
+    this.#databaseUrl = options.databaseUrl;
+    this.#databaseSchema = options.databaseSchema;
     this.#index = new EligibilityIndex(options.policy.document.actions);
   }
 
   /** The channel is per schema so that stores sharing a database do not wake each other. */
   get channel(): string {
-    return `mdis_eligibility_${this.#options.databaseSchema ?? 'public'}`;
+    return `mdis_eligibility_${this.#databaseSchema ?? 'public'}`;
   }
 
   /** Builds a fresh index from the store (subjects, sanctions, grades) and swaps it in. */
   async rebuild(): Promise<void> {
-    const index = new EligibilityIndex(this.#options.policy.document.actions);
+    const index = new EligibilityIndex(this.#policy.document.actions);
     let after = '';
     for (;;) {
-      const rows = await this.#options.db
+      const rows = await this.#db
         .selectFrom('subjects')
         .select('id')
         .where('id', '>', after)
@@ -68,9 +80,9 @@ export class EligibilityService {
       if (rows.length < loadBatch) break;
       after = rows.at(-1)!.id;
     }
-    for (const [subject, sanctions] of group(await unliftedSanctions(this.#options.db)))
+    for (const [subject, sanctions] of group(await unliftedSanctions(this.#db)))
       index.setSanctions(subject, sanctions);
-    for (const { subject_id, grade } of await subjectsAtGrades(this.#options.db, index.deniedGrades))
+    for (const { subject_id, grade } of await subjectsAtGrades(this.#db, index.deniedGrades))
       index.setGrade(subject_id, grade);
     this.#index = index;
     this.#built = true;
@@ -92,7 +104,7 @@ export class EligibilityService {
 
   /** Checks in-process; unknown subjects are looked up once in the store before a 404. */
   async check(subject: string, action: string, world: string | undefined): Promise<Eligibility> {
-    const now = this.#options.now().getTime();
+    const now = this.#now().getTime();
     const answer = this.#index.check(subject, action, world, now);
     if (answer !== undefined) return answer;
     // Enrolled on another instance a moment ago, before its notification arrived?
@@ -117,7 +129,7 @@ export class EligibilityService {
     }
     const fresh = [...new Set(subjects)].filter((subject) => !changes.has(subject));
     for (const subject of fresh) changes.add(subject);
-    if (this.#options.engine !== 'postgres') return;
+    if (this.#engine !== 'postgres') return;
     for (const some of chunks(fresh)) {
       await sql`select pg_notify(${this.channel}, ${some.join(' ')})`.execute(tx);
     }
@@ -129,7 +141,7 @@ export class EligibilityService {
   }
 
   async #reload(subjects: string[]): Promise<void> {
-    const { db } = this.#options;
+    const db = this.#db;
     const existing = await db.selectFrom('subjects').select('id').where('id', 'in', subjects).execute();
     const sanctions = group(await unliftedSanctions(db, subjects));
     const grades = new Map(
@@ -143,8 +155,8 @@ export class EligibilityService {
 
   /** On PostgreSQL, listens for other instances' changes; reconnects and rebuilds after a loss. */
   async listen(): Promise<void> {
-    if (this.#options.engine !== 'postgres' || this.#options.databaseUrl === undefined) return;
-    const client = new pg.Client({ connectionString: this.#options.databaseUrl });
+    if (this.#engine !== 'postgres' || this.#databaseUrl === undefined) return;
+    const client = new pg.Client({ connectionString: this.#databaseUrl });
     client.on('notification', (message) => {
       if (message.payload) this.refresh(message.payload.split(' ')).catch((error) => this.#lost(error));
     });
@@ -169,7 +181,7 @@ export class EligibilityService {
   // Changes may have been missed while disconnected: listen again, then rebuild from the store.
   #lost(error: unknown): void {
     if (this.#stopped) return;
-    this.#options.logger.warn({ err: error }, 'eligibility listener lost; reconnecting and rebuilding');
+    this.#logger.warn({ err: error }, 'eligibility listener lost; reconnecting and rebuilding');
     this.#listener?.end().catch(() => {});
     this.#listener = undefined;
     setTimeout(() => {
@@ -181,7 +193,7 @@ export class EligibilityService {
   }
 
   #authorise(caller: Principal, action: string, world: string | undefined): string | undefined {
-    if (!this.#options.policy.isAction(action)) {
+    if (!this.#policy.isAction(action)) {
       throw new ValidationError('action', `"${action}" is not an action in the policy`);
     }
     if (caller.role === 'platform') {

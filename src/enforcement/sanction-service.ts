@@ -1,6 +1,9 @@
 import type { Selectable } from 'kysely';
+import type { CaseService } from '../conduct/case-service.ts';
 import type { CreditService } from '../credit/credit-service.ts';
+import { dayMs } from '../credit/model.ts';
 import type { Db } from '../db/database.ts';
+import { keysetPage, newestFirst } from '../db/keyset.ts';
 import type { SanctionStatus, SanctionsTable } from '../db/tables/sanctions.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
@@ -9,7 +12,7 @@ import type { WorldService } from '../identity/world-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { type Policy, type SanctionKind, worldScopedKinds } from '../policy/policy.ts';
-import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
+import type { Page } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
 import type { EligibilityService } from './eligibility-service.ts';
 import { publicFields, type Sanction, toSanction } from './sanction-view.ts';
@@ -23,9 +26,10 @@ export interface NewSanction {
   actions?: string[];
   /** Defaults to now. */
   startsAt?: string;
-  /** Absent: until lifted. */
-  endsAt?: string;
+  /** How many days it holds from its start; absent, until lifted. */
+  days?: number;
   reason: string;
+  /** The case it enforces: one about the same subject. */
   caseId?: string;
   source: 'decision' | 'ladder' | 'manual';
 }
@@ -40,6 +44,7 @@ export class SanctionService {
   readonly #eligibility: EligibilityService;
   readonly #notifier: Notifier;
   readonly #credit: CreditService;
+  readonly #cases: CaseService;
   readonly #now: () => Date;
 
   constructor(options: {
@@ -51,6 +56,7 @@ export class SanctionService {
     eligibility: EligibilityService;
     notifier: Notifier;
     credit: CreditService;
+    cases: CaseService;
     now: () => Date;
   }) {
     this.#db = options.db;
@@ -61,6 +67,7 @@ export class SanctionService {
     this.#eligibility = options.eligibility;
     this.#notifier = options.notifier;
     this.#credit = options.credit;
+    this.#cases = options.cases;
     this.#now = options.now;
   }
 
@@ -69,36 +76,20 @@ export class SanctionService {
     return inTransaction(this.#db, (trx) => this.imposeIn(trx, input, actor));
   }
 
-  /** Imposes a sanction inside the caller's transaction (a decision's). */
+  /**
+   * Imposes a sanction inside the caller's transaction (a decision's): its row, its log entry,
+   * its weight in the subject's score, eligibility told, the worlds notified.
+   */
   async imposeIn(trx: Tx, input: NewSanction, actor: string): Promise<Sanction> {
     const now = this.#now().toISOString();
-    await this.#checkShape(trx, input, now);
-    const sealer = await this.#subjects.sealer(input.subject, trx);
-    const id = newId('snc');
-    const row = {
-      id,
-      subject_id: input.subject,
-      kind: input.kind,
-      world_id: input.world ?? null,
-      actions: input.actions === undefined ? null : JSON.stringify([...new Set(input.actions)]),
-      starts_at: input.startsAt ?? now,
-      ends_at: input.endsAt ?? null,
-      sealed_reason: sealer.seal(`sanction|${id}|reason`, input.reason),
-      case_id: input.caseId ?? null,
-      source: input.source,
-      status: 'active' as const,
-      created_at: now,
-      created_by: actor,
-      ended_at: null,
-      ended_by: null,
-      sealed_lift_reason: null,
-    };
+    await this.#checkShape(trx, input);
+    const row = await this.#newRow(trx, input, actor, now);
     await trx.insertInto('sanctions').values(row).execute();
     await this.#ledger.append(trx, {
       kind: 'sanction.imposed',
       actor,
       refs: {
-        sanction: id,
+        sanction: row.id,
         subject: input.subject,
         kind: input.kind,
         world: row.world_id,
@@ -106,19 +97,12 @@ export class SanctionService {
       },
       details: { reason: input.reason, actions: input.actions, startsAt: row.starts_at, endsAt: row.ends_at },
     });
+    const cause = { causeKind: 'sanction' as const, causeId: row.id, caseId: input.caseId, code: input.kind };
     await this.#credit.record(
       trx,
       input.subject,
-      [
-        {
-          causeKind: 'sanction',
-          causeId: id,
-          caseId: input.caseId,
-          code: input.kind,
-          occurredAt: row.starts_at,
-        },
-      ],
-      `sanction:${id}`,
+      [{ ...cause, occurredAt: row.starts_at }],
+      `sanction:${row.id}`,
     );
     await this.#eligibility.changed(trx, [input.subject]);
     await this.#notifier.enqueue(trx, {
@@ -129,6 +113,32 @@ export class SanctionService {
       data: { sanction: publicFields(row) },
     });
     return toSanction(row, input.reason, undefined);
+  }
+
+  // The row of a new sanction: it ends `days` after its start, its reason sealed for its subject.
+  async #newRow(trx: Tx, input: NewSanction, actor: string, now: string) {
+    const id = newId('snc');
+    const startsAt = input.startsAt ?? now;
+    const sealer = await this.#subjects.sealer(input.subject, trx);
+    return {
+      id,
+      subject_id: input.subject,
+      kind: input.kind,
+      world_id: input.world ?? null,
+      actions: input.actions === undefined ? null : JSON.stringify([...new Set(input.actions)]),
+      starts_at: startsAt,
+      ends_at:
+        input.days === undefined ? null : new Date(Date.parse(startsAt) + input.days * dayMs).toISOString(),
+      sealed_reason: sealer.seal(`sanction|${id}|reason`, input.reason),
+      case_id: input.caseId ?? null,
+      source: input.source,
+      status: 'active' as const,
+      created_at: now,
+      created_by: actor,
+      ended_at: null,
+      ended_by: null,
+      sealed_lift_reason: null,
+    };
   }
 
   /** Lifts an active sanction; lifting one that is not active is a conflict. */
@@ -187,6 +197,18 @@ export class SanctionService {
     return expired.length;
   }
 
+  /** Every sanction of a subject, newest first: a subject's own record leaves none out. */
+  async allOf(subject: string): Promise<Sanction[]> {
+    const all: Sanction[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ subject, cursor, limit: 500 });
+      all.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    return all;
+  }
+
   async get(id: string): Promise<Sanction> {
     const row = await this.#db.selectFrom('sanctions').selectAll().where('id', '=', id).executeTakeFirst();
     if (row === undefined) throw new NotFoundError('sanction_not_found', `no sanction has id "${id}"`);
@@ -202,27 +224,11 @@ export class SanctionService {
     limit: number;
     db?: Db;
   }): Promise<Page<Sanction>> {
-    let query = (options.db ?? this.#db)
-      .selectFrom('sanctions')
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(options.limit + 1);
+    let query = (options.db ?? this.#db).selectFrom('sanctions').selectAll();
     if (options.subject !== undefined) query = query.where('subject_id', '=', options.subject);
     if (options.status !== undefined) query = query.where('status', '=', options.status);
     if (options.caseId !== undefined) query = query.where('case_id', '=', options.caseId);
-    if (options.cursor !== undefined) {
-      const [createdAt, id] = decodeCursor(options.cursor, ['string', 'string']);
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '<', createdAt),
-          eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)]),
-        ]),
-      );
-    }
-    const rows = await query.execute();
-    const items = await this.#open(rows.slice(0, options.limit), options.db);
-    return toPage(items, rows.length > options.limit, (last) => [last.createdAt, last.id]);
+    return keysetPage(query, options, newestFirst, (rows) => this.#open(rows, options.db));
   }
 
   async #end(
@@ -267,7 +273,13 @@ export class SanctionService {
     );
   }
 
-  async #checkShape(trx: Tx, input: NewSanction, now: string): Promise<void> {
+  async #checkShape(trx: Tx, input: NewSanction): Promise<void> {
+    if (
+      input.caseId !== undefined &&
+      (await this.#cases.row(input.caseId, trx)).subject_id !== input.subject
+    ) {
+      throw new ValidationError('caseId', 'is a case about another subject');
+    }
     const scoped = worldScopedKinds.includes(input.kind);
     if (scoped && input.world === undefined)
       throw new ValidationError('world', `is required for a ${input.kind}`);
@@ -282,9 +294,8 @@ export class SanctionService {
     } else if (input.actions !== undefined) {
       throw new ValidationError('actions', `do not apply to a ${input.kind}`);
     }
-    const startsAt = input.startsAt ?? now;
-    if (input.endsAt !== undefined && input.endsAt <= startsAt) {
-      throw new ValidationError('endsAt', 'must be after the start');
+    if (input.days !== undefined && !(Number.isInteger(input.days) && input.days >= 1)) {
+      throw new ValidationError('days', 'is a whole number of days, at least 1');
     }
     if (input.world !== undefined) await this.#worlds.get(input.world, trx);
     await this.#subjects.assertExists(input.subject, trx);

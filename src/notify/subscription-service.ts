@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { keysetPage, oldestFirst } from '../db/keyset.ts';
 import type { SubscriptionsTable } from '../db/tables/subscriptions.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { WorldService } from '../identity/world-service.ts';
-import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
+import type { Page } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
 import type { NotifyEventType } from './events.ts';
 
@@ -79,20 +80,8 @@ export class SubscriptionService {
   /** A world's subscriptions, oldest first, revoked ones included (they say when). */
   async list(options: { world: string; cursor?: string; limit: number }): Promise<Page<Subscription>> {
     await this.#worlds.get(options.world);
-    let query = this.#db
-      .selectFrom('subscriptions')
-      .selectAll()
-      .where('world_id', '=', options.world)
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(options.limit + 1);
-    if (options.cursor !== undefined) {
-      const [createdAt, id] = decodeCursor(options.cursor, ['string', 'string']);
-      query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(createdAt, id)));
-    }
-    const rows = await query.execute();
-    const items = rows.slice(0, options.limit).map(toSubscription);
-    return toPage(items, rows.length > options.limit, (last) => [last.createdAt, last.id]);
+    const query = this.#db.selectFrom('subscriptions').selectAll().where('world_id', '=', options.world);
+    return keysetPage(query, options, oldestFirst, (rows) => rows.map(toSubscription));
   }
 
   /**

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { keysetPage, oldestFirst } from '../db/keyset.ts';
 import { preparedQuery } from '../db/prepared.ts';
 import type { PrincipalsTable } from '../db/tables/principals.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
@@ -9,7 +10,7 @@ import { parseDigitalId } from '../identity/digital-id.ts';
 import { worldIdPattern } from '../identity/world-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { jurisdictionPattern } from '../util/countries.ts';
-import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
+import type { Page } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
 import { isRole, type Principal, type Role, requiredScope } from './roles.ts';
 
@@ -138,19 +139,8 @@ export class PrincipalService {
   }
 
   async list(options: { cursor?: string; limit: number }): Promise<Page<PrincipalRecord>> {
-    let query = this.#db
-      .selectFrom('principals')
-      .selectAll()
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(options.limit + 1);
-    if (options.cursor !== undefined) {
-      const [createdAt, id] = decodeCursor(options.cursor, ['string', 'string']);
-      query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(createdAt, id)));
-    }
-    const rows = await query.execute();
-    const items = rows.slice(0, options.limit).map(toRecord);
-    return toPage(items, rows.length > options.limit, (last) => [last.createdAt, last.id]);
+    const query = this.#db.selectFrom('principals').selectAll();
+    return keysetPage(query, options, oldestFirst, (rows) => rows.map(toRecord));
   }
 
   async revoke(id: string, actor = 'operator'): Promise<PrincipalRecord> {

@@ -30,16 +30,3 @@ export interface Page<T> {
   /** Absent on the last page. */
   cursor?: string;
 }
-
-/**
- * A page of `items` (fetched with one row more than the page holds, so `more` says whether
- * another page follows); the cursor is the sort key of the last item.
- */
-export function toPage<T>(
-  items: T[],
-  more: boolean,
-  keyOf: (last: T) => readonly (string | number)[],
-): Page<T> {
-  const last = items.at(-1);
-  return more && last !== undefined ? { items, cursor: encodeCursor(keyOf(last)) } : { items };
-}

@@ -1,6 +1,5 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
-import type { Sanction } from '../../enforcement/sanction-view.ts';
 import { strikeStatuses } from '../../enforcement/strike-service.ts';
 import { StringEnum } from '../../util/validation.ts';
 import { caller } from '../auth.ts';
@@ -50,7 +49,7 @@ export function meRoutes(app: Api, ctx: AppContext): void {
       const [credit, cases, sanctions, history, active] = await Promise.all([
         ctx.creditReader.read(id),
         ctx.cases.listForSubject(id),
-        allSanctionsOf(ctx, id),
+        ctx.sanctions.allOf(id),
         ctx.strikes.list(id),
         ctx.strikes.activeTotal(id),
       ]);
@@ -94,16 +93,4 @@ export function meRoutes(app: Api, ctx: AppContext): void {
         limit: request.query.limit ?? 50,
       }),
   );
-}
-
-/** Every sanction of a subject, newest first: a subject's own record leaves none out. */
-async function allSanctionsOf(ctx: AppContext, subject: string): Promise<Sanction[]> {
-  const all: Sanction[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.sanctions.list({ subject, cursor, limit: 500 });
-    all.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  return all;
 }

@@ -1,6 +1,5 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
-import { ValidationError } from '../../errors.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
 import { worldIdPattern } from '../../identity/world-service.ts';
 import { sanctionKinds } from '../../policy/policy.ts';
@@ -46,7 +45,6 @@ export const sanctionRequestFields = {
 const moderator = ['moderator'] as const;
 const readers = ['moderator', 'admin'] as const;
 const IdParams = Type.Object({ id: Type.String({ pattern: '^snc_[0-9a-z]{16}$' }) });
-const dayMs = 86_400_000;
 
 export function sanctionRoutes(app: Api, ctx: AppContext): void {
   app.post(
@@ -70,15 +68,9 @@ export function sanctionRoutes(app: Api, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const { days, caseId, ...body } = request.body;
-      const subject = parseDigitalId(body.subject, 'subject');
-      if (caseId !== undefined && (await ctx.cases.row(caseId)).subject_id !== subject) {
-        throw new ValidationError('caseId', 'is a case about another subject');
-      }
-      const endsAt =
-        days === undefined ? undefined : new Date(ctx.now().getTime() + days * dayMs).toISOString();
+      const subject = parseDigitalId(request.body.subject, 'subject');
       const sanction = await ctx.sanctions.impose(
-        { ...body, subject, endsAt, caseId, source: 'manual' },
+        { ...request.body, subject, source: 'manual' },
         caller(request).id,
       );
       return reply.status(201).send(sanction);

@@ -1,0 +1,47 @@
+import type { Db } from '../db/database.ts';
+import type { StoredEntry } from './verify.ts';
+
+const page = 1000;
+
+/**
+ * The log exactly as stored, read without the ledger service (which syncs its tree and may sign
+ * a checkpoint): what `mdis log verify` checks, so that a tampered log is read as it is and
+ * verifying appends nothing.
+ */
+export interface StoredLog {
+  /** The checkpoint signer's raw Ed25519 public key; undefined before the first start. */
+  publicKey: Buffer | undefined;
+  /** The note of the largest checkpoint signed, if any. */
+  checkpoint: string | undefined;
+  /** Every entry with its stored leaf hash, in index order, read a page at a time. */
+  entries: AsyncIterable<StoredEntry>;
+}
+
+export async function readStoredLog(db: Db): Promise<StoredLog> {
+  const key = await db
+    .selectFrom('ledger_keys')
+    .select('public_key')
+    .where('id', '=', 'checkpoint')
+    .executeTakeFirst();
+  const checkpoint = await db
+    .selectFrom('ledger_checkpoints')
+    .select('note')
+    .orderBy('size', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return { publicKey: key?.public_key, checkpoint: checkpoint?.note, entries: storedEntries(db) };
+}
+
+async function* storedEntries(db: Db): AsyncIterable<StoredEntry> {
+  for (let start = 0; ; start += page) {
+    const rows = await db
+      .selectFrom('ledger_entries')
+      .select(['idx', 'entry', 'leaf_hash'])
+      .where('idx', '>=', start)
+      .orderBy('idx')
+      .limit(page)
+      .execute();
+    for (const row of rows) yield { index: Number(row.idx), entry: row.entry, leafHash: row.leaf_hash };
+    if (rows.length < page) return;
+  }
+}
