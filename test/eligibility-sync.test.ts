@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.ts';
-import { type AppContext, createContext } from '../src/context.ts';
+import { type AppContext, createContext, openCommandContext } from '../src/context.ts';
 import type { Enrolment } from '../src/identity/attributes.ts';
 import type { PolicyDocument } from '../src/policy/policy.ts';
 import { personEnrolment, postgresUrl, tempDir } from './_util.ts';
@@ -168,6 +168,25 @@ describe('a policy change recomputed on one instance reaches the others', {
     const denied = await eventually(async () => !(await air()).allowed, syncBoundMs);
     assert.ok(denied, `B still allowed travel.air ${syncBoundMs} ms after the recompute committed`);
     assert.deepEqual(await air(), { allowed: false, reason: 'grade', sanctionIds: [] });
+  });
+
+  test('a command (as mdis credit recompute opens it) holds no LISTEN connection', async () => {
+    const channel = opened[0]!.eligibility.channel;
+    const listeners = async () =>
+      (
+        await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+                                 where query = ${`listen ${channel}`}`.execute(opened[0]!.db)
+      ).rows[0]!.n;
+    assert.equal(await listeners(), opened.length);
+    const command = await openCommandContext(
+      loadConfig({ dataDir, databaseUrl: postgresUrl, databaseSchema: schema, secrets: { masterKey } }, {}),
+      { logger: pino({ level: 'silent' }) },
+    );
+    try {
+      assert.equal(await listeners(), opened.length);
+    } finally {
+      await command.close();
+    }
   });
 });
 

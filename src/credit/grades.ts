@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 /**
  * The subjects (of all, or of some) whose grade is one of `grades`: those some action is denied
  * at, for the eligibility index. A plain query, so that the index can load before the credit
- * service that announces grade changes to it exists.
+ * service that tells it of grade changes exists.
  */
 export async function subjectsAtGrades(
   db: Db,
