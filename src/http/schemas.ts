@@ -1,5 +1,4 @@
 import Type, { type TArray, type TSchema } from 'typebox';
-import type { Role } from '../principals/roles.ts';
 
 export const ErrorBody = Type.Object(
   {
@@ -14,14 +13,6 @@ const errors = {
   '4xx': Type.Ref('Error'),
   '5xx': Type.Ref('Error'),
 };
-
-/** Schema parts for a route callable by `roles`: the bearer scheme and the error responses. */
-export function authed(roles: readonly Role[]) {
-  return {
-    security: [{ bearer: [] }],
-    description: `Roles: ${roles.join(', ')}.`,
-  };
-}
 
 /** Adds the shared error responses to a route's success responses. */
 export function responses<T extends Record<number, unknown>>(success: T) {

@@ -3,9 +3,9 @@ import type { AppContext } from '../../context.ts';
 import { handlePattern } from '../../identity/avatar-service.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
 import { worldIdPattern } from '../../identity/world-service.ts';
+import type { Api } from '../api.ts';
 import { assertWorldScope, caller } from '../auth.ts';
-import { authed, DigitalIdParam, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
+import { DigitalIdParam, responses } from '../schemas.ts';
 
 const Standing = Type.Object({
   world: Type.String(),
@@ -30,7 +30,6 @@ export function avatarRoutes(app: Api, ctx: AppContext): void {
         tags: ['identity'],
         summary:
           'Bind an avatar handle to a subject (201 new, 200 already bound to it, 409 bound to another)',
-        ...authed(binders),
         params: Params,
         body: Type.Object({ subject: DigitalIdParam }, { additionalProperties: false }),
         response: responses({ 200: Standing, 201: Standing }),
@@ -53,7 +52,6 @@ export function avatarRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['identity'],
         summary: 'An avatar’s standing in its world; never the identity behind it',
-        ...authed(readers),
         params: Params,
         response: responses({ 200: Standing }),
       },

@@ -3,9 +3,9 @@ import type { AppContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
 import { worldIdPattern } from '../../identity/world-service.ts';
 import { StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { authed, PageQuery, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
+import { PageQuery, responses } from '../schemas.ts';
 import { sanctionRequestFields } from './sanctions.ts';
 
 const caseStatuses = ['open', 'decided', 'appealed', 'closed'] as const;
@@ -68,7 +68,6 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['conduct'],
         summary: 'The case queue, oldest first, filtered by status, category and world',
-        ...authed(readers),
         querystring: Type.Object(
           {
             status: Type.Optional(StringEnum(caseStatuses)),
@@ -100,7 +99,6 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['conduct'],
         summary: 'A case with its reports and evidence',
-        ...authed(readers),
         params: IdParams,
         response: responses({ 200: CaseDetail }),
       },
@@ -115,7 +113,6 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['conduct'],
         summary: 'Decide an open case: upheld (with severity, strikes and sanctions) or dismissed',
-        ...authed(moderator),
         params: IdParams,
         body: Type.Object(
           {
@@ -143,7 +140,6 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['conduct'],
         summary: 'Appeal an upheld decision about yourself: once, within the policy’s window',
-        ...authed(subject),
         params: IdParams,
         body: Type.Object({ reason: text }, { additionalProperties: false }),
         response: responses({ 200: CaseSummary }),
@@ -168,7 +164,6 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['conduct'],
         summary: 'Decide a pending appeal; overturning lifts the case’s sanctions and strikes',
-        ...authed(moderator),
         params: IdParams,
         body: Type.Object(
           { outcome: StringEnum(['upheld', 'overturned']), rationale: text },

@@ -4,9 +4,9 @@ import { ForbiddenError } from '../../errors.ts';
 import { subjectKinds } from '../../identity/attributes.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
 import { StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { authed, DigitalIdParam, PageQuery, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
+import { DigitalIdParam, PageQuery, responses } from '../schemas.ts';
 
 export const CreditReport = Type.Object({
   subject: Type.String(),
@@ -44,7 +44,6 @@ export function creditRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['credit'],
         summary: 'Score, grade, rank, percentile, dimensions, every contribution and what would raise it',
-        ...authed(readers),
         params: Type.Object({ id: DigitalIdParam }),
         response: responses({ 200: CreditReport }),
       },
@@ -66,7 +65,6 @@ export function creditRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['credit'],
         summary: 'Subjects of one kind, highest score first',
-        ...authed(staff),
         querystring: Type.Object(
           { kind: Type.Optional(StringEnum(subjectKinds)), ...PageQuery },
           { additionalProperties: false },
@@ -101,7 +99,6 @@ export function creditRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['credit'],
         summary: 'How many subjects in each grade and each score band',
-        ...authed(staff),
         querystring: Type.Object(
           { kind: Type.Optional(StringEnum(subjectKinds)) },
           { additionalProperties: false },

@@ -8,9 +8,9 @@ import { parseDigitalId } from '../../identity/digital-id.ts';
 import { worldIdPattern } from '../../identity/world-service.ts';
 import { legalBasisKinds } from '../../policy/disclosure-rules.ts';
 import { StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { authed, DigitalIdParam, PageQuery, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
+import { DigitalIdParam, PageQuery, responses } from '../schemas.ts';
 
 const statuses = ['pending', 'granted', 'refused'] as const;
 const strict = { additionalProperties: false } as const;
@@ -117,8 +117,7 @@ export function disclosureRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['access'],
         summary: 'Ask for the identity behind an avatar or subject, under a legal basis',
-        description: `${authed(authority).description} 201 with the status: pending until oversight decides, granted at once for an emergency or where the policy needs no oversight. 422 refused_by_policy (with reason) when the policy refuses it; the refusal is logged. The answer is the same whether the target exists.`,
-        security: authed(authority).security,
+        description: `201 with the status: pending until oversight decides, granted at once for an emergency or where the policy needs no oversight. 422 refused_by_policy (with reason) when the policy refuses it; the refusal is logged. The answer is the same whether the target exists.`,
         body: RequestBody,
         response: responses({ 201: Type.Object({ id: Type.String(), status: StringEnum(statuses) }) }),
       },
@@ -145,8 +144,7 @@ export function disclosureRoutes(app: Api, ctx: AppContext): void {
             verdict === 'approve'
               ? 'Approve a pending request, or confirm an emergency disclosure on review'
               : 'Refuse a pending request, or revoke an emergency disclosure on review',
-          description: `${authed(oversight).description} 409 disclosure_decided when already decided (or reviewed).`,
-          security: authed(oversight).security,
+          description: `409 disclosure_decided when already decided (or reviewed).`,
           params: IdParams,
           body: Verdict,
           response: responses({ 200: DisclosureDetail }),
@@ -164,8 +162,7 @@ export function disclosureRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['access'],
         summary: 'A disclosure; to the authority that asked, once granted, the identity in scope (logged)',
-        description: `${authed(readers).description} An authority sees its own only (another's is 404). Auditors see no texts. 422 refused_by_policy (reason legal_basis_expired) when the legal basis has expired; the attempt is logged.`,
-        security: authed(readers).security,
+        description: `An authority sees its own only (another's is 404). Auditors see no texts. 422 refused_by_policy (reason legal_basis_expired) when the legal basis has expired; the attempt is logged.`,
         params: IdParams,
         response: responses({ 200: DisclosureDetail }),
       },
@@ -180,7 +177,6 @@ export function disclosureRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['access'],
         summary: 'Disclosures, newest first: an authority’s own, or all',
-        ...authed(readers),
         querystring: Type.Object(
           {
             status: Type.Optional(StringEnum(statuses)),

@@ -3,9 +3,9 @@ import type { AppContext } from '../../context.ts';
 import type { Sanction } from '../../enforcement/sanction-view.ts';
 import { strikeStatuses } from '../../enforcement/strike-service.ts';
 import { StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { authed, PageQuery, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
+import { PageQuery, responses } from '../schemas.ts';
 import { CaseSummary } from './cases.ts';
 import { CreditReport } from './credit.ts';
 import { SanctionBody } from './sanctions.ts';
@@ -20,7 +20,6 @@ export function meRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['subject'],
         summary: 'Your own record: cases about you and their decisions, sanctions, strikes, and your credit',
-        ...authed(subject),
         response: responses({
           200: Type.Object({
             subject: Type.String(),
@@ -65,7 +64,6 @@ export function meRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['subject'],
         summary: 'Disclosures of your identity whose gag period has ended, newest first',
-        ...authed(subject),
         querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
         response: responses({
           200: Type.Object({

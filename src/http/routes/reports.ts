@@ -2,9 +2,9 @@ import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { handlePattern } from '../../identity/avatar-service.ts';
 import { worldIdPattern } from '../../identity/world-service.ts';
+import type { Api } from '../api.ts';
 import { assertWorldScope, caller } from '../auth.ts';
-import { authed, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
+import { responses } from '../schemas.ts';
 
 const platform = ['platform'] as const;
 
@@ -42,7 +42,6 @@ export function reportRoutes(app: Api, ctx: AppContext): void {
         tags: ['conduct'],
         summary:
           'Report an avatar of this world; reports of one avatar and category gather into one open case',
-        ...authed(platform),
         body: Report,
         response: responses({
           202: Type.Object({ reportId: Type.String(), caseId: Type.String(), duplicate: Type.Boolean() }),

@@ -3,9 +3,9 @@ import type { AppContext } from '../../context.ts';
 import { AttributePatch, attributeGroups, Enrolment, subjectKinds } from '../../identity/attributes.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
 import { StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { authed, DigitalIdParam, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
+import { DigitalIdParam, responses } from '../schemas.ts';
 
 const Group = Type.Record(Type.String(), Type.Unknown());
 const Profile = Type.Object({
@@ -42,8 +42,7 @@ export function subjectRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['identity'],
         summary: 'Enrol a person, organisation or government agency',
-        description: `${authed(registrar).description} 409 duplicate_identity (with existingId) when the identity document or registration is already enrolled.`,
-        security: authed(registrar).security,
+        description: `409 duplicate_identity (with existingId) when the identity document or registration is already enrolled.`,
         body: Enrolment,
         response: responses({ 201: Profile }),
       },
@@ -59,7 +58,6 @@ export function subjectRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['identity'],
         summary: 'A subject’s profile, decrypted; every attribute version with ?history=true',
-        ...authed(readers),
         params: IdParams,
         querystring: Type.Object({ history: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         response: responses({ 200: Profile }),
@@ -76,7 +74,6 @@ export function subjectRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['identity'],
         summary: 'Add attribute versions: given fields replace the current ones, null removes one',
-        ...authed(registrar),
         params: IdParams,
         body: AttributePatch,
         response: responses({ 200: Profile }),

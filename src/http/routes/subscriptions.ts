@@ -4,9 +4,9 @@ import { worldIdPattern } from '../../identity/world-service.ts';
 import { notifyEventTypes } from '../../notify/events.ts';
 import { maxUrlLength } from '../../notify/subscription-service.ts';
 import { StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { assertWorldScope, caller } from '../auth.ts';
-import { authed, PageQuery, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
+import { PageQuery, responses } from '../schemas.ts';
 
 const SubscriptionBody = Type.Object({
   id: Type.String(),
@@ -34,7 +34,6 @@ export function subscriptionRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['notifications'],
         summary: 'Subscribe a URL to events about this world’s avatars (see docs/webhooks.md)',
-        ...authed(platform),
         params: WorldParams,
         body: Type.Object(
           {
@@ -69,7 +68,6 @@ export function subscriptionRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['notifications'],
         summary: 'A world’s subscriptions, oldest first, revoked ones included; never the secrets',
-        ...authed(readers),
         params: WorldParams,
         querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
         response: responses({
@@ -91,7 +89,6 @@ export function subscriptionRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['notifications'],
         summary: 'Revoke a subscription: nothing more is sent to it, pending deliveries included',
-        ...authed(platform),
         params: IdParams,
         response: responses({ 200: SubscriptionBody }),
       },

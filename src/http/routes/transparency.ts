@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
+import type { Api } from '../api.ts';
 import { responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
 
 const counts = Type.Record(Type.String(), Type.Integer());
 
