@@ -4,6 +4,7 @@ import type { DisclosuresTable } from '../db/tables/disclosures.ts';
 import { ValidationError } from '../errors.ts';
 import type { LedgerService, LoggedAct } from '../ledger/ledger-service.ts';
 import { type LegalBasisKind, legalBasisKinds } from '../policy/disclosure-rules.ts';
+import { dayMs } from '../util/time.ts';
 
 /** What happened to the requests of a period: counts only, never a target or a text. */
 export interface TransparencyReport {
@@ -25,7 +26,6 @@ export interface TransparencyReport {
   log: { size: number; root: string; checkpointAt: string } | null;
 }
 
-const dayMs = 86_400_000;
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 
 /** An instant given as a date (midnight UTC) or a date-time; a 400 naming `field` otherwise. */

@@ -10,6 +10,7 @@ import type { SubjectService } from '../identity/subject-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { type Policy, type SanctionKind, worldScopedKinds } from '../policy/policy.ts';
+import { dayMs } from '../util/time.ts';
 import type { CaseDetail, CaseService } from './case-service.ts';
 
 /** A sanction a decision imposes; world-scoped kinds default to the case's world. */
@@ -28,8 +29,6 @@ export interface Decision {
   rationale: string;
   sanctions?: SanctionRequest[];
 }
-
-const dayMs = 86_400_000;
 
 /**
  * Decides cases and appeals. A decision, its strikes, the ladder's sanction and the sanctions it

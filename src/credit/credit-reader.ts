@@ -1,7 +1,8 @@
 import type { Db } from '../db/database.ts';
 import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
+import { dayMs } from '../util/time.ts';
 import type { CreditService } from './credit-service.ts';
-import { type CreditModel, dayMs } from './model.ts';
+import type { CreditModel } from './model.ts';
 
 export interface ContributionView {
   id: string;

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import type { Policy } from '../policy/policy.ts';
 import { newId } from '../util/ids.ts';
+import { dayMs } from '../util/time.ts';
 
 export interface Strike {
   id: string;
@@ -14,8 +15,6 @@ export interface Strike {
 }
 
 export const strikeStatuses = ['active', 'lifted', 'expired'] as const;
-
-const dayMs = 86_400_000;
 
 /** Strikes from the policy's ladder: each upheld decision adds some, each expires after a while. */
 export class StrikeService {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { OutboxTable } from '../db/tables/outbox.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
+import { hourMs, isoAfter, minuteMs } from '../util/time.ts';
 import { secretContext } from './subscription-service.ts';
 
 export interface DeliveryOptions {
@@ -21,10 +22,10 @@ export interface DeliveryOptions {
 
 export const defaultDeliveryOptions: DeliveryOptions = {
   baseDelayMs: 1_000,
-  maxDelayMs: 3_600_000,
+  maxDelayMs: hourMs,
   maxAttempts: 16, // with the 1 h cap, about 3 to 4 hours of retrying
   timeoutMs: 5_000,
-  leaseMs: 60_000,
+  leaseMs: minuteMs,
   batchSize: 50,
 };
 
@@ -103,7 +104,7 @@ export class DeliveryWorker {
 
   async #pass(): Promise<number> {
     const now = this.#now();
-    const leaseUntil = new Date(now.getTime() + this.#options.leaseMs).toISOString();
+    const leaseUntil = isoAfter(now, this.#options.leaseMs);
     const claimed = await this.#claim(now.toISOString(), leaseUntil);
     if (claimed.length === 0) return 0;
     const targets = await this.#db
@@ -167,7 +168,7 @@ export class DeliveryWorker {
       status: giveUp ? 'failed' : 'pending',
       attempts,
       last_error: outcome.error,
-      next_attempt_at: giveUp ? undefined : new Date(now.getTime() + this.#backoff(attempts)).toISOString(),
+      next_attempt_at: giveUp ? undefined : isoAfter(now, this.#backoff(attempts)),
     });
   }
 

@@ -4,6 +4,7 @@ import { ValidationError } from '../../errors.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
 import { worldIdPattern } from '../../identity/world-service.ts';
 import { sanctionKinds } from '../../policy/policy.ts';
+import { dayMs } from '../../util/time.ts';
 import { StringEnum } from '../../util/validation.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
@@ -46,7 +47,6 @@ export const sanctionRequestFields = {
 const moderator = ['moderator'] as const;
 const readers = ['moderator', 'admin'] as const;
 const IdParams = Type.Object({ id: Type.String({ pattern: '^snc_[0-9a-z]{16}$' }) });
-const dayMs = 86_400_000;
 
 export function sanctionRoutes(app: Api, ctx: AppContext): void {
   app.post(
