@@ -3,11 +3,11 @@ import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
 import type { EligibilityService } from '../enforcement/eligibility-service.ts';
 import { ForbiddenError, itemError, MdisError, NotFoundError, ValidationError } from '../errors.ts';
-import { type AvatarService, handlePattern } from '../identity/avatar-service.ts';
-import { worldIdPattern } from '../identity/world-service.ts';
+import type { AvatarService } from '../identity/avatar-service.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { Principal } from '../principals/roles.ts';
 import { newId } from '../util/ids.ts';
+import { handlePattern, worldIdPattern } from '../util/patterns.ts';
 import { type Check, compileCheck } from '../util/validation.ts';
 import { clockSkewMs } from './report-service.ts';
 

@@ -7,7 +7,6 @@ import type { AttributeVault } from './attribute-vault.ts';
 import type { SubjectService } from './subject-service.ts';
 
 /** Handles are chosen by worlds: lower case, digits, dot, underscore and hyphen, up to 64. */
-export const handlePattern = '^[a-z0-9][a-z0-9._-]{0,63}$';
 
 /** What a world may know of one of its avatars: never the identity behind it. */
 export interface AvatarStanding {

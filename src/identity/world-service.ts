@@ -5,7 +5,6 @@ import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { PrincipalService } from '../principals/principal-service.ts';
 
 /** World ids are chosen by the operator: lower case, digits and hyphens, 2 to 40 characters. */
-export const worldIdPattern = '^[a-z0-9][a-z0-9-]{1,39}$';
 
 export interface World {
   id: string;

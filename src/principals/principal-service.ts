@@ -5,11 +5,11 @@ import { preparedQuery } from '../db/prepared.ts';
 import type { PrincipalsTable } from '../db/tables/principals.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { parseDigitalId } from '../identity/digital-id.ts';
-import { worldIdPattern } from '../identity/world-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { jurisdictionPattern } from '../util/countries.ts';
 import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
+import { actionPattern, worldIdPattern } from '../util/patterns.ts';
 import { isRole, type Principal, type Role, requiredScope } from './roles.ts';
 
 export interface NewPrincipal {
@@ -34,9 +34,9 @@ export interface PrincipalRecord extends Principal {
 export const tokenTrustMs = 1000;
 const tokensTrusted = 10_000;
 
-export const actionPattern = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 const jurisdictionRegex = new RegExp(jurisdictionPattern);
 const worldIdRegex = new RegExp(worldIdPattern);
+const actionRegex = new RegExp(actionPattern);
 
 /** Creates, authenticates, lists and revokes the callers of the API. */
 export class PrincipalService {
@@ -232,7 +232,7 @@ function checkScope(role: Role, input: NewPrincipal) {
   }
   if (input.actions !== undefined) {
     if (input.actions.length === 0) throw new ValidationError('actions', 'must name at least one action');
-    const bad = input.actions.find((a) => !actionPattern.test(a));
+    const bad = input.actions.find((a) => !actionRegex.test(a));
     if (bad !== undefined) throw new ValidationError('actions', `"${bad}" is not an action category`);
   }
   if (input.jurisdiction !== undefined && !jurisdictionRegex.test(input.jurisdiction)) {

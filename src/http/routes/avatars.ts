@@ -1,8 +1,7 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
-import { handlePattern } from '../../identity/avatar-service.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
+import { handlePattern, worldIdPattern } from '../../util/patterns.ts';
 import type { Api } from '../api.ts';
 import { assertWorldScope, caller } from '../auth.ts';
 import { DigitalIdParam, responses } from '../schemas.ts';

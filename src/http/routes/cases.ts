@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
+import { recordIdPattern, worldIdPattern } from '../../util/patterns.ts';
 import { StringEnum } from '../../util/validation.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
@@ -57,7 +57,7 @@ const CaseDetail = Type.Object({
 const moderator = ['moderator'] as const;
 const readers = ['moderator', 'admin'] as const;
 const subject = ['subject'] as const;
-const IdParams = Type.Object({ id: Type.String({ pattern: '^case_[0-9a-z]{16}$' }) });
+const IdParams = Type.Object({ id: Type.String({ pattern: recordIdPattern('case') }) });
 const text = Type.String({ minLength: 1, maxLength: 4000 });
 
 export function caseRoutes(app: Api, ctx: AppContext): void {

@@ -3,10 +3,9 @@ import type { Target } from '../../access/disclosure-view.ts';
 import type { AppContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
 import { attributeGroups } from '../../identity/attributes.ts';
-import { handlePattern } from '../../identity/avatar-service.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
 import { legalBasisKinds } from '../../policy/disclosure-rules.ts';
+import { handlePattern, recordIdPattern, worldIdPattern } from '../../util/patterns.ts';
 import { StringEnum } from '../../util/validation.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
@@ -97,7 +96,7 @@ const RequestBody = Type.Object(
 const authority = ['authority'] as const;
 const oversight = ['oversight'] as const;
 const readers = ['authority', 'oversight', 'auditor'] as const;
-const IdParams = Type.Object({ id: Type.String({ pattern: '^dsc_[0-9a-z]{16}$' }) });
+const IdParams = Type.Object({ id: Type.String({ pattern: recordIdPattern('dsc') }) });
 const Verdict = Type.Object({ reason: text(2000) }, strict);
 
 function targetOf(given: { world?: string; handle?: string; subject?: string }): Target {

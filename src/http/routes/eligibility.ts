@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.ts';
 import { eligibilityReasons } from '../../enforcement/eligibility-index.ts';
 import { itemError, MdisError } from '../../errors.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
+import { worldIdPattern } from '../../util/patterns.ts';
 import { type Check, compileCheck, StringEnum } from '../../util/validation.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';

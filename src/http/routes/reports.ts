@@ -1,7 +1,6 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
-import { handlePattern } from '../../identity/avatar-service.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
+import { handlePattern, sha256HexPattern, worldIdPattern } from '../../util/patterns.ts';
 import type { Api } from '../api.ts';
 import { assertWorldScope, caller } from '../auth.ts';
 import { responses } from '../schemas.ts';
@@ -21,7 +20,7 @@ export const Report = Type.Object(
     evidence: Type.Array(
       Type.Object(
         {
-          sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+          sha256: Type.String({ pattern: sha256HexPattern }),
           uri: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }),
         },
         { additionalProperties: false },

@@ -2,8 +2,8 @@ import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
 import { sanctionKinds } from '../../policy/policy.ts';
+import { recordIdPattern, worldIdPattern } from '../../util/patterns.ts';
 import { dayMs } from '../../util/time.ts';
 import { StringEnum } from '../../util/validation.ts';
 import type { Api } from '../api.ts';
@@ -46,7 +46,7 @@ export const sanctionRequestFields = {
 
 const moderator = ['moderator'] as const;
 const readers = ['moderator', 'admin'] as const;
-const IdParams = Type.Object({ id: Type.String({ pattern: '^snc_[0-9a-z]{16}$' }) });
+const IdParams = Type.Object({ id: Type.String({ pattern: recordIdPattern('snc') }) });
 
 export function sanctionRoutes(app: Api, ctx: AppContext): void {
   app.post(
@@ -61,7 +61,7 @@ export function sanctionRoutes(app: Api, ctx: AppContext): void {
             subject: DigitalIdParam,
             ...sanctionRequestFields,
             reason: Type.String({ minLength: 1, maxLength: 2000 }),
-            caseId: Type.Optional(Type.String({ pattern: '^case_[0-9a-z]{16}$' })),
+            caseId: Type.Optional(Type.String({ pattern: recordIdPattern('case') })),
           },
           { additionalProperties: false },
         ),

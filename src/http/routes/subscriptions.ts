@@ -1,8 +1,8 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
 import { notifyEventTypes } from '../../notify/events.ts';
 import { maxUrlLength } from '../../notify/subscription-service.ts';
+import { recordIdPattern, worldIdPattern } from '../../util/patterns.ts';
 import { StringEnum } from '../../util/validation.ts';
 import type { Api } from '../api.ts';
 import { assertWorldScope, caller } from '../auth.ts';
@@ -20,7 +20,7 @@ const SubscriptionBody = Type.Object({
 const WorldParams = Type.Object({ world: Type.String({ pattern: worldIdPattern }) });
 const IdParams = Type.Object({
   world: Type.String({ pattern: worldIdPattern }),
-  id: Type.String({ pattern: '^sub_[0-9a-z]{16}$' }),
+  id: Type.String({ pattern: recordIdPattern('sub') }),
 });
 
 const platform = ['platform'] as const;

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
+import { worldIdPattern } from '../../util/patterns.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
 import { responses } from '../schemas.ts';
