@@ -1,8 +1,7 @@
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { ValidationError } from '../errors.ts';
 import { type AttributeGroup, attributeGroups } from '../identity/attributes.ts';
 import { StringEnum } from '../util/validation.ts';
-import type { PolicyDocument } from './policy.ts';
 
 const strict = { additionalProperties: false } as const;
 
@@ -45,9 +44,14 @@ export interface DisclosureRule {
   scope: readonly AttributeGroup[];
 }
 
+/** What the rules read of a policy document: each category's polarity and disclosure part. */
+export interface DisclosureCategories {
+  categories: Record<string, { polarity: string; disclosure: Static<typeof DisclosureSchema> }>;
+}
+
 // A disclosable category says how, completely; one that is not says nothing more. Emergency is
 // a promise of review after the fact, so it is refused where no oversight reviews.
-export function disclosureRules(document: PolicyDocument): Map<string, DisclosureRule> {
+export function disclosureRules(document: DisclosureCategories): Map<string, DisclosureRule> {
   const rules = new Map<string, DisclosureRule>();
   for (const [name, category] of Object.entries(document.categories)) {
     const { allowed, ...how } = category.disclosure;
