@@ -4,7 +4,7 @@ import { DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { Pager, usePaged } from '../../components/paged.tsx';
 import { when } from '../../format.ts';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import { type Principal, type Role, roles } from '../../types.ts';
 
 function scopeOf(p: Principal): string {

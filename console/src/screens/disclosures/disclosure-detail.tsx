@@ -5,7 +5,7 @@ import { ErrorBox } from '../../components/error-box.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { when, words } from '../../format.ts';
 import { Link } from '../../router.tsx';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import type { DisclosureDetail as Detail } from '../../types.ts';
 
 /** A disclosure: its status and request; the identity to the authority once granted; oversight decides here. */

@@ -3,7 +3,7 @@ import { post } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { words } from '../../format.ts';
 import { navigate } from '../../router.tsx';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import { attributeGroups, legalBasisKinds } from '../../types.ts';
 
 const groupNames: Record<string, string> = {

@@ -4,7 +4,7 @@ import { ErrorBox } from '../../components/error-box.tsx';
 import { Pager, usePaged } from '../../components/paged.tsx';
 import { SanctionList } from '../../components/sanction-list.tsx';
 import { navigate } from '../../router.tsx';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import type { Sanction } from '../../types.ts';
 
 /** Sanctions of one subject (or of all), newest first; a moderator lifts active ones. */

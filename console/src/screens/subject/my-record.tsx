@@ -6,7 +6,7 @@ import { SanctionList } from '../../components/sanction-list.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { day, when, words } from '../../format.ts';
 import { Link } from '../../router.tsx';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import type { CaseSummary, MyRecord as Record } from '../../types.ts';
 import { MyDisclosures } from './my-disclosures.tsx';
 
