@@ -1,39 +1,10 @@
 import type { Selectable } from 'kysely';
+import type { CaseDetail, CaseReport, CaseSummary } from '../api/cases.ts';
 import type { Db } from '../db/database.ts';
 import type { CaseStatus, CasesTable } from '../db/tables/cases.ts';
 import { NotFoundError } from '../errors.ts';
 import type { SubjectSealer, SubjectService } from '../identity/subject-service.ts';
 import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
-
-export interface CaseSummary {
-  id: string;
-  world: string;
-  handle: string;
-  subject: string;
-  category: string;
-  status: CaseStatus;
-  reportCount: number;
-  openedAt: string;
-  updatedAt: string;
-  decision?: { outcome: 'upheld' | 'dismissed'; severity?: number; decidedAt: string; decidedBy: string };
-  appeal?: { status: 'pending' | 'upheld' | 'overturned'; appealedAt: string; decidedAt?: string };
-}
-
-export interface CaseReport {
-  id: string;
-  reporter: string;
-  description: string;
-  evidence: { sha256: string; uri: string }[];
-  occurredAt: string;
-  receivedAt: string;
-}
-
-export interface CaseDetail extends CaseSummary {
-  reports: CaseReport[];
-  rationale?: string;
-  appealReason?: string;
-  appealRationale?: string;
-}
 
 export interface CaseFilter {
   status?: CaseStatus;

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { CaseDetail } from '../api/cases.ts';
 import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
 import type { CasesTable } from '../db/tables/cases.ts';
@@ -11,7 +12,7 @@ import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { type Policy, type SanctionKind, worldScopedKinds } from '../policy/policy.ts';
 import { dayMs } from '../util/time.ts';
-import type { CaseDetail, CaseService } from './case-service.ts';
+import type { CaseService } from './case-service.ts';
 
 /** A sanction a decision imposes; world-scoped kinds default to the case's world. */
 export interface SanctionRequest {

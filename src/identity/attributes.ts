@@ -1,14 +1,11 @@
 import Type from 'typebox';
+import type { AttributeGroup, SubjectKind } from '../api/words.ts';
 import { ValidationError } from '../errors.ts';
 import { countryCodePattern, jurisdictionPattern } from '../util/countries.ts';
 import { sha256HexPattern } from '../util/patterns.ts';
 import { type Check, compileCheck, StringEnum } from '../util/validation.ts';
 
-export const subjectKinds = ['person', 'organisation', 'agency'] as const;
-export type SubjectKind = (typeof subjectKinds)[number];
-
-export const attributeGroups = ['natural', 'social', 'signs'] as const;
-export type AttributeGroup = (typeof attributeGroups)[number];
+export { type AttributeGroup, attributeGroups, type SubjectKind, subjectKinds } from '../api/words.ts';
 
 const strict = { additionalProperties: false } as const;
 const text = (maxLength: number) =>

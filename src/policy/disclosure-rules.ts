@@ -1,13 +1,12 @@
 import Type, { type Static } from 'typebox';
+import { type LegalBasisKind, legalBasisKinds } from '../api/words.ts';
 import { ValidationError } from '../errors.ts';
 import { type AttributeGroup, attributeGroups } from '../identity/attributes.ts';
 import { StringEnum } from '../util/validation.ts';
 
 const strict = { additionalProperties: false } as const;
 
-/** What an authority may cite for a disclosure; `emergency` is granted first and reviewed after. */
-export const legalBasisKinds = ['warrant', 'court_order', 'statute', 'emergency'] as const;
-export type LegalBasisKind = (typeof legalBasisKinds)[number];
+export { type LegalBasisKind, legalBasisKinds } from '../api/words.ts';
 
 // Only `allowed` is always given: the rest says how, and so belongs to disclosable categories only
 // (parsePolicy checks that).

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import Type from 'typebox';
+import { type SanctionKind, sanctionKinds } from '../api/words.ts';
 import { ValidationError } from '../errors.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { actionPattern } from '../util/patterns.ts';
 import { compileCheck, StringEnum } from '../util/validation.ts';
 import { type DisclosureRule, DisclosureSchema, disclosureRules } from './disclosure-rules.ts';
 
-export const sanctionKinds = ['warning', 'mute', 'suspension', 'ban', 'restriction'] as const;
-export type SanctionKind = (typeof sanctionKinds)[number];
+export { type SanctionKind, sanctionKinds } from '../api/words.ts';
 
 /** Sanctions that hold in one world only; a ban holds in every world, a restriction everywhere. */
 export const worldScopedKinds: readonly SanctionKind[] = ['mute', 'suspension'];

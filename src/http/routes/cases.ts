@@ -1,4 +1,7 @@
 import Type from 'typebox';
+import { CaseDetail, CaseSummary } from '../../api/cases.ts';
+import { sanctionRequestFields } from '../../api/sanctions.ts';
+import { caseStatuses } from '../../api/words.ts';
 import type { AppContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
 import { recordIdPattern, worldIdPattern } from '../../util/patterns.ts';
@@ -6,53 +9,6 @@ import { StringEnum } from '../../util/validation.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
 import { PageQuery, responses } from '../schemas.ts';
-import { sanctionRequestFields } from './sanctions.ts';
-
-const caseStatuses = ['open', 'decided', 'appealed', 'closed'] as const;
-
-export const CaseSummary = Type.Object({
-  id: Type.String(),
-  world: Type.String(),
-  handle: Type.String(),
-  subject: Type.String(),
-  category: Type.String(),
-  status: StringEnum(caseStatuses),
-  reportCount: Type.Integer(),
-  openedAt: Type.String(),
-  updatedAt: Type.String(),
-  decision: Type.Optional(
-    Type.Object({
-      outcome: Type.String(),
-      severity: Type.Optional(Type.Integer()),
-      decidedAt: Type.String(),
-      decidedBy: Type.String(),
-    }),
-  ),
-  appeal: Type.Optional(
-    Type.Object({
-      status: Type.String(),
-      appealedAt: Type.String(),
-      decidedAt: Type.Optional(Type.String()),
-    }),
-  ),
-  rationale: Type.Optional(Type.String()),
-  appealReason: Type.Optional(Type.String()),
-  appealRationale: Type.Optional(Type.String()),
-});
-
-const CaseDetail = Type.Object({
-  ...CaseSummary.properties,
-  reports: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      reporter: Type.String(),
-      description: Type.String(),
-      evidence: Type.Array(Type.Object({ sha256: Type.String(), uri: Type.String() })),
-      occurredAt: Type.String(),
-      receivedAt: Type.String(),
-    }),
-  ),
-});
 
 const moderator = ['moderator'] as const;
 const readers = ['moderator', 'admin'] as const;

@@ -1,14 +1,11 @@
 import Type from 'typebox';
+import { CaseSummary } from '../../api/cases.ts';
+import { Sanction, Strike } from '../../api/sanctions.ts';
 import type { AppContext } from '../../context.ts';
-import type { Sanction } from '../../enforcement/sanction-view.ts';
-import { strikeStatuses } from '../../enforcement/strike-service.ts';
-import { StringEnum } from '../../util/validation.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
 import { PageQuery, responses } from '../schemas.ts';
-import { CaseSummary } from './cases.ts';
 import { CreditReport } from './credit.ts';
-import { SanctionBody } from './sanctions.ts';
 
 const subject = ['subject'] as const;
 
@@ -25,20 +22,10 @@ export function meRoutes(app: Api, ctx: AppContext): void {
             subject: Type.String(),
             credit: CreditReport,
             cases: Type.Array(CaseSummary),
-            sanctions: Type.Array(SanctionBody),
+            sanctions: Type.Array(Sanction),
             strikes: Type.Object({
               active: Type.Integer(),
-              history: Type.Array(
-                Type.Object({
-                  id: Type.String(),
-                  caseId: Type.String(),
-                  strikes: Type.Integer(),
-                  severity: Type.Integer(),
-                  issuedAt: Type.String(),
-                  expiresAt: Type.String(),
-                  status: StringEnum(strikeStatuses),
-                }),
-              ),
+              history: Type.Array(Strike),
             }),
           }),
         }),

@@ -1,48 +1,14 @@
 import Type from 'typebox';
+import { Sanction, sanctionRequestFields } from '../../api/sanctions.ts';
 import type { AppContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
-import { sanctionKinds } from '../../policy/policy.ts';
-import { recordIdPattern, worldIdPattern } from '../../util/patterns.ts';
+import { recordIdPattern } from '../../util/patterns.ts';
 import { dayMs } from '../../util/time.ts';
 import { StringEnum } from '../../util/validation.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
 import { DigitalIdParam, PageQuery, responses } from '../schemas.ts';
-
-export const SanctionBody = Type.Object({
-  id: Type.String(),
-  subject: Type.String(),
-  kind: StringEnum(sanctionKinds),
-  world: Type.Optional(Type.String()),
-  actions: Type.Optional(Type.Array(Type.String())),
-  startsAt: Type.String(),
-  endsAt: Type.Optional(Type.String()),
-  reason: Type.String(),
-  caseId: Type.Optional(Type.String()),
-  source: Type.String({ description: 'decision, ladder (the strike ladder) or manual' }),
-  status: StringEnum(['active', 'lifted', 'expired']),
-  createdAt: Type.String(),
-  endedAt: Type.Optional(Type.String()),
-  liftReason: Type.Optional(Type.String()),
-});
-
-/** The fields a sanction is asked for with, in a decision or on its own. */
-export const sanctionRequestFields = {
-  kind: StringEnum(sanctionKinds),
-  world: Type.Optional(
-    Type.String({ pattern: worldIdPattern, description: 'mute and suspension: the world' }),
-  ),
-  actions: Type.Optional(
-    Type.Array(Type.String({ maxLength: 60 }), {
-      minItems: 1,
-      maxItems: 20,
-      description: 'restriction: actions',
-    }),
-  ),
-  days: Type.Optional(Type.Integer({ minimum: 1, maximum: 36500, description: 'absent: until lifted' })),
-  reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
-};
 
 const moderator = ['moderator'] as const;
 const readers = ['moderator', 'admin'] as const;
@@ -65,7 +31,7 @@ export function sanctionRoutes(app: Api, ctx: AppContext): void {
           },
           { additionalProperties: false },
         ),
-        response: responses({ 201: SanctionBody }),
+        response: responses({ 201: Sanction }),
       },
     },
     async (request, reply) => {
@@ -96,7 +62,7 @@ export function sanctionRoutes(app: Api, ctx: AppContext): void {
           { reason: Type.String({ minLength: 1, maxLength: 2000 }) },
           { additionalProperties: false },
         ),
-        response: responses({ 200: SanctionBody }),
+        response: responses({ 200: Sanction }),
       },
     },
     async (request) => ctx.sanctions.lift(request.params.id, request.body.reason, caller(request).id),
@@ -118,7 +84,7 @@ export function sanctionRoutes(app: Api, ctx: AppContext): void {
           { additionalProperties: false },
         ),
         response: responses({
-          200: Type.Object({ items: Type.Array(SanctionBody), cursor: Type.Optional(Type.String()) }),
+          200: Type.Object({ items: Type.Array(Sanction), cursor: Type.Optional(Type.String()) }),
         }),
       },
     },
