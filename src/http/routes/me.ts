@@ -1,11 +1,11 @@
 import Type from 'typebox';
 import { CaseSummary } from '../../api/cases.ts';
+import { CreditReport } from '../../api/credit.ts';
 import { Sanction, Strike } from '../../api/sanctions.ts';
 import type { AppContext } from '../../context.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
 import { PageQuery, responses } from '../schemas.ts';
-import { CreditReport } from './credit.ts';
 
 const subject = ['subject'] as const;
 
