@@ -1,3 +1,4 @@
+import type { DisclosureNotice } from '../api/disclosures.ts';
 import { NotFoundError, PolicyRefusedError } from '../errors.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
 import type { SubjectProfile } from '../identity/subject-service.ts';
@@ -18,18 +19,6 @@ import {
   type Target,
   withReads,
 } from './disclosure-view.ts';
-
-/** What a subject is told of a disclosure about itself, once its gag has ended. */
-export interface DisclosureNotice {
-  id: string;
-  requestedAt: string;
-  jurisdiction: string;
-  legalBasis: string;
-  offence: string;
-  scope: AttributeGroup[];
-  status: string;
-  reads: number;
-}
 
 // Thrown inside a read's transaction when oversight revoked the disclosure meanwhile: rolls it back.
 class RevokedMeanwhile extends Error {}

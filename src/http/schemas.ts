@@ -19,14 +19,7 @@ export function responses<T extends Record<number, unknown>>(success: T) {
   return { ...success, ...errors };
 }
 
-export const DigitalIdParam = Type.String({
-  description: 'a digital ID: "MD", 20 Crockford base32 characters and a check character',
-});
-
-export const PageQuery = {
-  cursor: Type.Optional(Type.String({ maxLength: 512 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-};
+export { DigitalIdParam, PageQuery } from '../api/common.ts';
 
 const perItem = 'x-validated-per-item';
 

@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { CaseSummary } from '../../api/cases.ts';
 import { CreditReport } from '../../api/credit.ts';
+import { DisclosureNotice } from '../../api/disclosures.ts';
 import { Sanction, Strike } from '../../api/sanctions.ts';
 import type { AppContext } from '../../context.ts';
 import type { Api } from '../api.ts';
@@ -54,20 +55,7 @@ export function meRoutes(app: Api, ctx: AppContext): void {
         querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
         response: responses({
           200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                requestedAt: Type.String(),
-                jurisdiction: Type.String({ description: 'of the authority that asked' }),
-                legalBasis: Type.String({
-                  description: 'its kind: warrant, court_order, statute, emergency',
-                }),
-                offence: Type.String(),
-                scope: Type.Array(Type.String()),
-                status: Type.String(),
-                reads: Type.Integer({ description: 'how many times the authority read your attributes' }),
-              }),
-            ),
+            items: Type.Array(DisclosureNotice),
             cursor: Type.Optional(Type.String()),
           }),
         }),
