@@ -1,8 +1,7 @@
 import Type from 'typebox';
-import { CaseSummary } from '../../api/cases.ts';
-import { CreditReport } from '../../api/credit.ts';
 import { DisclosureNotice } from '../../api/disclosures.ts';
-import { Sanction, Strike } from '../../api/sanctions.ts';
+import { MyRecord } from '../../api/me.ts';
+import type { Sanction } from '../../api/sanctions.ts';
 import type { AppContext } from '../../context.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
@@ -19,16 +18,7 @@ export function meRoutes(app: Api, ctx: AppContext): void {
         tags: ['subject'],
         summary: 'Your own record: cases about you and their decisions, sanctions, strikes, and your credit',
         response: responses({
-          200: Type.Object({
-            subject: Type.String(),
-            credit: CreditReport,
-            cases: Type.Array(CaseSummary),
-            sanctions: Type.Array(Sanction),
-            strikes: Type.Object({
-              active: Type.Integer(),
-              history: Type.Array(Strike),
-            }),
-          }),
+          200: MyRecord,
         }),
       },
     },

@@ -1,6 +1,5 @@
-import Type from 'typebox';
+import { Whoami } from '../../api/principals.ts';
 import { roles } from '../../principals/roles.ts';
-import { StringEnum } from '../../util/validation.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
 import { responses } from '../schemas.ts';
@@ -15,15 +14,7 @@ export function whoamiRoutes(app: Api): void {
         tags: ['principals'],
         summary: 'The principal the bearer token belongs to: its id, role, name and scope',
         response: responses({
-          200: Type.Object({
-            id: Type.String(),
-            role: StringEnum(roles),
-            name: Type.String(),
-            world: Type.Optional(Type.String()),
-            actions: Type.Optional(Type.Array(Type.String())),
-            jurisdiction: Type.Optional(Type.String()),
-            subject: Type.Optional(Type.String()),
-          }),
+          200: Whoami,
         }),
       },
     },
