@@ -1,3 +1,4 @@
+import type { Page } from '../api/common.ts';
 import { ValidationError } from '../errors.ts';
 
 /** An opaque keyset cursor: the sort key of the last row returned. */
@@ -25,11 +26,7 @@ export function decodeCursor<const S extends readonly Part[]>(cursor: string, sh
   throw new ValidationError('cursor', 'is not a cursor this server issued');
 }
 
-export interface Page<T> {
-  items: T[];
-  /** Absent on the last page. */
-  cursor?: string;
-}
+export type { Page } from '../api/common.ts';
 
 /**
  * A page of `items` (fetched with one row more than the page holds, so `more` says whether
