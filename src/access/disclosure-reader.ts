@@ -1,5 +1,5 @@
 import type { DisclosureNotice } from '../api/disclosures.ts';
-import { NotFoundError, PolicyRefusedError } from '../errors.ts';
+import { DisclosureNotFoundError, DisclosureNotGrantedError, type NotFoundError } from '../errors.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
 import type { SubjectProfile } from '../identity/subject-service.ts';
 import type { Principal } from '../principals/roles.ts';
@@ -167,7 +167,7 @@ function inScope(profile: SubjectProfile, scope: readonly AttributeGroup[]): Ide
 }
 
 function notFound(id: string): NotFoundError {
-  return new NotFoundError('disclosure_not_found', `no disclosure has id "${id}"`);
+  return new DisclosureNotFoundError(id);
 }
 
 /**
@@ -182,9 +182,7 @@ export async function identify(
 ): Promise<Identity> {
   const identity = await ctx.disclosureReader.identify(disclosureId, authority);
   if (identity === undefined) {
-    throw new PolicyRefusedError('refused_by_policy', `disclosure "${disclosureId}" is not granted`, {
-      reason: 'not_granted',
-    });
+    throw new DisclosureNotGrantedError(disclosureId);
   }
   return identity;
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import type { DisclosureStatus } from '../db/tables/disclosures.ts';
-import { NotFoundError } from '../errors.ts';
+import { DisclosureNotFoundError, NotFoundError } from '../errors.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
@@ -206,7 +206,7 @@ export class DisclosureService {
 
   async row(id: string, db: Db = this.#deps.db): Promise<DisclosureRow> {
     const row = await selectDisclosures(db).where('id', '=', id).executeTakeFirst();
-    if (row === undefined) throw new NotFoundError('disclosure_not_found', `no disclosure has id "${id}"`);
+    if (row === undefined) throw new DisclosureNotFoundError(id);
     return withReads(row);
   }
 

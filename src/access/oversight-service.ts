@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { ConflictError } from '../errors.ts';
+import { DisclosureDecidedError } from '../errors.ts';
 import { basisExpired, DisclosureRefusedError } from './disclosure-policy.ts';
 import type { DisclosureDeps, DisclosureService } from './disclosure-service.ts';
 import { type DisclosureDetail, type DisclosureRow, detail, disclosureSealer } from './disclosure-view.ts';
@@ -30,10 +30,7 @@ export class OversightService {
       const review = row.status === 'granted' && row.review_due_at !== null && row.reviewed_at === null;
       if (row.status !== 'pending' && !review) {
         const reviewed = row.reviewed_at === null ? '' : ' and reviewed';
-        throw new ConflictError(
-          'disclosure_decided',
-          `disclosure "${id}" is already ${row.status}${reviewed}`,
-        );
+        throw new DisclosureDecidedError(id, `is already ${row.status}${reviewed}`);
       }
       // A warrant that lapsed while the request waited cannot be approved; it can be refused.
       if (verdict === 'approve' && !review && basisExpired(row.basis_expires_at, now)) {
@@ -72,7 +69,7 @@ export class OversightService {
           .where('status', '=', 'pending')
           .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) {
-      throw new ConflictError('disclosure_decided', `disclosure "${row.id}" was decided meanwhile`);
+      throw new DisclosureDecidedError(row.id, 'was decided meanwhile');
     }
     await this.#deps.ledger.append(trx, {
       kind: verdict === 'approve' ? 'disclosure.approved' : 'disclosure.denied',

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { CaseDetail, CaseReport, CaseSummary } from '../api/cases.ts';
 import type { Db } from '../db/database.ts';
 import type { CaseStatus, CasesTable } from '../db/tables/cases.ts';
-import { NotFoundError } from '../errors.ts';
+import { CaseNotFoundError } from '../errors.ts';
 import type { SubjectSealer, SubjectService } from '../identity/subject-service.ts';
 import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
 
@@ -88,7 +88,7 @@ export class CaseService {
 
   async row(id: string, db: Db = this.#db): Promise<Selectable<CasesTable>> {
     const row = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
-    if (row === undefined) throw new NotFoundError('case_not_found', `no case has id "${id}"`);
+    if (row === undefined) throw new CaseNotFoundError(id);
     return row;
   }
 }

@@ -6,7 +6,15 @@ import type { CasesTable } from '../db/tables/cases.ts';
 import type { EligibilityService } from '../enforcement/eligibility-service.ts';
 import type { SanctionService } from '../enforcement/sanction-service.ts';
 import type { StrikeService } from '../enforcement/strike-service.ts';
-import { ConflictError, ForbiddenError, PolicyRefusedError, ValidationError } from '../errors.ts';
+import {
+  AlreadyAppealedError,
+  AppealWindowClosedError,
+  CaseNotOpenError,
+  ForbiddenError,
+  NoPendingAppealError,
+  NotAppealableError,
+  ValidationError,
+} from '../errors.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Notifier } from '../notify/notifier.ts';
@@ -77,8 +85,7 @@ export class DecisionService {
   async decide(caseId: string, decision: Decision, actor: string): Promise<CaseDetail> {
     const subject = await this.#db.transaction().execute(async (trx) => {
       const row = await this.#cases.row(caseId, trx);
-      if (row.status !== 'open')
-        throw new ConflictError('case_not_open', `case "${caseId}" is already ${row.status}`);
+      if (row.status !== 'open') throw new CaseNotOpenError(caseId, row.status);
       this.#checkDecision(row, decision);
       const now = this.#now();
       const sealer = await this.#subjects.sealer(row.subject_id, trx);
@@ -97,8 +104,7 @@ export class DecisionService {
         .where('id', '=', caseId)
         .where('status', '=', 'open')
         .executeTakeFirst();
-      if (Number(decided.numUpdatedRows) !== 1)
-        throw new ConflictError('case_not_open', `case "${caseId}" is already decided`);
+      if (Number(decided.numUpdatedRows) !== 1) throw new CaseNotOpenError(caseId, 'decided');
       await this.#ledger.append(trx, {
         kind: 'case.decided',
         actor,
@@ -137,18 +143,14 @@ export class DecisionService {
       const row = await this.#cases.row(caseId, trx);
       if (row.subject_id !== subject)
         throw new ForbiddenError('a subject may appeal only decisions about itself');
-      if (row.appeal_status !== null)
-        throw new ConflictError('already_appealed', 'this decision was already appealed');
+      if (row.appeal_status !== null) throw new AlreadyAppealedError(caseId);
       if (row.status !== 'decided' || row.outcome !== 'upheld') {
-        throw new ConflictError('not_appealable', 'only an upheld decision can be appealed');
+        throw new NotAppealableError(caseId);
       }
       const now = this.#now();
       const windowDays = this.#policy.document.appeals.windowDays;
       if (now.getTime() > Date.parse(row.decided_at!) + windowDays * dayMs) {
-        throw new PolicyRefusedError(
-          'appeal_window_closed',
-          `appeals close ${windowDays} days after the decision`,
-        );
+        throw new AppealWindowClosedError(windowDays);
       }
       const sealer = await this.#subjects.sealer(row.subject_id, trx);
       const appealed = await trx
@@ -164,7 +166,7 @@ export class DecisionService {
         .where('appeal_status', 'is', null)
         .executeTakeFirst();
       if (Number(appealed.numUpdatedRows) !== 1) {
-        throw new ConflictError('already_appealed', 'this decision was already appealed');
+        throw new AlreadyAppealedError(caseId);
       }
       await this.#ledger.append(trx, {
         kind: 'case.appealed',
@@ -184,8 +186,7 @@ export class DecisionService {
   ): Promise<CaseDetail> {
     const subject = await this.#db.transaction().execute(async (trx) => {
       const row = await this.#cases.row(caseId, trx);
-      if (row.appeal_status !== 'pending')
-        throw new ConflictError('no_pending_appeal', 'this case has no pending appeal');
+      if (row.appeal_status !== 'pending') throw new NoPendingAppealError(caseId);
       const now = this.#now().toISOString();
       const sealer = await this.#subjects.sealer(row.subject_id, trx);
       const closed = await trx
@@ -201,8 +202,7 @@ export class DecisionService {
         .where('id', '=', caseId)
         .where('appeal_status', '=', 'pending')
         .executeTakeFirst();
-      if (Number(closed.numUpdatedRows) !== 1)
-        throw new ConflictError('no_pending_appeal', 'this case has no pending appeal');
+      if (Number(closed.numUpdatedRows) !== 1) throw new NoPendingAppealError(caseId);
       await this.#ledger.append(trx, {
         kind: 'appeal.decided',
         actor,

@@ -2,7 +2,7 @@ import Type, { type Static } from 'typebox';
 import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
 import type { EligibilityService } from '../enforcement/eligibility-service.ts';
-import { ForbiddenError, itemError, MdisError, NotFoundError, ValidationError } from '../errors.ts';
+import { AvatarNotFoundError, ForbiddenError, itemError, MdisError, ValidationError } from '../errors.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { Principal } from '../principals/roles.ts';
@@ -167,7 +167,7 @@ export class EventService {
       }
       const subject = await this.#avatars.subjectOf(event.world, event.handle);
       if (subject === undefined) {
-        throw new NotFoundError('avatar_not_found', `no avatar "${event.handle}" in world "${event.world}"`);
+        throw new AvatarNotFoundError(event.world, event.handle);
       }
       return { status: 'valid', event, subject, polarity: category.polarity };
     } catch (error) {

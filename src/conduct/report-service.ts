@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { GroupCommit } from '../db/group-commit.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { AvatarNotFoundError, ValidationError } from '../errors.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
@@ -68,7 +68,7 @@ export class ReportService {
     }
     const subject = await this.#avatars.subjectOf(input.world, input.handle);
     if (subject === undefined) {
-      throw new NotFoundError('avatar_not_found', `no avatar "${input.handle}" in world "${input.world}"`);
+      throw new AvatarNotFoundError(input.world, input.handle);
     }
     const filing = { input, subject, actor, now: now.toISOString() };
     const fileIt = () => this.#group.run((trx) => this.#fileIn(trx, filing));

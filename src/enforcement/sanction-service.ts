@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
 import type { SanctionStatus, SanctionsTable } from '../db/tables/sanctions.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { SanctionNotActiveError, SanctionNotFoundError, ValidationError } from '../errors.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
 import type { WorldService } from '../identity/world-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
@@ -139,9 +139,8 @@ export class SanctionService {
   async lift(id: string, reason: string, actor: string): Promise<Sanction> {
     const lifted = await this.#db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('sanctions').selectAll().where('id', '=', id).executeTakeFirst();
-      if (row === undefined) throw new NotFoundError('sanction_not_found', `no sanction has id "${id}"`);
-      if (row.status !== 'active')
-        throw new ConflictError('sanction_not_active', `sanction "${id}" is already ${row.status}`);
+      if (row === undefined) throw new SanctionNotFoundError(id);
+      if (row.status !== 'active') throw new SanctionNotActiveError(id, row.status);
       return this.#end(trx, row, { status: 'lifted', reason, actor });
     });
     await this.#eligibility.refresh([lifted.subject]);
@@ -196,7 +195,7 @@ export class SanctionService {
 
   async get(id: string): Promise<Sanction> {
     const row = await this.#db.selectFrom('sanctions').selectAll().where('id', '=', id).executeTakeFirst();
-    if (row === undefined) throw new NotFoundError('sanction_not_found', `no sanction has id "${id}"`);
+    if (row === undefined) throw new SanctionNotFoundError(id);
     return (await this.#open([row]))[0]!;
   }
 
@@ -260,7 +259,7 @@ export class SanctionService {
       .where('status', '=', row.status)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) {
-      throw new ConflictError('sanction_not_active', `sanction "${row.id}" was ended meanwhile`);
+      throw new SanctionNotActiveError(row.id);
     }
     await this.#ledger.append(trx, {
       kind: change.status === 'lifted' ? 'sanction.lifted' : 'sanction.expired',

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { preparedQuery } from '../db/prepared.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { AvatarBoundError, AvatarNotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { AttributeVault } from './attribute-vault.ts';
 import type { SubjectService } from './subject-service.ts';
@@ -86,8 +86,7 @@ export class AvatarService {
 
   async get(world: string, handle: string): Promise<AvatarStanding> {
     const row = await this.#find(world, handle);
-    if (row === undefined)
-      throw new NotFoundError('avatar_not_found', `no avatar "${handle}" in world "${world}"`);
+    if (row === undefined) throw new AvatarNotFoundError(world, handle);
     return standing(row);
   }
 
@@ -120,7 +119,7 @@ export class AvatarService {
 
   #checkSameSubject(row: AvatarRow, subject: string): AvatarStanding {
     if (row.subject_id !== subject) {
-      throw new ConflictError('avatar_bound', `handle "${row.handle}" is bound to another subject`);
+      throw new AvatarBoundError(row.handle);
     }
     return standing(row);
   }

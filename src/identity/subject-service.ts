@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import { DuplicateIdentityError, NotFoundError } from '../errors.ts';
+import { DuplicateIdentityError, SubjectNotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { type AttributeVault, dataKeyObject } from './attribute-vault.ts';
@@ -122,7 +122,7 @@ export class SubjectService {
   /** The current profile, decrypted; with `history`, every version of every group. */
   async get(id: string, options: { history?: boolean } = {}): Promise<SubjectProfile> {
     const subject = await this.#db.selectFrom('subjects').selectAll().where('id', '=', id).executeTakeFirst();
-    if (subject === undefined) throw new NotFoundError('subject_not_found', 'no subject has this id');
+    if (subject === undefined) throw new SubjectNotFoundError(id);
     const dataKey = this.#vault.unwrapDataKey(id, subject.wrapped_key);
     const rows = await this.#db
       .selectFrom('subject_attributes')
@@ -232,7 +232,7 @@ export class SubjectService {
    */
   async sealer(id: string, db: Db = this.#db): Promise<SubjectSealer> {
     const row = await db.selectFrom('subjects').select('wrapped_key').where('id', '=', id).executeTakeFirst();
-    if (row === undefined) throw new NotFoundError('subject_not_found', 'no subject has this id');
+    if (row === undefined) throw new SubjectNotFoundError(id);
     const dataKey = dataKeyObject(this.#vault.unwrapDataKey(id, row.wrapped_key));
     return {
       seal: (context, value) => this.#vault.sealJson(dataKey, `${id}|${context}`, value),
@@ -243,7 +243,7 @@ export class SubjectService {
   /** Throws unless a subject with this id exists. */
   async assertExists(id: string, db: Db = this.#db): Promise<void> {
     const row = await db.selectFrom('subjects').select('id').where('id', '=', id).executeTakeFirst();
-    if (row === undefined) throw new NotFoundError('subject_not_found', 'no subject has this id');
+    if (row === undefined) throw new SubjectNotFoundError(id);
   }
 
   async #refuseDuplicate(db: Db, dedupHash: string): Promise<void> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { SubscriptionsTable } from '../db/tables/subscriptions.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { SubscriptionNotFoundError, SubscriptionRevokedError, ValidationError } from '../errors.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { WorldService } from '../identity/world-service.ts';
 import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
@@ -106,10 +106,8 @@ export class SubscriptionService {
         .where('id', '=', id)
         .where('world_id', '=', world)
         .executeTakeFirst();
-      if (row === undefined)
-        throw new NotFoundError('subscription_not_found', `world "${world}" has no subscription "${id}"`);
-      if (row.revoked_at !== null)
-        throw new ConflictError('subscription_revoked', `subscription "${id}" is already revoked`);
+      if (row === undefined) throw new SubscriptionNotFoundError(world, id);
+      if (row.revoked_at !== null) throw new SubscriptionRevokedError(id);
       const revokedAt = this.#now().toISOString();
       // The guard on revoked_at makes a concurrent second revocation a conflict, not a silent rewrite.
       const updated = await trx
@@ -118,8 +116,7 @@ export class SubscriptionService {
         .where('id', '=', id)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0)
-        throw new ConflictError('subscription_revoked', `subscription "${id}" is already revoked`);
+      if (Number(updated.numUpdatedRows) === 0) throw new SubscriptionRevokedError(id);
       return toSubscription({ ...row, revoked_at: revokedAt });
     });
   }

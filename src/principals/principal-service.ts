@@ -3,7 +3,13 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { preparedQuery } from '../db/prepared.ts';
 import type { PrincipalsTable } from '../db/tables/principals.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import {
+  PrincipalNotFoundError,
+  PrincipalRevokedError,
+  SubjectNotFoundError,
+  ValidationError,
+  WorldNotFoundError,
+} from '../errors.ts';
 import { parseDigitalId } from '../identity/digital-id.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { jurisdictionPattern } from '../util/countries.ts';
@@ -76,13 +82,13 @@ export class PrincipalService {
       scope.world !== null &&
       !(await db.selectFrom('worlds').select('id').where('id', '=', scope.world).executeTakeFirst())
     ) {
-      throw new NotFoundError('world_not_found', `world "${scope.world}" does not exist`);
+      throw new WorldNotFoundError(scope.world);
     }
     if (
       scope.subject_id !== null &&
       !(await db.selectFrom('subjects').select('id').where('id', '=', scope.subject_id).executeTakeFirst())
     ) {
-      throw new NotFoundError('subject_not_found', 'no subject has this id');
+      throw new SubjectNotFoundError(scope.subject_id);
     }
     const id = newId('prn');
     const token = `mdis_${randomBytes(32).toString('base64url')}`;
@@ -181,8 +187,8 @@ export class PrincipalService {
       .select('id')
       .where('id', '=', id)
       .executeTakeFirst();
-    if (exists === undefined) throw new NotFoundError('principal_not_found', `no principal has id "${id}"`);
-    throw new ConflictError('already_revoked', `principal "${id}" is already revoked`);
+    if (exists === undefined) throw new PrincipalNotFoundError(id);
+    throw new PrincipalRevokedError(id);
   }
 
   async count(): Promise<number> {
