@@ -20,6 +20,7 @@ import { AttributeVault, loadMasterKey } from './identity/attribute-vault.ts';
 import { AvatarService } from './identity/avatar-service.ts';
 import { SubjectService } from './identity/subject-service.ts';
 import { WorldService } from './identity/world-service.ts';
+import { Keyring } from './keyring.ts';
 import { LedgerService } from './ledger/ledger-service.ts';
 import { DeliveryWorker } from './notify/delivery.ts';
 import { Notifier } from './notify/notifier.ts';
@@ -38,6 +39,7 @@ export interface AppContext {
   now: () => Date;
   policy: Policy;
   vault: AttributeVault;
+  keyring: Keyring;
   ledger: LedgerService;
   principals: PrincipalService;
   subjects: SubjectService;
@@ -104,10 +106,11 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     }
   }
   const vault = new AttributeVault(masterKey.key);
+  const keyring = new Keyring(masterKey.key);
   const ledger = new LedgerService({
     db,
     engine: store.engine,
-    vault,
+    keyring,
     origin: config.logOrigin,
     schema: config.databaseSchema,
     now,
@@ -117,8 +120,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const worlds = new WorldService({ db, ledger, principals, now });
   const avatars = new AvatarService({ db, ledger, vault, subjects, now });
   const notifier = new Notifier({ avatars });
-  const subscriptions = new SubscriptionService({ db, vault, worlds, now });
-  const deliveries = new DeliveryWorker({ db, vault, logger, now });
+  const subscriptions = new SubscriptionService({ db, keyring, worlds, now });
+  const deliveries = new DeliveryWorker({ db, keyring, logger, now });
   const eligibility = new EligibilityService({
     db,
     engine: store.engine,
@@ -151,7 +154,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     now,
   });
   const strikes = new StrikeService({ db, policy, now });
-  const reports = new ReportService({ db, ledger, policy, vault, avatars, subjects, now });
+  const reports = new ReportService({ db, ledger, policy, keyring, avatars, subjects, now });
   const cases = new CaseService({ db, subjects });
   const decisions = new DecisionService({
     db,
@@ -167,7 +170,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     now,
   });
   const events = new EventService({ db, policy, avatars, credit, eligibility, now });
-  const access = { db, ledger, policy, vault, subjects, avatars, now };
+  const access = { db, ledger, policy, keyring, subjects, avatars, now };
   const disclosures = new DisclosureService(access);
   const disclosureReader = new DisclosureReader({ ...access, disclosures });
   const oversight = new OversightService({ ...access, disclosures });
@@ -218,6 +221,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     now,
     policy,
     vault,
+    keyring,
     ledger,
     principals,
     subjects,

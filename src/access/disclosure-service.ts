@@ -1,10 +1,10 @@
 import type { Db } from '../db/database.ts';
 import type { DisclosureStatus } from '../db/tables/disclosures.ts';
 import { DisclosureNotFoundError, NotFoundError } from '../errors.ts';
-import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
+import type { Keyring } from '../keyring.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { LegalBasisKind } from '../policy/disclosure-rules.ts';
 import type { Policy } from '../policy/policy.ts';
@@ -36,7 +36,7 @@ export interface DisclosureDeps {
   db: Db;
   ledger: LedgerService;
   policy: Policy;
-  vault: AttributeVault;
+  keyring: Keyring;
   subjects: SubjectService;
   avatars: AvatarService;
   now: () => Date;

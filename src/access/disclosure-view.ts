@@ -2,9 +2,9 @@ import type { Selectable } from 'kysely';
 import type { DisclosureDetail, DisclosureSummary } from '../api/disclosures.ts';
 import type { Db } from '../db/database.ts';
 import type { DisclosuresTable } from '../db/tables/disclosures.ts';
-import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
+import type { Keyring } from '../keyring.ts';
 import type { LegalBasisKind } from '../policy/disclosure-rules.ts';
 import { decodeCursor, encodeCursor, type Page } from '../util/cursor.ts';
 
@@ -23,7 +23,7 @@ export interface DisclosureSealer {
 }
 
 export async function disclosureSealer(
-  deps: { subjects: SubjectService; vault: AttributeVault },
+  deps: { subjects: SubjectService; keyring: Keyring },
   row: { id: string; subject_id: string | null; seal_key: 'subject' | 'operator' },
   db?: Db,
 ): Promise<DisclosureSealer> {
@@ -36,8 +36,8 @@ export async function disclosureSealer(
     };
   }
   return {
-    seal: (field, value) => deps.vault.sealSecret(context(field), JSON.stringify(value)),
-    open: (field, sealed) => JSON.parse(deps.vault.openSecret(context(field), sealed)),
+    seal: (field, value) => deps.keyring.sealSecret(context(field), JSON.stringify(value)),
+    open: (field, sealed) => JSON.parse(deps.keyring.openSecret(context(field), sealed)),
   };
 }
 

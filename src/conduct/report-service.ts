@@ -3,9 +3,9 @@ import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { GroupCommit } from '../db/group-commit.ts';
 import { AvatarNotFoundError, ValidationError } from '../errors.ts';
-import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
+import type { Keyring } from '../keyring.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Policy } from '../policy/policy.ts';
 import { newId } from '../util/ids.ts';
@@ -35,7 +35,7 @@ export const clockSkewMs = 5 * 60_000;
 export class ReportService {
   readonly #ledger: LedgerService;
   readonly #policy: Policy;
-  readonly #vault: AttributeVault;
+  readonly #keyring: Keyring;
   readonly #avatars: AvatarService;
   readonly #subjects: SubjectService;
   readonly #now: () => Date;
@@ -46,14 +46,14 @@ export class ReportService {
     db: Db;
     ledger: LedgerService;
     policy: Policy;
-    vault: AttributeVault;
+    keyring: Keyring;
     avatars: AvatarService;
     subjects: SubjectService;
     now: () => Date;
   }) {
     this.#ledger = options.ledger;
     this.#policy = options.policy;
-    this.#vault = options.vault;
+    this.#keyring = options.keyring;
     this.#avatars = options.avatars;
     this.#subjects = options.subjects;
     this.#now = options.now;
@@ -86,7 +86,7 @@ export class ReportService {
     { input, subject, actor, now }: { input: NewReport; subject: string; actor: string; now: string },
   ): Promise<FiledReport> {
     const caseId = await this.#openCase(trx, input, subject, now);
-    const reporterHash = this.#vault.keyedHash(`reporter|${input.world}|${input.reporter}`);
+    const reporterHash = this.#keyring.keyedHash(`reporter|${input.world}|${input.reporter}`);
     const existing = await trx
       .selectFrom('reports')
       .select('id')

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { OutboxTable } from '../db/tables/outbox.ts';
-import type { AttributeVault } from '../identity/attribute-vault.ts';
+import type { Keyring } from '../keyring.ts';
 import { hourMs, isoAfter, minuteMs } from '../util/time.ts';
 import { secretContext } from './subscription-service.ts';
 
@@ -50,7 +50,7 @@ type Outcome = { ok: true } | { ok: false; error: string };
  */
 export class DeliveryWorker {
   readonly #db: Db;
-  readonly #vault: AttributeVault;
+  readonly #keyring: Keyring;
   readonly #logger: Logger;
   readonly #now: () => Date;
   readonly #options: DeliveryOptions;
@@ -59,13 +59,13 @@ export class DeliveryWorker {
 
   constructor(options: {
     db: Db;
-    vault: AttributeVault;
+    keyring: Keyring;
     logger: Logger;
     now: () => Date;
     options?: Partial<DeliveryOptions>;
   }) {
     this.#db = options.db;
-    this.#vault = options.vault;
+    this.#keyring = options.keyring;
     this.#logger = options.logger;
     this.#now = options.now;
     this.#options = { ...defaultDeliveryOptions, ...options.options };
@@ -174,7 +174,7 @@ export class DeliveryWorker {
 
   async #post(row: Claimed, target: Target): Promise<Outcome> {
     try {
-      const secret = this.#vault.openSecret(secretContext(row.subscription_id), target.sealed_secret);
+      const secret = this.#keyring.openSecret(secretContext(row.subscription_id), target.sealed_secret);
       const t = Math.floor(this.#now().getTime() / 1000);
       const response = await fetch(target.url, {
         method: 'POST',

@@ -3,8 +3,8 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { SubscriptionsTable } from '../db/tables/subscriptions.ts';
 import { SubscriptionNotFoundError, SubscriptionRevokedError, ValidationError } from '../errors.ts';
-import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { WorldService } from '../identity/world-service.ts';
+import type { Keyring } from '../keyring.ts';
 import { decodeCursor, type Page, toPage } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
 import type { NotifyEventType } from './events.ts';
@@ -34,13 +34,13 @@ export function secretContext(subscriptionId: string): string {
 /** A world's webhook subscriptions: created with a signing secret shown once, listed, revoked. */
 export class SubscriptionService {
   readonly #db: Db;
-  readonly #vault: AttributeVault;
+  readonly #keyring: Keyring;
   readonly #worlds: WorldService;
   readonly #now: () => Date;
 
-  constructor(options: { db: Db; vault: AttributeVault; worlds: WorldService; now: () => Date }) {
+  constructor(options: { db: Db; keyring: Keyring; worlds: WorldService; now: () => Date }) {
     this.#db = options.db;
-    this.#vault = options.vault;
+    this.#keyring = options.keyring;
     this.#worlds = options.worlds;
     this.#now = options.now;
   }
@@ -63,7 +63,7 @@ export class SubscriptionService {
       world_id: input.world,
       url,
       events: JSON.stringify(events),
-      sealed_secret: this.#vault.sealSecret(secretContext(id), secret),
+      sealed_secret: this.#keyring.sealSecret(secretContext(id), secret),
       created_at: this.#now().toISOString(),
       created_by: actor,
       revoked_at: null,
