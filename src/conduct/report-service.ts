@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { FiledReport, NewReport } from '../api/reports.ts';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { GroupCommit } from '../db/group-commit.ts';
@@ -9,27 +10,10 @@ import type { Keyring } from '../keyring.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Policy } from '../policy/policy.ts';
 import { newId } from '../util/ids.ts';
-
-export interface NewReport {
-  world: string;
-  handle: string;
-  category: string;
-  /** The reporting avatar's handle in the same world. */
-  reporter: string;
-  description: string;
-  evidence: { sha256: string; uri: string }[];
-  occurredAt: string;
-}
-
-export interface FiledReport {
-  reportId: string;
-  caseId: string;
-  /** This reporter had already reported this in the open case: it counts once. */
-  duplicate: boolean;
-}
+import { minuteMs } from '../util/time.ts';
 
 /** Reports may be a little ahead of our clock, not more. */
-export const clockSkewMs = 5 * 60_000;
+export const clockSkewMs = 5 * minuteMs;
 
 /** Takes reports from worlds and gathers them into cases, one open case per avatar and category. */
 export class ReportService {

@@ -1,3 +1,4 @@
+import type { AvatarStanding } from '../api/avatars.ts';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { preparedQuery } from '../db/prepared.ts';
@@ -7,14 +8,6 @@ import type { AttributeVault } from './attribute-vault.ts';
 import type { SubjectService } from './subject-service.ts';
 
 /** Handles are chosen by worlds: lower case, digits, dot, underscore and hyphen, up to 64. */
-
-/** What a world may know of one of its avatars: never the identity behind it. */
-export interface AvatarStanding {
-  world: string;
-  handle: string;
-  pseudonym: string;
-  boundAt: string;
-}
 
 export class AvatarService {
   readonly #db: Db;

@@ -1,3 +1,4 @@
+import type { SubjectProfile } from '../api/subjects.ts';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { DuplicateIdentityError, SubjectNotFoundError } from '../errors.ts';
@@ -16,14 +17,6 @@ import {
 } from './attributes.ts';
 import { newDigitalId } from './digital-id.ts';
 
-export interface AttributeVersion {
-  group: AttributeGroup;
-  version: number;
-  createdAt: string;
-  createdBy: string;
-  value: Record<string, unknown>;
-}
-
 export type EnrolHook = (trx: Db, subject: { id: string; kind: SubjectKind; actor: string }) => Promise<void>;
 
 export interface SubjectSealer {
@@ -31,18 +24,7 @@ export interface SubjectSealer {
   open(context: string, sealed: Buffer): unknown;
 }
 
-export interface SubjectProfile {
-  id: string;
-  kind: SubjectKind;
-  createdAt: string;
-  updatedAt: string;
-  natural: Record<string, unknown>;
-  social: Record<string, unknown>;
-  signs: Record<string, unknown>;
-  /** The current version of each group; every change adds one. */
-  versions: Record<AttributeGroup, number>;
-  history?: AttributeVersion[];
-}
+export type { SubjectProfile };
 
 /** Enrols subjects and keeps their attribute groups, encrypted and versioned, in the vault. */
 export class SubjectService {

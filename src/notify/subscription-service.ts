@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import type { Subscription } from '../api/subscriptions.ts';
 import type { Db } from '../db/database.ts';
 import type { SubscriptionsTable } from '../db/tables/subscriptions.ts';
 import { SubscriptionNotFoundError, SubscriptionRevokedError, ValidationError } from '../errors.ts';
@@ -10,15 +11,6 @@ import { newId } from '../util/ids.ts';
 import type { NotifyEventType } from './events.ts';
 
 export const maxUrlLength = 2000;
-
-export interface Subscription {
-  id: string;
-  world: string;
-  url: string;
-  events: NotifyEventType[];
-  createdAt: string;
-  revokedAt?: string;
-}
 
 export interface NewSubscription {
   world: string;

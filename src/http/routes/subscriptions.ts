@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { Subscription } from '../../api/subscriptions.ts';
 import type { AppContext } from '../../context.ts';
 import { notifyEventTypes } from '../../notify/events.ts';
 import { maxUrlLength } from '../../notify/subscription-service.ts';
@@ -7,15 +8,6 @@ import { StringEnum } from '../../util/validation.ts';
 import type { Api } from '../api.ts';
 import { assertWorldScope, caller } from '../auth.ts';
 import { PageQuery, responses } from '../schemas.ts';
-
-const SubscriptionBody = Type.Object({
-  id: Type.String(),
-  world: Type.String(),
-  url: Type.String(),
-  events: Type.Array(StringEnum(notifyEventTypes)),
-  createdAt: Type.String(),
-  revokedAt: Type.Optional(Type.String()),
-});
 
 const WorldParams = Type.Object({ world: Type.String({ pattern: worldIdPattern }) });
 const IdParams = Type.Object({
@@ -44,7 +36,7 @@ export function subscriptionRoutes(app: Api, ctx: AppContext): void {
         ),
         response: responses({
           201: Type.Object({
-            subscription: SubscriptionBody,
+            subscription: Subscription,
             secret: Type.String({ description: 'the signing secret; shown once' }),
           }),
         }),
@@ -71,7 +63,7 @@ export function subscriptionRoutes(app: Api, ctx: AppContext): void {
         params: WorldParams,
         querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
         response: responses({
-          200: Type.Object({ items: Type.Array(SubscriptionBody), cursor: Type.Optional(Type.String()) }),
+          200: Type.Object({ items: Type.Array(Subscription), cursor: Type.Optional(Type.String()) }),
         }),
       },
     },
@@ -90,7 +82,7 @@ export function subscriptionRoutes(app: Api, ctx: AppContext): void {
         tags: ['notifications'],
         summary: 'Revoke a subscription: nothing more is sent to it, pending deliveries included',
         params: IdParams,
-        response: responses({ 200: SubscriptionBody }),
+        response: responses({ 200: Subscription }),
       },
     },
     async (request) => {
