@@ -10,7 +10,7 @@ import { type AppContext, createContext } from '../src/context.ts';
 import type { Enrolment } from '../src/identity/attributes.ts';
 
 export const worlds = ['plaza', 'arena', 'market', 'harbour'];
-export const day = 86_400_000;
+export { dayMs as day } from '../src/util/time.ts';
 export const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
 export interface BenchStore {

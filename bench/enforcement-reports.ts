@@ -3,6 +3,7 @@
 // server meets them, many in flight at once (they are then written a group per transaction).
 import type Database from 'better-sqlite3';
 import type { AppContext } from '../src/context.ts';
+import { hourMs } from '../src/util/time.ts';
 import { enrolPeople, openBenchStore, pick, seeding, worlds } from './_fixtures.ts';
 import { percent, progress, type Row, rates } from './_measure.ts';
 
@@ -129,6 +130,6 @@ function report(avatar: Avatar, category: string, i: number) {
     reporter: `reporter-${i}`,
     description: 'Kept sending threats in private messages after being blocked.',
     evidence: [{ sha256: 'e'.repeat(64), uri: `https://evidence.example/${i}` }],
-    occurredAt: new Date(Date.now() - 3_600_000).toISOString(),
+    occurredAt: new Date(Date.now() - hourMs).toISOString(),
   };
 }

@@ -4,6 +4,7 @@ import { EligibilityIndex, type IndexedSanction } from '../src/enforcement/eligi
 import { newDigitalId } from '../src/identity/digital-id.ts';
 import { loadPolicy } from '../src/policy/load.ts';
 import { newId } from '../src/util/ids.ts';
+import { hourMs } from '../src/util/time.ts';
 import { day, pick, worlds } from './_fixtures.ts';
 import {
   megabytes,
@@ -168,7 +169,7 @@ function sanctionsOfOne(now: number): IndexedSanction[] {
     }
     if (r < 0.7) return { ...base, kind: 'suspension', world: pick(worlds) };
     if (r < 0.96)
-      return { ...base, kind: 'mute', world: pick(worlds), endsAt: now + (ended ? -1 : 1) * 3_600_000 };
+      return { ...base, kind: 'mute', world: pick(worlds), endsAt: now + (ended ? -1 : 1) * hourMs };
     return { ...base, kind: 'ban', endsAt: null };
   });
 }

@@ -3,6 +3,7 @@
 // decrypted profile lookups without the disclosure machinery.
 import { identify } from '../src/access/disclosure-reader.ts';
 import type { AppContext } from '../src/context.ts';
+import { dayMs } from '../src/util/time.ts';
 import { person } from './_fixtures.ts';
 import { progress, type Row } from './_measure.ts';
 
@@ -86,7 +87,7 @@ async function grantedDisclosures(ctx: AppContext) {
   }
   const authority = (await ctx.principals.create({ role: 'authority', jurisdiction: 'GB' })).principal;
   const oversight = (await ctx.principals.create({ role: 'oversight' })).principal;
-  const expiresAt = new Date(ctx.now().getTime() + 60 * 86_400_000).toISOString();
+  const expiresAt = new Date(ctx.now().getTime() + 60 * dayMs).toISOString();
   const targets: { handle: string; subject: string; disclosure: string }[] = [];
   for (let i = 0; i < disclosureCount; i++) {
     const { handle, subject } = handles[(i * 7) % handles.length]!;

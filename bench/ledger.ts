@@ -9,6 +9,7 @@ import type { Act } from '../src/ledger/ledger-service.ts';
 import { leafHash } from '../src/ledger/merkle.ts';
 import { canonicalJson } from '../src/util/canonical-json.ts';
 import { newId } from '../src/util/ids.ts';
+import { dayMs } from '../src/util/time.ts';
 import { openBenchStore, pick, seeding, worlds } from './_fixtures.ts';
 import { progress, type Row, rates, rounds, type Suite, seconds } from './_measure.ts';
 import { checkpoints } from './ledger-checkpoint.ts';
@@ -113,7 +114,7 @@ function fillEntries(sqlite: Database.Database, first: number, count: number): v
     'insert into ledger_entries (idx, entry, leaf_hash, created_at) values (?, ?, ?, ?)',
   );
   const insertSalt = sqlite.prepare('insert into ledger_salts (idx, salt) values (?, ?)');
-  const start = Date.now() - 365 * 86_400_000;
+  const start = Date.now() - 365 * dayMs;
   // Acts drawn from a pool (their ids repeat; nothing here looks them up), details serialised once.
   const pool = Array.from({ length: 8192 }, (_, i) => {
     const a = act(i);
@@ -122,7 +123,7 @@ function fillEntries(sqlite: Database.Database, first: number, count: number): v
   const batch = sqlite.transaction((from: number, to: number) => {
     for (let idx = from; idx < to; idx++) {
       const a = pool[idx % pool.length]!;
-      const at = new Date(start + ((idx - first) / count) * 365 * 86_400_000).toISOString();
+      const at = new Date(start + ((idx - first) / count) * 365 * dayMs).toISOString();
       const salt = a.details === undefined ? undefined : randomBytes(16);
       const entry = canonicalJson({
         v: 1,

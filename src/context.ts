@@ -20,6 +20,7 @@ import { AttributeVault, loadMasterKey } from './identity/attribute-vault.ts';
 import { AvatarService } from './identity/avatar-service.ts';
 import { SubjectService } from './identity/subject-service.ts';
 import { WorldService } from './identity/world-service.ts';
+import { Keyring } from './keyring.ts';
 import { LedgerService } from './ledger/ledger-service.ts';
 import { DeliveryWorker } from './notify/delivery.ts';
 import { Notifier } from './notify/notifier.ts';
@@ -43,6 +44,7 @@ export interface Core {
   now: () => Date;
   policy: Policy;
   vault: AttributeVault;
+  keyring: Keyring;
   ledger: LedgerService;
 }
 
@@ -132,6 +134,7 @@ export async function openCore(config: Config, overrides: ContextOverrides = {})
     );
   }
   const vault = new AttributeVault(masterKey.key);
+  const keyring = new Keyring(masterKey.key);
   const store = await openStore(config);
   const db = store.db;
   try {
@@ -145,13 +148,13 @@ export async function openCore(config: Config, overrides: ContextOverrides = {})
     const ledger = new LedgerService({
       db,
       engine: store.engine,
-      vault,
+      keyring,
       origin: config.logOrigin,
       schema: config.databaseSchema,
       now,
     });
     await ledger.init();
-    return { config, store, db, logger, now, policy, vault, ledger };
+    return { config, store, db, logger, now, policy, vault, keyring, ledger };
   } catch (error) {
     await store.close();
     throw error;
@@ -160,14 +163,14 @@ export async function openCore(config: Config, overrides: ContextOverrides = {})
 
 /** Stage 2: each service from the core and the services built before it. */
 export function wireServices(core: Core): Services {
-  const { config, store, db, logger, now, policy, vault, ledger } = core;
+  const { config, store, db, logger, now, policy, vault, keyring, ledger } = core;
   const principals = new PrincipalService({ db, ledger, now });
   const subjects = new SubjectService({ db, ledger, vault, now });
   const worlds = new WorldService({ db, ledger, principals, now });
   const avatars = new AvatarService({ db, ledger, vault, subjects, now });
   const notifier = new Notifier({ avatars });
-  const subscriptions = new SubscriptionService({ db, vault, worlds, now });
-  const deliveries = new DeliveryWorker({ db, vault, logger, now });
+  const subscriptions = new SubscriptionService({ db, keyring, worlds, now });
+  const deliveries = new DeliveryWorker({ db, keyring, logger, now });
   const eligibility = new EligibilityService({
     db,
     engine: store.engine,
@@ -185,10 +188,10 @@ export function wireServices(core: Core): Services {
   const base = { db, ledger, policy, now };
   const sanctions = new SanctionService({ ...base, subjects, worlds, eligibility, notifier, credit, cases });
   const strikes = new StrikeService({ db, policy, now });
-  const reports = new ReportService({ ...base, vault, avatars, subjects, cases });
+  const reports = new ReportService({ ...base, keyring, avatars, subjects, cases });
   const decisions = new DecisionService({ ...base, cases, sanctions, strikes, notifier, credit });
   const events = new EventService({ db, policy, avatars, credit, now });
-  const access = { ...base, vault, subjects, avatars };
+  const access = { ...base, keyring, subjects, avatars };
   const disclosures = new DisclosureService(access);
   const disclosureReader = new DisclosureReader({ ...access, disclosures });
   const oversight = new OversightService({ ...access, disclosures });

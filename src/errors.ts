@@ -1,12 +1,55 @@
 /**
- * Domain errors. Each carries a stable machine code for the API; http/error-handler.ts maps codes
- * to statuses in one table. `details` holds extra fields that are safe to show the caller.
+ * Domain errors: one class per condition, carrying its context, with a stable machine code for
+ * the API; http/error-handler.ts maps the classes to statuses in one table. `details` holds extra
+ * fields that are safe to show the caller (they go into the error body); context that is not
+ * (a subject's id, say) is kept in the error's own fields.
  */
+
+/** Every machine code a domain error carries, named once. */
+export type ErrorCode =
+  // 400
+  | 'invalid_request'
+  | 'malformed_id'
+  | 'batch_rejected'
+  // 401, 403
+  | 'unauthenticated'
+  | 'forbidden'
+  // 404
+  | 'subject_not_found'
+  | 'avatar_not_found'
+  | 'world_not_found'
+  | 'case_not_found'
+  | 'sanction_not_found'
+  | 'disclosure_not_found'
+  | 'subscription_not_found'
+  | 'principal_not_found'
+  // 409
+  | 'duplicate_identity'
+  | 'avatar_bound'
+  | 'world_exists'
+  | 'case_not_open'
+  | 'already_appealed'
+  | 'not_appealable'
+  | 'no_pending_appeal'
+  | 'sanction_not_active'
+  | 'subscription_revoked'
+  | 'disclosure_decided'
+  | 'already_revoked'
+  | 'store_not_empty'
+  // 422
+  | 'refused_by_policy'
+  | 'appeal_window_closed'
+  // 429
+  | 'rate_limited'
+  // start-up and CLI only
+  | 'invalid_policy'
+  | 'policy_unknown';
+
 export class MdisError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly details: Record<string, unknown>;
 
-  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = new.target.name;
     this.code = code;
@@ -42,12 +85,10 @@ export class MalformedIdError extends MdisError {
   }
 }
 
-export class NotFoundError extends MdisError {
-  constructor(code: string, message: string) {
-    super(code, message);
-  }
-}
+/** The base of every 404: something named by the request does not exist (or is not the caller's). */
+export class NotFoundError extends MdisError {}
 
+/** The base of every 409: the request clashes with the state it found. */
 export class ConflictError extends MdisError {}
 
 export class DuplicateIdentityError extends ConflictError {
@@ -76,3 +117,235 @@ export class RateLimitedError extends MdisError {
 
 /** Well-formed, but the policy does not allow it (an appeal after its window, say). */
 export class PolicyRefusedError extends MdisError {}
+
+// 404: one class per thing that can be missing.
+
+export class SubjectNotFoundError extends NotFoundError {
+  /** Not in the message: the caller named it, and a log line should not. */
+  readonly subject: string;
+
+  constructor(subject: string) {
+    super('subject_not_found', 'no subject has this id');
+    this.subject = subject;
+  }
+}
+
+export class AvatarNotFoundError extends NotFoundError {
+  readonly world: string;
+  readonly handle: string;
+
+  constructor(world: string, handle: string) {
+    super('avatar_not_found', `no avatar "${handle}" in world "${world}"`);
+    this.world = world;
+    this.handle = handle;
+  }
+}
+
+export class WorldNotFoundError extends NotFoundError {
+  readonly world: string;
+
+  constructor(world: string) {
+    super('world_not_found', `world "${world}" does not exist`);
+    this.world = world;
+  }
+}
+
+export class CaseNotFoundError extends NotFoundError {
+  readonly caseId: string;
+
+  constructor(caseId: string) {
+    super('case_not_found', `no case has id "${caseId}"`);
+    this.caseId = caseId;
+  }
+}
+
+export class SanctionNotFoundError extends NotFoundError {
+  readonly sanctionId: string;
+
+  constructor(sanctionId: string) {
+    super('sanction_not_found', `no sanction has id "${sanctionId}"`);
+    this.sanctionId = sanctionId;
+  }
+}
+
+export class DisclosureNotFoundError extends NotFoundError {
+  readonly disclosureId: string;
+
+  constructor(disclosureId: string) {
+    super('disclosure_not_found', `no disclosure has id "${disclosureId}"`);
+    this.disclosureId = disclosureId;
+  }
+}
+
+export class SubscriptionNotFoundError extends NotFoundError {
+  readonly world: string;
+  readonly subscriptionId: string;
+
+  constructor(world: string, subscriptionId: string) {
+    super('subscription_not_found', `world "${world}" has no subscription "${subscriptionId}"`);
+    this.world = world;
+    this.subscriptionId = subscriptionId;
+  }
+}
+
+export class PrincipalNotFoundError extends NotFoundError {
+  readonly principalId: string;
+
+  constructor(principalId: string) {
+    super('principal_not_found', `no principal has id "${principalId}"`);
+    this.principalId = principalId;
+  }
+}
+
+// 409: one class per clash.
+
+export class AvatarBoundError extends ConflictError {
+  readonly handle: string;
+
+  constructor(handle: string) {
+    super('avatar_bound', `handle "${handle}" is bound to another subject`);
+    this.handle = handle;
+  }
+}
+
+export class WorldExistsError extends ConflictError {
+  readonly world: string;
+
+  constructor(world: string) {
+    super('world_exists', `world "${world}" already exists`);
+    this.world = world;
+  }
+}
+
+/** A decision asked of a case that is no longer open (`status` is what it is now). */
+export class CaseNotOpenError extends ConflictError {
+  readonly caseId: string;
+  readonly status: string;
+
+  constructor(caseId: string, status: string) {
+    super('case_not_open', `case "${caseId}" is already ${status}`);
+    this.caseId = caseId;
+    this.status = status;
+  }
+}
+
+export class AlreadyAppealedError extends ConflictError {
+  readonly caseId: string;
+
+  constructor(caseId: string) {
+    super('already_appealed', 'this decision was already appealed');
+    this.caseId = caseId;
+  }
+}
+
+export class NotAppealableError extends ConflictError {
+  readonly caseId: string;
+
+  constructor(caseId: string) {
+    super('not_appealable', 'only an upheld decision can be appealed');
+    this.caseId = caseId;
+  }
+}
+
+export class NoPendingAppealError extends ConflictError {
+  readonly caseId: string;
+
+  constructor(caseId: string) {
+    super('no_pending_appeal', 'this case has no pending appeal');
+    this.caseId = caseId;
+  }
+}
+
+/** A lift of a sanction that has ended: `status` when it was found ended, none when it ended meanwhile. */
+export class SanctionNotActiveError extends ConflictError {
+  readonly sanctionId: string;
+  readonly status: string | undefined;
+
+  constructor(sanctionId: string, status?: string) {
+    super(
+      'sanction_not_active',
+      status === undefined
+        ? `sanction "${sanctionId}" was ended meanwhile`
+        : `sanction "${sanctionId}" is already ${status}`,
+    );
+    this.sanctionId = sanctionId;
+    this.status = status;
+  }
+}
+
+export class SubscriptionRevokedError extends ConflictError {
+  readonly subscriptionId: string;
+
+  constructor(subscriptionId: string) {
+    super('subscription_revoked', `subscription "${subscriptionId}" is already revoked`);
+    this.subscriptionId = subscriptionId;
+  }
+}
+
+/** A verdict on a disclosure already decided; `state` says how (`is already granted and reviewed`). */
+export class DisclosureDecidedError extends ConflictError {
+  readonly disclosureId: string;
+
+  constructor(disclosureId: string, state: string) {
+    super('disclosure_decided', `disclosure "${disclosureId}" ${state}`);
+    this.disclosureId = disclosureId;
+  }
+}
+
+export class PrincipalRevokedError extends ConflictError {
+  readonly principalId: string;
+
+  constructor(principalId: string) {
+    super('already_revoked', `principal "${principalId}" is already revoked`);
+    this.principalId = principalId;
+  }
+}
+
+// 422
+
+export class AppealWindowClosedError extends PolicyRefusedError {
+  readonly windowDays: number;
+
+  constructor(windowDays: number) {
+    super('appeal_window_closed', `appeals close ${windowDays} days after the decision`);
+    this.windowDays = windowDays;
+  }
+}
+
+/** An identification asked under a disclosure that is not (or no longer) granted. */
+export class DisclosureNotGrantedError extends PolicyRefusedError {
+  readonly disclosureId: string;
+
+  constructor(disclosureId: string) {
+    super('refused_by_policy', `disclosure "${disclosureId}" is not granted`, { reason: 'not_granted' });
+    this.disclosureId = disclosureId;
+  }
+}
+
+// Start-up and CLI
+
+/** `mdis simulate` into a store that already holds subjects or worlds. */
+export class StoreNotEmptyError extends ConflictError {
+  readonly location: string;
+
+  constructor(location: string) {
+    super(
+      'store_not_empty',
+      `the store at ${location} already holds subjects or worlds; simulate into an empty one`,
+    );
+    this.location = location;
+  }
+}
+
+/** The policy in force was recorded without its text, and the configured policy is another. */
+export class PolicyUnknownError extends MdisError {
+  readonly digest: string;
+
+  constructor(name: string, digest: string) {
+    super(
+      'policy_unknown',
+      `the policy in force ("${name}", digest ${digest}) was recorded before the store kept policies' text: set MDIS_POLICY to its file, or start mdis serve under it once`,
+    );
+    this.digest = digest;
+  }
+}

@@ -1,8 +1,8 @@
+import { dayMs, hourMs } from '../src/util/time.ts';
 import { conductFixture } from './_fixtures.ts';
 import type { Harness } from './_util.ts';
 
-const dayMs = 86_400_000;
-export const hourMs = 3_600_000;
+export { hourMs };
 export const days = (n: number) => n * dayMs;
 
 /** A clock the tests move forward; each suite starts it again at the real time. */

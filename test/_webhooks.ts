@@ -67,8 +67,8 @@ export const fast: Partial<DeliveryOptions> = {
 };
 
 export function worker(h: Harness, options: Partial<DeliveryOptions> = {}) {
-  const { db, vault, logger, now } = h.ctx;
-  return new DeliveryWorker({ db, vault, logger, now, options: { ...fast, ...options } });
+  const { db, keyring, logger, now } = h.ctx;
+  return new DeliveryWorker({ db, keyring, logger, now, options: { ...fast, ...options } });
 }
 
 export function outboxOf(h: Harness, subscription: string) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, test } from 'node:test';
 import { type Role, requiredScope, roles } from '../src/principals/roles.ts';
+import { dayMs } from '../src/util/time.ts';
 import { report } from './_fixtures.ts';
 import { type CallOptions, forEachStore, personEnrolment } from './_util.ts';
 
@@ -68,7 +69,7 @@ const disclosureRequest = () => ({
     kind: 'warrant',
     reference: 'W-MATRIX',
     issuedBy: 'Matrix Court',
-    expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    expiresAt: new Date(Date.now() + 30 * dayMs).toISOString(),
   },
   offence: 'spreading_rumors',
   purpose: 'Asked for the access matrix',

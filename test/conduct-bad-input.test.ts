@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { newDigitalId } from '../src/identity/digital-id.ts';
+import { dayMs } from '../src/util/time.ts';
 import { report } from './_fixtures.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 
@@ -50,7 +51,6 @@ interface Case {
 const clock = { offsetMs: 0 };
 const world = 'conduct-bad';
 const away = 'conduct-away';
-const dayMs = 86_400_000;
 const inADay = new Date(Date.now() + dayMs).toISOString();
 const minuteAgo = new Date(Date.now() - 60_000).toISOString();
 

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type AppContext, createContext } from '../src/context.ts';
 import { buildServer } from '../src/http/server.ts';
+import { dayMs } from '../src/util/time.ts';
 import { conductFixture, report } from './_fixtures.ts';
 import { call, type Harness, tempDir, testConfig } from './_util.ts';
 
@@ -293,7 +294,7 @@ function defineSuite(): void {
     await page.getByLabel('Offence').fill('spreading_rumors');
     await page.getByLabel('Reference').fill('W-2026-118');
     await page.getByLabel('Issued by').fill('Westminster Magistrates');
-    const nextYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 16);
+    const nextYear = new Date(Date.now() + 365 * dayMs).toISOString().slice(0, 16);
     await page.getByLabel('Valid until').fill(nextYear);
     await page.getByLabel('Purpose').fill('Identify who started the run on the plaza bank');
     await page.getByRole('button', { name: 'File the request' }).click();

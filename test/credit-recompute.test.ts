@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { recomputeAll } from '../src/credit/recompute.ts';
 import type { Enrolment } from '../src/identity/attributes.ts';
+import { dayMs as day } from '../src/util/time.ts';
 import { forEachStore, type Harness, personEnrolment } from './_util.ts';
 
-const day = 86_400_000;
 let clock = Date.now();
 
 /** A small seeded generator (mulberry32), so a failing history can be replayed from its seed. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { dayMs as day } from '../src/util/time.ts';
 import { conductFixture, report } from './_fixtures.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 
-const day = 86_400_000;
 let clock = Date.now();
 
 // Expectations are computed by hand from policy/default.json: base 1000; spreading_rumors at

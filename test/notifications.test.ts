@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { createContext } from '../src/context.ts';
+import { dayMs } from '../src/util/time.ts';
 import { conductFixture, report } from './_fixtures.ts';
 import { forEachStore } from './_util.ts';
 import { drain, mute, outboxOf, startReceiver, subscribe, verifyMdisSignature, worker } from './_webhooks.ts';
@@ -241,7 +242,7 @@ forEachStore(
       const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.expired']);
       const id = await mute(h, f, 1);
       assert.equal((await outboxOf(h, sub.id)).length, 0, 'imposition is not subscribed');
-      clock += 2 * 86_400_000;
+      clock += 2 * dayMs;
       assert.equal(await h.ctx.sanctions.expireDue(), 1);
       assert.equal(await worker(h).deliverDue(), 1);
       const [delivery] = receiver.received;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PolicyDocument } from '../src/policy/policy.ts';
+import { dayMs } from '../src/util/time.ts';
 import { conductFixture, report } from './_fixtures.ts';
 import { forEachStore, type Harness } from './_util.ts';
 
@@ -11,7 +12,6 @@ import { forEachStore, type Harness } from './_util.ts';
 type Fixture = Awaited<ReturnType<typeof conductFixture>>;
 type Step = PolicyDocument['strikes']['ladder'][number];
 
-const dayMs = 86_400_000;
 const eligible = { allowed: true, reason: 'eligible', sanctionIds: [] };
 
 /** The server's clock: it stands still unless a test moves it, so that boundaries are exact. */

@@ -48,7 +48,7 @@ forEachStore('webhook subscriptions API', (h) => {
       .executeTakeFirstOrThrow();
     assert.equal(row.url, 'https://hooks.example/x?q=1');
     assert.ok(!Buffer.from(row.sealed_secret).toString('latin1').includes(created.secret));
-    assert.equal(h.ctx.vault.openSecret(`subscription|${created.id}`, row.sealed_secret), created.secret);
+    assert.equal(h.ctx.keyring.openSecret(`subscription|${created.id}`, row.sealed_secret), created.secret);
 
     const listed = await h.call('GET', url, { token: f.admin });
     assert.equal(listed.status, 200);

@@ -100,8 +100,4 @@ export async function post<T>(path: string, body: unknown): Promise<T> {
   return (await send('POST', path, body)).json() as Promise<T>;
 }
 
-/** A page of a list, as every list route answers. */
-export interface Page<T> {
-  items: T[];
-  cursor?: string;
-}
+export type { Page } from './types.ts';

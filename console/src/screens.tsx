@@ -1,4 +1,5 @@
 import type { JSX } from 'preact';
+import type { ScreenProps } from './screen-props.ts';
 import { Dashboard } from './screens/admin/dashboard.tsx';
 import { Principals } from './screens/admin/principals.tsx';
 import { DisclosureDetail } from './screens/disclosures/disclosure-detail.tsx';
@@ -13,15 +14,7 @@ import { Sanctions } from './screens/moderator/sanctions.tsx';
 import { OtherRole } from './screens/other-role.tsx';
 import { MyRecord } from './screens/subject/my-record.tsx';
 import { MyScore } from './screens/subject/my-score.tsx';
-import type { Role, Whoami } from './types.ts';
-
-export interface ScreenProps {
-  me: Whoami;
-  /** The path's parameters (`:id`). */
-  params: Record<string, string>;
-  /** The query string: filters live there, so that a reload or a link keeps them. */
-  query: URLSearchParams;
-}
+import type { Role } from './types.ts';
 
 interface Screen {
   path: string;

@@ -2,6 +2,7 @@ import { PolicyRefusedError, ValidationError } from '../errors.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
 import type { LegalBasisKind } from '../policy/disclosure-rules.ts';
 import type { Policy } from '../policy/policy.ts';
+import { dayMs, hourMs, isoAfter } from '../util/time.ts';
 
 /** Why the policy refused a request: the `reason` of a 422 and of its log entry. */
 export type RefusalReason =
@@ -33,9 +34,6 @@ export interface Assessment {
   /** Emergency only: when oversight must have reviewed it. */
   reviewDueAt: string | undefined;
 }
-
-const hourMs = 3_600_000;
-const dayMs = 24 * hourMs;
 
 /**
  * Decides a request from the policy alone, never from its target, so that the answer cannot tell
@@ -73,8 +71,8 @@ export function assessRequest(policy: Policy, ask: DisclosureAsk, now: Date): As
   const reviewHours = policy.document.disclosure.emergencyReviewHours;
   return {
     grant: emergency ? 'emergency' : rule.oversight === 'required' ? 'oversight' : 'oversight_not_required',
-    gagUntil: new Date(now.getTime() + rule.gagDays * dayMs).toISOString(),
-    reviewDueAt: emergency ? new Date(now.getTime() + reviewHours * hourMs).toISOString() : undefined,
+    gagUntil: isoAfter(now, rule.gagDays * dayMs),
+    reviewDueAt: emergency ? isoAfter(now, reviewHours * hourMs) : undefined,
   };
 }
 

@@ -1,10 +1,11 @@
+import type { DisclosureNotice } from '../api/disclosures.ts';
 import type { Db } from '../db/database.ts';
 import { keysetPage, newestFirst } from '../db/keyset.ts';
 import { inTransaction } from '../db/transaction.ts';
-import { NotFoundError, PolicyRefusedError } from '../errors.ts';
-import type { AttributeVault } from '../identity/attribute-vault.ts';
+import { DisclosureNotFoundError, DisclosureNotGrantedError, type NotFoundError } from '../errors.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
 import type { SubjectProfile, SubjectService } from '../identity/subject-service.ts';
+import type { Keyring } from '../keyring.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Principal } from '../principals/roles.ts';
 import type { Page } from '../util/cursor.ts';
@@ -23,18 +24,6 @@ import {
   withReads,
 } from './disclosure-view.ts';
 
-/** What a subject is told of a disclosure about itself, once its gag has ended. */
-export interface DisclosureNotice {
-  id: string;
-  requestedAt: string;
-  jurisdiction: string;
-  legalBasis: string;
-  offence: string;
-  scope: AttributeGroup[];
-  status: string;
-  reads: number;
-}
-
 // Thrown inside a read's transaction when oversight revoked the disclosure meanwhile: rolls it back.
 class RevokedMeanwhile extends Error {}
 
@@ -46,7 +35,7 @@ export class DisclosureReader {
   readonly #db: Db;
   readonly #ledger: LedgerService;
   /** What opens and seals a disclosure's texts. */
-  readonly #sealing: { subjects: SubjectService; vault: AttributeVault };
+  readonly #sealing: { subjects: SubjectService; keyring: Keyring };
   readonly #subjects: SubjectService;
   readonly #now: () => Date;
   readonly #disclosures: DisclosureService;
@@ -54,7 +43,7 @@ export class DisclosureReader {
   constructor(deps: DisclosureDeps & { disclosures: DisclosureService }) {
     this.#db = deps.db;
     this.#ledger = deps.ledger;
-    this.#sealing = { subjects: deps.subjects, vault: deps.vault };
+    this.#sealing = { subjects: deps.subjects, keyring: deps.keyring };
     this.#subjects = deps.subjects;
     this.#now = deps.now;
     this.#disclosures = deps.disclosures;
@@ -194,7 +183,7 @@ function inScope(profile: SubjectProfile, scope: readonly AttributeGroup[]): Ide
 }
 
 function notFound(id: string): NotFoundError {
-  return new NotFoundError('disclosure_not_found', `no disclosure has id "${id}"`);
+  return new DisclosureNotFoundError(id);
 }
 
 /**
@@ -209,9 +198,7 @@ export async function identify(
 ): Promise<Identity> {
   const identity = await ctx.disclosureReader.identify(disclosureId, authority);
   if (identity === undefined) {
-    throw new PolicyRefusedError('refused_by_policy', `disclosure "${disclosureId}" is not granted`, {
-      reason: 'not_granted',
-    });
+    throw new DisclosureNotGrantedError(disclosureId);
   }
   return identity;
 }

@@ -2,11 +2,11 @@ import type { Db } from '../db/database.ts';
 import { keysetPage, newestFirst } from '../db/keyset.ts';
 import type { DisclosureStatus } from '../db/tables/disclosures.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
-import { NotFoundError } from '../errors.ts';
-import type { AttributeVault } from '../identity/attribute-vault.ts';
+import { DisclosureNotFoundError, NotFoundError } from '../errors.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
+import type { Keyring } from '../keyring.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { LegalBasisKind } from '../policy/disclosure-rules.ts';
 import type { Policy } from '../policy/policy.ts';
@@ -36,7 +36,7 @@ export interface DisclosureDeps {
   db: Db;
   ledger: LedgerService;
   policy: Policy;
-  vault: AttributeVault;
+  keyring: Keyring;
   subjects: SubjectService;
   avatars: AvatarService;
   now: () => Date;
@@ -51,7 +51,7 @@ export class DisclosureService {
   readonly #ledger: LedgerService;
   readonly #policy: Policy;
   /** What opens and seals a disclosure's texts. */
-  readonly #sealing: { subjects: SubjectService; vault: AttributeVault };
+  readonly #sealing: { subjects: SubjectService; keyring: Keyring };
   readonly #subjects: SubjectService;
   readonly #avatars: AvatarService;
   readonly #now: () => Date;
@@ -60,7 +60,7 @@ export class DisclosureService {
     this.#db = deps.db;
     this.#ledger = deps.ledger;
     this.#policy = deps.policy;
-    this.#sealing = { subjects: deps.subjects, vault: deps.vault };
+    this.#sealing = { subjects: deps.subjects, keyring: deps.keyring };
     this.#subjects = deps.subjects;
     this.#avatars = deps.avatars;
     this.#now = deps.now;
@@ -220,7 +220,7 @@ export class DisclosureService {
 
   async row(id: string, db: Db = this.#db): Promise<DisclosureRow> {
     const row = await selectDisclosures(db).where('id', '=', id).executeTakeFirst();
-    if (row === undefined) throw new NotFoundError('disclosure_not_found', `no disclosure has id "${id}"`);
+    if (row === undefined) throw new DisclosureNotFoundError(id);
     return withReads(row);
   }
 

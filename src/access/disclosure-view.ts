@@ -1,9 +1,10 @@
 import type { Selectable } from 'kysely';
+import type { DisclosureDetail, DisclosureSummary } from '../api/disclosures.ts';
 import type { Db } from '../db/database.ts';
-import type { DisclosureStatus, DisclosuresTable } from '../db/tables/disclosures.ts';
-import type { AttributeVault } from '../identity/attribute-vault.ts';
+import type { DisclosuresTable } from '../db/tables/disclosures.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
+import type { Keyring } from '../keyring.ts';
 import type { LegalBasisKind } from '../policy/disclosure-rules.ts';
 
 /** Whom a disclosure is about, as the authority named it. */
@@ -12,45 +13,7 @@ export type Target = { world: string; handle: string } | { subject: string };
 /** A disclosure row with the number of times its attributes were read. */
 export type DisclosureRow = Selectable<DisclosuresTable> & { reads: number };
 
-/** What oversight, auditors and the asking authority may all see: no text, no target. */
-export interface DisclosureSummary {
-  id: string;
-  status: DisclosureStatus;
-  authority: string;
-  jurisdiction: string;
-  emergency: boolean;
-  legalBasis: { kind: LegalBasisKind; expiresAt: string; reference?: string; issuedBy?: string };
-  offence: string;
-  scope: AttributeGroup[];
-  createdAt: string;
-  decidedAt?: string;
-  decidedBy?: string;
-  reviewDueAt?: string;
-  reviewedAt?: string;
-  reviewedBy?: string;
-  /** An emergency disclosure whose review is due and not done. */
-  overdue: boolean;
-  gagUntil: string;
-  reads: number;
-}
-
-/** The person behind the target, in the granted scope only; `found: false` when there is none. */
-export interface Identity {
-  found: boolean;
-  subject?: string;
-  kind?: string;
-  natural?: Record<string, unknown>;
-  social?: Record<string, unknown>;
-  signs?: Record<string, unknown>;
-}
-
-/** The request in full, for the asking authority and oversight; the identity for the authority. */
-export interface DisclosureDetail extends DisclosureSummary {
-  target?: Target;
-  purpose?: string;
-  oversightReason?: string;
-  identity?: Identity;
-}
+export type { DisclosureDetail, DisclosureSummary, Identity } from '../api/disclosures.ts';
 
 /** Seals and opens a disclosure's texts under the key its `seal_key` names. */
 export interface DisclosureSealer {
@@ -59,7 +22,7 @@ export interface DisclosureSealer {
 }
 
 export async function disclosureSealer(
-  deps: { subjects: SubjectService; vault: AttributeVault },
+  deps: { subjects: SubjectService; keyring: Keyring },
   row: { id: string; subject_id: string | null; seal_key: 'subject' | 'operator' },
   db?: Db,
 ): Promise<DisclosureSealer> {
@@ -72,8 +35,8 @@ export async function disclosureSealer(
     };
   }
   return {
-    seal: (field, value) => deps.vault.sealSecret(context(field), JSON.stringify(value)),
-    open: (field, sealed) => JSON.parse(deps.vault.openSecret(context(field), sealed)),
+    seal: (field, value) => deps.keyring.sealSecret(context(field), JSON.stringify(value)),
+    open: (field, sealed) => JSON.parse(deps.keyring.openSecret(context(field), sealed)),
   };
 }
 

@@ -1,8 +1,8 @@
 import type { Db } from '../db/database.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
-import { ConflictError } from '../errors.ts';
-import type { AttributeVault } from '../identity/attribute-vault.ts';
+import { DisclosureDecidedError } from '../errors.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
+import type { Keyring } from '../keyring.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { basisExpired, DisclosureRefusedError } from './disclosure-policy.ts';
 import type { DisclosureDeps, DisclosureService } from './disclosure-service.ts';
@@ -18,14 +18,14 @@ export class OversightService {
   readonly #db: Db;
   readonly #ledger: LedgerService;
   /** What opens and seals a disclosure's texts. */
-  readonly #sealing: { subjects: SubjectService; vault: AttributeVault };
+  readonly #sealing: { subjects: SubjectService; keyring: Keyring };
   readonly #now: () => Date;
   readonly #disclosures: DisclosureService;
 
   constructor(deps: DisclosureDeps & { disclosures: DisclosureService }) {
     this.#db = deps.db;
     this.#ledger = deps.ledger;
-    this.#sealing = { subjects: deps.subjects, vault: deps.vault };
+    this.#sealing = { subjects: deps.subjects, keyring: deps.keyring };
     this.#now = deps.now;
     this.#disclosures = deps.disclosures;
   }
@@ -41,10 +41,7 @@ export class OversightService {
       const review = row.status === 'granted' && row.review_due_at !== null && row.reviewed_at === null;
       if (row.status !== 'pending' && !review) {
         const reviewed = row.reviewed_at === null ? '' : ' and reviewed';
-        throw new ConflictError(
-          'disclosure_decided',
-          `disclosure "${id}" is already ${row.status}${reviewed}`,
-        );
+        throw new DisclosureDecidedError(id, `is already ${row.status}${reviewed}`);
       }
       // A warrant that lapsed while the request waited cannot be approved; it can be refused.
       if (verdict === 'approve' && !review && basisExpired(row.basis_expires_at, now)) {
@@ -83,7 +80,7 @@ export class OversightService {
           .where('status', '=', 'pending')
           .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) {
-      throw new ConflictError('disclosure_decided', `disclosure "${row.id}" was decided meanwhile`);
+      throw new DisclosureDecidedError(row.id, 'was decided meanwhile');
     }
     await this.#ledger.append(trx, {
       kind: verdict === 'approve' ? 'disclosure.approved' : 'disclosure.denied',

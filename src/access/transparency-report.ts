@@ -1,31 +1,12 @@
 import type { Selectable } from 'kysely';
+import type { TransparencyReport } from '../api/disclosures.ts';
 import type { Db } from '../db/database.ts';
 import type { DisclosuresTable } from '../db/tables/disclosures.ts';
 import { ValidationError } from '../errors.ts';
 import type { LedgerService, LoggedAct } from '../ledger/ledger-service.ts';
 import { type LegalBasisKind, legalBasisKinds } from '../policy/disclosure-rules.ts';
+import { dayMs } from '../util/time.ts';
 
-/** What happened to the requests of a period: counts only, never a target or a text. */
-export interface TransparencyReport {
-  from: string;
-  to: string;
-  /** Requests made in [from, to), refused by policy or not. */
-  requests: number;
-  byLegalBasis: Record<LegalBasisKind, number>;
-  /** Outcomes as they stand when the report is made. */
-  byOutcome: { granted: number; refused: number; refused_by_policy: number; pending: number };
-  byOffence: Record<string, number>;
-  byJurisdiction: Record<string, number>;
-  /** Why the policy refused the requests it refused. */
-  refusalReasons: Record<string, number>;
-  emergency: { requests: number; reviewed: number; reviewedLate: number; overdue: number };
-  /** Reads of granted disclosures' attributes in the period. */
-  reads: number;
-  /** The log at the period's end: the latest checkpoint signed at or before `to`. */
-  log: { size: number; root: string; checkpointAt: string } | null;
-}
-
-const dayMs = 86_400_000;
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 
 /** An instant given as a date (midnight UTC) or a date-time; a 400 naming `field` otherwise. */

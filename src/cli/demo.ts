@@ -12,8 +12,7 @@ import { checkThat, playTom } from '../demo/scenario.ts';
 import { buildServer } from '../http/server.ts';
 import { verifyOverHttp } from '../ledger/verify.ts';
 import { ensureFirstAdmin } from '../principals/first-admin.ts';
-
-const day = 86_400_000;
+import { dayMs as day } from '../util/time.ts';
 
 export function demoCommand(): Command {
   return new Command('demo')

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { TransparencyReport } from '../access/transparency-report.ts';
+import type { TransparencyReport } from '../api/disclosures.ts';
 import { openCommandContext } from '../context.ts';
 import { storeConfig, withStoreOptions } from './options.ts';
 import { stderrLogger } from './run.ts';

@@ -1,42 +1,18 @@
 import { type Selectable, sql } from 'kysely';
+import type { CaseDetail, CaseReport, CaseSummary } from '../api/cases.ts';
 import type { Db } from '../db/database.ts';
 import { type Keyset, keysetPage } from '../db/keyset.ts';
 import type { CaseStatus, CasesTable } from '../db/tables/cases.ts';
 import type { Tx } from '../db/transaction.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import {
+  AlreadyAppealedError,
+  CaseNotFoundError,
+  CaseNotOpenError,
+  NoPendingAppealError,
+} from '../errors.ts';
 import type { SubjectSealer, SubjectService } from '../identity/subject-service.ts';
 import type { Page } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
-
-export interface CaseSummary {
-  id: string;
-  world: string;
-  handle: string;
-  subject: string;
-  category: string;
-  status: CaseStatus;
-  reportCount: number;
-  openedAt: string;
-  updatedAt: string;
-  decision?: { outcome: 'upheld' | 'dismissed'; severity?: number; decidedAt: string; decidedBy: string };
-  appeal?: { status: 'pending' | 'upheld' | 'overturned'; appealedAt: string; decidedAt?: string };
-}
-
-export interface CaseReport {
-  id: string;
-  reporter: string;
-  description: string;
-  evidence: { sha256: string; uri: string }[];
-  occurredAt: string;
-  receivedAt: string;
-}
-
-export interface CaseDetail extends CaseSummary {
-  reports: CaseReport[];
-  rationale?: string;
-  appealReason?: string;
-  appealRationale?: string;
-}
 
 export interface CaseFilter {
   status?: CaseStatus;
@@ -128,7 +104,7 @@ export class CaseService {
 
   async row(id: string, db: Db = this.#db): Promise<Selectable<CasesTable>> {
     const row = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
-    if (row === undefined) throw new NotFoundError('case_not_found', `no case has id "${id}"`);
+    if (row === undefined) throw new CaseNotFoundError(id);
     return row;
   }
 
@@ -204,8 +180,8 @@ export class CaseService {
       .where('id', '=', row.id)
       .where('status', '=', 'open')
       .executeTakeFirst();
-    if (Number(decided.numUpdatedRows) !== 1)
-      throw new ConflictError('case_not_open', `case "${row.id}" is already decided`);
+    // Conditional on the status read before: of two moderators deciding at once, one wins.
+    if (Number(decided.numUpdatedRows) !== 1) throw new CaseNotOpenError(row.id, 'decided');
   }
 
   /** Records the subject's appeal of a decided case; a case is appealed once. */
@@ -223,9 +199,7 @@ export class CaseService {
       .where('id', '=', row.id)
       .where('appeal_status', 'is', null)
       .executeTakeFirst();
-    if (Number(appealed.numUpdatedRows) !== 1) {
-      throw new ConflictError('already_appealed', 'this decision was already appealed');
-    }
+    if (Number(appealed.numUpdatedRows) !== 1) throw new AlreadyAppealedError(row.id);
   }
 
   /** Records the decision of a pending appeal, which closes the case. */
@@ -249,8 +223,7 @@ export class CaseService {
       .where('id', '=', row.id)
       .where('appeal_status', '=', 'pending')
       .executeTakeFirst();
-    if (Number(closed.numUpdatedRows) !== 1)
-      throw new ConflictError('no_pending_appeal', 'this case has no pending appeal');
+    if (Number(closed.numUpdatedRows) !== 1) throw new NoPendingAppealError(row.id);
   }
 }
 

@@ -1,15 +1,25 @@
 import type { Selectable } from 'kysely';
+import type { CaseDetail } from '../api/cases.ts';
 import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
 import type { CasesTable } from '../db/tables/cases.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
 import type { SanctionService } from '../enforcement/sanction-service.ts';
 import type { StrikeService } from '../enforcement/strike-service.ts';
-import { ConflictError, ForbiddenError, PolicyRefusedError, ValidationError } from '../errors.ts';
+import {
+  AlreadyAppealedError,
+  AppealWindowClosedError,
+  CaseNotOpenError,
+  ForbiddenError,
+  NoPendingAppealError,
+  NotAppealableError,
+  ValidationError,
+} from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { type Policy, type SanctionKind, worldScopedKinds } from '../policy/policy.ts';
-import type { CaseDetail, CaseService } from './case-service.ts';
+import { dayMs } from '../util/time.ts';
+import type { CaseService } from './case-service.ts';
 
 /** A sanction a decision imposes; world-scoped kinds default to the case's world. */
 export interface SanctionRequest {
@@ -27,8 +37,6 @@ export interface Decision {
   rationale: string;
   sanctions?: SanctionRequest[];
 }
-
-const dayMs = 86_400_000;
 
 /**
  * Decides cases and appeals. A decision, its strikes, the ladder's sanction and the sanctions it
@@ -70,8 +78,7 @@ export class DecisionService {
   async decide(caseId: string, decision: Decision, actor: string): Promise<CaseDetail> {
     await inTransaction(this.#db, async (trx) => {
       const row = await this.#cases.row(caseId, trx);
-      if (row.status !== 'open')
-        throw new ConflictError('case_not_open', `case "${caseId}" is already ${row.status}`);
+      if (row.status !== 'open') throw new CaseNotOpenError(caseId, row.status);
       this.#checkDecision(row, decision);
       const now = this.#now();
       await this.#cases.recordDecision(trx, row, decision, { actor, at: now.toISOString() });
@@ -111,18 +118,14 @@ export class DecisionService {
       const row = await this.#cases.row(caseId, trx);
       if (row.subject_id !== subject)
         throw new ForbiddenError('a subject may appeal only decisions about itself');
-      if (row.appeal_status !== null)
-        throw new ConflictError('already_appealed', 'this decision was already appealed');
+      if (row.appeal_status !== null) throw new AlreadyAppealedError(caseId);
       if (row.status !== 'decided' || row.outcome !== 'upheld') {
-        throw new ConflictError('not_appealable', 'only an upheld decision can be appealed');
+        throw new NotAppealableError(caseId);
       }
       const now = this.#now();
       const windowDays = this.#policy.document.appeals.windowDays;
       if (now.getTime() > Date.parse(row.decided_at!) + windowDays * dayMs) {
-        throw new PolicyRefusedError(
-          'appeal_window_closed',
-          `appeals close ${windowDays} days after the decision`,
-        );
+        throw new AppealWindowClosedError(windowDays);
       }
       await this.#cases.recordAppeal(trx, row, reason, now.toISOString());
       await this.#ledger.append(trx, {
@@ -143,8 +146,7 @@ export class DecisionService {
   ): Promise<CaseDetail> {
     await inTransaction(this.#db, async (trx) => {
       const row = await this.#cases.row(caseId, trx);
-      if (row.appeal_status !== 'pending')
-        throw new ConflictError('no_pending_appeal', 'this case has no pending appeal');
+      if (row.appeal_status !== 'pending') throw new NoPendingAppealError(caseId);
       const now = this.#now().toISOString();
       await this.#cases.recordAppealDecision(trx, row, input, { actor, at: now });
       await this.#ledger.append(trx, {

@@ -2,12 +2,12 @@ import Type, { type Static } from 'typebox';
 import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
-import { ForbiddenError, itemError, MdisError, NotFoundError, ValidationError } from '../errors.ts';
-import { type AvatarService, handlePattern } from '../identity/avatar-service.ts';
-import { worldIdPattern } from '../identity/world-service.ts';
+import { AvatarNotFoundError, ForbiddenError, itemError, MdisError, ValidationError } from '../errors.ts';
+import type { AvatarService } from '../identity/avatar-service.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { Principal } from '../principals/roles.ts';
 import { newId } from '../util/ids.ts';
+import { handlePattern, worldIdPattern } from '../util/patterns.ts';
 import { type Check, compileCheck } from '../util/validation.ts';
 import { clockSkewMs } from './report-service.ts';
 
@@ -159,7 +159,7 @@ export class EventService {
       }
       const subject = await this.#avatars.subjectOf(event.world, event.handle);
       if (subject === undefined) {
-        throw new NotFoundError('avatar_not_found', `no avatar "${event.handle}" in world "${event.world}"`);
+        throw new AvatarNotFoundError(event.world, event.handle);
       }
       return { status: 'valid', event, subject, polarity: category.polarity };
     } catch (error) {

@@ -1,42 +1,26 @@
+import type { FiledReport, NewReport } from '../api/reports.ts';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { GroupCommit } from '../db/group-commit.ts';
 import type { Tx } from '../db/transaction.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
-import type { AttributeVault } from '../identity/attribute-vault.ts';
+import { AvatarNotFoundError, ValidationError } from '../errors.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
+import type { Keyring } from '../keyring.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Policy } from '../policy/policy.ts';
 import { newId } from '../util/ids.ts';
+import { minuteMs } from '../util/time.ts';
 import type { CaseService } from './case-service.ts';
 
-export interface NewReport {
-  world: string;
-  handle: string;
-  category: string;
-  /** The reporting avatar's handle in the same world. */
-  reporter: string;
-  description: string;
-  evidence: { sha256: string; uri: string }[];
-  occurredAt: string;
-}
-
-export interface FiledReport {
-  reportId: string;
-  caseId: string;
-  /** This reporter had already reported this in the open case: it counts once. */
-  duplicate: boolean;
-}
-
 /** Reports may be a little ahead of our clock, not more. */
-export const clockSkewMs = 5 * 60_000;
+export const clockSkewMs = 5 * minuteMs;
 
 /** Takes reports from worlds and files each in the open case of its avatar and category. */
 export class ReportService {
   readonly #ledger: LedgerService;
   readonly #policy: Policy;
-  readonly #vault: AttributeVault;
+  readonly #keyring: Keyring;
   readonly #avatars: AvatarService;
   readonly #subjects: SubjectService;
   readonly #cases: CaseService;
@@ -48,7 +32,7 @@ export class ReportService {
     db: Db;
     ledger: LedgerService;
     policy: Policy;
-    vault: AttributeVault;
+    keyring: Keyring;
     avatars: AvatarService;
     subjects: SubjectService;
     cases: CaseService;
@@ -56,7 +40,7 @@ export class ReportService {
   }) {
     this.#ledger = options.ledger;
     this.#policy = options.policy;
-    this.#vault = options.vault;
+    this.#keyring = options.keyring;
     this.#avatars = options.avatars;
     this.#subjects = options.subjects;
     this.#cases = options.cases;
@@ -72,7 +56,7 @@ export class ReportService {
     }
     const subject = await this.#avatars.subjectOf(input.world, input.handle);
     if (subject === undefined) {
-      throw new NotFoundError('avatar_not_found', `no avatar "${input.handle}" in world "${input.world}"`);
+      throw new AvatarNotFoundError(input.world, input.handle);
     }
     const filing = { input, subject, actor, now: now.toISOString() };
     const fileIt = () => this.#group.run((trx) => this.#fileIn(trx, filing));
@@ -90,7 +74,7 @@ export class ReportService {
     { input, subject, actor, now }: { input: NewReport; subject: string; actor: string; now: string },
   ): Promise<FiledReport> {
     const caseId = await this.#cases.openFor(trx, { ...input, subject }, now);
-    const reporterHash = this.#vault.keyedHash(`reporter|${input.world}|${input.reporter}`);
+    const reporterHash = this.#keyring.keyedHash(`reporter|${input.world}|${input.reporter}`);
     const existing = await trx
       .selectFrom('reports')
       .select('id')

@@ -1,55 +1,10 @@
+import type { Contribution, CreditReport, Distribution, RankingEntry } from '../api/credit.ts';
 import type { Db } from '../db/database.ts';
 import { type Keyset, keysetPage } from '../db/keyset.ts';
 import type { Page } from '../util/cursor.ts';
+import { dayMs } from '../util/time.ts';
 import type { CreditService } from './credit-service.ts';
-import { type CreditModel, dayMs } from './model.ts';
-
-export interface ContributionView {
-  id: string;
-  cause: {
-    kind: 'case' | 'event' | 'sanction';
-    id: string;
-    category?: string;
-    sanction?: string;
-    severity?: number;
-  };
-  caseId?: string;
-  dimension: string;
-  occurredAt: string;
-  /** Points when it happened, and what is left of them today. */
-  points: number;
-  currentPoints: number;
-  /** The day it stops counting (its decayed weight falls below the policy's threshold). */
-  expiresOn?: string;
-}
-
-export interface CreditReport {
-  subject: string;
-  kind: string;
-  score: number;
-  grade: string;
-  asOf: string;
-  rank: number;
-  /** Share of subjects of the same kind scoring lower, ties counted half (0–100). */
-  percentile: number;
-  of: number;
-  dimensions: { name: string; description: string; points: number }[];
-  explanation: {
-    base: number;
-    contributions: ContributionView[];
-    toRaise: {
-      /** Negative contributions, soonest to stop counting first. */
-      decaying: { id: string; dimension: string; currentPoints: number; expiresOn: string }[];
-      positiveConduct: {
-        category: string;
-        description: string;
-        dimension: string;
-        pointsBySeverity: number[];
-      }[];
-    };
-  };
-  history: { at: string; score: number; grade: string; cause: string }[];
-}
+import type { CreditModel } from './model.ts';
 
 const points = (milli: number) => Math.round(milli) / 1000;
 const dateOf = (day: number) => new Date(day * dayMs).toISOString().slice(0, 10);
@@ -127,7 +82,7 @@ export class CreditReader {
     };
   }
 
-  #view(c: Awaited<ReturnType<CreditService['contributions']>>[number], day: number): ContributionView {
+  #view(c: Awaited<ReturnType<CreditService['contributions']>>[number], day: number): Contribution {
     const { dimension, milli, decayed } = this.#model.contributionOn(c, day);
     const expiry = this.#model.expiryDay(c);
     return {
@@ -170,11 +125,7 @@ export class CreditReader {
   }
 
   /** Subjects of one kind, highest score first (ties by id), keyset paged. */
-  async ranking(options: {
-    kind: string;
-    cursor?: string;
-    limit: number;
-  }): Promise<Page<{ subject: string; score: number; grade: string; rank: number }>> {
+  async ranking(options: { kind: string; cursor?: string; limit: number }): Promise<Page<RankingEntry>> {
     const query = this.#db
       .selectFrom('credit_scores')
       .select(['subject_id', 'score', 'grade'])
@@ -194,7 +145,7 @@ export class CreditReader {
   }
 
   /** Counts per grade and per score band, of one kind or of all. */
-  async distribution(kind?: string) {
+  async distribution(kind?: string): Promise<Distribution> {
     let query = this.#db.selectFrom('credit_histogram').select(['score', 'count']).where('count', '>', 0);
     if (kind !== undefined) query = query.where('kind', '=', kind);
     const rows = await query.execute();

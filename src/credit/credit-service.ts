@@ -2,7 +2,7 @@ import type { Db } from '../db/database.ts';
 import type { Tx } from '../db/transaction.ts';
 import { inTransaction } from '../db/transaction.ts';
 import type { EligibilityService } from '../enforcement/eligibility-service.ts';
-import { NotFoundError } from '../errors.ts';
+import { SubjectNotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { newSortableId } from '../util/ids.ts';
 import { type CreditStatements, creditStatements } from './credit-statements.ts';
@@ -173,7 +173,7 @@ export class CreditService {
 
   async state(subject: string, db: Db = this.#db): Promise<ScoreState> {
     const [row] = (await this.#statements.state(db, [subject])).rows;
-    if (row === undefined) throw new NotFoundError('subject_not_found', 'no subject has this id');
+    if (row === undefined) throw new SubjectNotFoundError(subject);
     return {
       subject,
       kind: row.kind,

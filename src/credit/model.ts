@@ -1,4 +1,5 @@
 import type { Policy, PolicyDocument } from '../policy/policy.ts';
+import { dayMs } from '../util/time.ts';
 
 /**
  * The credit model, pure: what a contribution weighs on a given day, and the score, grade and
@@ -7,7 +8,6 @@ import type { Policy, PolicyDocument } from '../policy/policy.ts';
  * give exactly the same numbers.
  */
 
-export const dayMs = 86_400_000;
 const one = 1 << 20; // decay factors are fixed-point with 20 fractional bits
 
 /** What a contribution is: its cause decides its weight and dimension under the policy. */

@@ -1,3 +1,4 @@
+import { hourMs } from '../util/time.ts';
 import type { DemoClient } from './client.ts';
 
 /** A token for each role of the demo, and the people in it. */
@@ -121,7 +122,7 @@ export async function reportTom(client: DemoClient, cast: DemoCast, now: Date): 
       reporter,
       description: 'Posts that the Plaza bank is insolvent, starting a run on it',
       evidence: [{ sha256: 'a'.repeat(64), uri: `https://evidence.plaza.example/${reporter}` }],
-      occurredAt: new Date(now.getTime() - 3_600_000).toISOString(),
+      occurredAt: new Date(now.getTime() - hourMs).toISOString(),
     };
     const filed = await client.step(
       'POST',

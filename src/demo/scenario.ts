@@ -1,7 +1,6 @@
+import { dayMs as day, hourMs, isoAfter } from '../util/time.ts';
 import type { DemoClient } from './client.ts';
 import type { DemoCast } from './population.ts';
-
-const day = 86_400_000;
 
 /** What the scenario needs from its host: a clock it can move past the gag period. */
 export interface DemoHost {
@@ -32,7 +31,7 @@ export async function playTom(client: DemoClient, cast: DemoCast, host: DemoHost
       reporter,
       description: 'Posts that the Plaza bank is insolvent, starting a run on it',
       evidence: [{ sha256: 'a'.repeat(64), uri: `https://evidence.plaza.example/${reporter}` }],
-      occurredAt: new Date(host.now().getTime() - 3_600_000).toISOString(),
+      occurredAt: new Date(host.now().getTime() - hourMs).toISOString(),
     };
     const filed = await client.step('POST', '/v1/reports', { token: t.platform, body, status: 202 }, (b) => {
       return `${reporter}'s report is in case ${b.caseId}`;
@@ -54,7 +53,7 @@ export async function playTom(client: DemoClient, cast: DemoCast, host: DemoHost
           kind: 'warrant',
           reference: 'W-2026-1187',
           issuedBy: 'Plaza Magistrates’ Court',
-          expiresAt: new Date(host.now().getTime() + 90 * day).toISOString(),
+          expiresAt: isoAfter(host.now(), 90 * day),
         },
         offence: 'spreading_rumors',
         purpose: 'Identify the author of the bank-run rumours',

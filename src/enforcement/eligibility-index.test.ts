@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { newDigitalId } from '../identity/digital-id.ts';
 import { loadPolicy } from '../policy/load.ts';
+import { dayMs as day } from '../util/time.ts';
 import { EligibilityIndex, type IndexedSanction } from './eligibility-index.ts';
 
 const index = () => new EligibilityIndex(loadPolicy().document.actions);
-const day = 86_400_000;
 const tom = newDigitalId();
 const sanction = (s: Partial<IndexedSanction> & Pick<IndexedSanction, 'id' | 'kind'>): IndexedSanction => ({
   world: null,

@@ -5,7 +5,7 @@ import { subjectsAtGrades } from '../credit/grades.ts';
 import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
 import type { Tx } from '../db/transaction.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { ForbiddenError, SubjectNotFoundError, ValidationError } from '../errors.ts';
 import type { Policy, SanctionKind } from '../policy/policy.ts';
 import type { Principal } from '../principals/roles.ts';
 import { type Eligibility, EligibilityIndex, type IndexedSanction } from './eligibility-index.ts';
@@ -110,7 +110,7 @@ export class EligibilityService {
     // Enrolled on another instance a moment ago, before its notification arrived?
     await this.refresh([subject]);
     const retry = this.#index.check(subject, action, world, now);
-    if (retry === undefined) throw new NotFoundError('subject_not_found', 'no subject has this id');
+    if (retry === undefined) throw new SubjectNotFoundError(subject);
     return retry;
   }
 

@@ -1,12 +1,11 @@
 import type { Selectable } from 'kysely';
 import type { CaseService } from '../conduct/case-service.ts';
 import type { CreditService } from '../credit/credit-service.ts';
-import { dayMs } from '../credit/model.ts';
 import type { Db } from '../db/database.ts';
 import { keysetPage, newestFirst } from '../db/keyset.ts';
 import type { SanctionStatus, SanctionsTable } from '../db/tables/sanctions.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { SanctionNotActiveError, SanctionNotFoundError, ValidationError } from '../errors.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
 import type { WorldService } from '../identity/world-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
@@ -14,6 +13,7 @@ import type { Notifier } from '../notify/notifier.ts';
 import { type Policy, type SanctionKind, worldScopedKinds } from '../policy/policy.ts';
 import type { Page } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
+import { dayMs } from '../util/time.ts';
 import type { EligibilityService } from './eligibility-service.ts';
 import { publicFields, type Sanction, toSanction } from './sanction-view.ts';
 
@@ -145,9 +145,8 @@ export class SanctionService {
   async lift(id: string, reason: string, actor: string): Promise<Sanction> {
     return inTransaction(this.#db, async (trx) => {
       const row = await trx.selectFrom('sanctions').selectAll().where('id', '=', id).executeTakeFirst();
-      if (row === undefined) throw new NotFoundError('sanction_not_found', `no sanction has id "${id}"`);
-      if (row.status !== 'active')
-        throw new ConflictError('sanction_not_active', `sanction "${id}" is already ${row.status}`);
+      if (row === undefined) throw new SanctionNotFoundError(id);
+      if (row.status !== 'active') throw new SanctionNotActiveError(id, row.status);
       return this.#end(trx, row, { status: 'lifted', reason, actor });
     });
   }
@@ -211,7 +210,7 @@ export class SanctionService {
 
   async get(id: string): Promise<Sanction> {
     const row = await this.#db.selectFrom('sanctions').selectAll().where('id', '=', id).executeTakeFirst();
-    if (row === undefined) throw new NotFoundError('sanction_not_found', `no sanction has id "${id}"`);
+    if (row === undefined) throw new SanctionNotFoundError(id);
     return (await this.#open([row]))[0]!;
   }
 
@@ -249,7 +248,7 @@ export class SanctionService {
       .where('status', '=', row.status)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) {
-      throw new ConflictError('sanction_not_active', `sanction "${row.id}" was ended meanwhile`);
+      throw new SanctionNotActiveError(row.id);
     }
     await this.#ledger.append(trx, {
       kind: change.status === 'lifted' ? 'sanction.lifted' : 'sanction.expired',

@@ -1,26 +1,12 @@
 import type { Selectable } from 'kysely';
-import type { SanctionStatus, SanctionsTable } from '../db/tables/sanctions.ts';
+import type { Sanction } from '../api/sanctions.ts';
+import type { SanctionsTable } from '../db/tables/sanctions.ts';
 import type { SanctionKind } from '../policy/policy.ts';
 
 // How a sanction reads outside the service: to moderators and the subject (with its reasons),
 // and to worlds (public fields only).
 
-export interface Sanction {
-  id: string;
-  subject: string;
-  kind: SanctionKind;
-  world?: string;
-  actions?: string[];
-  startsAt: string;
-  endsAt?: string;
-  reason: string;
-  caseId?: string;
-  source: string;
-  status: SanctionStatus;
-  createdAt: string;
-  endedAt?: string;
-  liftReason?: string;
-}
+export type { Sanction } from '../api/sanctions.ts';
 
 export type SanctionRow = Omit<Selectable<SanctionsTable>, 'sealed_reason' | 'sealed_lift_reason'>;
 

@@ -1,22 +1,9 @@
+import type { Strike } from '../api/sanctions.ts';
 import type { Db } from '../db/database.ts';
 import type { Tx } from '../db/transaction.ts';
 import type { Policy } from '../policy/policy.ts';
 import { newId } from '../util/ids.ts';
-
-export interface Strike {
-  id: string;
-  caseId: string;
-  strikes: number;
-  severity: number;
-  issuedAt: string;
-  expiresAt: string;
-  /** Expired: past `expiresAt` without being lifted; it no longer counts. */
-  status: (typeof strikeStatuses)[number];
-}
-
-export const strikeStatuses = ['active', 'lifted', 'expired'] as const;
-
-const dayMs = 86_400_000;
+import { dayMs } from '../util/time.ts';
 
 /** Strikes from the policy's ladder: each upheld decision adds some, each expires after a while. */
 export class StrikeService {

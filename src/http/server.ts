@@ -1,9 +1,9 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { bodyAjv, textAjv } from '../util/validation.ts';
+import { documentRoles, typed } from './api.ts';
 import { installAuth } from './auth.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { installMetrics } from './metrics.ts';
@@ -27,13 +27,6 @@ import { transparencyRoutes } from './routes/transparency.ts';
 import { whoamiRoutes } from './routes/whoami.ts';
 import { worldRoutes } from './routes/worlds.ts';
 import { batchItemsRelaxed, ErrorBody } from './schemas.ts';
-
-export type App = FastifyInstance & { withTypeProvider<T>(): T };
-export type Api = ReturnType<typeof typed>;
-
-function typed(app: FastifyInstance) {
-  return app.withTypeProvider<TypeBoxTypeProvider>();
-}
 
 export interface ServerOptions {
   /** Process-wide metrics (event loop, memory) belong to a real server, not to tests. */
@@ -80,6 +73,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     );
   });
 
+  // Before the OpenAPI plugin's own hook, so that it documents what this one adds.
+  app.addHook('onRoute', documentRoles);
   await app.register(swagger, {
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
     openapi: {

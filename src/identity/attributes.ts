@@ -1,20 +1,18 @@
 import Type from 'typebox';
+import type { AttributeGroup, SubjectKind } from '../api/words.ts';
 import { ValidationError } from '../errors.ts';
 import { countryCodePattern, jurisdictionPattern } from '../util/countries.ts';
+import { sha256HexPattern } from '../util/patterns.ts';
 import { type Check, compileCheck, StringEnum } from '../util/validation.ts';
 
-export const subjectKinds = ['person', 'organisation', 'agency'] as const;
-export type SubjectKind = (typeof subjectKinds)[number];
-
-export const attributeGroups = ['natural', 'social', 'signs'] as const;
-export type AttributeGroup = (typeof attributeGroups)[number];
+export { type AttributeGroup, attributeGroups, type SubjectKind, subjectKinds } from '../api/words.ts';
 
 const strict = { additionalProperties: false } as const;
 const text = (maxLength: number) =>
   Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
 const date = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const country = Type.String({ pattern: countryCodePattern, description: 'ISO 3166-1 alpha-2' });
-const sha256Hex = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256, lower-case hex' });
+const sha256Hex = Type.String({ pattern: sha256HexPattern, description: 'SHA-256, lower-case hex' });
 
 export const documentTypes = ['passport', 'national_id', 'driving_licence', 'residence_permit'] as const;
 

@@ -1,22 +1,14 @@
+import type { AvatarStanding } from '../api/avatars.ts';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { preparedQuery } from '../db/prepared.ts';
 import { inTransaction } from '../db/transaction.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { AvatarBoundError, AvatarNotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { AttributeVault } from './attribute-vault.ts';
 import type { SubjectService } from './subject-service.ts';
 
 /** Handles are chosen by worlds: lower case, digits, dot, underscore and hyphen, up to 64. */
-export const handlePattern = '^[a-z0-9][a-z0-9._-]{0,63}$';
-
-/** What a world may know of one of its avatars: never the identity behind it. */
-export interface AvatarStanding {
-  world: string;
-  handle: string;
-  pseudonym: string;
-  boundAt: string;
-}
 
 export class AvatarService {
   readonly #db: Db;
@@ -88,8 +80,7 @@ export class AvatarService {
 
   async get(world: string, handle: string): Promise<AvatarStanding> {
     const row = await this.#find(world, handle);
-    if (row === undefined)
-      throw new NotFoundError('avatar_not_found', `no avatar "${handle}" in world "${world}"`);
+    if (row === undefined) throw new AvatarNotFoundError(world, handle);
     return standing(row);
   }
 
@@ -122,7 +113,7 @@ export class AvatarService {
 
   #checkSameSubject(row: AvatarRow, subject: string): AvatarStanding {
     if (row.subject_id !== subject) {
-      throw new ConflictError('avatar_bound', `handle "${row.handle}" is bound to another subject`);
+      throw new AvatarBoundError(row.handle);
     }
     return standing(row);
   }

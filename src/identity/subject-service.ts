@@ -1,7 +1,8 @@
+import type { SubjectProfile } from '../api/subjects.ts';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
-import { DuplicateIdentityError, NotFoundError } from '../errors.ts';
+import { DuplicateIdentityError, SubjectNotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { type AttributeVault, dataKeyObject } from './attribute-vault.ts';
@@ -17,14 +18,6 @@ import {
 } from './attributes.ts';
 import { newDigitalId } from './digital-id.ts';
 
-export interface AttributeVersion {
-  group: AttributeGroup;
-  version: number;
-  createdAt: string;
-  createdBy: string;
-  value: Record<string, unknown>;
-}
-
 export type EnrolHook = (trx: Tx, subject: { id: string; kind: SubjectKind; actor: string }) => Promise<void>;
 
 export interface SubjectSealer {
@@ -32,18 +25,7 @@ export interface SubjectSealer {
   open(context: string, sealed: Buffer): unknown;
 }
 
-export interface SubjectProfile {
-  id: string;
-  kind: SubjectKind;
-  createdAt: string;
-  updatedAt: string;
-  natural: Record<string, unknown>;
-  social: Record<string, unknown>;
-  signs: Record<string, unknown>;
-  /** The current version of each group; every change adds one. */
-  versions: Record<AttributeGroup, number>;
-  history?: AttributeVersion[];
-}
+export type { SubjectProfile };
 
 /** Enrols subjects and keeps their attribute groups, encrypted and versioned, in the vault. */
 export class SubjectService {
@@ -123,7 +105,7 @@ export class SubjectService {
   /** The current profile, decrypted; with `history`, every version of every group. */
   async get(id: string, options: { history?: boolean } = {}): Promise<SubjectProfile> {
     const subject = await this.#db.selectFrom('subjects').selectAll().where('id', '=', id).executeTakeFirst();
-    if (subject === undefined) throw new NotFoundError('subject_not_found', 'no subject has this id');
+    if (subject === undefined) throw new SubjectNotFoundError(id);
     const dataKey = this.#vault.unwrapDataKey(id, subject.wrapped_key);
     const rows = await this.#db
       .selectFrom('subject_attributes')
@@ -233,7 +215,7 @@ export class SubjectService {
    */
   async sealer(id: string, db: Db = this.#db): Promise<SubjectSealer> {
     const row = await db.selectFrom('subjects').select('wrapped_key').where('id', '=', id).executeTakeFirst();
-    if (row === undefined) throw new NotFoundError('subject_not_found', 'no subject has this id');
+    if (row === undefined) throw new SubjectNotFoundError(id);
     const dataKey = dataKeyObject(this.#vault.unwrapDataKey(id, row.wrapped_key));
     return {
       seal: (context, value) => this.#vault.sealJson(dataKey, `${id}|${context}`, value),
@@ -244,7 +226,7 @@ export class SubjectService {
   /** Throws unless a subject with this id exists. */
   async assertExists(id: string, db: Db = this.#db): Promise<void> {
     const row = await db.selectFrom('subjects').select('id').where('id', '=', id).executeTakeFirst();
-    if (row === undefined) throw new NotFoundError('subject_not_found', 'no subject has this id');
+    if (row === undefined) throw new SubjectNotFoundError(id);
   }
 
   async #refuseDuplicate(db: Db, dedupHash: string): Promise<void> {

@@ -1,12 +1,11 @@
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction } from '../db/transaction.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { WorldExistsError, WorldNotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { PrincipalService } from '../principals/principal-service.ts';
 
 /** World ids are chosen by the operator: lower case, digits and hyphens, 2 to 40 characters. */
-export const worldIdPattern = '^[a-z0-9][a-z0-9-]{1,39}$';
 
 export interface World {
   id: string;
@@ -45,15 +44,14 @@ export class WorldService {
         return { world, platform: { id: principal.id, token } };
       });
     } catch (error) {
-      if (isUniqueViolation(error))
-        throw new ConflictError('world_exists', `world "${input.id}" already exists`);
+      if (isUniqueViolation(error)) throw new WorldExistsError(input.id);
       throw error;
     }
   }
 
   async get(id: string, db: Db = this.#db): Promise<World> {
     const row = await db.selectFrom('worlds').selectAll().where('id', '=', id).executeTakeFirst();
-    if (row === undefined) throw new NotFoundError('world_not_found', `world "${id}" does not exist`);
+    if (row === undefined) throw new WorldNotFoundError(id);
     return { id: row.id, name: row.name, createdAt: row.created_at };
   }
 }

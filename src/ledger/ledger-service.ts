@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
 import { preparedQuery } from '../db/prepared.ts';
 import type { Tx } from '../db/transaction.ts';
-import type { AttributeVault } from '../identity/attribute-vault.ts';
+import type { Keyring } from '../keyring.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { pooledRandomBytes } from '../util/random.ts';
 import { rawPublicKey, signCheckpoint, verifierKey } from './checkpoint.ts';
@@ -46,7 +46,7 @@ const syncBatch = 10_000;
 export class LedgerService {
   readonly #db: Db;
   readonly #engine: Engine;
-  readonly #vault: AttributeVault;
+  readonly #keyring: Keyring;
   readonly #origin: string;
   readonly #now: () => Date;
   readonly #tree = new MerkleTree();
@@ -61,14 +61,14 @@ export class LedgerService {
   constructor(options: {
     db: Db;
     engine: Engine;
-    vault: AttributeVault;
+    keyring: Keyring;
     origin: string;
     schema?: string;
     now: () => Date;
   }) {
     this.#db = options.db;
     this.#engine = options.engine;
-    this.#vault = options.vault;
+    this.#keyring = options.keyring;
     this.#origin = options.origin;
     this.#now = options.now;
     // Appends are serialised per store: one advisory lock key per PostgreSQL schema.
@@ -243,7 +243,7 @@ export class LedgerService {
         .insertInto('ledger_keys')
         .values({
           id: 'checkpoint',
-          sealed_private_key: this.#vault.sealSecret('ledger key', pkcs8),
+          sealed_private_key: this.#keyring.sealSecret('ledger key', pkcs8),
           public_key: rawPublicKey(publicKey),
           created_at: this.#now().toISOString(),
         })
@@ -251,7 +251,7 @@ export class LedgerService {
         .execute();
       row = await find(); // another instance may have created it first: use theirs
     }
-    const der = Buffer.from(this.#vault.openSecret('ledger key', row!.sealed_private_key), 'base64');
+    const der = Buffer.from(this.#keyring.openSecret('ledger key', row!.sealed_private_key), 'base64');
     return {
       privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
       publicKey: row!.public_key,

@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { OutboxTable } from '../db/tables/outbox.ts';
-import type { AttributeVault } from '../identity/attribute-vault.ts';
+import type { Keyring } from '../keyring.ts';
+import { hourMs, isoAfter, minuteMs } from '../util/time.ts';
 import { secretContext } from './subscription-service.ts';
 
 export interface DeliveryOptions {
@@ -21,10 +22,10 @@ export interface DeliveryOptions {
 
 export const defaultDeliveryOptions: DeliveryOptions = {
   baseDelayMs: 1_000,
-  maxDelayMs: 3_600_000,
+  maxDelayMs: hourMs,
   maxAttempts: 16, // with the 1 h cap, about 3 to 4 hours of retrying
   timeoutMs: 5_000,
-  leaseMs: 60_000,
+  leaseMs: minuteMs,
   batchSize: 50,
 };
 
@@ -49,7 +50,7 @@ type Outcome = { ok: true } | { ok: false; error: string };
  */
 export class DeliveryWorker {
   readonly #db: Db;
-  readonly #vault: AttributeVault;
+  readonly #keyring: Keyring;
   readonly #logger: Logger;
   readonly #now: () => Date;
   readonly #options: DeliveryOptions;
@@ -58,13 +59,13 @@ export class DeliveryWorker {
 
   constructor(options: {
     db: Db;
-    vault: AttributeVault;
+    keyring: Keyring;
     logger: Logger;
     now: () => Date;
     options?: Partial<DeliveryOptions>;
   }) {
     this.#db = options.db;
-    this.#vault = options.vault;
+    this.#keyring = options.keyring;
     this.#logger = options.logger;
     this.#now = options.now;
     this.#options = { ...defaultDeliveryOptions, ...options.options };
@@ -103,7 +104,7 @@ export class DeliveryWorker {
 
   async #pass(): Promise<number> {
     const now = this.#now();
-    const leaseUntil = new Date(now.getTime() + this.#options.leaseMs).toISOString();
+    const leaseUntil = isoAfter(now, this.#options.leaseMs);
     const claimed = await this.#claim(now.toISOString(), leaseUntil);
     if (claimed.length === 0) return 0;
     const targets = await this.#db
@@ -167,13 +168,13 @@ export class DeliveryWorker {
       status: giveUp ? 'failed' : 'pending',
       attempts,
       last_error: outcome.error,
-      next_attempt_at: giveUp ? undefined : new Date(now.getTime() + this.#backoff(attempts)).toISOString(),
+      next_attempt_at: giveUp ? undefined : isoAfter(now, this.#backoff(attempts)),
     });
   }
 
   async #post(row: Claimed, target: Target): Promise<Outcome> {
     try {
-      const secret = this.#vault.openSecret(secretContext(row.subscription_id), target.sealed_secret);
+      const secret = this.#keyring.openSecret(secretContext(row.subscription_id), target.sealed_secret);
       const t = Math.floor(this.#now().getTime() / 1000);
       const response = await fetch(target.url, {
         method: 'POST',

@@ -1,26 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import type { Subscription } from '../api/subscriptions.ts';
 import type { Db } from '../db/database.ts';
 import { keysetPage, oldestFirst } from '../db/keyset.ts';
 import type { SubscriptionsTable } from '../db/tables/subscriptions.ts';
 import { inTransaction } from '../db/transaction.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import type { AttributeVault } from '../identity/attribute-vault.ts';
+import { SubscriptionNotFoundError, SubscriptionRevokedError, ValidationError } from '../errors.ts';
 import type { WorldService } from '../identity/world-service.ts';
+import type { Keyring } from '../keyring.ts';
 import type { Page } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
 import type { NotifyEventType } from './events.ts';
 
 export const maxUrlLength = 2000;
-
-export interface Subscription {
-  id: string;
-  world: string;
-  url: string;
-  events: NotifyEventType[];
-  createdAt: string;
-  revokedAt?: string;
-}
 
 export interface NewSubscription {
   world: string;
@@ -36,13 +28,13 @@ export function secretContext(subscriptionId: string): string {
 /** A world's webhook subscriptions: created with a signing secret shown once, listed, revoked. */
 export class SubscriptionService {
   readonly #db: Db;
-  readonly #vault: AttributeVault;
+  readonly #keyring: Keyring;
   readonly #worlds: WorldService;
   readonly #now: () => Date;
 
-  constructor(options: { db: Db; vault: AttributeVault; worlds: WorldService; now: () => Date }) {
+  constructor(options: { db: Db; keyring: Keyring; worlds: WorldService; now: () => Date }) {
     this.#db = options.db;
-    this.#vault = options.vault;
+    this.#keyring = options.keyring;
     this.#worlds = options.worlds;
     this.#now = options.now;
   }
@@ -65,7 +57,7 @@ export class SubscriptionService {
       world_id: input.world,
       url,
       events: JSON.stringify(events),
-      sealed_secret: this.#vault.sealSecret(secretContext(id), secret),
+      sealed_secret: this.#keyring.sealSecret(secretContext(id), secret),
       created_at: this.#now().toISOString(),
       created_by: actor,
       revoked_at: null,
@@ -96,10 +88,8 @@ export class SubscriptionService {
         .where('id', '=', id)
         .where('world_id', '=', world)
         .executeTakeFirst();
-      if (row === undefined)
-        throw new NotFoundError('subscription_not_found', `world "${world}" has no subscription "${id}"`);
-      if (row.revoked_at !== null)
-        throw new ConflictError('subscription_revoked', `subscription "${id}" is already revoked`);
+      if (row === undefined) throw new SubscriptionNotFoundError(world, id);
+      if (row.revoked_at !== null) throw new SubscriptionRevokedError(id);
       const revokedAt = this.#now().toISOString();
       // The guard on revoked_at makes a concurrent second revocation a conflict, not a silent rewrite.
       const updated = await trx
@@ -108,8 +98,7 @@ export class SubscriptionService {
         .where('id', '=', id)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0)
-        throw new ConflictError('subscription_revoked', `subscription "${id}" is already revoked`);
+      if (Number(updated.numUpdatedRows) === 0) throw new SubscriptionRevokedError(id);
       return toSubscription({ ...row, revoked_at: revokedAt });
     });
   }

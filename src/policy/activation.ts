@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
 import { inTransaction } from '../db/transaction.ts';
-import { MdisError } from '../errors.ts';
+import { PolicyUnknownError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { type Policy, parsePolicy } from './policy.ts';
@@ -26,10 +26,7 @@ export async function storedPolicy(db: Db, configured: Policy): Promise<Policy> 
   const current = await policyInForce(db);
   if (current === undefined || current.digest === configured.digest) return configured;
   if (current.document === null) {
-    throw new MdisError(
-      'policy_unknown',
-      `the policy in force ("${current.name}", digest ${current.digest}) was recorded before the store kept policies' text: set MDIS_POLICY to its file, or start mdis serve under it once`,
-    );
+    throw new PolicyUnknownError(current.name, current.digest);
   }
   return parsePolicy(JSON.parse(current.document));
 }

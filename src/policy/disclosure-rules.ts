@@ -1,14 +1,12 @@
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
+import { type LegalBasisKind, legalBasisKinds } from '../api/words.ts';
 import { ValidationError } from '../errors.ts';
 import { type AttributeGroup, attributeGroups } from '../identity/attributes.ts';
 import { StringEnum } from '../util/validation.ts';
-import type { PolicyDocument } from './policy.ts';
 
 const strict = { additionalProperties: false } as const;
 
-/** What an authority may cite for a disclosure; `emergency` is granted first and reviewed after. */
-export const legalBasisKinds = ['warrant', 'court_order', 'statute', 'emergency'] as const;
-export type LegalBasisKind = (typeof legalBasisKinds)[number];
+export { type LegalBasisKind, legalBasisKinds } from '../api/words.ts';
 
 // Only `allowed` is always given: the rest says how, and so belongs to disclosable categories only
 // (parsePolicy checks that).
@@ -45,9 +43,14 @@ export interface DisclosureRule {
   scope: readonly AttributeGroup[];
 }
 
+/** What the rules read of a policy document: each category's polarity and disclosure part. */
+export interface DisclosureCategories {
+  categories: Record<string, { polarity: string; disclosure: Static<typeof DisclosureSchema> }>;
+}
+
 // A disclosable category says how, completely; one that is not says nothing more. Emergency is
 // a promise of review after the fact, so it is refused where no oversight reviews.
-export function disclosureRules(document: PolicyDocument): Map<string, DisclosureRule> {
+export function disclosureRules(document: DisclosureCategories): Map<string, DisclosureRule> {
   const rules = new Map<string, DisclosureRule>();
   for (const [name, category] of Object.entries(document.categories)) {
     const { allowed, ...how } = category.disclosure;

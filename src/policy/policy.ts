@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import Type from 'typebox';
+import { type SanctionKind, sanctionKinds } from '../api/words.ts';
 import { ValidationError } from '../errors.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
+import { actionPattern } from '../util/patterns.ts';
 import { compileCheck, StringEnum } from '../util/validation.ts';
 import { type DisclosureRule, DisclosureSchema, disclosureRules } from './disclosure-rules.ts';
 
-export const sanctionKinds = ['warning', 'mute', 'suspension', 'ban', 'restriction'] as const;
-export type SanctionKind = (typeof sanctionKinds)[number];
+export { type SanctionKind, sanctionKinds } from '../api/words.ts';
 
 /** Sanctions that hold in one world only; a ban holds in every world, a restriction everywhere. */
 export const worldScopedKinds: readonly SanctionKind[] = ['mute', 'suspension'];
@@ -91,7 +92,7 @@ export const PolicyDocument = Type.Object(
       strict,
     ),
     actions: Type.Record(
-      Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' }),
+      Type.String({ pattern: actionPattern }),
       Type.Object(
         {
           description: Type.String({ minLength: 1, maxLength: 300 }),

@@ -5,13 +5,19 @@ import { keysetPage, oldestFirst } from '../db/keyset.ts';
 import { preparedQuery } from '../db/prepared.ts';
 import type { PrincipalsTable } from '../db/tables/principals.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import {
+  PrincipalNotFoundError,
+  PrincipalRevokedError,
+  SubjectNotFoundError,
+  ValidationError,
+  WorldNotFoundError,
+} from '../errors.ts';
 import { parseDigitalId } from '../identity/digital-id.ts';
-import { worldIdPattern } from '../identity/world-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { jurisdictionPattern } from '../util/countries.ts';
 import type { Page } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
+import { actionPattern, worldIdPattern } from '../util/patterns.ts';
 import { isRole, type Principal, type Role, requiredScope } from './roles.ts';
 
 export interface NewPrincipal {
@@ -36,9 +42,9 @@ export interface PrincipalRecord extends Principal {
 export const tokenTrustMs = 1000;
 const tokensTrusted = 10_000;
 
-export const actionPattern = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 const jurisdictionRegex = new RegExp(jurisdictionPattern);
 const worldIdRegex = new RegExp(worldIdPattern);
+const actionRegex = new RegExp(actionPattern);
 
 /** Creates, authenticates, lists and revokes the callers of the API. */
 export class PrincipalService {
@@ -78,13 +84,13 @@ export class PrincipalService {
       scope.world !== null &&
       !(await db.selectFrom('worlds').select('id').where('id', '=', scope.world).executeTakeFirst())
     ) {
-      throw new NotFoundError('world_not_found', `world "${scope.world}" does not exist`);
+      throw new WorldNotFoundError(scope.world);
     }
     if (
       scope.subject_id !== null &&
       !(await db.selectFrom('subjects').select('id').where('id', '=', scope.subject_id).executeTakeFirst())
     ) {
-      throw new NotFoundError('subject_not_found', 'no subject has this id');
+      throw new SubjectNotFoundError(scope.subject_id);
     }
     const id = newId('prn');
     const token = `mdis_${randomBytes(32).toString('base64url')}`;
@@ -172,8 +178,8 @@ export class PrincipalService {
       .select('id')
       .where('id', '=', id)
       .executeTakeFirst();
-    if (exists === undefined) throw new NotFoundError('principal_not_found', `no principal has id "${id}"`);
-    throw new ConflictError('already_revoked', `principal "${id}" is already revoked`);
+    if (exists === undefined) throw new PrincipalNotFoundError(id);
+    throw new PrincipalRevokedError(id);
   }
 
   async count(): Promise<number> {
@@ -223,7 +229,7 @@ function checkScope(role: Role, input: NewPrincipal) {
   }
   if (input.actions !== undefined) {
     if (input.actions.length === 0) throw new ValidationError('actions', 'must name at least one action');
-    const bad = input.actions.find((a) => !actionPattern.test(a));
+    const bad = input.actions.find((a) => !actionRegex.test(a));
     if (bad !== undefined) throw new ValidationError('actions', `"${bad}" is not an action category`);
   }
   if (input.jurisdiction !== undefined && !jurisdictionRegex.test(input.jurisdiction)) {

@@ -1,4 +1,5 @@
 import type { SubjectKind } from '../identity/attributes.ts';
+import { dayMs, hourMs } from '../util/time.ts';
 import { subjectProfile } from './profiles.ts';
 import { pickCumulative, Random } from './random.ts';
 
@@ -12,8 +13,6 @@ export const simulatedWorlds = [
 ] as const;
 
 export const kindCodes: readonly SubjectKind[] = ['person', 'organisation', 'agency'];
-const dayMs = 86_400_000;
-const hourMs = 3_600_000;
 
 /**
  * Everyone in the simulated population, who they are in the worlds and how they behave, held in

@@ -1,3 +1,5 @@
+import { dayMs } from '../util/time.ts';
+
 /**
  * The simulation's clock: services read it through `now`, the simulation moves it forward as the
  * simulated year unfolds, so that every time the services record lies in the past year.
@@ -20,8 +22,6 @@ export class SimClock {
     this.#ms = ms;
   }
 }
-
-export const dayMs = 86_400_000;
 
 /** The simulated year: the 365 days that end at the last midnight (UTC) before `realNow`. */
 export function simulatedYear(realNow = Date.now()): { start: number; end: number; days: number } {

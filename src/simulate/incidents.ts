@@ -1,12 +1,9 @@
 import type { Decision } from '../conduct/decision-service.ts';
 import type { Policy } from '../policy/policy.ts';
+import { dayMs, hourMs, minuteMs } from '../util/time.ts';
 import type { Cast } from './cast.ts';
-import { dayMs } from './clock.ts';
 import { appealTexts, type ConductMix, chooseSanctions, rationaleText, reportText } from './conduct-mix.ts';
 import type { Random } from './random.ts';
-
-const minuteMs = 60_000;
-const hourMs = 3_600_000;
 
 /** Something users saw and reported, planned in full when its day is planned. */
 export interface Incident {

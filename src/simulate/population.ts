@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { type AppContext, createContext } from '../context.ts';
 import type { CaseStatus } from '../db/tables/cases.ts';
-import { ConflictError, ValidationError } from '../errors.ts';
+import { StoreNotEmptyError, ValidationError } from '../errors.ts';
 import { ensureFirstAdmin } from '../principals/first-admin.ts';
 import type { Principal } from '../principals/roles.ts';
 import { Cast, simulatedWorlds } from './cast.ts';
@@ -148,10 +148,7 @@ async function refuseFilledStore(ctx: AppContext): Promise<void> {
   const subject = await ctx.db.selectFrom('subjects').select('id').limit(1).executeTakeFirst();
   const world = await ctx.db.selectFrom('worlds').select('id').limit(1).executeTakeFirst();
   if (subject !== undefined || world !== undefined) {
-    throw new ConflictError(
-      'store_not_empty',
-      `the store at ${ctx.store.location} already holds subjects or worlds; simulate into an empty one`,
-    );
+    throw new StoreNotEmptyError(ctx.store.location);
   }
 }
 

@@ -6,6 +6,7 @@ import type {
   Social,
   SubjectKind,
 } from '../identity/attributes.ts';
+import { dayMs } from '../util/time.ts';
 import {
   agencyKinds,
   type Country,
@@ -31,7 +32,6 @@ export interface SubjectProfile {
   handleStems: string[];
 }
 
-const dayMs = 86_400_000;
 const regionWeights = nameRegions.map((r) => [r, r.weight] as const);
 // Coprime with 10⁹, so that index ↦ (index·m + offset) mod 10⁹ is a bijection: every subject of a
 // run gets its own 9-digit document or registration number, however many there are (up to 10⁹).

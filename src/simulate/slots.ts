@@ -1,5 +1,5 @@
+import { dayMs } from '../util/time.ts';
 import type { Cast } from './cast.ts';
-import { dayMs } from './clock.ts';
 
 export const slotsPerDay = 4;
 export const slotMs = dayMs / slotsPerDay;

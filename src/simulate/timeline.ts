@@ -3,15 +3,15 @@ import { type ConductEventInput, maxEventBatch } from '../conduct/event-service.
 import type { AppContext } from '../context.ts';
 import type { SubjectKind } from '../identity/attributes.ts';
 import type { Principal } from '../principals/roles.ts';
+import { dayMs, minuteMs } from '../util/time.ts';
 import { type Cast, simulatedWorlds } from './cast.ts';
-import { dayMs, type SimClock } from './clock.ts';
+import type { SimClock } from './clock.ts';
 import { ConductMix, negativeShare } from './conduct-mix.ts';
 import { type Incident, planIncident } from './incidents.ts';
 import { subjectProfile } from './profiles.ts';
 import { Random } from './random.ts';
 import { Slots, slotMs, slotsPerDay } from './slots.ts';
 
-const minuteMs = 60_000;
 /** Incidents reported to moderators per conduct event (each brings one to five reports). */
 const incidentRate = 0.012;
 

@@ -25,8 +25,4 @@ export function decodeCursor<const S extends readonly Part[]>(cursor: string, sh
   throw new ValidationError('cursor', 'is not a cursor this server issued');
 }
 
-export interface Page<T> {
-  items: T[];
-  /** Absent on the last page. */
-  cursor?: string;
-}
+export type { Page } from '../api/common.ts';

@@ -1,7 +1,8 @@
 import { Ajv, type ErrorObject, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import Type from 'typebox';
 import { ValidationError } from '../errors.ts';
+
+export { StringEnum } from './string-enum.ts';
 
 // ajv-formats is CommonJS; under Node's ESM loader its callable sits on `default`.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -58,12 +59,4 @@ export function compileCheck<T>(schema: object): Check<T> {
   return (value, prefix) => {
     if (!validate(value)) throw validationErrorFrom(validate.errors ?? [], prefix);
   };
-}
-
-/** A string schema admitting exactly `values`, typed as their union (errors list the choices). */
-export function StringEnum<const T extends readonly string[]>(
-  values: T,
-  options: { description?: string } = {},
-) {
-  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }

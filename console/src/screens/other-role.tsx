@@ -1,4 +1,4 @@
-import type { ScreenProps } from '../screens.tsx';
+import type { ScreenProps } from '../screen-props.ts';
 
 const work: Record<string, string> = {
   registrar: 'enrols subjects and adds attribute versions',

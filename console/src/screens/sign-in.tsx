@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
 import { ErrorBox } from '../components/error-box.tsx';
+import { useSubmit } from '../components/use-submit.ts';
 import { signIn } from '../session.ts';
 import type { Whoami } from '../types.ts';
 
 export function SignIn(props: { onSignedIn: (me: Whoami) => void; notice?: string }) {
   const [token, setToken] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, onSubmit } = useSubmit(async () => props.onSignedIn(await signIn(token)));
   return (
     <main class="sign-in">
       <h1>mdis console</h1>
@@ -15,20 +15,7 @@ export function SignIn(props: { onSignedIn: (me: Whoami) => void; notice?: strin
         which shows it once. The console keeps it in this tab only.
       </p>
       {props.notice !== undefined && <p class="notice">{props.notice}</p>}
-      <form
-        onSubmit={async (event) => {
-          event.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          try {
-            props.onSignedIn(await signIn(token));
-          } catch (failure) {
-            setError(failure);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
+      <form onSubmit={onSubmit}>
         <label>
           Token
           <input

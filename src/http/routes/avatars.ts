@@ -1,22 +1,10 @@
 import Type from 'typebox';
+import { AvatarParams, AvatarStanding } from '../../api/avatars.ts';
 import type { AppContext } from '../../context.ts';
-import { handlePattern } from '../../identity/avatar-service.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
+import type { Api } from '../api.ts';
 import { assertWorldScope, caller } from '../auth.ts';
-import { authed, DigitalIdParam, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
-
-const Standing = Type.Object({
-  world: Type.String(),
-  handle: Type.String(),
-  pseudonym: Type.String({ description: 'stable for this subject in this world, unlinkable across worlds' }),
-  boundAt: Type.String(),
-});
-const Params = Type.Object({
-  world: Type.String({ pattern: worldIdPattern }),
-  handle: Type.String({ pattern: handlePattern }),
-});
+import { DigitalIdParam, responses } from '../schemas.ts';
 
 const binders = ['platform'] as const;
 const readers = ['platform', 'admin'] as const;
@@ -30,10 +18,9 @@ export function avatarRoutes(app: Api, ctx: AppContext): void {
         tags: ['identity'],
         summary:
           'Bind an avatar handle to a subject (201 new, 200 already bound to it, 409 bound to another)',
-        ...authed(binders),
-        params: Params,
+        params: AvatarParams,
         body: Type.Object({ subject: DigitalIdParam }, { additionalProperties: false }),
-        response: responses({ 200: Standing, 201: Standing }),
+        response: responses({ 200: AvatarStanding, 201: AvatarStanding }),
       },
     },
     async (request, reply) => {
@@ -53,9 +40,8 @@ export function avatarRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['identity'],
         summary: 'An avatar’s standing in its world; never the identity behind it',
-        ...authed(readers),
-        params: Params,
-        response: responses({ 200: Standing }),
+        params: AvatarParams,
+        response: responses({ 200: AvatarStanding }),
       },
     },
     async (request) => {

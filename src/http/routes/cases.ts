@@ -1,63 +1,19 @@
 import Type from 'typebox';
+import { CaseDetail, CaseSummary } from '../../api/cases.ts';
+import { sanctionRequestFields } from '../../api/sanctions.ts';
+import { caseStatuses } from '../../api/words.ts';
 import type { AppContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
+import { recordIdPattern, worldIdPattern } from '../../util/patterns.ts';
 import { StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { authed, PageQuery, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
-import { sanctionRequestFields } from './sanctions.ts';
-
-const caseStatuses = ['open', 'decided', 'appealed', 'closed'] as const;
-
-export const CaseSummary = Type.Object({
-  id: Type.String(),
-  world: Type.String(),
-  handle: Type.String(),
-  subject: Type.String(),
-  category: Type.String(),
-  status: StringEnum(caseStatuses),
-  reportCount: Type.Integer(),
-  openedAt: Type.String(),
-  updatedAt: Type.String(),
-  decision: Type.Optional(
-    Type.Object({
-      outcome: Type.String(),
-      severity: Type.Optional(Type.Integer()),
-      decidedAt: Type.String(),
-      decidedBy: Type.String(),
-    }),
-  ),
-  appeal: Type.Optional(
-    Type.Object({
-      status: Type.String(),
-      appealedAt: Type.String(),
-      decidedAt: Type.Optional(Type.String()),
-    }),
-  ),
-  rationale: Type.Optional(Type.String()),
-  appealReason: Type.Optional(Type.String()),
-  appealRationale: Type.Optional(Type.String()),
-});
-
-const CaseDetail = Type.Object({
-  ...CaseSummary.properties,
-  reports: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      reporter: Type.String(),
-      description: Type.String(),
-      evidence: Type.Array(Type.Object({ sha256: Type.String(), uri: Type.String() })),
-      occurredAt: Type.String(),
-      receivedAt: Type.String(),
-    }),
-  ),
-});
+import { PageQuery, responses } from '../schemas.ts';
 
 const moderator = ['moderator'] as const;
 const readers = ['moderator', 'admin'] as const;
 const subject = ['subject'] as const;
-const IdParams = Type.Object({ id: Type.String({ pattern: '^case_[0-9a-z]{16}$' }) });
+const IdParams = Type.Object({ id: Type.String({ pattern: recordIdPattern('case') }) });
 const text = Type.String({ minLength: 1, maxLength: 4000 });
 
 export function caseRoutes(app: Api, ctx: AppContext): void {
@@ -68,7 +24,6 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['conduct'],
         summary: 'The case queue, oldest first, filtered by status, category and world',
-        ...authed(readers),
         querystring: Type.Object(
           {
             status: Type.Optional(StringEnum(caseStatuses)),
@@ -100,7 +55,6 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['conduct'],
         summary: 'A case with its reports and evidence',
-        ...authed(readers),
         params: IdParams,
         response: responses({ 200: CaseDetail }),
       },
@@ -115,7 +69,6 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['conduct'],
         summary: 'Decide an open case: upheld (with severity, strikes and sanctions) or dismissed',
-        ...authed(moderator),
         params: IdParams,
         body: Type.Object(
           {
@@ -143,7 +96,6 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['conduct'],
         summary: 'Appeal an upheld decision about yourself: once, within the policy’s window',
-        ...authed(subject),
         params: IdParams,
         body: Type.Object({ reason: text }, { additionalProperties: false }),
         response: responses({ 200: CaseSummary }),
@@ -168,7 +120,6 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['conduct'],
         summary: 'Decide a pending appeal; overturning lifts the case’s sanctions and strikes',
-        ...authed(moderator),
         params: IdParams,
         body: Type.Object(
           { outcome: StringEnum(['upheld', 'overturned']), rationale: text },

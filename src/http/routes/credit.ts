@@ -1,37 +1,13 @@
 import Type from 'typebox';
+import { CreditReport, Distribution, RankingEntry } from '../../api/credit.ts';
 import type { AppContext } from '../../context.ts';
 import { ForbiddenError } from '../../errors.ts';
 import { subjectKinds } from '../../identity/attributes.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
 import { StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { authed, DigitalIdParam, PageQuery, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
-
-export const CreditReport = Type.Object({
-  subject: Type.String(),
-  kind: Type.String(),
-  score: Type.Integer(),
-  grade: Type.String(),
-  asOf: Type.String({ description: 'the day the score was evaluated for' }),
-  rank: Type.Integer({ description: 'among subjects of the same kind; ties share a rank' }),
-  percentile: Type.Number({ description: 'share of the same kind scoring lower, ties counted half' }),
-  of: Type.Integer(),
-  dimensions: Type.Array(
-    Type.Object({ name: Type.String(), description: Type.String(), points: Type.Number() }),
-  ),
-  explanation: Type.Object({
-    base: Type.Integer(),
-    contributions: Type.Array(Type.Record(Type.String(), Type.Unknown())),
-    toRaise: Type.Object({
-      decaying: Type.Array(Type.Record(Type.String(), Type.Unknown())),
-      positiveConduct: Type.Array(Type.Record(Type.String(), Type.Unknown())),
-    }),
-  }),
-  history: Type.Array(
-    Type.Object({ at: Type.String(), score: Type.Integer(), grade: Type.String(), cause: Type.String() }),
-  ),
-});
+import { DigitalIdParam, PageQuery, responses } from '../schemas.ts';
 
 const readers = ['admin', 'moderator', 'subject'] as const;
 const staff = ['admin', 'moderator'] as const;
@@ -44,7 +20,6 @@ export function creditRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['credit'],
         summary: 'Score, grade, rank, percentile, dimensions, every contribution and what would raise it',
-        ...authed(readers),
         params: Type.Object({ id: DigitalIdParam }),
         response: responses({ 200: CreditReport }),
       },
@@ -66,23 +41,12 @@ export function creditRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['credit'],
         summary: 'Subjects of one kind, highest score first',
-        ...authed(staff),
         querystring: Type.Object(
           { kind: Type.Optional(StringEnum(subjectKinds)), ...PageQuery },
           { additionalProperties: false },
         ),
         response: responses({
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                subject: Type.String(),
-                score: Type.Integer(),
-                grade: Type.String(),
-                rank: Type.Integer(),
-              }),
-            ),
-            cursor: Type.Optional(Type.String()),
-          }),
+          200: Type.Object({ items: Type.Array(RankingEntry), cursor: Type.Optional(Type.String()) }),
         }),
       },
     },
@@ -101,27 +65,12 @@ export function creditRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['credit'],
         summary: 'How many subjects in each grade and each score band',
-        ...authed(staff),
         querystring: Type.Object(
           { kind: Type.Optional(StringEnum(subjectKinds)) },
           { additionalProperties: false },
         ),
         response: responses({
-          200: Type.Object({
-            kind: Type.String(),
-            total: Type.Integer(),
-            grades: Type.Array(
-              Type.Object({
-                grade: Type.String(),
-                min: Type.Integer(),
-                max: Type.Integer(),
-                count: Type.Integer(),
-              }),
-            ),
-            bands: Type.Array(
-              Type.Object({ min: Type.Integer(), max: Type.Integer(), count: Type.Integer() }),
-            ),
-          }),
+          200: Distribution,
         }),
       },
     },

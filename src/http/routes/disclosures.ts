@@ -1,103 +1,23 @@
 import Type from 'typebox';
 import type { Target } from '../../access/disclosure-view.ts';
+import { DisclosureDetail, DisclosureRequest, DisclosureSummary } from '../../api/disclosures.ts';
+import { disclosureStatuses } from '../../api/words.ts';
 import type { AppContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
-import { attributeGroups } from '../../identity/attributes.ts';
-import { handlePattern } from '../../identity/avatar-service.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
-import { legalBasisKinds } from '../../policy/disclosure-rules.ts';
+import { recordIdPattern } from '../../util/patterns.ts';
 import { StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { authed, DigitalIdParam, PageQuery, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
+import { PageQuery, responses } from '../schemas.ts';
 
-const statuses = ['pending', 'granted', 'refused'] as const;
 const strict = { additionalProperties: false } as const;
-const Group = Type.Record(Type.String(), Type.Unknown());
-
-export const DisclosureSummary = Type.Object({
-  id: Type.String(),
-  status: StringEnum(statuses),
-  authority: Type.String({ description: 'the principal that asked' }),
-  jurisdiction: Type.String(),
-  emergency: Type.Boolean(),
-  legalBasis: Type.Object({
-    kind: StringEnum(legalBasisKinds),
-    expiresAt: Type.String(),
-    reference: Type.Optional(Type.String()),
-    issuedBy: Type.Optional(Type.String()),
-  }),
-  offence: Type.String(),
-  scope: Type.Array(StringEnum(attributeGroups)),
-  createdAt: Type.String(),
-  decidedAt: Type.Optional(Type.String()),
-  decidedBy: Type.Optional(Type.String({ description: '"policy" when granted on request' })),
-  reviewDueAt: Type.Optional(Type.String({ description: 'emergency: oversight reviews it by then' })),
-  reviewedAt: Type.Optional(Type.String()),
-  reviewedBy: Type.Optional(Type.String()),
-  overdue: Type.Boolean({ description: 'an emergency disclosure past its review deadline, unreviewed' }),
-  gagUntil: Type.String({ description: 'the subject is told from then on' }),
-  reads: Type.Integer(),
-});
-
-const DisclosureDetail = Type.Object({
-  ...DisclosureSummary.properties,
-  target: Type.Optional(
-    Type.Object({
-      world: Type.Optional(Type.String()),
-      handle: Type.Optional(Type.String()),
-      subject: Type.Optional(Type.String()),
-    }),
-  ),
-  purpose: Type.Optional(Type.String()),
-  oversightReason: Type.Optional(Type.String()),
-  identity: Type.Optional(
-    Type.Object(
-      {
-        found: Type.Boolean(),
-        subject: Type.Optional(Type.String()),
-        kind: Type.Optional(Type.String()),
-        natural: Type.Optional(Group),
-        social: Type.Optional(Group),
-        signs: Type.Optional(Group),
-      },
-      { description: 'to the asking authority, once granted: the attributes in scope' },
-    ),
-  ),
-});
-
 const text = (max: number) => Type.String({ minLength: 1, maxLength: max });
-const RequestBody = Type.Object(
-  {
-    target: Type.Object(
-      {
-        world: Type.Optional(Type.String({ pattern: worldIdPattern })),
-        handle: Type.Optional(Type.String({ pattern: handlePattern })),
-        subject: Type.Optional(DigitalIdParam),
-      },
-      { ...strict, description: 'an avatar (world and handle) or a subject' },
-    ),
-    scope: Type.Array(StringEnum(attributeGroups), { minItems: 1, uniqueItems: true }),
-    legalBasis: Type.Object(
-      {
-        kind: StringEnum(legalBasisKinds),
-        reference: text(200),
-        issuedBy: text(200),
-        expiresAt: Type.String({ format: 'date-time' }),
-      },
-      strict,
-    ),
-    offence: Type.String({ maxLength: 40, description: 'a conduct category of the policy' }),
-    purpose: text(2000),
-  },
-  strict,
-);
 
 const authority = ['authority'] as const;
 const oversight = ['oversight'] as const;
 const readers = ['authority', 'oversight', 'auditor'] as const;
-const IdParams = Type.Object({ id: Type.String({ pattern: '^dsc_[0-9a-z]{16}$' }) });
+const IdParams = Type.Object({ id: Type.String({ pattern: recordIdPattern('dsc') }) });
 const Verdict = Type.Object({ reason: text(2000) }, strict);
 
 function targetOf(given: { world?: string; handle?: string; subject?: string }): Target {
@@ -117,10 +37,11 @@ export function disclosureRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['access'],
         summary: 'Ask for the identity behind an avatar or subject, under a legal basis',
-        description: `${authed(authority).description} 201 with the status: pending until oversight decides, granted at once for an emergency or where the policy needs no oversight. 422 refused_by_policy (with reason) when the policy refuses it; the refusal is logged. The answer is the same whether the target exists.`,
-        security: authed(authority).security,
-        body: RequestBody,
-        response: responses({ 201: Type.Object({ id: Type.String(), status: StringEnum(statuses) }) }),
+        description: `201 with the status: pending until oversight decides, granted at once for an emergency or where the policy needs no oversight. 422 refused_by_policy (with reason) when the policy refuses it; the refusal is logged. The answer is the same whether the target exists.`,
+        body: DisclosureRequest,
+        response: responses({
+          201: Type.Object({ id: Type.String(), status: StringEnum(disclosureStatuses) }),
+        }),
       },
     },
     async (request, reply) => {
@@ -145,8 +66,7 @@ export function disclosureRoutes(app: Api, ctx: AppContext): void {
             verdict === 'approve'
               ? 'Approve a pending request, or confirm an emergency disclosure on review'
               : 'Refuse a pending request, or revoke an emergency disclosure on review',
-          description: `${authed(oversight).description} 409 disclosure_decided when already decided (or reviewed).`,
-          security: authed(oversight).security,
+          description: `409 disclosure_decided when already decided (or reviewed).`,
           params: IdParams,
           body: Verdict,
           response: responses({ 200: DisclosureDetail }),
@@ -164,8 +84,7 @@ export function disclosureRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['access'],
         summary: 'A disclosure; to the authority that asked, once granted, the identity in scope (logged)',
-        description: `${authed(readers).description} An authority sees its own only (another's is 404). Auditors see no texts. 422 refused_by_policy (reason legal_basis_expired) when the legal basis has expired; the attempt is logged.`,
-        security: authed(readers).security,
+        description: `An authority sees its own only (another's is 404). Auditors see no texts. 422 refused_by_policy (reason legal_basis_expired) when the legal basis has expired; the attempt is logged.`,
         params: IdParams,
         response: responses({ 200: DisclosureDetail }),
       },
@@ -180,10 +99,9 @@ export function disclosureRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['access'],
         summary: 'Disclosures, newest first: an authority’s own, or all',
-        ...authed(readers),
         querystring: Type.Object(
           {
-            status: Type.Optional(StringEnum(statuses)),
+            status: Type.Optional(StringEnum(disclosureStatuses)),
             emergency: Type.Optional(Type.Boolean()),
             overdue: Type.Optional(
               Type.Boolean({ description: 'emergency ones past their review deadline' }),

@@ -3,11 +3,11 @@ import type { AppContext } from '../../context.ts';
 import { eligibilityReasons } from '../../enforcement/eligibility-index.ts';
 import { itemError, MdisError } from '../../errors.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
+import { worldIdPattern } from '../../util/patterns.ts';
 import { type Check, compileCheck, StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { authed, Batch, DigitalIdParam, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
+import { Batch, DigitalIdParam, responses } from '../schemas.ts';
 
 const checkers = ['service', 'platform'] as const;
 const checkFields = {
@@ -36,7 +36,6 @@ export function eligibilityRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['enforcement'],
         summary: 'May this subject do this action? Says nothing else about the subject',
-        ...authed(checkers),
         querystring: Type.Object(checkFields, { additionalProperties: false }),
         response: responses({ 200: Answer }),
       },
@@ -54,7 +53,6 @@ export function eligibilityRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['enforcement'],
         summary: 'Up to 1,000 checks at once, answered per item',
-        ...authed(checkers),
         body: Type.Object(
           {
             checks: Batch(CheckItem, maxChecks),

@@ -1,9 +1,9 @@
 import Type from 'typebox';
 import { BatchRejectedError, ConductEvent, maxEventBatch } from '../../conduct/event-service.ts';
 import type { AppContext } from '../../context.ts';
+import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { authed, Batch, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
+import { Batch, responses } from '../schemas.ts';
 
 const platform = ['platform'] as const;
 
@@ -25,9 +25,8 @@ export function eventRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['conduct'],
         summary: `A batch of up to ${maxEventBatch} conduct events, answered per item`,
-        ...authed(platform),
         description:
-          'Roles: platform. Each item is accepted, a duplicate (same world and id), or rejected with its error; the others are ' +
+          'Each item is accepted, a duplicate (same world and id), or rejected with its error; the others are ' +
           'kept. With ?atomic=true one rejected item rejects the batch (400 batch_rejected) and nothing is written.',
         querystring: Type.Object({ atomic: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         body: Type.Object({ events: Batch(ConductEvent, maxEventBatch) }, { additionalProperties: false }),

@@ -1,13 +1,10 @@
 import Type from 'typebox';
+import { DisclosureNotice } from '../../api/disclosures.ts';
+import { MyRecord } from '../../api/me.ts';
 import type { AppContext } from '../../context.ts';
-import { strikeStatuses } from '../../enforcement/strike-service.ts';
-import { StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { authed, PageQuery, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
-import { CaseSummary } from './cases.ts';
-import { CreditReport } from './credit.ts';
-import { SanctionBody } from './sanctions.ts';
+import { PageQuery, responses } from '../schemas.ts';
 
 const subject = ['subject'] as const;
 
@@ -19,28 +16,8 @@ export function meRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['subject'],
         summary: 'Your own record: cases about you and their decisions, sanctions, strikes, and your credit',
-        ...authed(subject),
         response: responses({
-          200: Type.Object({
-            subject: Type.String(),
-            credit: CreditReport,
-            cases: Type.Array(CaseSummary),
-            sanctions: Type.Array(SanctionBody),
-            strikes: Type.Object({
-              active: Type.Integer(),
-              history: Type.Array(
-                Type.Object({
-                  id: Type.String(),
-                  caseId: Type.String(),
-                  strikes: Type.Integer(),
-                  severity: Type.Integer(),
-                  issuedAt: Type.String(),
-                  expiresAt: Type.String(),
-                  status: StringEnum(strikeStatuses),
-                }),
-              ),
-            }),
-          }),
+          200: MyRecord,
         }),
       },
     },
@@ -64,24 +41,10 @@ export function meRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['subject'],
         summary: 'Disclosures of your identity whose gag period has ended, newest first',
-        ...authed(subject),
         querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
         response: responses({
           200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                requestedAt: Type.String(),
-                jurisdiction: Type.String({ description: 'of the authority that asked' }),
-                legalBasis: Type.String({
-                  description: 'its kind: warrant, court_order, statute, emergency',
-                }),
-                offence: Type.String(),
-                scope: Type.Array(Type.String()),
-                status: Type.String(),
-                reads: Type.Integer({ description: 'how many times the authority read your attributes' }),
-              }),
-            ),
+            items: Type.Array(DisclosureNotice),
             cursor: Type.Optional(Type.String()),
           }),
         }),

@@ -1,40 +1,9 @@
 import Type from 'typebox';
+import { NewPrincipal, PrincipalRecord } from '../../api/principals.ts';
 import type { AppContext } from '../../context.ts';
-import { roles } from '../../principals/roles.ts';
-import { StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { authed, PageQuery, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
-
-export const PrincipalBody = Type.Object({
-  id: Type.String(),
-  role: StringEnum(roles),
-  name: Type.String(),
-  world: Type.Optional(Type.String()),
-  actions: Type.Optional(Type.Array(Type.String())),
-  jurisdiction: Type.Optional(Type.String()),
-  subject: Type.Optional(Type.String()),
-  createdAt: Type.String(),
-  revokedAt: Type.Optional(Type.String()),
-});
-
-const NewPrincipal = Type.Object(
-  {
-    role: StringEnum(roles),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    world: Type.Optional(Type.String({ description: 'platform: the world it acts for' })),
-    actions: Type.Optional(
-      Type.Array(Type.String(), {
-        minItems: 1,
-        maxItems: 100,
-        description: 'service: its action categories',
-      }),
-    ),
-    jurisdiction: Type.Optional(Type.String({ description: 'authority: ISO 3166 code' })),
-    subject: Type.Optional(Type.String({ description: 'subject: its own digital ID' })),
-  },
-  { additionalProperties: false },
-);
+import { PageQuery, responses } from '../schemas.ts';
 
 const admin = ['admin'] as const;
 
@@ -46,9 +15,8 @@ export function principalRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['principals'],
         summary: 'Create a principal; its token is in the answer and nowhere else',
-        ...authed(admin),
         body: NewPrincipal,
-        response: responses({ 201: Type.Object({ principal: PrincipalBody, token: Type.String() }) }),
+        response: responses({ 201: Type.Object({ principal: PrincipalRecord, token: Type.String() }) }),
       },
     },
     async (request, reply) => {
@@ -64,10 +32,9 @@ export function principalRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['principals'],
         summary: 'List principals, oldest first',
-        ...authed(admin),
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
         response: responses({
-          200: Type.Object({ items: Type.Array(PrincipalBody), cursor: Type.Optional(Type.String()) }),
+          200: Type.Object({ items: Type.Array(PrincipalRecord), cursor: Type.Optional(Type.String()) }),
         }),
       },
     },
@@ -82,9 +49,8 @@ export function principalRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['principals'],
         summary: 'Revoke a principal: its token stops working at once',
-        ...authed(admin),
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        response: responses({ 200: PrincipalBody }),
+        response: responses({ 200: PrincipalRecord }),
       },
     },
     async (request) => ctx.principals.revoke(request.params.id, caller(request).id),

@@ -1,37 +1,10 @@
-import Type from 'typebox';
+import { FiledReport, NewReport } from '../../api/reports.ts';
 import type { AppContext } from '../../context.ts';
-import { handlePattern } from '../../identity/avatar-service.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
+import type { Api } from '../api.ts';
 import { assertWorldScope, caller } from '../auth.ts';
-import { authed, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
+import { responses } from '../schemas.ts';
 
 const platform = ['platform'] as const;
-
-export const Report = Type.Object(
-  {
-    world: Type.String({ pattern: worldIdPattern }),
-    handle: Type.String({ pattern: handlePattern, description: 'the reported avatar' }),
-    category: Type.String({ maxLength: 40, description: 'a negative conduct category of the policy' }),
-    reporter: Type.String({
-      pattern: handlePattern,
-      description: 'the reporting avatar; counts once per case',
-    }),
-    description: Type.String({ minLength: 1, maxLength: 4000 }),
-    evidence: Type.Array(
-      Type.Object(
-        {
-          sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
-          uri: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }),
-        },
-        { additionalProperties: false },
-      ),
-      { maxItems: 20 },
-    ),
-    occurredAt: Type.String({ format: 'date-time' }),
-  },
-  { additionalProperties: false },
-);
 
 export function reportRoutes(app: Api, ctx: AppContext): void {
   app.post(
@@ -42,10 +15,9 @@ export function reportRoutes(app: Api, ctx: AppContext): void {
         tags: ['conduct'],
         summary:
           'Report an avatar of this world; reports of one avatar and category gather into one open case',
-        ...authed(platform),
-        body: Report,
+        body: NewReport,
         response: responses({
-          202: Type.Object({ reportId: Type.String(), caseId: Type.String(), duplicate: Type.Boolean() }),
+          202: FiledReport,
         }),
       },
     },

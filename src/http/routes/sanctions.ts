@@ -1,50 +1,16 @@
 import Type from 'typebox';
+import { Sanction, sanctionRequestFields } from '../../api/sanctions.ts';
 import type { AppContext } from '../../context.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
-import { sanctionKinds } from '../../policy/policy.ts';
+import { recordIdPattern } from '../../util/patterns.ts';
 import { StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { authed, DigitalIdParam, PageQuery, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
-
-export const SanctionBody = Type.Object({
-  id: Type.String(),
-  subject: Type.String(),
-  kind: StringEnum(sanctionKinds),
-  world: Type.Optional(Type.String()),
-  actions: Type.Optional(Type.Array(Type.String())),
-  startsAt: Type.String(),
-  endsAt: Type.Optional(Type.String()),
-  reason: Type.String(),
-  caseId: Type.Optional(Type.String()),
-  source: Type.String({ description: 'decision, ladder (the strike ladder) or manual' }),
-  status: StringEnum(['active', 'lifted', 'expired']),
-  createdAt: Type.String(),
-  endedAt: Type.Optional(Type.String()),
-  liftReason: Type.Optional(Type.String()),
-});
-
-/** The fields a sanction is asked for with, in a decision or on its own. */
-export const sanctionRequestFields = {
-  kind: StringEnum(sanctionKinds),
-  world: Type.Optional(
-    Type.String({ pattern: worldIdPattern, description: 'mute and suspension: the world' }),
-  ),
-  actions: Type.Optional(
-    Type.Array(Type.String({ maxLength: 60 }), {
-      minItems: 1,
-      maxItems: 20,
-      description: 'restriction: actions',
-    }),
-  ),
-  days: Type.Optional(Type.Integer({ minimum: 1, maximum: 36500, description: 'absent: until lifted' })),
-  reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
-};
+import { DigitalIdParam, PageQuery, responses } from '../schemas.ts';
 
 const moderator = ['moderator'] as const;
 const readers = ['moderator', 'admin'] as const;
-const IdParams = Type.Object({ id: Type.String({ pattern: '^snc_[0-9a-z]{16}$' }) });
+const IdParams = Type.Object({ id: Type.String({ pattern: recordIdPattern('snc') }) });
 
 export function sanctionRoutes(app: Api, ctx: AppContext): void {
   app.post(
@@ -54,17 +20,16 @@ export function sanctionRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['enforcement'],
         summary: 'Impose a sanction directly (decisions impose theirs with the decision)',
-        ...authed(moderator),
         body: Type.Object(
           {
             subject: DigitalIdParam,
             ...sanctionRequestFields,
             reason: Type.String({ minLength: 1, maxLength: 2000 }),
-            caseId: Type.Optional(Type.String({ pattern: '^case_[0-9a-z]{16}$' })),
+            caseId: Type.Optional(Type.String({ pattern: recordIdPattern('case') })),
           },
           { additionalProperties: false },
         ),
-        response: responses({ 201: SanctionBody }),
+        response: responses({ 201: Sanction }),
       },
     },
     async (request, reply) => {
@@ -84,13 +49,12 @@ export function sanctionRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['enforcement'],
         summary: 'Lift an active sanction (409 if it is already lifted or expired)',
-        ...authed(moderator),
         params: IdParams,
         body: Type.Object(
           { reason: Type.String({ minLength: 1, maxLength: 2000 }) },
           { additionalProperties: false },
         ),
-        response: responses({ 200: SanctionBody }),
+        response: responses({ 200: Sanction }),
       },
     },
     async (request) => ctx.sanctions.lift(request.params.id, request.body.reason, caller(request).id),
@@ -103,7 +67,6 @@ export function sanctionRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['enforcement'],
         summary: 'Sanctions, newest first, of one subject or of all',
-        ...authed(readers),
         querystring: Type.Object(
           {
             subject: Type.Optional(DigitalIdParam),
@@ -113,7 +76,7 @@ export function sanctionRoutes(app: Api, ctx: AppContext): void {
           { additionalProperties: false },
         ),
         response: responses({
-          200: Type.Object({ items: Type.Array(SanctionBody), cursor: Type.Optional(Type.String()) }),
+          200: Type.Object({ items: Type.Array(Sanction), cursor: Type.Optional(Type.String()) }),
         }),
       },
     },

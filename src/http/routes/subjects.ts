@@ -1,34 +1,11 @@
 import Type from 'typebox';
+import { SubjectProfile } from '../../api/subjects.ts';
 import type { AppContext } from '../../context.ts';
-import { AttributePatch, attributeGroups, Enrolment, subjectKinds } from '../../identity/attributes.ts';
+import { AttributePatch, Enrolment } from '../../identity/attributes.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
-import { StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { authed, DigitalIdParam, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
-
-const Group = Type.Record(Type.String(), Type.Unknown());
-const Profile = Type.Object({
-  id: Type.String(),
-  kind: StringEnum(subjectKinds),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-  natural: Group,
-  social: Group,
-  signs: Group,
-  versions: Type.Object({ natural: Type.Integer(), social: Type.Integer(), signs: Type.Integer() }),
-  history: Type.Optional(
-    Type.Array(
-      Type.Object({
-        group: StringEnum(attributeGroups),
-        version: Type.Integer(),
-        createdAt: Type.String(),
-        createdBy: Type.String(),
-        value: Group,
-      }),
-    ),
-  ),
-});
+import { DigitalIdParam, responses } from '../schemas.ts';
 
 const registrar = ['registrar'] as const;
 const readers = ['registrar', 'admin'] as const;
@@ -42,10 +19,9 @@ export function subjectRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['identity'],
         summary: 'Enrol a person, organisation or government agency',
-        description: `${authed(registrar).description} 409 duplicate_identity (with existingId) when the identity document or registration is already enrolled.`,
-        security: authed(registrar).security,
+        description: `409 duplicate_identity (with existingId) when the identity document or registration is already enrolled.`,
         body: Enrolment,
-        response: responses({ 201: Profile }),
+        response: responses({ 201: SubjectProfile }),
       },
     },
     async (request, reply) =>
@@ -59,10 +35,9 @@ export function subjectRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['identity'],
         summary: 'A subject’s profile, decrypted; every attribute version with ?history=true',
-        ...authed(readers),
         params: IdParams,
         querystring: Type.Object({ history: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-        response: responses({ 200: Profile }),
+        response: responses({ 200: SubjectProfile }),
       },
     },
     async (request) =>
@@ -76,10 +51,9 @@ export function subjectRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['identity'],
         summary: 'Add attribute versions: given fields replace the current ones, null removes one',
-        ...authed(registrar),
         params: IdParams,
         body: AttributePatch,
-        response: responses({ 200: Profile }),
+        response: responses({ 200: SubjectProfile }),
       },
     },
     async (request) =>

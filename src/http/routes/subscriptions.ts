@@ -1,26 +1,18 @@
 import Type from 'typebox';
+import { Subscription } from '../../api/subscriptions.ts';
 import type { AppContext } from '../../context.ts';
-import { worldIdPattern } from '../../identity/world-service.ts';
 import { notifyEventTypes } from '../../notify/events.ts';
 import { maxUrlLength } from '../../notify/subscription-service.ts';
+import { recordIdPattern, worldIdPattern } from '../../util/patterns.ts';
 import { StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { assertWorldScope, caller } from '../auth.ts';
-import { authed, PageQuery, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
-
-const SubscriptionBody = Type.Object({
-  id: Type.String(),
-  world: Type.String(),
-  url: Type.String(),
-  events: Type.Array(StringEnum(notifyEventTypes)),
-  createdAt: Type.String(),
-  revokedAt: Type.Optional(Type.String()),
-});
+import { PageQuery, responses } from '../schemas.ts';
 
 const WorldParams = Type.Object({ world: Type.String({ pattern: worldIdPattern }) });
 const IdParams = Type.Object({
   world: Type.String({ pattern: worldIdPattern }),
-  id: Type.String({ pattern: '^sub_[0-9a-z]{16}$' }),
+  id: Type.String({ pattern: recordIdPattern('sub') }),
 });
 
 const platform = ['platform'] as const;
@@ -34,7 +26,6 @@ export function subscriptionRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['notifications'],
         summary: 'Subscribe a URL to events about this world’s avatars (see docs/webhooks.md)',
-        ...authed(platform),
         params: WorldParams,
         body: Type.Object(
           {
@@ -45,7 +36,7 @@ export function subscriptionRoutes(app: Api, ctx: AppContext): void {
         ),
         response: responses({
           201: Type.Object({
-            subscription: SubscriptionBody,
+            subscription: Subscription,
             secret: Type.String({ description: 'the signing secret; shown once' }),
           }),
         }),
@@ -69,11 +60,10 @@ export function subscriptionRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['notifications'],
         summary: 'A world’s subscriptions, oldest first, revoked ones included; never the secrets',
-        ...authed(readers),
         params: WorldParams,
         querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
         response: responses({
-          200: Type.Object({ items: Type.Array(SubscriptionBody), cursor: Type.Optional(Type.String()) }),
+          200: Type.Object({ items: Type.Array(Subscription), cursor: Type.Optional(Type.String()) }),
         }),
       },
     },
@@ -91,9 +81,8 @@ export function subscriptionRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['notifications'],
         summary: 'Revoke a subscription: nothing more is sent to it, pending deliveries included',
-        ...authed(platform),
         params: IdParams,
-        response: responses({ 200: SubscriptionBody }),
+        response: responses({ 200: Subscription }),
       },
     },
     async (request) => {

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import type { Registry } from 'prom-client';
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
+import type { Api } from '../api.ts';
 import { responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
 
 export function systemRoutes(app: Api, ctx: AppContext, metrics: Registry): void {
   app.get(

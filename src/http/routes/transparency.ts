@@ -1,36 +1,8 @@
 import Type from 'typebox';
+import { TransparencyReport } from '../../api/disclosures.ts';
 import type { AppContext } from '../../context.ts';
+import type { Api } from '../api.ts';
 import { responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
-
-const counts = Type.Record(Type.String(), Type.Integer());
-
-export const TransparencyReportBody = Type.Object({
-  from: Type.String(),
-  to: Type.String(),
-  requests: Type.Integer({ description: 'made in [from, to), refused by policy or not' }),
-  byLegalBasis: counts,
-  byOutcome: Type.Object({
-    granted: Type.Integer(),
-    refused: Type.Integer(),
-    refused_by_policy: Type.Integer(),
-    pending: Type.Integer(),
-  }),
-  byOffence: counts,
-  byJurisdiction: counts,
-  refusalReasons: counts,
-  emergency: Type.Object({
-    requests: Type.Integer(),
-    reviewed: Type.Integer(),
-    reviewedLate: Type.Integer(),
-    overdue: Type.Integer(),
-  }),
-  reads: Type.Integer(),
-  log: Type.Union([
-    Type.Object({ size: Type.Integer(), root: Type.String(), checkpointAt: Type.String() }),
-    Type.Null(),
-  ]),
-});
 
 export function transparencyRoutes(app: Api, ctx: AppContext): void {
   app.get(
@@ -48,7 +20,7 @@ export function transparencyRoutes(app: Api, ctx: AppContext): void {
           },
           { additionalProperties: false },
         ),
-        response: responses({ 200: TransparencyReportBody }),
+        response: responses({ 200: TransparencyReport }),
       },
     },
     async (request) => ctx.transparency.report(request.query),

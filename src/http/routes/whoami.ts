@@ -1,9 +1,8 @@
-import Type from 'typebox';
+import { Whoami } from '../../api/principals.ts';
 import { roles } from '../../principals/roles.ts';
-import { StringEnum } from '../../util/validation.ts';
+import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { authed, responses } from '../schemas.ts';
-import type { Api } from '../server.ts';
+import { responses } from '../schemas.ts';
 
 /** Any principal: the console asks who a token belongs to before it shows that role's screens. */
 export function whoamiRoutes(app: Api): void {
@@ -14,17 +13,8 @@ export function whoamiRoutes(app: Api): void {
       schema: {
         tags: ['principals'],
         summary: 'The principal the bearer token belongs to: its id, role, name and scope',
-        ...authed(roles),
         response: responses({
-          200: Type.Object({
-            id: Type.String(),
-            role: StringEnum(roles),
-            name: Type.String(),
-            world: Type.Optional(Type.String()),
-            actions: Type.Optional(Type.Array(Type.String())),
-            jurisdiction: Type.Optional(Type.String()),
-            subject: Type.Optional(Type.String()),
-          }),
+          200: Whoami,
         }),
       },
     },

@@ -4,7 +4,7 @@ import { DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { navigate } from '../../router.tsx';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import type { Distribution } from '../../types.ts';
 
 const kinds = ['person', 'organisation', 'agency'];

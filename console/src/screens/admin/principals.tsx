@@ -3,8 +3,9 @@ import { get, type Page, post, query } from '../../api.ts';
 import { DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { Pager, usePaged } from '../../components/paged.tsx';
+import { useSubmit } from '../../components/use-submit.ts';
 import { when } from '../../format.ts';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import { type Principal, type Role, roles } from '../../types.ts';
 
 function scopeOf(p: Principal): string {
@@ -67,29 +68,21 @@ function CreatePrincipal(props: { onCreated: () => void }) {
   const [name, setName] = useState('');
   const [scope, setScope] = useState('');
   const [created, setCreated] = useState<{ principal: Principal; token: string }>();
-  const [error, setError] = useState<unknown>();
   const field = scopeField[role];
+  const { error, onSubmit } = useSubmit(async () => {
+    setCreated(undefined);
+    const value = scope.trim();
+    const scoped =
+      field === undefined
+        ? {}
+        : { [field.name]: field.name === 'actions' ? value.split(/[\s,]+/).filter(Boolean) : value };
+    setCreated(await post(`/v1/principals`, { role, name: name.trim() || undefined, ...scoped }));
+    props.onCreated();
+  });
   return (
     <details class="panel">
       <summary>Create a principal</summary>
-      <form
-        onSubmit={async (event) => {
-          event.preventDefault();
-          setError(undefined);
-          setCreated(undefined);
-          const value = scope.trim();
-          const scoped =
-            field === undefined
-              ? {}
-              : { [field.name]: field.name === 'actions' ? value.split(/[\s,]+/).filter(Boolean) : value };
-          try {
-            setCreated(await post(`/v1/principals`, { role, name: name.trim() || undefined, ...scoped }));
-            props.onCreated();
-          } catch (failure) {
-            setError(failure);
-          }
-        }}
-      >
+      <form onSubmit={onSubmit}>
         <label>
           Role
           <select name="role" value={role} onChange={(event) => setRole(event.currentTarget.value as Role)}>
@@ -134,7 +127,10 @@ function CreatePrincipal(props: { onCreated: () => void }) {
 }
 
 function Revoke(props: { principal: Principal; onRevoked: () => void }) {
-  const [error, setError] = useState<unknown>();
+  const { error, run } = useSubmit(async () => {
+    await post(`/v1/principals/${props.principal.id}/revoke`, {});
+    props.onRevoked();
+  });
   return (
     <>
       active{' '}
@@ -148,12 +144,7 @@ function Revoke(props: { principal: Principal; onRevoked: () => void }) {
             )
           )
             return;
-          try {
-            await post(`/v1/principals/${props.principal.id}/revoke`, {});
-            props.onRevoked();
-          } catch (failure) {
-            setError(failure);
-          }
+          await run();
         }}
       >
         revoke

@@ -3,9 +3,10 @@ import { get, post } from '../../api.ts';
 import { standing } from '../../components/disclosure-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { useLoad } from '../../components/use-load.ts';
+import { useSubmit } from '../../components/use-submit.ts';
 import { when, words } from '../../format.ts';
 import { Link } from '../../router.tsx';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import type { DisclosureDetail as Detail } from '../../types.ts';
 
 /** A disclosure: its status and request; the identity to the authority once granted; oversight decides here. */
@@ -128,20 +129,14 @@ function Identity(props: { identity: NonNullable<Detail['identity']> }) {
 
 function Verdict(props: { d: Detail; onDecided: (d: Detail) => void }) {
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
   const review = props.d.status !== 'pending';
-  const decide = async (verdict: 'approve' | 'refuse') => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      props.onDecided(await post<Detail>(`/v1/disclosures/${props.d.id}/${verdict}`, { reason }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const {
+    busy,
+    error,
+    run: decide,
+  } = useSubmit(async (verdict: 'approve' | 'refuse') =>
+    props.onDecided(await post<Detail>(`/v1/disclosures/${props.d.id}/${verdict}`, { reason })),
+  );
   return (
     <form class="panel" onSubmit={(event) => event.preventDefault()}>
       <h2>{review ? 'Review this emergency disclosure' : 'Decide this request'}</h2>

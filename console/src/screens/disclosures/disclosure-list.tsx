@@ -3,7 +3,7 @@ import { DisclosureTable } from '../../components/disclosure-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { Pager, usePaged } from '../../components/paged.tsx';
 import { Link, navigate } from '../../router.tsx';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import type { DisclosureSummary } from '../../types.ts';
 
 const statuses = ['', 'pending', 'granted', 'refused'];

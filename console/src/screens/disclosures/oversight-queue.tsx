@@ -2,7 +2,7 @@ import { get, type Page, query } from '../../api.ts';
 import { DisclosureTable } from '../../components/disclosure-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { Pager, usePaged } from '../../components/paged.tsx';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import type { DisclosureSummary } from '../../types.ts';
 
 function Queue(props: {

@@ -6,7 +6,7 @@ import { ErrorBox } from '../../components/error-box.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { day, words } from '../../format.ts';
 import { navigate } from '../../router.tsx';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import type { TransparencyReport as Report } from '../../types.ts';
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -3,7 +3,7 @@ import { get } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { type Step, StepFailed, verifyLog } from '../../ledger/verify-log.ts';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import { EntryBrowser } from './entry-browser.tsx';
 
 type Outcome =

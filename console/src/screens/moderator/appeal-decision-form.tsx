@@ -1,33 +1,20 @@
 import { useState } from 'preact/hooks';
 import { post } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
+import { useSubmit } from '../../components/use-submit.ts';
 import type { CaseDetail } from '../../types.ts';
 
 /** Decide a pending appeal; overturning lifts the case's sanctions and strikes. */
 export function AppealDecisionForm(props: { found: CaseDetail; onDecided: (c: CaseDetail) => void }) {
   const [outcome, setOutcome] = useState<'upheld' | 'overturned'>('upheld');
   const [rationale, setRationale] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, onSubmit } = useSubmit(async () =>
+    props.onDecided(
+      await post<CaseDetail>(`/v1/cases/${props.found.id}/appeal/decision`, { outcome, rationale }),
+    ),
+  );
   return (
-    <form
-      class="panel"
-      aria-labelledby="appeal-title"
-      onSubmit={async (event) => {
-        event.preventDefault();
-        setBusy(true);
-        setError(undefined);
-        try {
-          props.onDecided(
-            await post<CaseDetail>(`/v1/cases/${props.found.id}/appeal/decision`, { outcome, rationale }),
-          );
-        } catch (failure) {
-          setError(failure);
-        } finally {
-          setBusy(false);
-        }
-      }}
-    >
+    <form class="panel" aria-labelledby="appeal-title" onSubmit={onSubmit}>
       <h2 id="appeal-title">Decide the appeal</h2>
       <fieldset class="choices">
         <legend>Outcome</legend>

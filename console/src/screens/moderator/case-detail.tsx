@@ -4,7 +4,7 @@ import { ErrorBox } from '../../components/error-box.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { when, words } from '../../format.ts';
 import { Link } from '../../router.tsx';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import type { CaseDetail } from '../../types.ts';
 import { AppealDecisionForm } from './appeal-decision-form.tsx';
 import { DecisionForm } from './decision-form.tsx';

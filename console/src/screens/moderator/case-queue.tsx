@@ -5,7 +5,7 @@ import { ErrorBox } from '../../components/error-box.tsx';
 import { Pager, usePaged } from '../../components/paged.tsx';
 import { when, words } from '../../format.ts';
 import { Link, navigate } from '../../router.tsx';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import type { CaseSummary } from '../../types.ts';
 
 const statuses = ['open', 'appealed', 'decided', 'closed'] as const;

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { post } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
+import { useSubmit } from '../../components/use-submit.ts';
 import { type CaseDetail, type SanctionKind, sanctionKinds } from '../../types.ts';
 
 interface SanctionDraft {
@@ -21,36 +22,19 @@ export function DecisionForm(props: { found: CaseDetail; onDecided: (c: CaseDeta
   const [severity, setSeverity] = useState('1');
   const [rationale, setRationale] = useState('');
   const [sanctions, setSanctions] = useState<SanctionDraft[]>([]);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
   const change = (key: number, patch: Partial<SanctionDraft>) =>
     setSanctions(sanctions.map((s) => (s.key === key ? { ...s, ...patch } : s)));
 
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const body =
-        outcome === 'dismissed'
-          ? { outcome, rationale }
-          : { outcome, rationale, severity: Number(severity), sanctions: sanctions.map(toRequest) };
-      props.onDecided(await post<CaseDetail>(`/v1/cases/${props.found.id}/decision`, body));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, onSubmit } = useSubmit(async () => {
+    const body =
+      outcome === 'dismissed'
+        ? { outcome, rationale }
+        : { outcome, rationale, severity: Number(severity), sanctions: sanctions.map(toRequest) };
+    props.onDecided(await post<CaseDetail>(`/v1/cases/${props.found.id}/decision`, body));
+  });
 
   return (
-    <form
-      class="panel"
-      aria-labelledby="decide-title"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
-    >
+    <form class="panel" aria-labelledby="decide-title" onSubmit={onSubmit}>
       <h2 id="decide-title">Decide</h2>
       <fieldset class="choices">
         <legend>Outcome</legend>

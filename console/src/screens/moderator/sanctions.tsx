@@ -2,9 +2,10 @@ import { useState } from 'preact/hooks';
 import { get, type Page, post, query } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { Pager, usePaged } from '../../components/paged.tsx';
+import { ReasonForm } from '../../components/reason-form.tsx';
 import { SanctionList } from '../../components/sanction-list.tsx';
 import { navigate } from '../../router.tsx';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import type { Sanction } from '../../types.ts';
 
 /** Sanctions of one subject (or of all), newest first; a moderator lifts active ones. */
@@ -81,54 +82,16 @@ function Filters(props: { subject: string; status: string }) {
 }
 
 function LiftForm(props: { sanction: Sanction; onLifted: () => void }) {
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  if (!open) {
-    return (
-      <button
-        type="button"
-        onClick={() => setOpen(true)}
-        aria-label={`Lift ${props.sanction.kind} ${props.sanction.id}`}
-      >
-        Lift…
-      </button>
-    );
-  }
   return (
-    <form
-      class="inline"
-      onSubmit={async (event) => {
-        event.preventDefault();
-        setBusy(true);
-        setError(undefined);
-        try {
-          await post(`/v1/sanctions/${props.sanction.id}/lift`, { reason });
-          props.onLifted();
-        } catch (failure) {
-          setError(failure);
-        } finally {
-          setBusy(false);
-        }
+    <ReasonForm
+      open={{ text: 'Lift…', label: `Lift ${props.sanction.kind} ${props.sanction.id}` }}
+      field={{ label: 'Reason', name: 'lift-reason' }}
+      submit={{ text: 'Lift' }}
+      layout="inline"
+      send={async (reason) => {
+        await post(`/v1/sanctions/${props.sanction.id}/lift`, { reason });
+        props.onLifted();
       }}
-    >
-      <label>
-        Reason
-        <input
-          name="lift-reason"
-          required
-          value={reason}
-          onInput={(event) => setReason(event.currentTarget.value)}
-        />
-      </label>
-      <button type="submit" disabled={busy}>
-        Lift
-      </button>
-      <button type="button" class="link" onClick={() => setOpen(false)}>
-        Cancel
-      </button>
-      <ErrorBox error={error} />
-    </form>
+    />
   );
 }

@@ -3,22 +3,12 @@ import { DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { Pager, usePaged } from '../../components/paged.tsx';
 import { when, words } from '../../format.ts';
-
-interface Notice {
-  id: string;
-  requestedAt: string;
-  jurisdiction: string;
-  legalBasis: string;
-  offence: string;
-  scope: string[];
-  status: string;
-  reads: number;
-}
+import type { DisclosureNotice } from '../../types.ts';
 
 /** Who asked for the subject's identity, once each request's gag period has ended. */
 export function MyDisclosures() {
   const list = usePaged(
-    (cursor) => get<Page<Notice>>(`/v1/me/disclosures${query({ cursor, limit: 20 })}`),
+    (cursor) => get<Page<DisclosureNotice>>(`/v1/me/disclosures${query({ cursor, limit: 20 })}`),
     [],
   );
   return (

@@ -1,12 +1,12 @@
-import { useState } from 'preact/hooks';
 import { get, post } from '../../api.ts';
 import { DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
+import { ReasonForm } from '../../components/reason-form.tsx';
 import { SanctionList } from '../../components/sanction-list.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { day, when, words } from '../../format.ts';
 import { Link } from '../../router.tsx';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import type { CaseSummary, MyRecord as Record } from '../../types.ts';
 import { MyDisclosures } from './my-disclosures.tsx';
 
@@ -106,51 +106,22 @@ function CaseCard(props: { found: CaseSummary; onAppealed: () => void }) {
 }
 
 function AppealForm(props: { caseId: string; onAppealed: () => void }) {
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  if (!open) {
-    return (
-      <button type="button" onClick={() => setOpen(true)}>
-        Appeal this decision
-      </button>
-    );
-  }
   return (
-    <form
-      class="panel"
-      onSubmit={async (event) => {
-        event.preventDefault();
-        setBusy(true);
-        setError(undefined);
-        try {
-          await post(`/v1/cases/${props.caseId}/appeal`, { reason });
-          props.onAppealed();
-        } catch (failure) {
-          setError(failure);
-          setBusy(false);
-        }
+    <ReasonForm
+      open={{ text: 'Appeal this decision' }}
+      field={{
+        label: 'Why the decision is wrong (you may appeal once)',
+        name: 'appeal-reason',
+        maxLength: 4000,
+        lines: 3,
       }}
-    >
-      <label>
-        Why the decision is wrong (you may appeal once)
-        <textarea
-          name="appeal-reason"
-          required
-          maxLength={4000}
-          rows={3}
-          value={reason}
-          onInput={(event) => setReason(event.currentTarget.value)}
-        />
-      </label>
-      <ErrorBox error={error} />
-      <button type="submit" class="primary" disabled={busy}>
-        {busy ? 'Sending…' : 'Send the appeal'}
-      </button>{' '}
-      <button type="button" class="link" onClick={() => setOpen(false)}>
-        Cancel
-      </button>
-    </form>
+      submit={{ text: 'Send the appeal', busyText: 'Sending…', primary: true }}
+      layout="panel"
+      leaves
+      send={async (reason) => {
+        await post(`/v1/cases/${props.caseId}/appeal`, { reason });
+        props.onAppealed();
+      }}
+    />
   );
 }

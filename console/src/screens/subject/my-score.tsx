@@ -4,7 +4,7 @@ import { DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { day, points, when, words } from '../../format.ts';
-import type { ScreenProps } from '../../screens.tsx';
+import type { ScreenProps } from '../../screen-props.ts';
 import type { Contribution, CreditReport, MyRecord } from '../../types.ts';
 
 function causeOf(c: Contribution): string {

@@ -1,0 +1,42 @@
+import Type, { type Static } from 'typebox';
+import { roles } from '../principals/roles.ts';
+import { StringEnum } from '../util/string-enum.ts';
+
+/** Who a bearer token belongs to: its role and the scope the role carries. */
+export const Whoami = Type.Object({
+  id: Type.String(),
+  role: StringEnum(roles),
+  name: Type.String(),
+  world: Type.Optional(Type.String()),
+  actions: Type.Optional(Type.Array(Type.String())),
+  jurisdiction: Type.Optional(Type.String()),
+  subject: Type.Optional(Type.String()),
+});
+export type Whoami = Static<typeof Whoami>;
+
+/** A principal as the admin lists it: who it is, and when it was created and revoked. */
+export const PrincipalRecord = Type.Object({
+  ...Whoami.properties,
+  createdAt: Type.String(),
+  revokedAt: Type.Optional(Type.String()),
+});
+export type PrincipalRecord = Static<typeof PrincipalRecord>;
+
+/** What the admin creates a principal with; the scope its role needs (roles.ts) is checked after. */
+export const NewPrincipal = Type.Object(
+  {
+    role: StringEnum(roles),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    world: Type.Optional(Type.String({ description: 'platform: the world it acts for' })),
+    actions: Type.Optional(
+      Type.Array(Type.String(), {
+        minItems: 1,
+        maxItems: 100,
+        description: 'service: its action categories',
+      }),
+    ),
+    jurisdiction: Type.Optional(Type.String({ description: 'authority: ISO 3166 code' })),
+    subject: Type.Optional(Type.String({ description: 'subject: its own digital ID' })),
+  },
+  { additionalProperties: false },
+);
