@@ -31,7 +31,7 @@ export function mdis(args: string[], env: Record<string, string> = {}): Promise<
     execFile(
       process.execPath,
       [main, ...args],
-      { cwd: root, env: cleanEnv(env), timeout: 30_000, killSignal: 'SIGKILL' },
+      { cwd: root, env: cleanEnv(env), timeout: 180_000, killSignal: 'SIGKILL' },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
         resolve({ code, stdout, stderr });
@@ -95,7 +95,7 @@ export class Server {
     return server;
   }
 
-  async waitForLog(msg: string, timeoutMs = 20_000): Promise<LogLine> {
+  async waitForLog(msg: string, timeoutMs = 120_000): Promise<LogLine> {
     let exit: Exit | undefined;
     void this.exited.then((e) => {
       exit = e;

@@ -27,7 +27,7 @@ test('mdis demo plays Tom’s case through the API and exits 0', { timeout: 120_
 });
 
 test('mdis serve --demo loads the demo once and prints a working token for each role', {
-  timeout: 60_000,
+  timeout: 180_000,
 }, async () => {
   const dataDir = tempDir('serve-demo');
   const start = async () => {

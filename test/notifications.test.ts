@@ -155,7 +155,7 @@ forEachStore('notifications: signed, retried webhook delivery', (h) => {
     await mute(h, f);
     await drain(
       h,
-      worker(h, { maxAttempts: 3, timeoutMs: 100 }),
+      worker(h, { maxAttempts: 3, timeoutMs: 2_000 }),
       subs.map((s) => s.id),
     );
     const outcome = [];

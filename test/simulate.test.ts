@@ -37,7 +37,7 @@ function mdis(args: string[]): Promise<Run> {
     execFile(
       process.execPath,
       [main, ...args],
-      { cwd: root, env, timeout: 60_000, killSignal: 'SIGKILL' },
+      { cwd: root, env, timeout: 300_000, killSignal: 'SIGKILL' },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
         resolve({ code, stdout, stderr });
