@@ -3,9 +3,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { bodyAjv, textAjv } from '../util/validation.ts';
+import { bodyAjv, textAjv, textOnly } from '../util/validation.ts';
 import { installAuth } from './auth.ts';
-import { installErrorHandling } from './error-handler.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandling } from './error-handler.ts';
 import { installMetrics } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { avatarRoutes } from './routes/avatars.ts';
@@ -48,11 +48,15 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     // Log the route template, never the raw URL: it may name a subject or an avatar.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    frameworkErrors,
+    clientErrorHandler,
   });
   // The API speaks JSON only: anything else is 415, not a body that fails validation.
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    httpPart === 'body' ? bodyAjv.compile(batchItemsRelaxed(schema) as object) : textAjv.compile(schema),
+    httpPart === 'body'
+      ? bodyAjv.compile(textOnly(batchItemsRelaxed(schema)) as object)
+      : textAjv.compile(textOnly(schema) as object),
   );
   app.addSchema(ErrorBody);
   installErrorHandling(app);
@@ -66,6 +70,15 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
         read: () => ctx.disclosures.overdueCount(),
       },
     ],
+  });
+  // API answers are per caller and JSON only: no cache may keep them, no browser may sniff them.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/v1/') || request.url === '/v1') {
+      reply.header('cache-control', 'no-store');
+      reply.header('x-content-type-options', 'nosniff');
+    } else if (request.url.startsWith('/docs')) {
+      reply.header('x-content-type-options', 'nosniff');
+    }
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -93,7 +106,13 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { url: '/openapi.json' } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { url: '/openapi.json' },
+    // As the console's: its own files only (Swagger UI sets element styles from its script).
+    staticCSP:
+      "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  });
 
   const api = typed(app);
   systemRoutes(api, ctx, metrics);

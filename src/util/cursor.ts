@@ -15,7 +15,7 @@ export function decodeCursor<const S extends readonly Part[]>(cursor: string, sh
     if (
       Array.isArray(key) &&
       key.length === shape.length &&
-      key.every((part, i) => typeof part === shape[i])
+      key.every((part, i) => (shape[i] === 'string' ? isText(part) : isInt32(part)))
     ) {
       return key as Parts<S>;
     }
@@ -24,6 +24,11 @@ export function decodeCursor<const S extends readonly Part[]>(cursor: string, sh
   }
   throw new ValidationError('cursor', 'is not a cursor this server issued');
 }
+
+// The only cursor numbers are 32-bit columns (scores): a fraction, an overflow or a float beyond
+// 2^53 would reach the store as a value PostgreSQL refuses, and a NUL as text it cannot hold.
+const isInt32 = (part: unknown) => Number.isInteger(part) && Math.abs(part as number) <= 2 ** 31 - 1;
+const isText = (part: unknown) => typeof part === 'string' && !part.includes('\u0000');
 
 export interface Page<T> {
   items: T[];
