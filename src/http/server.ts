@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { bodyAjv, textAjv, textOnly } from '../util/validation.ts';
+import { installAccessLog } from './access-log.ts';
 import { installAuth } from './auth.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './error-handler.ts';
 import { installMetrics } from './metrics.ts';
@@ -38,6 +39,10 @@ function typed(app: FastifyInstance) {
 export interface ServerOptions {
   /** Process-wide metrics (event loop, memory) belong to a real server, not to tests. */
   processMetrics?: boolean;
+  /** Milliseconds for the rate limits' buckets; tests give their own instead of racing the clock. */
+  clock?: () => number;
+  /** How often the access log's summary line is written (default a minute). */
+  accessSummaryMs?: number;
 }
 
 /** Builds the HTTP API over a context; the caller listens and closes. */
@@ -60,7 +65,12 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   );
   app.addSchema(ErrorBody);
   installErrorHandling(app);
-  installAuth(app, ctx.principals, new RateLimiter(ctx.config.rateLimit));
+  installAuth(app, ctx.principals, {
+    principals: new RateLimiter(ctx.config.rateLimit),
+    publicRoutes: new RateLimiter(ctx.config.publicRateLimit),
+    failures: new RateLimiter(ctx.config.authFailureLimit),
+    clock: options.clock ?? Date.now,
+  });
   const metrics = installMetrics(app, {
     processMetrics: options.processMetrics ?? false,
     gauges: [
@@ -80,18 +90,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       reply.header('x-content-type-options', 'nosniff');
     }
   });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        route: request.routeOptions.url,
-        status: reply.statusCode,
-        principal: request.principal?.id,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request',
-    );
-  });
+  installAccessLog(app, ctx.config.accessLog, { summaryMs: options.accessSummaryMs });
 
   await app.register(swagger, {
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
