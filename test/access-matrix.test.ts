@@ -26,6 +26,8 @@ interface Fixtures {
   fresh(): number;
   /** A live principal's id, created for this request. */
   newPrincipal(): Promise<string>;
+  /** A new handle bound in the home world, to report from (a reporter must be a bound avatar). */
+  newReporter(): Promise<string>;
   /** A new open case about `subject` (a report about an avatar bound for it). */
   openCase(): Promise<string>;
   /** A new case about `subject`, upheld at severity 1 and so open to appeal. */
@@ -157,7 +159,7 @@ const endpoints: Endpoint[] = [
     allowed: ['platform'],
     success: 202,
     writes: true,
-    request: (f) => ({ url: '/v1/reports', body: report(home, `reporter-${f.fresh()}`) }),
+    request: async (f) => ({ url: '/v1/reports', body: report(home, await f.newReporter()) }),
   },
   {
     method: 'POST',
@@ -370,11 +372,17 @@ forEachStore(
       disclosureId: '',
       fresh: () => ++counter,
       newPrincipal: async () => (await h.ctx.principals.create({ role: 'auditor' })).principal.id,
+      async newReporter() {
+        const handle = `reporter-${fixtures.fresh()}`;
+        await h.ctx.avatars.bind({ world: home, handle, subject: fixtures.subject }, 'test');
+        return handle;
+      },
       async openCase() {
         // One case is open per avatar and category: a new avatar gets a new case.
         const handle = `case-${fixtures.fresh()}`;
         await h.ctx.avatars.bind({ world: home, handle, subject: fixtures.subject }, 'test');
-        return (await h.ctx.reports.file({ ...report(home, 'reporter'), handle }, 'test')).caseId;
+        const reporter = await fixtures.newReporter();
+        return (await h.ctx.reports.file({ ...report(home, reporter), handle }, 'test')).caseId;
       },
       async decidedCase() {
         const id = await fixtures.openCase();

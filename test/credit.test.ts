@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { conductFixture, report } from './_fixtures.ts';
+import { bindReporters, conductFixture, report } from './_fixtures.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 
 const day = 86_400_000;
@@ -26,6 +26,7 @@ forEachStore(
 
     before(async () => {
       f = await conductFixture(h);
+      await bindReporters(h, f.world, ['alice']);
     });
 
     test('a new subject starts at the base score, grade A', async () => {

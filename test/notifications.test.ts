@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { createContext } from '../src/context.ts';
-import { conductFixture, report } from './_fixtures.ts';
+import { bindReporters, conductFixture, report } from './_fixtures.ts';
 import { forEachStore } from './_util.ts';
 import { drain, mute, outboxOf, startReceiver, subscribe, verifyMdisSignature, worker } from './_webhooks.ts';
 
@@ -13,6 +13,7 @@ import { drain, mute, outboxOf, startReceiver, subscribe, verifyMdisSignature, w
 forEachStore('notifications: signed, retried webhook delivery', (h) => {
   test('each event arrives once, signed, after the receiver failed three times', async (t) => {
     const f = await conductFixture(h, 'plaza');
+    await bindReporters(h, f.world, ['alice']);
     const flaky = await startReceiver(t, { failFirst: 3 });
     const liftsOnly = await startReceiver(t);
     const elsewhere = await startReceiver(t);
@@ -124,6 +125,7 @@ forEachStore('notifications: signed, retried webhook delivery', (h) => {
 
   test('a revoked subscription gets nothing more, not even what was already queued', async (t) => {
     const f = await conductFixture(h, 'revoking');
+    await bindReporters(h, f.world, ['alice']);
     const receiver = await startReceiver(t);
     const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.imposed']);
     await mute(h, f);
@@ -142,6 +144,7 @@ forEachStore('notifications: signed, retried webhook delivery', (h) => {
 
   test('after max attempts a notification fails; errors are recorded by kind, never by body', async (t) => {
     const f = await conductFixture(h, 'failing');
+    await bindReporters(h, f.world, ['alice']);
     const broken = await startReceiver(t, { failFirst: Number.POSITIVE_INFINITY });
     const silent = await startReceiver(t, { hang: true });
     const gone = await startReceiver(t);
@@ -171,6 +174,7 @@ forEachStore('notifications: signed, retried webhook delivery', (h) => {
 
   test('workers running at once deliver each notification once', async (t) => {
     const f = await conductFixture(h, 'racing');
+    await bindReporters(h, f.world, ['alice']);
     const receiver = await startReceiver(t);
     const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.imposed']);
     for (let i = 0; i < 8; i++) await mute(h, f);
@@ -188,6 +192,7 @@ forEachStore('notifications: signed, retried webhook delivery', (h) => {
 
   test('a restart loses nothing: what one instance queued, the next delivers', async (t) => {
     const f = await conductFixture(h, 'restarting');
+    await bindReporters(h, f.world, ['alice']);
     const receiver = await startReceiver(t);
     const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.imposed']);
     const quiet = pino({ level: 'silent' });
@@ -237,6 +242,7 @@ forEachStore(
   (h) => {
     test('an expired sanction is announced to the worlds subscribed to expiries only', async (t) => {
       const f = await conductFixture(h, 'plaza');
+      await bindReporters(h, f.world, ['alice']);
       const receiver = await startReceiver(t);
       const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.expired']);
       const id = await mute(h, f, 1);
@@ -257,6 +263,7 @@ forEachStore(
 
     test('a row leased by another instance waits for the lease to run out', async (t) => {
       const f = await conductFixture(h, 'leased');
+      await bindReporters(h, f.world, ['alice']);
       const receiver = await startReceiver(t);
       const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.imposed']);
       await mute(h, f);

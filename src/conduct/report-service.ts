@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { GroupCommit } from '../db/group-commit.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { NotFoundError, PolicyRefusedError, ValidationError } from '../errors.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
@@ -70,6 +70,7 @@ export class ReportService {
     if (subject === undefined) {
       throw new NotFoundError('avatar_not_found', `no avatar "${input.handle}" in world "${input.world}"`);
     }
+    await this.#checkReporter(input);
     const filing = { input, subject, actor, now: now.toISOString() };
     const fileIt = () => this.#group.run((trx) => this.#fileIn(trx, filing));
     try {
@@ -78,6 +79,19 @@ export class ReportService {
       // Another instance opened the case first: file again, into that case.
       if (!isUniqueViolation(error)) throw error;
       return fileIt();
+    }
+  }
+
+  /** A report comes from someone: a bound avatar of the same world, other than the one reported. */
+  async #checkReporter(input: NewReport): Promise<void> {
+    if (input.reporter === input.handle) {
+      throw new PolicyRefusedError('self_report', `avatar "${input.handle}" cannot report itself`);
+    }
+    if ((await this.#avatars.subjectOf(input.world, input.reporter)) === undefined) {
+      throw new PolicyRefusedError(
+        'reporter_not_bound',
+        `the reporter "${input.reporter}" is not an avatar bound in world "${input.world}"`,
+      );
     }
   }
 
