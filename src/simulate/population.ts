@@ -122,6 +122,8 @@ export async function simulateInto(
   const { gradeChanged } = await ctx.credit.refreshStale();
   await ctx.eligibility.refresh(gradeChanged);
   const scoringMs = performance.now() - started;
+  // Signed as a serving instance would have: `mdis log verify` right after finds its checkpoint.
+  await ctx.ledger.checkpoint();
   return {
     ...tally,
     seed: plan.seed,
