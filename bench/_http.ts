@@ -17,6 +17,8 @@ process.on('exit', killAll);
 
 export interface ChildServer {
   url: string;
+  /** The child's process id, for reading its CPU time. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,8 @@ export async function startChild(options: {
   env: Record<string, string>;
   port: number;
   readyPath: string;
+  /** Sees every chunk the child writes to stdout (its log), e.g. to count bytes. */
+  onStdout?: (chunk: Buffer) => void;
 }): Promise<ChildServer> {
   // Only what this bench sets: an MDIS_DATABASE_URL in the caller's environment would otherwise
   // point the child at PostgreSQL.
@@ -53,6 +57,7 @@ export async function startChild(options: {
     output = (output + chunk.toString()).slice(-4000);
   };
   child.stdout!.on('data', keep);
+  if (options.onStdout !== undefined) child.stdout!.on('data', options.onStdout);
   child.stderr!.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('exit', () => running.delete(child));
@@ -72,7 +77,7 @@ export async function startChild(options: {
     try {
       const response = await fetch(url + options.readyPath);
       await response.arrayBuffer();
-      if (response.ok) return { url, stop };
+      if (response.ok) return { url, pid: child.pid!, stop };
     } catch {
       // not listening yet
     }

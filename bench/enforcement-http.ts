@@ -103,7 +103,12 @@ function sanctionOf(i: number, subject: string): NewSanction {
   return { subject, kind: 'restriction', actions: ['travel.air'], reason, source: 'manual' };
 }
 
-async function startMdis(store: BenchStore): Promise<ChildServer> {
+/** `mdis serve` on the bench store, its per-principal limit out of the way; `env` adds settings. */
+export async function startMdis(
+  store: BenchStore,
+  env: Record<string, string> = { MDIS_LOG_LEVEL: 'warn' },
+  onStdout?: (chunk: Buffer) => void,
+): Promise<ChildServer> {
   const port = await freePort();
   return startChild({
     args: ['src/main.ts', 'serve', '--port', String(port), '--data', store.dataDir],
@@ -111,10 +116,11 @@ async function startMdis(store: BenchStore): Promise<ChildServer> {
       MDIS_MASTER_KEY: store.masterKey.toString('hex'),
       MDIS_RATE_LIMIT_PER_SECOND: '1000000000',
       MDIS_RATE_LIMIT_BURST: '1000000000',
-      MDIS_LOG_LEVEL: 'warn',
+      ...env,
     },
     port,
     readyPath: '/healthz',
+    onStdout,
   });
 }
 

@@ -122,12 +122,19 @@ function negativeCategories(ctx: AppContext): string[] {
     .map(([name]) => name);
 }
 
+function reporterFor(avatar: Avatar, i: number): string {
+  const perWorld = avatarCount / 2;
+  const handle = `avatar-${i % perWorld}`;
+  return handle === avatar.handle ? `avatar-${(i + 1) % perWorld}` : handle;
+}
+
 function report(avatar: Avatar, category: string, i: number) {
   return {
     world: avatar.world,
     handle: avatar.handle,
     category,
-    reporter: `reporter-${i}`,
+    // A reporter is another avatar bound in the same world (the service refuses anyone else).
+    reporter: reporterFor(avatar, i),
     description: 'Kept sending threats in private messages after being blocked.',
     evidence: [{ sha256: 'e'.repeat(64), uri: `https://evidence.example/${i}` }],
     occurredAt: new Date(Date.now() - hourMs).toISOString(),

@@ -5,10 +5,11 @@
 import { formatTable, machineFacts, met, progress, type Suite } from './_measure.ts';
 import { credit } from './credit.ts';
 import { enforcement } from './enforcement.ts';
+import { floods } from './floods.ts';
 import { identity } from './identity.ts';
 import { ledger } from './ledger.ts';
 
-const suites: Suite[] = [identity, enforcement, credit, ledger];
+const suites: Suite[] = [identity, enforcement, credit, ledger, floods];
 
 // Exit on a signal instead of dying of it, so that the suites' exit handlers kill the servers
 // they started and remove their data directories.

@@ -20,9 +20,28 @@ export interface Config {
   /** The policy file; undefined means the default shipped with the package. */
   policyFile: string | undefined;
   bodyLimitBytes: number;
-  rateLimit: { perSecond: number; burst: number };
+  rateLimit: Rate;
+  /** Requests per client address to the routes that need no token (and to unknown paths). */
+  publicRateLimit: Rate;
+  /** Failed authentications (a bad or unknown token) per client address. */
+  authFailureLimit: Rate;
+  accessLog: AccessLogConfig;
   logLevel: string;
   secrets: Secrets;
+}
+
+export interface Rate {
+  perSecond: number;
+  burst: number;
+}
+
+export const accessLogModes = ['errors', 'sample', 'all'] as const;
+
+export interface AccessLogConfig {
+  /** `errors`: server errors and slow requests; `sample`: those and one request in `sampleEvery`; `all`. */
+  mode: (typeof accessLogModes)[number];
+  sampleEvery: number;
+  slowMs: number;
 }
 
 /** Overrides given on the command line win over the environment, which wins over defaults. */
@@ -50,9 +69,31 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       perSecond,
       burst: overrides.rateLimit?.burst ?? positiveInt(env, 'MDIS_RATE_LIMIT_BURST', perSecond * 2),
     },
+    publicRateLimit: overrides.publicRateLimit ?? rate(env, 'MDIS_PUBLIC_RATE_LIMIT', 50, 200),
+    authFailureLimit: overrides.authFailureLimit ?? rate(env, 'MDIS_AUTH_FAILURE_LIMIT', 1, 20),
+    accessLog: overrides.accessLog ?? {
+      mode: accessLogMode(env),
+      sampleEvery: positiveInt(env, 'MDIS_ACCESS_LOG_SAMPLE', 100),
+      slowMs: positiveInt(env, 'MDIS_SLOW_REQUEST_MS', 1000),
+    },
     logLevel: overrides.logLevel ?? env.MDIS_LOG_LEVEL ?? 'info',
     secrets: { masterKey: overrides.secrets?.masterKey ?? masterKey(env) },
   };
+}
+
+/** `<prefix>_PER_SECOND` and `<prefix>_BURST`; the burst defaults to the given one or the rate, whichever is more. */
+function rate(env: NodeJS.ProcessEnv, prefix: string, perSecond: number, burst: number): Rate {
+  const sustained = positiveInt(env, `${prefix}_PER_SECOND`, perSecond);
+  return { perSecond: sustained, burst: positiveInt(env, `${prefix}_BURST`, Math.max(burst, sustained)) };
+}
+
+function accessLogMode(env: NodeJS.ProcessEnv): AccessLogConfig['mode'] {
+  const raw = env.MDIS_ACCESS_LOG || 'errors';
+  const mode = accessLogModes.find((m) => m === raw);
+  if (mode === undefined) {
+    throw new ConfigError(`MDIS_ACCESS_LOG must be one of ${accessLogModes.join(', ')}, got "${raw}"`);
+  }
+  return mode;
 }
 
 function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {

@@ -39,6 +39,8 @@ export type ErrorCode =
   // 422
   | 'refused_by_policy'
   | 'appeal_window_closed'
+  | 'reporter_not_bound'
+  | 'self_report'
   // 429
   | 'rate_limited'
   // start-up and CLI only
@@ -313,6 +315,19 @@ export class AppealWindowClosedError extends PolicyRefusedError {
 }
 
 /** An identification asked under a disclosure that is not (or no longer) granted. */
+export class SelfReportError extends PolicyRefusedError {
+  constructor(handle: string) {
+    super('self_report', `avatar "${handle}" cannot report itself`);
+  }
+}
+
+/** A report names as its reporter a handle that no one holds in that world. */
+export class ReporterNotBoundError extends PolicyRefusedError {
+  constructor(world: string, reporter: string) {
+    super('reporter_not_bound', `the reporter "${reporter}" is not an avatar bound in world "${world}"`);
+  }
+}
+
 export class DisclosureNotGrantedError extends PolicyRefusedError {
   readonly disclosureId: string;
 

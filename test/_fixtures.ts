@@ -1,4 +1,4 @@
-import { type Harness, personEnrolment } from './_util.ts';
+import { type Harness, organisationEnrolment, personEnrolment } from './_util.ts';
 
 /** Principals and a bound avatar for the conduct tests: Tom in the plaza. */
 export async function conductFixture(h: Harness, world = 'plaza') {
@@ -13,6 +13,26 @@ export async function conductFixture(h: Harness, world = 'plaza') {
   await h.call('PUT', `/v1/worlds/${world}/avatars/tom`, { token: platform, body: { subject: tom } });
   const subject = await h.token({ role: 'subject', subject: tom });
   return { admin, registrar, moderator, platform, airline, tom, subject, world };
+}
+
+/**
+ * Binds `handles` in `world` (a report's reporter must be a bound avatar there) to `subject`, or
+ * to a witness enrolled for them: an organisation, so that rankings and counts of persons stay
+ * those of the test.
+ */
+export async function bindReporters(
+  h: Harness,
+  world: string,
+  handles: readonly string[],
+  subject?: string,
+): Promise<void> {
+  let witness = subject;
+  if (witness === undefined) {
+    const registrar = await h.token({ role: 'registrar' });
+    witness = (await h.call('POST', '/v1/subjects', { token: registrar, body: organisationEnrolment() })).body
+      .id as string;
+  }
+  for (const handle of handles) await h.ctx.avatars.bind({ world, handle, subject: witness }, 'test');
 }
 
 export function report(world: string, reporter: string, category = 'spreading_rumors') {

@@ -12,7 +12,7 @@ import { type Config, type ConfigOverrides, loadConfig } from '../src/config.ts'
 import { type AppContext, createContext } from '../src/context.ts';
 import type { Db } from '../src/db/database.ts';
 import type { DatabaseSchema } from '../src/db/schema.ts';
-import { buildServer } from '../src/http/server.ts';
+import { buildServer, type ServerOptions } from '../src/http/server.ts';
 import type { NewPrincipal } from '../src/principals/principal-service.ts';
 
 /** The PostgreSQL server the suite also runs against; unset, those runs are skipped (loudly). */
@@ -63,7 +63,7 @@ export function tempDir(prefix: string): string {
 export function forEachStore(
   title: string,
   define: (h: Harness) => void,
-  options: { config?: ConfigOverrides; now?: () => Date } = {},
+  options: { config?: ConfigOverrides; now?: () => Date; server?: ServerOptions } = {},
 ): void {
   for (const store of storeNames) {
     if (store === 'postgres' && postgresUrl === undefined) {
@@ -115,7 +115,7 @@ export function testConfig(store: StoreName, dataDir: string, overrides: ConfigO
 
 async function openHarness(
   config: Config,
-  options: { now?: () => Date },
+  options: { now?: () => Date; server?: ServerOptions },
 ): Promise<Omit<Harness, 'store' | 'dataDir' | 'schema'>> {
   const logs: string[] = [];
   const sink = new Writable({
@@ -125,7 +125,7 @@ async function openHarness(
     },
   });
   const ctx = await createContext(config, { logger: pino({ level: 'info' }, sink), now: options.now });
-  const app = await buildServer(ctx);
+  const app = await buildServer(ctx, options.server);
   return {
     ctx,
     app,

@@ -128,6 +128,22 @@ const badQueries: [url: (f: Fixtures) => string, field: string, why: string][] =
   [() => `/v1/principals?cursor=${cursor(['x'])}`, 'cursor', 'too few parts'],
   [() => `/v1/principals?cursor=${cursor([1, 2])}`, 'cursor', 'parts of the wrong type'],
   [() => `/v1/principals?cursor=${'a'.repeat(513)}`, 'cursor', 'over 512 characters'],
+  // PostgreSQL cannot hold a NUL nor take these numbers: a 400 on both stores, never a 500 on one.
+  [() => `/v1/principals?cursor=${cursor(['2026-01-01', 'prn_\u0000'])}`, 'cursor', 'a NUL in a part'],
+  [() => `/v1/credit/ranking?kind=person&cursor=${cursor([1.5, 'MD'])}`, 'cursor', 'a score of 1.5'],
+  [
+    () => `/v1/credit/ranking?kind=person&cursor=${Buffer.from('[1e400,"MD"]').toString('base64url')}`,
+    'cursor',
+    'a score of 1e400',
+  ],
+  [
+    () =>
+      `/v1/credit/ranking?kind=person&cursor=${Buffer.from('[9007199254740993,"MD"]').toString('base64url')}`,
+    'cursor',
+    'a score of 2^53 + 1',
+  ],
+  [() => '/v1/principals?cursor=%00', 'cursor', 'a NUL as the cursor'],
+  [() => '/v1/cases?world=pl%00za', 'world', 'a NUL in a filter'],
 ];
 
 const cases: Case[] = [
@@ -209,6 +225,23 @@ const cases: Case[] = [
     rule: 'PATCH with a bad phone',
     send: patch({ social: { phone: '12345' } }),
     expect: invalid('social.phone'),
+  },
+  // A NUL character anywhere: a path id, a name, a world id
+  { rule: 'a NUL in a path id', send: get(() => '/v1/cases/cas_%00'), expect: invalid('id') },
+  {
+    rule: 'a NUL in a principal name',
+    send: admin('POST', () => '/v1/principals', { role: 'auditor', name: 'a\u0000b' }),
+    expect: invalid('name'),
+  },
+  {
+    rule: 'a NUL in a world name',
+    send: admin('POST', () => '/v1/worlds', { id: 'nul-world', name: 'W\u0000' }),
+    expect: invalid('name'),
+  },
+  {
+    rule: 'a NUL in a handle in the path',
+    send: bind((f) => f.person, 'nul%00handle'),
+    expect: invalid('handle'),
   },
   // Worlds, principals and conflicts
   {

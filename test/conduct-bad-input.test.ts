@@ -300,6 +300,22 @@ const cases: Case[] = [
     send: fileReport({ handle: 'nobody' }),
     expect: [404, 'avatar_not_found'],
   },
+  // Reports from nobody: the reporter must be another avatar bound in the same world.
+  {
+    rule: 'report by a handle bound in no world',
+    send: fileReport({ reporter: 'nobody-here' }),
+    expect: [422, 'reporter_not_bound'],
+  },
+  {
+    rule: 'report by a handle bound in another world only',
+    send: fileReport({ reporter: 'elsewhere' }),
+    expect: [422, 'reporter_not_bound'],
+  },
+  {
+    rule: 'report by the reported avatar itself',
+    send: fileReport({ reporter: 'tom' }),
+    expect: [422, 'self_report'],
+  },
   // Events, as a whole batch (per-item errors have tests of their own below)
   {
     rule: 'a batch of 1001 events',
@@ -564,6 +580,9 @@ forEachStore(
         fixtures[key] = enrolled.body.id;
       }
       await h.ctx.avatars.bind({ world, handle: 'tom', subject: fixtures.tom }, 'test');
+      // The reporter of every report here, and a handle bound only in the other world.
+      await h.ctx.avatars.bind({ world, handle: 'alice', subject: fixtures.other }, 'test');
+      await h.ctx.avatars.bind({ world: away, handle: 'elsewhere', subject: fixtures.other }, 'test');
       tokens.moderator = await h.token({ role: 'moderator' });
       tokens.subject = await h.token({ role: 'subject', subject: fixtures.tom });
       tokens.service = await h.token({ role: 'service', actions: ['travel.air', 'world.enter'] });
@@ -618,6 +637,8 @@ forEachStore(
       [{ severity: 11 }, 'invalid_request', 'severity', 'of severity 11'],
       [{ colour: 'red' }, 'invalid_request', 'colour', 'with an unknown field'],
       [{ id: undefined }, 'invalid_request', 'id', 'without its id'],
+      [{ id: 'nul\u0000id' }, 'invalid_request', 'id', 'with a NUL in its id'],
+      [{ handle: 'to\u0000m' }, 'invalid_request', 'handle', 'with a NUL in its handle'],
     ];
 
     test('a batch with bad events keeps the good ones and answers each bad one', async () => {
@@ -649,7 +670,10 @@ forEachStore(
         .where(
           'external_id',
           'in',
-          [...good, ...bad].flatMap((e) => (e.id === undefined ? [] : [e.id as string])),
+          // An id with a NUL is not even a value PostgreSQL can compare: it was not written.
+          [...good, ...bad].flatMap((e) =>
+            e.id === undefined || String(e.id).includes('\u0000') ? [] : [e.id as string],
+          ),
         )
         .orderBy('external_id')
         .execute();

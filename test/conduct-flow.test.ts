@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { conductFixture, report } from './_fixtures.ts';
+import { bindReporters, conductFixture, report } from './_fixtures.ts';
 import { forEachStore } from './_util.ts';
 
 forEachStore('conduct: report → case → decision → sanction → eligibility → appeal', (h) => {
   let f: Awaited<ReturnType<typeof conductFixture>>;
   before(async () => {
     f = await conductFixture(h);
+    const crowd = Array.from({ length: 12 }, (_, i) => `crowd-${i}`);
+    await bindReporters(h, f.world, ['alice', 'bob', 'carol', 'dave', 'erin', 'repeater', ...crowd]);
   });
 
   test('the whole flow, as in the proposal’s example', async () => {

@@ -10,7 +10,7 @@ import { type AppContext, createContext } from '../src/context.ts';
 import { buildServer } from '../src/http/server.ts';
 import { dayMs } from '../src/util/time.ts';
 import { conductFixture, report } from './_fixtures.ts';
-import { call, type Harness, tempDir, testConfig } from './_util.ts';
+import { call, type Harness, organisationEnrolment, tempDir, testConfig } from './_util.ts';
 
 /**
  * The web console end to end, in Debian's Chromium driven by playwright-core: Tom's case through
@@ -63,6 +63,18 @@ function defineSuite(): void {
       call: (method, url, options) => call(app, method, url, options),
     };
     f = await conductFixture(h as Harness);
+    // Reporters are avatars bound in the world: three of one witness.
+    const witness = await h.call('POST', '/v1/subjects', {
+      token: f.registrar,
+      body: organisationEnrolment(),
+    });
+    for (const reporter of ['alice', 'bob', 'carol']) {
+      const bound = await h.call('PUT', `/v1/worlds/${f.world}/avatars/${reporter}`, {
+        token: f.platform,
+        body: { subject: witness.body.id },
+      });
+      assert.equal(bound.status, 201, JSON.stringify(bound.body));
+    }
     for (const reporter of ['alice', 'bob', 'carol']) {
       const filed = await h.call('POST', '/v1/reports', {
         token: f.platform,

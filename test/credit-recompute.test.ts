@@ -62,7 +62,8 @@ async function playHistory(h: Harness, seed: number): Promise<void> {
           world,
           handle,
           category,
-          reporter: `r${step}`,
+          // Another of the world's avatars (a reporter is a bound avatar, never the one reported).
+          reporter: handles[(handles.indexOf(handle) + 1) % handles.length]!,
           description: 'x',
           evidence: [],
           occurredAt: new Date(clock).toISOString(),

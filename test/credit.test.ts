@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { dayMs as day } from '../src/util/time.ts';
-import { conductFixture, report } from './_fixtures.ts';
+import { bindReporters, conductFixture, report } from './_fixtures.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 
 let clock = Date.now();
@@ -26,6 +26,7 @@ forEachStore(
 
     before(async () => {
       f = await conductFixture(h);
+      await bindReporters(h, f.world, ['alice']);
     });
 
     test('a new subject starts at the base score, grade A', async () => {

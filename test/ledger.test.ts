@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { openCheckpoint } from '../src/ledger/checkpoint.ts';
 import { verifyConsistency, verifyInclusion } from '../src/ledger/merkle.ts';
-import { conductFixture, report } from './_fixtures.ts';
+import { bindReporters, conductFixture, report } from './_fixtures.ts';
 import { forEachStore, type Harness, postgresUrl } from './_util.ts';
 
 const run = promisify(execFile);
@@ -44,6 +44,7 @@ forEachStore('the transparency log', (h) => {
 
   before(async () => {
     f = await conductFixture(h);
+    await bindReporters(h, f.world, ['alice']);
     auditor = await h.token({ role: 'auditor' });
     const filed = await h.call('POST', '/v1/reports', { token: f.platform, body: report(f.world, 'alice') });
     await h.call('POST', `/v1/cases/${filed.body.caseId}/decision`, {

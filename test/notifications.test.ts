@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { createContext } from '../src/context.ts';
 import { dayMs } from '../src/util/time.ts';
-import { conductFixture, report } from './_fixtures.ts';
+import { bindReporters, conductFixture, report } from './_fixtures.ts';
 import { forEachStore } from './_util.ts';
 import { drain, mute, outboxOf, startReceiver, subscribe, verifyMdisSignature, worker } from './_webhooks.ts';
 
@@ -14,6 +14,7 @@ import { drain, mute, outboxOf, startReceiver, subscribe, verifyMdisSignature, w
 forEachStore('notifications: signed, retried webhook delivery', (h) => {
   test('each event arrives once, signed, after the receiver failed three times', async (t) => {
     const f = await conductFixture(h, 'plaza');
+    await bindReporters(h, f.world, ['alice']);
     const flaky = await startReceiver(t, { failFirst: 3 });
     const liftsOnly = await startReceiver(t);
     const elsewhere = await startReceiver(t);
@@ -125,6 +126,7 @@ forEachStore('notifications: signed, retried webhook delivery', (h) => {
 
   test('a revoked subscription gets nothing more, not even what was already queued', async (t) => {
     const f = await conductFixture(h, 'revoking');
+    await bindReporters(h, f.world, ['alice']);
     const receiver = await startReceiver(t);
     const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.imposed']);
     await mute(h, f);
@@ -143,6 +145,7 @@ forEachStore('notifications: signed, retried webhook delivery', (h) => {
 
   test('after max attempts a notification fails; errors are recorded by kind, never by body', async (t) => {
     const f = await conductFixture(h, 'failing');
+    await bindReporters(h, f.world, ['alice']);
     const broken = await startReceiver(t, { failFirst: Number.POSITIVE_INFINITY });
     const silent = await startReceiver(t, { hang: true });
     const gone = await startReceiver(t);
@@ -172,6 +175,7 @@ forEachStore('notifications: signed, retried webhook delivery', (h) => {
 
   test('workers running at once deliver each notification once', async (t) => {
     const f = await conductFixture(h, 'racing');
+    await bindReporters(h, f.world, ['alice']);
     const receiver = await startReceiver(t);
     const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.imposed']);
     for (let i = 0; i < 8; i++) await mute(h, f);
@@ -189,6 +193,7 @@ forEachStore('notifications: signed, retried webhook delivery', (h) => {
 
   test('a restart loses nothing: what one instance queued, the next delivers', async (t) => {
     const f = await conductFixture(h, 'restarting');
+    await bindReporters(h, f.world, ['alice']);
     const receiver = await startReceiver(t);
     const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.imposed']);
     const quiet = pino({ level: 'silent' });
@@ -238,6 +243,7 @@ forEachStore(
   (h) => {
     test('an expired sanction is announced to the worlds subscribed to expiries only', async (t) => {
       const f = await conductFixture(h, 'plaza');
+      await bindReporters(h, f.world, ['alice']);
       const receiver = await startReceiver(t);
       const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.expired']);
       const id = await mute(h, f, 1);
@@ -258,6 +264,7 @@ forEachStore(
 
     test('a row leased by another instance waits for the lease to run out', async (t) => {
       const f = await conductFixture(h, 'leased');
+      await bindReporters(h, f.world, ['alice']);
       const receiver = await startReceiver(t);
       const sub = await subscribe(h, f.platform, f.world, receiver.url, ['sanction.imposed']);
       await mute(h, f);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { conductFixture, report } from './_fixtures.ts';
+import { bindReporters, conductFixture, report } from './_fixtures.ts';
 import { forEachStore } from './_util.ts';
 
 // Keyset paging walks every row once, in order, whatever the page size.
@@ -8,6 +8,7 @@ forEachStore('keyset paging', (h) => {
   let f: Awaited<ReturnType<typeof conductFixture>>;
   before(async () => {
     f = await conductFixture(h);
+    await bindReporters(h, f.world, ['r0', 'r1', 'r2', 'r3', 'r4']);
     for (let i = 0; i < 5; i++) {
       await h.call('POST', '/v1/principals', { token: f.admin, body: { role: 'auditor' } });
       await h.call('POST', '/v1/reports', {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { conductFixture, report } from './_fixtures.ts';
+import { bindReporters, conductFixture, report } from './_fixtures.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 
 // The moderators' queue and the sanctions list return exactly what their filters name.
@@ -19,6 +19,8 @@ forEachStore('case queue and sanctions list filters', (h) => {
     await h.call('PUT', '/v1/worlds/arena/avatars/tom', { token: arenaPlatform, body: { subject: f.tom } });
     dora = (await h.call('POST', '/v1/subjects', { token: f.registrar, body: personEnrolment() })).body.id;
     await h.call('PUT', `/v1/worlds/${f.world}/avatars/dora`, { token: f.platform, body: { subject: dora } });
+    await bindReporters(h, f.world, ['r1', 'r2', 'r3']);
+    await bindReporters(h, 'arena', ['r4']);
     const file = async (name: string, token: string, body: ReturnType<typeof report>) => {
       const filed = await h.call('POST', '/v1/reports', { token, body });
       assert.equal(filed.status, 202, JSON.stringify(filed.body));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PolicyDocument } from '../src/policy/policy.ts';
 import { dayMs } from '../src/util/time.ts';
-import { conductFixture, report } from './_fixtures.ts';
+import { bindReporters, conductFixture, report } from './_fixtures.ts';
 import { forEachStore, type Harness } from './_util.ts';
 
 // The strike ladder through the API: decisions add strikes, the ladder turns totals into
@@ -96,6 +96,7 @@ forEachStore(
   (h) => {
     test('successive upheld decisions cross the ladder’s steps in order, up to a ban in every world', async () => {
       const f = await conductFixture(h, 'ladder-climb');
+      await bindReporters(h, f.world, ['alice']);
       const { perSeverity, ladder } = h.ctx.policy.document.strikes;
       assert.equal(perSeverity['1'], 1, 'one strike a decision, so that each step is crossed on its own');
       const top = ladder.at(-1)!;
@@ -140,6 +141,7 @@ forEachStore(
 
     test('a decision that crosses several steps at once imposes only the highest', async () => {
       const f = await conductFixture(h, 'ladder-jump');
+      await bindReporters(h, f.world, ['alice']);
       const { categories, strikes: policy } = h.ctx.policy.document;
       const severity = categories.harassment!.maxSeverity;
       const passed = policy.ladder.filter((step) => step.atStrikes <= policy.perSeverity[severity]!);
@@ -150,6 +152,7 @@ forEachStore(
 
     test('strikes past the policy’s expiry stop counting: the next decision lands on a lower step', async () => {
       const f = await conductFixture(h, 'ladder-expiry');
+      await bindReporters(h, f.world, ['alice']);
       const { perSeverity, ladder, expiresAfterDays } = h.ctx.policy.document.strikes;
       const per = perSeverity['1']!;
       const expiryMs = expiresAfterDays * dayMs;
@@ -184,6 +187,7 @@ forEachStore(
 
     test('a suspension denies entry to its world until its end, then expires', async () => {
       const f = await conductFixture(h, 'ladder-lapse');
+      await bindReporters(h, f.world, ['alice']);
       const elsewhere = await otherWorld(h, f, 'ladder-lapse-elsewhere');
       const caseId = await uphold(h, f, 1);
       const [suspension] = await ladderSanctions(h, f, caseId);
@@ -214,6 +218,7 @@ forEachStore(
 
     test('an overturned decision’s strikes stop counting, in the record and on the ladder', async () => {
       const f = await conductFixture(h, 'ladder-appeal');
+      await bindReporters(h, f.world, ['alice']);
       const { perSeverity, ladder } = h.ctx.policy.document.strikes;
       const per = perSeverity['1']!;
       const kept = await uphold(h, f, 1);

@@ -7,6 +7,13 @@ import type { LedgerService, LoggedAct } from '../ledger/ledger-service.ts';
 import { type LegalBasisKind, legalBasisKinds } from '../policy/disclosure-rules.ts';
 import { dayMs } from '../util/time.ts';
 
+/**
+ * A report is served again while the log has not grown (every act it counts is a log entry) for
+ * at most this long: the rest of it moves with the clock (the default period's end, overdue
+ * reviews).
+ */
+export const reportMaxAgeMs = 5_000;
+const reportsKept = 64;
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 
 /** An instant given as a date (midnight UTC) or a date-time; a 400 naming `field` otherwise. */
@@ -23,6 +30,8 @@ export class TransparencyReporter {
   readonly #db: Db;
   readonly #ledger: LedgerService;
   readonly #now: () => Date;
+  /** Reports by the period asked, with the log's head they were made at (or are being made at). */
+  readonly #cache = new Map<string, { head: string; at: number; report: Promise<TransparencyReport> }>();
 
   constructor(options: { db: Db; ledger: LedgerService; now: () => Date }) {
     this.#db = options.db;
@@ -30,8 +39,30 @@ export class TransparencyReporter {
     this.#now = options.now;
   }
 
-  /** The report for [from, to): `to` defaults to now and `from` to a year before `to`. */
+  /**
+   * The report for [from, to), made once and served again until a new log entry or checkpoint
+   * (on any instance) or `reportMaxAgeMs`: the public route cannot be made to recount per request.
+   * Requests that arrive while it is being made share it.
+   */
   async report(period: { from?: string; to?: string } = {}): Promise<TransparencyReport> {
+    const key = `${period.from ?? ''}|${period.to ?? ''}`;
+    const head = JSON.stringify(await this.#ledger.head());
+    const at = this.#now().getTime();
+    const cached = this.#cache.get(key);
+    if (cached !== undefined && cached.head === head && at - cached.at < reportMaxAgeMs && at >= cached.at) {
+      return cached.report;
+    }
+    const report = this.#make(period);
+    this.#cache.delete(key);
+    if (this.#cache.size >= reportsKept) this.#cache.delete(this.#cache.keys().next().value!);
+    this.#cache.set(key, { head, at, report });
+    report.catch(() => {
+      if (this.#cache.get(key)?.report === report) this.#cache.delete(key);
+    });
+    return report;
+  }
+
+  async #make(period: { from?: string; to?: string }): Promise<TransparencyReport> {
     const now = this.#now();
     const to = period.to === undefined ? now.toISOString() : parseInstant(period.to, 'to');
     const from =

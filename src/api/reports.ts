@@ -9,7 +9,8 @@ export const NewReport = Type.Object(
     category: Type.String({ maxLength: 40, description: 'a negative conduct category of the policy' }),
     reporter: Type.String({
       pattern: handlePattern,
-      description: 'the reporting avatar; counts once per case',
+      description:
+        'the reporting avatar: another avatar bound in the same world (else 422 reporter_not_bound or self_report); counts once per case',
     }),
     description: Type.String({ minLength: 1, maxLength: 4000 }),
     evidence: Type.Array(

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
+import { ConfigError } from '../config.ts';
 import { openCommandContext } from '../context.ts';
 import { openStore } from '../db/database.ts';
 import { ValidationError } from '../errors.ts';
@@ -45,7 +46,7 @@ export function logCommand(): Command {
     const report =
       options.url === undefined
         ? await verifyStore(options, since)
-        : await verifyOverHttp({ url: options.url, token: options.token, key: options.key, since });
+        : await verifyRemote({ url: options.url, token: options.token, key: options.key, since });
     for (const problem of report.problems) process.stdout.write(`problem: ${problem}\n`);
     if (report.ok) {
       process.stdout.write(`ok: ${report.size} entries, root ${report.root}, checkpoint signature valid\n`);
@@ -58,7 +59,35 @@ export function logCommand(): Command {
   return log;
 }
 
-// Opens the store only, without the services: see readStoredLog.
+/** Verifies over HTTP; what the operator got wrong (no token, a bad URL, a refusal) is one line. */
+async function verifyRemote(options: { url: string; token?: string; key?: string; since?: string }) {
+  let url: URL | undefined;
+  try {
+    url = new URL(options.url);
+  } catch {
+    // named below
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(`--url must be an http:// or https:// URL of a running mdis, got "${options.url}"`);
+  }
+  if (options.token === undefined || options.token === '') {
+    throw new ConfigError('--url needs --token: an auditor token, to read the log entries');
+  }
+  try {
+    return await verifyOverHttp({ ...options, token: options.token });
+  } catch (error) {
+    const cause =
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error);
+    throw new ConfigError(`could not read the log at ${url.origin}: ${cause.split('\n')[0]}`);
+  }
+}
+
+// Reads the store directly, without starting the services: a tampered log must be read as it
+// is, and verifying must not append anything to it.
 async function verifyStore(options: { data?: string; key?: string }, since: string | undefined) {
   const config = storeConfig(options);
   const store = await openStore(config);

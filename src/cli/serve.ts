@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { loadConfig, parsePort } from '../config.ts';
-import { createContext } from '../context.ts';
+import { ConfigError, loadConfig, parsePort } from '../config.ts';
+import { type AppContext, createContext } from '../context.ts';
 import { buildServer } from '../http/server.ts';
+import { loadPolicy } from '../policy/load.ts';
 import { ensureFirstAdmin } from '../principals/first-admin.ts';
+import { claimDataDir } from '../util/data-dir.ts';
 import { demoSignIns } from './demo-store.ts';
 
 export function serveCommand(): Command {
@@ -24,7 +26,17 @@ export function serveCommand(): Command {
           dataDir: options.data,
           policyFile: options.policy,
         });
-        const ctx = await createContext(config);
+        // A bad policy leaves no data directory behind (createContext checks it again, as it does
+        // for every command); a second server on a served directory changes nothing in it.
+        loadPolicy(config.policyFile);
+        const release = claimDataDir(config.dataDir);
+        let ctx: AppContext;
+        try {
+          ctx = await createContext(config);
+        } catch (error) {
+          release();
+          throw error;
+        }
         const adminTokenFile = await ensureFirstAdmin(ctx.principals, config.dataDir);
         if (adminTokenFile !== undefined) {
           ctx.logger.info(
@@ -41,11 +53,20 @@ export function serveCommand(): Command {
           ctx.logger.info({ signal }, 'shutting down: finishing requests in flight');
           await app.close();
           await ctx.close();
+          release();
           process.exit(0);
         };
         process.on('SIGTERM', stop);
         process.on('SIGINT', stop);
-        const address = await app.listen({ port: config.port, host: config.host });
+        let address: string;
+        try {
+          address = await app.listen({ port: config.port, host: config.host });
+        } catch (error) {
+          await app.close();
+          await ctx.close();
+          release();
+          throw listenError(error, config.host, config.port);
+        }
         ctx.logger.info(
           { address, store: ctx.store.engine, location: ctx.store.location },
           'mdis is serving',
@@ -59,4 +80,18 @@ export function serveCommand(): Command {
         }
       },
     );
+}
+
+/** A port in use (or not ours to take) is the operator's to change: one line naming how. */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new ConfigError(`port ${port} on ${host} is in use; choose another with --port or MDIS_PORT`);
+  }
+  if (code === 'EACCES') {
+    return new ConfigError(
+      `port ${port} on ${host} is not allowed to this user; choose another with --port or MDIS_PORT`,
+    );
+  }
+  return error;
 }

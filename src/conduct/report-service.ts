@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { GroupCommit } from '../db/group-commit.ts';
 import type { Tx } from '../db/transaction.ts';
-import { AvatarNotFoundError, ValidationError } from '../errors.ts';
+import { AvatarNotFoundError, ReporterNotBoundError, SelfReportError, ValidationError } from '../errors.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
 import type { Keyring } from '../keyring.ts';
@@ -58,6 +58,7 @@ export class ReportService {
     if (subject === undefined) {
       throw new AvatarNotFoundError(input.world, input.handle);
     }
+    await this.#checkReporter(input);
     const filing = { input, subject, actor, now: now.toISOString() };
     const fileIt = () => this.#group.run((trx) => this.#fileIn(trx, filing));
     try {
@@ -66,6 +67,16 @@ export class ReportService {
       // Another instance opened the case first: file again, into that case.
       if (!isUniqueViolation(error)) throw error;
       return fileIt();
+    }
+  }
+
+  /** A report comes from someone: a bound avatar of the same world, other than the one reported. */
+  async #checkReporter(input: NewReport): Promise<void> {
+    if (input.reporter === input.handle) {
+      throw new SelfReportError(input.handle);
+    }
+    if ((await this.#avatars.subjectOf(input.world, input.reporter)) === undefined) {
+      throw new ReporterNotBoundError(input.world, input.reporter);
     }
   }
 

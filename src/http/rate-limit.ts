@@ -1,8 +1,9 @@
 import { RateLimitedError } from '../errors.ts';
 
 /**
- * A token bucket per key (a principal id): `perSecond` sustained, up to `burst` at once. In memory
- * and per process; behind a load balancer each instance allows its own share.
+ * A token bucket per key (a principal id, or a client address): `perSecond` sustained, up to
+ * `burst` at once. In memory and per process; behind a load balancer each instance allows its own
+ * share.
  */
 export class RateLimiter {
   readonly #perSecond: number;
@@ -16,6 +17,18 @@ export class RateLimiter {
 
   /** Takes one token for `key`, or throws RateLimitedError when the bucket is empty. */
   take(key: string, nowMs: number): void {
+    const bucket = this.#refilled(key, nowMs);
+    bucket.tokens -= 1;
+    this.#buckets.set(key, bucket);
+    if (this.#buckets.size > 100_000) this.#forgetFull(nowMs);
+  }
+
+  /** Throws RateLimitedError when `key`'s bucket is empty, without taking a token. */
+  check(key: string, nowMs: number): void {
+    this.#refilled(key, nowMs);
+  }
+
+  #refilled(key: string, nowMs: number): { tokens: number; at: number } {
     const bucket = this.#buckets.get(key) ?? { tokens: this.#burst, at: nowMs };
     bucket.tokens = Math.min(this.#burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * this.#perSecond);
     bucket.at = nowMs;
@@ -23,9 +36,7 @@ export class RateLimiter {
       this.#buckets.set(key, bucket);
       throw new RateLimitedError(Math.ceil((1 - bucket.tokens) / this.#perSecond));
     }
-    bucket.tokens -= 1;
-    this.#buckets.set(key, bucket);
-    if (this.#buckets.size > 100_000) this.#forgetFull(nowMs);
+    return bucket;
   }
 
   // Buckets that have refilled are the same as no bucket: drop them to bound memory.

@@ -2,10 +2,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { bodyAjv, textAjv } from '../util/validation.ts';
+import { bodyAjv, textAjv, textOnly } from '../util/validation.ts';
+import { installAccessLog } from './access-log.ts';
 import { documentRoles, typed } from './api.ts';
 import { installAuth } from './auth.ts';
-import { installErrorHandling } from './error-handler.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandling } from './error-handler.ts';
 import { installMetrics } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { avatarRoutes } from './routes/avatars.ts';
@@ -31,6 +32,10 @@ import { batchItemsRelaxed, ErrorBody } from './schemas.ts';
 export interface ServerOptions {
   /** Process-wide metrics (event loop, memory) belong to a real server, not to tests. */
   processMetrics?: boolean;
+  /** Milliseconds for the rate limits' buckets; tests give their own instead of racing the clock. */
+  clock?: () => number;
+  /** How often the access log's summary line is written (default a minute). */
+  accessSummaryMs?: number;
 }
 
 /** Builds the HTTP API over a context; the caller listens and closes. */
@@ -41,15 +46,24 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     // Log the route template, never the raw URL: it may name a subject or an avatar.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    frameworkErrors,
+    clientErrorHandler,
   });
   // The API speaks JSON only: anything else is 415, not a body that fails validation.
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    httpPart === 'body' ? bodyAjv.compile(batchItemsRelaxed(schema) as object) : textAjv.compile(schema),
+    httpPart === 'body'
+      ? bodyAjv.compile(textOnly(batchItemsRelaxed(schema)) as object)
+      : textAjv.compile(textOnly(schema) as object),
   );
   app.addSchema(ErrorBody);
   installErrorHandling(app);
-  installAuth(app, ctx.principals, new RateLimiter(ctx.config.rateLimit));
+  installAuth(app, ctx.principals, {
+    principals: new RateLimiter(ctx.config.rateLimit),
+    publicRoutes: new RateLimiter(ctx.config.publicRateLimit),
+    failures: new RateLimiter(ctx.config.authFailureLimit),
+    clock: options.clock ?? Date.now,
+  });
   const metrics = installMetrics(app, {
     processMetrics: options.processMetrics ?? false,
     gauges: [
@@ -60,18 +74,16 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       },
     ],
   });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        route: request.routeOptions.url,
-        status: reply.statusCode,
-        principal: request.principal?.id,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request',
-    );
+  // API answers are per caller and JSON only: no cache may keep them, no browser may sniff them.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/v1/') || request.url === '/v1') {
+      reply.header('cache-control', 'no-store');
+      reply.header('x-content-type-options', 'nosniff');
+    } else if (request.url.startsWith('/docs')) {
+      reply.header('x-content-type-options', 'nosniff');
+    }
   });
+  installAccessLog(app, ctx.config.accessLog, { summaryMs: options.accessSummaryMs });
 
   // Before the OpenAPI plugin's own hook, so that it documents what this one adds.
   app.addHook('onRoute', documentRoles);
@@ -88,7 +100,13 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { url: '/openapi.json' } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { url: '/openapi.json' },
+    // As the console's: its own files only (Swagger UI sets element styles from its script).
+    staticCSP:
+      "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  });
 
   const api = typed(app);
   systemRoutes(api, ctx, metrics);

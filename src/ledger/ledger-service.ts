@@ -193,6 +193,27 @@ export class LedgerService {
     return row === undefined ? undefined : { size: Number(row.size), root: row.root, note: row.note };
   }
 
+  /**
+   * How far the log has grown, in this store (whichever instance appended): the number of entries
+   * and the size of the latest checkpoint. Two index reads; anything derived from the log stays
+   * valid while they do not change.
+   */
+  async head(): Promise<{ entries: number; checkpointed: number }> {
+    const [entry, checkpoint] = await Promise.all([
+      this.#db.selectFrom('ledger_entries').select('idx').orderBy('idx', 'desc').limit(1).executeTakeFirst(),
+      this.#db
+        .selectFrom('ledger_checkpoints')
+        .select('size')
+        .orderBy('size', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    ]);
+    return {
+      entries: entry === undefined ? 0 : Number(entry.idx) + 1,
+      checkpointed: checkpoint === undefined ? 0 : Number(checkpoint.size),
+    };
+  }
+
   /** The latest checkpoint signed at or before `time`: the log as it stood then. */
   async checkpointAt(time: string): Promise<(StoredCheckpoint & { createdAt: string }) | undefined> {
     const row = await this.#db

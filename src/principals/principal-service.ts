@@ -41,6 +41,12 @@ export interface PrincipalRecord extends Principal {
  */
 export const tokenTrustMs = 1000;
 const tokensTrusted = 10_000;
+/**
+ * How long a token hash found unknown is answered unknown without asking the store: a flood of the
+ * same made-up tokens stops here. A token is only known once created, and only its holder has it.
+ */
+const unknownMs = 10_000;
+const unknownKept = 10_000;
 
 const jurisdictionRegex = new RegExp(jurisdictionPattern);
 const worldIdRegex = new RegExp(worldIdPattern);
@@ -55,6 +61,8 @@ export class PrincipalService {
   readonly #now: () => Date;
   /** Live principals by token hash, each until a monotonic time (not the injectable clock). */
   readonly #trusted = new Map<string, { principal: PrincipalRecord; until: number }>();
+  /** Token hashes found unknown, each until a monotonic time. */
+  readonly #unknown = new Map<string, number>();
   /** Counts revocations, so that a lookup that overlapped one is not trusted. */
   #revocations = 0;
 
@@ -131,10 +139,16 @@ export class PrincipalService {
     const now = performance.now();
     const trusted = this.#trusted.get(hash);
     if (trusted !== undefined && trusted.until > now) return trusted.principal;
+    if ((this.#unknown.get(hash) ?? 0) > now) return undefined;
     const revocations = this.#revocations;
     const { rows } = await this.#byToken(this.#db, [hash]);
     this.#trusted.delete(hash);
-    if (rows[0] === undefined) return undefined;
+    if (rows[0] === undefined) {
+      this.#unknown.delete(hash);
+      if (this.#unknown.size >= unknownKept) this.#unknown.delete(this.#unknown.keys().next().value!);
+      this.#unknown.set(hash, now + unknownMs);
+      return undefined;
+    }
     const principal = Object.freeze(toRecord(rows[0]));
     if (revocations === this.#revocations) {
       // Oldest first out: a Map iterates in insertion order.

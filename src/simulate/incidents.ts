@@ -55,9 +55,11 @@ export function planIncident(
     filedAt += rng.between(2, 90) * minuteMs;
     const reporter = cast.otherInWorld(rng, world, scene.present, target);
     const sha256 = rng.hex(32);
+    // A report comes from another avatar of the world: alone there, nobody can report it.
+    if (reporter === undefined) continue;
     reports.push({
       at: filedAt,
-      reporter: reporter === undefined ? `visitor-${rng.int(100_000)}` : cast.avatarHandle[reporter]!,
+      reporter: cast.avatarHandle[reporter]!,
       description: reportText(rng, category),
       evidence: [{ sha256, uri: `https://evidence.example.com/${sha256.slice(0, 16)}` }],
     });

@@ -121,6 +121,8 @@ export async function simulateInto(
   }
   await ctx.credit.refreshStale();
   const scoringMs = performance.now() - started;
+  // Signed as a serving instance would have: `mdis log verify` right after finds its checkpoint.
+  await ctx.ledger.checkpoint();
   return {
     ...tally,
     seed: plan.seed,

@@ -8,6 +8,11 @@ export function encodeCursor(key: readonly (string | number)[]): string {
 type Part = 'string' | 'number';
 type Parts<S extends readonly Part[]> = { [K in keyof S]: S[K] extends 'string' ? string : number };
 
+// The only cursor numbers are 32-bit columns (scores): a fraction, an overflow or a float beyond
+// 2^53 would reach the store as a value PostgreSQL refuses, and a NUL as text it cannot hold.
+const isInt32 = (part: unknown) => Number.isInteger(part) && Math.abs(part as number) <= 2 ** 31 - 1;
+const isText = (part: unknown) => typeof part === 'string' && !part.includes('\u0000');
+
 /** Decodes a cursor made by encodeCursor whose parts have the types of `shape`; else a 400. */
 export function decodeCursor<const S extends readonly Part[]>(cursor: string, shape: S): Parts<S> {
   try {
@@ -15,7 +20,7 @@ export function decodeCursor<const S extends readonly Part[]>(cursor: string, sh
     if (
       Array.isArray(key) &&
       key.length === shape.length &&
-      key.every((part, i) => typeof part === shape[i])
+      key.every((part, i) => (shape[i] === 'string' ? isText(part) : isInt32(part)))
     ) {
       return key as Parts<S>;
     }

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureDataDir } from './data-dir.ts';
 
 /** Writes a secret readable by its owner only; fails if the file already exists. */
 export function writeSecretFile(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  ensureDataDir(path.dirname(file));
   fs.writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
 }
 

@@ -7,8 +7,14 @@ export { StringEnum } from './string-enum.ts';
 // ajv-formats is CommonJS; under Node's ESM loader its callable sits on `default`.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
+/**
+ * A keyword every string schema gets from `textOnly`: no NUL character (U+0000). PostgreSQL's text
+ * cannot hold one (SQLite's can), so the same input must be a 400 on both stores, not a 500 on one.
+ */
+const noNul = 'x-no-nul';
+
 function newAjv(options: Options): Ajv {
-  return addFormats(
+  const ajv = addFormats(
     new Ajv({
       allErrors: false,
       removeAdditional: false,
@@ -18,6 +24,35 @@ function newAjv(options: Options): Ajv {
       ...options,
     }),
   );
+  ajv.addKeyword({
+    keyword: noNul,
+    type: 'string',
+    schemaType: 'boolean',
+    validate: (_on: boolean, data: string) => !data.includes('\u0000'),
+  });
+  return ajv;
+}
+
+/**
+ * A copy of `schema` in which every string, and every free-form property name, refuses the NUL
+ * character: the one place that keeps it out of the store, for bodies, queries, paths and batch
+ * items alike.
+ */
+export function textOnly(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(textOnly);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const copy: Record<string, unknown> = Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => [key, textOnly(value)]),
+  );
+  const type = copy.type;
+  if (type === 'string' || (Array.isArray(type) && type.includes('string'))) copy[noNul] = true;
+  const freeKeys =
+    copy.patternProperties !== undefined ||
+    (copy.additionalProperties !== undefined && copy.additionalProperties !== false);
+  if (type === 'object' && freeKeys && copy.propertyNames === undefined) {
+    copy.propertyNames = { [noNul]: true };
+  }
+  return copy;
 }
 
 /** Bodies are validated as sent: no coercion, unknown fields rejected by the schemas. */
@@ -45,6 +80,11 @@ export function validationErrorFrom(errors: ErrorObject[], prefix: string): Vali
     message = error.params.error === 'tag' ? 'is required as a string' : 'is not one of the allowed values';
   } else if (error.keyword === 'pattern') {
     message = 'is not in the expected format';
+  } else if (error.keyword === noNul) {
+    message = 'must not contain the NUL character (U+0000)';
+  } else if (error.keyword === 'propertyNames') {
+    segments.push(String(error.params.propertyName));
+    message = 'is not a valid field name';
   }
   const field = [prefix, ...segments].filter((s) => s !== '').join('.');
   return new ValidationError(field || 'body', message);
@@ -55,7 +95,7 @@ export type Check<T> = (value: unknown, prefix: string) => asserts value is T;
 
 /** Compiles a schema into a check that throws a ValidationError naming the field under `prefix`. */
 export function compileCheck<T>(schema: object): Check<T> {
-  const validate = bodyAjv.compile(schema);
+  const validate = bodyAjv.compile(textOnly(schema) as object);
   return (value, prefix) => {
     if (!validate(value)) throw validationErrorFrom(validate.errors ?? [], prefix);
   };

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+import { ensureDataDir } from '../../../util/data-dir.ts';
 
 export interface SqliteStore {
   dialect: SqliteDialect;
@@ -23,7 +24,10 @@ export const mmapBytes = 8 * 2 ** 30;
  * survives a killed process and a power cut.
  */
 export function openSqlite(file: string): SqliteStore {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  ensureDataDir(path.dirname(file));
+  // Owner only, created so before SQLite opens it: SQLite gives its -wal and -shm files the
+  // database file's mode.
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
   const raw = new Database(file);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = FULL');
