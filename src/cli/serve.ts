@@ -8,6 +8,14 @@ import { ensureFirstAdmin } from '../principals/first-admin.ts';
 import { claimDataDir } from '../util/data-dir.ts';
 import { demoSignIns } from './demo-store.ts';
 
+interface ServeOptions {
+  port?: number;
+  host?: string;
+  data?: string;
+  policy?: string;
+  demo?: boolean;
+}
+
 export function serveCommand(): Command {
   return new Command('serve')
     .description('run the HTTP API (SQLite under --data, or PostgreSQL with MDIS_DATABASE_URL)')
@@ -18,68 +26,66 @@ export function serveCommand(): Command {
     .addOption(new Option('--data <dir>', 'data directory (env MDIS_DATA_DIR, default ./data)'))
     .addOption(new Option('--policy <file>', 'policy file (env MDIS_POLICY, default the one shipped)'))
     .option('--demo', 'on a new store, load the demo’s people (Tom and a token per role) and print sign-ins')
-    .action(
-      async (options: { port?: number; host?: string; data?: string; policy?: string; demo?: boolean }) => {
-        const config = loadConfig({
-          port: options.port,
-          host: options.host,
-          dataDir: options.data,
-          policyFile: options.policy,
-        });
-        // A bad policy leaves no data directory behind (createContext checks it again, as it does
-        // for every command); a second server on a served directory changes nothing in it.
-        loadPolicy(config.policyFile);
-        const release = claimDataDir(config.dataDir);
-        let ctx: AppContext;
-        try {
-          ctx = await createContext(config);
-        } catch (error) {
-          release();
-          throw error;
-        }
-        const adminTokenFile = await ensureFirstAdmin(ctx.principals, config.dataDir);
-        if (adminTokenFile !== undefined) {
-          ctx.logger.info(
-            { file: adminTokenFile },
-            'new store: the first admin token is in this file (mode 0600)',
-          );
-        }
-        const app = await buildServer(ctx, { processMetrics: true });
-        ctx.startJobs();
-        let stopping = false;
-        const stop = async (signal: string) => {
-          if (stopping) return;
-          stopping = true;
-          ctx.logger.info({ signal }, 'shutting down: finishing requests in flight');
-          await app.close();
-          await ctx.close();
-          release();
-          process.exit(0);
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-        let address: string;
-        try {
-          address = await app.listen({ port: config.port, host: config.host });
-        } catch (error) {
-          await app.close();
-          await ctx.close();
-          release();
-          throw listenError(error, config.host, config.port);
-        }
-        ctx.logger.info(
-          { address, store: ctx.store.engine, location: ctx.store.location },
-          'mdis is serving',
-        );
-        if (options.demo) {
-          const adminToken =
-            adminTokenFile === undefined ? undefined : fs.readFileSync(adminTokenFile, 'utf8').trim();
-          process.stdout.write(
-            await demoSignIns({ address, dataDir: config.dataDir, adminToken, now: ctx.now() }),
-          );
-        }
-      },
-    );
+    .action(serve);
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  const config = loadConfig({
+    port: options.port,
+    host: options.host,
+    dataDir: options.data,
+    policyFile: options.policy,
+  });
+  // A bad policy leaves no data directory behind (createContext checks it again, as it does
+  // for every command); a second server on a served directory changes nothing in it.
+  loadPolicy(config.policyFile);
+  const release = claimDataDir(config.dataDir);
+  let ctx: AppContext;
+  try {
+    ctx = await createContext(config);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const adminTokenFile = await ensureFirstAdmin(ctx.principals, config.dataDir);
+  if (adminTokenFile !== undefined) {
+    ctx.logger.info({ file: adminTokenFile }, 'new store: the first admin token is in this file (mode 0600)');
+  }
+  const app = await buildServer(ctx, { processMetrics: true });
+  ctx.startJobs();
+  const shutDown = async () => {
+    await app.close();
+    await ctx.close();
+    release();
+  };
+  stopOnSignals(ctx, shutDown);
+  let address: string;
+  try {
+    address = await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await shutDown();
+    throw listenError(error, config.host, config.port);
+  }
+  ctx.logger.info({ address, store: ctx.store.engine, location: ctx.store.location }, 'mdis is serving');
+  if (options.demo) {
+    const adminToken =
+      adminTokenFile === undefined ? undefined : fs.readFileSync(adminTokenFile, 'utf8').trim();
+    process.stdout.write(await demoSignIns({ address, dataDir: config.dataDir, adminToken, now: ctx.now() }));
+  }
+}
+
+/** SIGTERM or SIGINT: requests in flight finish, then the store closes and the process exits. */
+function stopOnSignals(ctx: AppContext, shutDown: () => Promise<void>): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    ctx.logger.info({ signal }, 'shutting down: finishing requests in flight');
+    await shutDown();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 /** A port in use (or not ours to take) is the operator's to change: one line naming how. */

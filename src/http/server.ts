@@ -1,10 +1,11 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { AppContext } from '../context.ts';
 import { bodyAjv, textAjv, textOnly } from '../util/validation.ts';
 import { installAccessLog } from './access-log.ts';
-import { documentRoles, typed } from './api.ts';
+import { type Api, documentRoles, typed } from './api.ts';
 import { installAuth } from './auth.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './error-handler.ts';
 import { installMetrics } from './metrics.ts';
@@ -40,6 +41,27 @@ export interface ServerOptions {
 
 /** Builds the HTTP API over a context; the caller listens and closes. */
 export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = createApp(ctx, options);
+  const metrics = installMetrics(app, {
+    processMetrics: options.processMetrics ?? false,
+    gauges: [
+      {
+        name: 'mdis_disclosure_reviews_overdue',
+        help: 'Emergency disclosures past their review deadline that oversight has not reviewed',
+        read: () => ctx.disclosures.overdueCount(),
+      },
+    ],
+  });
+  installHeaders(app);
+  installAccessLog(app, ctx.config.accessLog, { summaryMs: options.accessSummaryMs });
+  await registerDocs(app);
+  registerRoutes(typed(app), ctx, metrics);
+  await app.register(consoleRoutes);
+  return app;
+}
+
+/** Fastify with our validators, error shape, authentication and rate limits. */
+function createApp(ctx: AppContext, options: ServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
@@ -64,16 +86,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     failures: new RateLimiter(ctx.config.authFailureLimit),
     clock: options.clock ?? Date.now,
   });
-  const metrics = installMetrics(app, {
-    processMetrics: options.processMetrics ?? false,
-    gauges: [
-      {
-        name: 'mdis_disclosure_reviews_overdue',
-        help: 'Emergency disclosures past their review deadline that oversight has not reviewed',
-        read: () => ctx.disclosures.overdueCount(),
-      },
-    ],
-  });
+  return app;
+}
+
+function installHeaders(app: FastifyInstance): void {
   // API answers are per caller and JSON only: no cache may keep them, no browser may sniff them.
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/v1/') || request.url === '/v1') {
@@ -83,8 +99,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       reply.header('x-content-type-options', 'nosniff');
     }
   });
-  installAccessLog(app, ctx.config.accessLog, { summaryMs: options.accessSummaryMs });
+}
 
+/** The OpenAPI document and its reference pages at /docs. */
+async function registerDocs(app: FastifyInstance): Promise<void> {
   // Before the OpenAPI plugin's own hook, so that it documents what this one adds.
   app.addHook('onRoute', documentRoles);
   await app.register(swagger, {
@@ -107,8 +125,9 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     staticCSP:
       "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
   });
+}
 
-  const api = typed(app);
+function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   systemRoutes(api, ctx, metrics);
   principalRoutes(api, ctx);
   worldRoutes(api, ctx);
@@ -126,6 +145,4 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   transparencyRoutes(api, ctx);
   logRoutes(api, ctx);
   whoamiRoutes(api);
-  await app.register(consoleRoutes);
-  return app;
 }

@@ -150,14 +150,7 @@ export class SubjectService {
   async updateAttributes(id: string, patch: AttributePatch, actor: string): Promise<SubjectProfile> {
     const now = this.#now().toISOString();
     const profile = await this.get(id);
-    const changed: { group: AttributeGroup; value: Record<string, unknown> }[] = [];
-    for (const group of attributeGroups) {
-      const fields = patch[group];
-      if (fields === undefined) continue;
-      const value = mergeFields(profile[group], fields);
-      checkGroup(profile.kind, group, value, now.slice(0, 10));
-      if (canonicalJson(value) !== canonicalJson(profile[group])) changed.push({ group, value });
-    }
+    const changed = changedGroups(profile, patch, now.slice(0, 10));
     if (changed.length === 0) return profile;
 
     const natural = changed.find((c) => c.group === 'natural')?.value as Natural | undefined;
@@ -253,4 +246,21 @@ function mergeFields(
     else merged[key] = value;
   }
   return merged;
+}
+
+/** The groups a patch changes, each checked, with its new value. */
+function changedGroups(
+  profile: SubjectProfile,
+  patch: AttributePatch,
+  today: string,
+): { group: AttributeGroup; value: Record<string, unknown> }[] {
+  const changed: { group: AttributeGroup; value: Record<string, unknown> }[] = [];
+  for (const group of attributeGroups) {
+    const fields = patch[group];
+    if (fields === undefined) continue;
+    const value = mergeFields(profile[group], fields);
+    checkGroup(profile.kind, group, value, today);
+    if (canonicalJson(value) !== canonicalJson(profile[group])) changed.push({ group, value });
+  }
+  return changed;
 }

@@ -13,6 +13,12 @@ const readers = ['admin', 'moderator', 'subject'] as const;
 const staff = ['admin', 'moderator'] as const;
 
 export function creditRoutes(app: Api, ctx: AppContext): void {
+  readCredit(app, ctx);
+  creditRanking(app, ctx);
+  creditDistribution(app, ctx);
+}
+
+function readCredit(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/subjects/:id/credit',
     {
@@ -33,7 +39,9 @@ export function creditRoutes(app: Api, ctx: AppContext): void {
       return ctx.creditReader.read(subject);
     },
   );
+}
 
+function creditRanking(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/credit/ranking',
     {
@@ -57,7 +65,9 @@ export function creditRoutes(app: Api, ctx: AppContext): void {
         limit: request.query.limit ?? 50,
       }),
   );
+}
 
+function creditDistribution(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/credit/distribution',
     {

@@ -30,6 +30,13 @@ function targetOf(given: { world?: string; handle?: string; subject?: string }):
 }
 
 export function disclosureRoutes(app: Api, ctx: AppContext): void {
+  requestDisclosure(app, ctx);
+  decideDisclosure(app, ctx);
+  readDisclosure(app, ctx);
+  listDisclosures(app, ctx);
+}
+
+function requestDisclosure(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/disclosures',
     {
@@ -54,7 +61,9 @@ export function disclosureRoutes(app: Api, ctx: AppContext): void {
       return reply.status(201).send(created);
     },
   );
+}
 
+function decideDisclosure(app: Api, ctx: AppContext): void {
   for (const verdict of ['approve', 'refuse'] as const) {
     app.post(
       `/v1/disclosures/:id/${verdict}`,
@@ -76,7 +85,9 @@ export function disclosureRoutes(app: Api, ctx: AppContext): void {
         ctx.oversight.decide(request.params.id, verdict, request.body.reason, caller(request).id),
     );
   }
+}
 
+function readDisclosure(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/disclosures/:id',
     {
@@ -91,7 +102,9 @@ export function disclosureRoutes(app: Api, ctx: AppContext): void {
     },
     async (request) => ctx.disclosureReader.read(request.params.id, caller(request)),
   );
+}
 
+function listDisclosures(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/disclosures',
     {

@@ -29,6 +29,11 @@ const Answer = Type.Object({
 });
 
 export function eligibilityRoutes(app: Api, ctx: AppContext): void {
+  checkEligibility(app, ctx);
+  checkEligibilityBatch(app, ctx);
+}
+
+function checkEligibility(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/eligibility',
     {
@@ -45,7 +50,9 @@ export function eligibilityRoutes(app: Api, ctx: AppContext): void {
       return ctx.eligibility.checkFor(caller(request), parseDigitalId(subject, 'subject'), action, world);
     },
   );
+}
 
+function checkEligibilityBatch(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/eligibility',
     {

@@ -20,6 +20,14 @@ function inTree<T>(make: () => T): T {
 }
 
 export function logRoutes(app: Api, ctx: AppContext): void {
+  logCheckpoint(app, ctx);
+  logKey(app, ctx);
+  logEntries(app, ctx);
+  inclusionProof(app, ctx);
+  consistencyProof(app, ctx);
+}
+
+function logCheckpoint(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/log/checkpoint',
     {
@@ -34,7 +42,9 @@ export function logRoutes(app: Api, ctx: AppContext): void {
       return reply.type('text/plain; charset=utf-8').send(checkpoint.note);
     },
   );
+}
 
+function logKey(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/log/key',
     {
@@ -46,7 +56,9 @@ export function logRoutes(app: Api, ctx: AppContext): void {
     },
     async () => ({ origin: ctx.ledger.origin, verifierKey: ctx.ledger.verifierKey }),
   );
+}
 
+function logEntries(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/log/entries',
     {
@@ -69,7 +81,9 @@ export function logRoutes(app: Api, ctx: AppContext): void {
       return { entries: await ctx.ledger.entries(start, end) };
     },
   );
+}
 
+function inclusionProof(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/log/proof/inclusion',
     {
@@ -102,7 +116,9 @@ export function logRoutes(app: Api, ctx: AppContext): void {
       };
     },
   );
+}
 
+function consistencyProof(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/log/proof/consistency',
     {

@@ -13,6 +13,12 @@ const readers = ['moderator', 'admin'] as const;
 const IdParams = Type.Object({ id: Type.String({ pattern: recordIdPattern('snc') }) });
 
 export function sanctionRoutes(app: Api, ctx: AppContext): void {
+  imposeSanction(app, ctx);
+  liftSanction(app, ctx);
+  listSanctions(app, ctx);
+}
+
+function imposeSanction(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/sanctions',
     {
@@ -41,7 +47,9 @@ export function sanctionRoutes(app: Api, ctx: AppContext): void {
       return reply.status(201).send(sanction);
     },
   );
+}
 
+function liftSanction(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/sanctions/:id/lift',
     {
@@ -59,7 +67,9 @@ export function sanctionRoutes(app: Api, ctx: AppContext): void {
     },
     async (request) => ctx.sanctions.lift(request.params.id, request.body.reason, caller(request).id),
   );
+}
 
+function listSanctions(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/sanctions',
     {

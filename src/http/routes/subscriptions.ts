@@ -19,6 +19,12 @@ const platform = ['platform'] as const;
 const readers = ['platform', 'admin'] as const;
 
 export function subscriptionRoutes(app: Api, ctx: AppContext): void {
+  subscribe(app, ctx);
+  listSubscriptions(app, ctx);
+  revokeSubscription(app, ctx);
+}
+
+function subscribe(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/worlds/:world/subscriptions',
     {
@@ -52,7 +58,9 @@ export function subscriptionRoutes(app: Api, ctx: AppContext): void {
       return reply.status(201).send(created);
     },
   );
+}
 
+function listSubscriptions(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/worlds/:world/subscriptions',
     {
@@ -73,7 +81,9 @@ export function subscriptionRoutes(app: Api, ctx: AppContext): void {
       return ctx.subscriptions.list({ world: request.params.world, cursor, limit: limit ?? 50 });
     },
   );
+}
 
+function revokeSubscription(app: Api, ctx: AppContext): void {
   app.delete(
     '/v1/worlds/:world/subscriptions/:id',
     {
