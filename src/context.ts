@@ -3,6 +3,7 @@ import { DisclosureReader } from './access/disclosure-reader.ts';
 import { DisclosureService } from './access/disclosure-service.ts';
 import { OversightService } from './access/oversight-service.ts';
 import { TransparencyReporter } from './access/transparency-report.ts';
+import { buildSignIn, type SignInServices } from './auth/sign-in-context.ts';
 import { CaseService } from './conduct/case-service.ts';
 import { DecisionService } from './conduct/decision-service.ts';
 import { EventService } from './conduct/event-service.ts';
@@ -30,7 +31,7 @@ import type { Policy } from './policy/policy.ts';
 import { PrincipalService } from './principals/principal-service.ts';
 
 /** Everything a request or a command needs, built once at start-up. */
-export interface AppContext {
+export interface AppContext extends SignInServices {
   config: Config;
   store: Store;
   db: Db;
@@ -172,6 +173,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const disclosureReader = new DisclosureReader({ ...access, disclosures });
   const oversight = new OversightService({ ...access, disclosures });
   const transparency = new TransparencyReporter({ db, ledger, now });
+  const signIn = buildSignIn({ db, config, ledger, principals, subjects, now });
 
   try {
     await ledger.init();
@@ -239,6 +241,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     disclosureReader,
     oversight,
     transparency,
+    ...signIn,
     startJobs() {
       every(250, 'sign checkpoint', () => ledger.checkpoint());
       every(5_000, 'expire sanctions', () => sanctions.expireDue());

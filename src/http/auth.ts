@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sessionAuthenticator } from '../auth/session-auth.ts';
+import type { SessionService } from '../auth/session-service.ts';
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
 import type { PrincipalService } from '../principals/principal-service.ts';
 import type { Principal, Role } from '../principals/roles.ts';
@@ -20,18 +22,30 @@ const bearer = /^bearer ([A-Za-z0-9_-]{1,200})$/i;
  * Authenticates before the body is read: a request without a valid token, over its rate, or of
  * the wrong role is refused before anything else happens.
  */
-export function installAuth(app: FastifyInstance, principals: PrincipalService, limiter: RateLimiter): void {
+export function installAuth(
+  app: FastifyInstance,
+  principals: PrincipalService,
+  limiter: RateLimiter,
+  sessions?: SessionService,
+): void {
   app.decorateRequest('principal', undefined);
+  // People sign in with passkeys and hold a session cookie; machines send a bearer token.
+  const bySession = sessions === undefined ? undefined : sessionAuthenticator(app, sessions);
   app.addHook('onRequest', async (request) => {
     const roles = request.routeOptions.config.roles;
     if (roles === undefined) return;
     const header = request.headers.authorization;
-    if (header === undefined) throw new UnauthenticatedError();
-    const token = bearer.exec(header)?.[1];
-    if (token === undefined)
-      throw new UnauthenticatedError('the Authorization header must be "Bearer <token>"');
-    const principal = await principals.authenticate(token);
-    if (principal === undefined) throw new UnauthenticatedError('the token is unknown or revoked');
+    let principal: Principal | undefined;
+    if (header === undefined && bySession !== undefined) {
+      principal = await bySession(request);
+    } else {
+      if (header === undefined) throw new UnauthenticatedError();
+      const token = bearer.exec(header)?.[1];
+      if (token === undefined)
+        throw new UnauthenticatedError('the Authorization header must be "Bearer <token>"');
+      principal = await principals.authenticate(token);
+      if (principal === undefined) throw new UnauthenticatedError('the token is unknown or revoked');
+    }
     limiter.take(principal.id, Date.now());
     if (!roles.includes(principal.role)) {
       throw new ForbiddenError(

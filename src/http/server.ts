@@ -17,9 +17,11 @@ import { eligibilityRoutes } from './routes/eligibility.ts';
 import { eventRoutes } from './routes/events.ts';
 import { logRoutes } from './routes/log.ts';
 import { meRoutes } from './routes/me.ts';
+import { passkeyRoutes } from './routes/passkeys.ts';
 import { principalRoutes } from './routes/principals.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sanctionRoutes } from './routes/sanctions.ts';
+import { signInRoutes } from './routes/sign-in.ts';
 import { subjectRoutes } from './routes/subjects.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -56,7 +58,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   );
   app.addSchema(ErrorBody);
   installErrorHandling(app);
-  installAuth(app, ctx.principals, new RateLimiter(ctx.config.rateLimit));
+  installAuth(app, ctx.principals, new RateLimiter(ctx.config.rateLimit), ctx.sessions);
   const metrics = installMetrics(app, {
     processMetrics: options.processMetrics ?? false,
     gauges: [
@@ -113,6 +115,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   transparencyRoutes(api, ctx);
   logRoutes(api, ctx);
   whoamiRoutes(api);
+  signInRoutes(api, ctx);
+  passkeyRoutes(api, ctx);
   await app.register(consoleRoutes);
   return app;
 }

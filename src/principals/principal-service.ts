@@ -114,7 +114,7 @@ export class PrincipalService {
         subject: row.subject_id,
       },
     });
-    return { principal: toRecord(row), token };
+    return { principal: principalRecord(row), token };
   }
 
   /** The live principal holding this token, or undefined for an unknown or revoked one. */
@@ -127,13 +127,20 @@ export class PrincipalService {
     const { rows } = await this.#byToken(this.#db, [hash]);
     this.#trusted.delete(hash);
     if (rows[0] === undefined) return undefined;
-    const principal = Object.freeze(toRecord(rows[0]));
+    const principal = Object.freeze(principalRecord(rows[0]));
     if (revocations === this.#revocations) {
       // Oldest first out: a Map iterates in insertion order.
       if (this.#trusted.size >= tokensTrusted) this.#trusted.delete(this.#trusted.keys().next().value!);
       this.#trusted.set(hash, { principal, until: now + tokenTrustMs });
     }
     return principal;
+  }
+
+  /** A principal by id, revoked or not. */
+  async get(id: string): Promise<PrincipalRecord> {
+    const row = await this.#db.selectFrom('principals').selectAll().where('id', '=', id).executeTakeFirst();
+    if (row === undefined) throw new NotFoundError('principal_not_found', `no principal has id "${id}"`);
+    return principalRecord(row);
   }
 
   async list(options: { cursor?: string; limit: number }): Promise<Page<PrincipalRecord>> {
@@ -148,7 +155,7 @@ export class PrincipalService {
       query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(createdAt, id)));
     }
     const rows = await query.execute();
-    const items = rows.slice(0, options.limit).map(toRecord);
+    const items = rows.slice(0, options.limit).map(principalRecord);
     return toPage(items, rows.length > options.limit, (last) => [last.createdAt, last.id]);
   }
 
@@ -174,7 +181,7 @@ export class PrincipalService {
     if (row !== undefined) {
       this.#revocations++;
       for (const [hash, { principal }] of this.#trusted) if (principal.id === id) this.#trusted.delete(hash);
-      return toRecord(row);
+      return principalRecord(row);
     }
     const exists = await this.#db
       .selectFrom('principals')
@@ -246,7 +253,8 @@ function checkScope(role: Role, input: NewPrincipal) {
   };
 }
 
-function toRecord(row: Selectable<PrincipalsTable>): PrincipalRecord {
+/** A principals row as the rest of the code sees it. */
+export function principalRecord(row: Selectable<PrincipalsTable>): PrincipalRecord {
   return {
     id: row.id,
     role: row.role as Role,

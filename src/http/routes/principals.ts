@@ -1,10 +1,12 @@
 import Type from 'typebox';
+import { peopleRoles } from '../../auth/activation-service.ts';
 import type { AppContext } from '../../context.ts';
 import { roles } from '../../principals/roles.ts';
 import { StringEnum } from '../../util/validation.ts';
 import { caller } from '../auth.ts';
 import { authed, PageQuery, responses } from '../schemas.ts';
 import type { Api } from '../server.ts';
+import { Activation } from './subjects.ts';
 
 export const PrincipalBody = Type.Object({
   id: Type.String(),
@@ -48,11 +50,24 @@ export function principalRoutes(app: Api, ctx: AppContext): void {
         summary: 'Create a principal; its token is in the answer and nowhere else',
         ...authed(admin),
         body: NewPrincipal,
-        response: responses({ 201: Type.Object({ principal: PrincipalBody, token: Type.String() }) }),
+        response: responses({
+          201: Type.Object({ principal: PrincipalBody, token: Type.String(), activation: Activation }),
+        }),
       },
     },
     async (request, reply) => {
-      const created = await ctx.principals.create(request.body, { actor: caller(request).id });
+      // People (staff and subjects) also get an activation code to register a passkey with.
+      const created = await ctx.db.transaction().execute(async (trx) => {
+        const actor = caller(request).id;
+        const made = await ctx.principals.create(request.body, { actor, db: trx });
+        if (!peopleRoles.includes(made.principal.role)) return made;
+        const issued = await ctx.activation.issue(trx, {
+          principalId: made.principal.id,
+          purpose: 'staff',
+          actor,
+        });
+        return { ...made, activation: { ...issued, link: ctx.activationLink(issued.code) } };
+      });
       return reply.status(201).send(created);
     },
   );

@@ -30,6 +30,11 @@ const Profile = Type.Object({
   ),
 });
 
+/** The person's one-time activation code: shown in this answer only. */
+export const Activation = Type.Optional(
+  Type.Object({ code: Type.String(), expiresAt: Type.String(), link: Type.String() }),
+);
+
 const registrar = ['registrar'] as const;
 const readers = ['registrar', 'admin'] as const;
 const IdParams = Type.Object({ id: DigitalIdParam });
@@ -45,11 +50,15 @@ export function subjectRoutes(app: Api, ctx: AppContext): void {
         description: `${authed(registrar).description} 409 duplicate_identity (with existingId) when the identity document or registration is already enrolled.`,
         security: authed(registrar).security,
         body: Enrolment,
-        response: responses({ 201: Profile }),
+        response: responses({ 201: Type.Object({ ...Profile.properties, activation: Activation }) }),
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await ctx.subjects.enrol(request.body, caller(request).id)),
+    async (request, reply) => {
+      const profile = await ctx.subjects.enrol(request.body, caller(request).id);
+      const issued = ctx.activation.takeEnrolmentCode(profile.id);
+      const activation = issued && { ...issued, link: ctx.activationLink(issued.code) };
+      return reply.status(201).send({ ...profile, activation });
+    },
   );
 
   app.get(
