@@ -173,7 +173,10 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const disclosureReader = new DisclosureReader({ ...access, disclosures });
   const oversight = new OversightService({ ...access, disclosures });
   const transparency = new TransparencyReporter({ db, ledger, now });
-  const signIn = buildSignIn({ db, config, ledger, principals, subjects, now });
+  const signIn = buildSignIn({
+    ...{ db, config, ledger, principals, subjects, now },
+    ...{ vault, avatars, sanctions, worlds },
+  });
 
   try {
     await ledger.init();

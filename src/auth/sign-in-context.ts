@@ -1,7 +1,12 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
+import type { SanctionService } from '../enforcement/sanction-service.ts';
+import type { AttributeVault } from '../identity/attribute-vault.ts';
+import type { AvatarService } from '../identity/avatar-service.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
+import type { WorldService } from '../identity/world-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
+import { OidcService } from '../oidc/oidc-service.ts';
 import type { PrincipalService } from '../principals/principal-service.ts';
 import { ActivationService } from './activation-service.ts';
 import { PasskeyService } from './passkey-service.ts';
@@ -13,6 +18,8 @@ export interface SignInServices {
   activation: ActivationService;
   sessions: SessionService;
   passkeys: PasskeyService;
+  /** mdis as the OpenID Provider of worlds. */
+  oidc: OidcService;
   /** The console page that takes this activation code. */
   activationLink(code: string): string;
 }
@@ -23,9 +30,14 @@ export function buildSignIn(options: {
   ledger: LedgerService;
   principals: PrincipalService;
   subjects: SubjectService;
+  vault: AttributeVault;
+  avatars: AvatarService;
+  sanctions: SanctionService;
+  worlds: WorldService;
   now: () => Date;
 }): SignInServices {
   const { db, config, ledger, principals, now } = options;
+  const oidc = new OidcService(options);
   const activation = new ActivationService({ db, ledger, principals, now });
   // Every enrolled subject gets a principal of its own and a code to register a passkey with.
   options.subjects.afterEnrol((trx, subject) => activation.issueAtEnrolment(trx, subject));
@@ -35,6 +47,7 @@ export function buildSignIn(options: {
     activation,
     sessions,
     passkeys,
+    oidc,
     activationLink: (code) => `${relyingParty(config).origin}/activate?code=${encodeURIComponent(code)}`,
   };
 }

@@ -19,6 +19,7 @@ import type { SanctionsTable } from './tables/sanctions.ts';
 import type {
   ActivationCodesTable,
   OidcClientsTable,
+  OidcKeysTable,
   OidcModelsTable,
   PasskeysTable,
   SessionsTable,
@@ -65,4 +66,5 @@ export interface DatabaseSchema {
   sign_in_notices: SignInNoticesTable;
   oidc_models: OidcModelsTable;
   oidc_clients: OidcClientsTable;
+  oidc_keys: OidcKeysTable;
 }

@@ -17,6 +17,9 @@ import { eligibilityRoutes } from './routes/eligibility.ts';
 import { eventRoutes } from './routes/events.ts';
 import { logRoutes } from './routes/log.ts';
 import { meRoutes } from './routes/me.ts';
+import { oidcProviderRoutes } from './routes/oidc.ts';
+import { oidcClientRoutes } from './routes/oidc-clients.ts';
+import { oidcInteractionRoutes } from './routes/oidc-interactions.ts';
 import { passkeyRoutes } from './routes/passkeys.ts';
 import { principalRoutes } from './routes/principals.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -117,6 +120,9 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   whoamiRoutes(api);
   signInRoutes(api, ctx);
   passkeyRoutes(api, ctx);
+  oidcClientRoutes(api, ctx);
+  oidcInteractionRoutes(api, ctx);
+  await app.register(oidcProviderRoutes, { ctx });
   await app.register(consoleRoutes);
   return app;
 }

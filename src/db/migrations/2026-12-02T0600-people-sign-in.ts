@@ -77,4 +77,10 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
+  await db.schema
+    .createTable('oidc_keys')
+    .addColumn('kid', 'text', (c) => c.primaryKey())
+    .addColumn('sealed_jwk', bytes, (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
 }

@@ -70,3 +70,10 @@ export interface OidcClientsTable {
   created_at: string;
   updated_at: string;
 }
+
+/** The OpenID Provider's signing keys, each private JWK sealed by the vault. */
+export interface OidcKeysTable {
+  kid: string;
+  sealed_jwk: Buffer;
+  created_at: string;
+}

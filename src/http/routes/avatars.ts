@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.ts';
 import { handlePattern } from '../../identity/avatar-service.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
 import { worldIdPattern } from '../../identity/world-service.ts';
+import { RawBindingClosedError } from '../../oidc/errors.ts';
 import { assertWorldScope, caller } from '../auth.ts';
 import { authed, DigitalIdParam, responses } from '../schemas.ts';
 import type { Api } from '../server.ts';
@@ -29,7 +30,7 @@ export function avatarRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['identity'],
         summary:
-          'Bind an avatar handle to a subject (201 new, 200 already bound to it, 409 bound to another)',
+          'Bind an avatar handle to a subject by its digital ID (201 new, 200 already bound to it, 409 bound to another): closed (403 raw_binding_closed) unless the policy’s identity.rawAvatarBinding is on, for migration; worlds bind avatars through sign-in and consent',
         ...authed(binders),
         params: Params,
         body: Type.Object({ subject: DigitalIdParam }, { additionalProperties: false }),
@@ -40,6 +41,8 @@ export function avatarRoutes(app: Api, ctx: AppContext): void {
       const principal = caller(request);
       const { world, handle } = request.params;
       assertWorldScope(principal, world);
+      // Avatars are bound by the person's consent (issue 12); this stays for migration only.
+      if (ctx.policy.document.identity?.rawAvatarBinding !== true) throw new RawBindingClosedError();
       const subject = parseDigitalId(request.body.subject, 'subject');
       const { avatar, created } = await ctx.avatars.bind({ world, handle, subject }, principal.id);
       return reply.status(created ? 201 : 200).send(avatar);
