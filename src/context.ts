@@ -175,7 +175,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const transparency = new TransparencyReporter({ db, ledger, now });
   const signIn = buildSignIn({
     ...{ db, config, ledger, principals, subjects, now },
-    ...{ vault, avatars, sanctions, worlds },
+    ...{ vault, avatars, sanctions, worlds, notifier },
   });
 
   try {

@@ -6,6 +6,8 @@ import type { AvatarService } from '../identity/avatar-service.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
 import type { WorldService } from '../identity/world-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
+import type { Notifier } from '../notify/notifier.ts';
+import { BindingService } from '../oidc/binding-service.ts';
 import { OidcService } from '../oidc/oidc-service.ts';
 import type { PrincipalService } from '../principals/principal-service.ts';
 import { ActivationService } from './activation-service.ts';
@@ -20,6 +22,8 @@ export interface SignInServices {
   passkeys: PasskeyService;
   /** mdis as the OpenID Provider of worlds. */
   oidc: OidcService;
+  /** The person's own avatar bindings. */
+  bindings: BindingService;
   /** The console page that takes this activation code. */
   activationLink(code: string): string;
 }
@@ -34,6 +38,7 @@ export function buildSignIn(options: {
   avatars: AvatarService;
   sanctions: SanctionService;
   worlds: WorldService;
+  notifier: Notifier;
   now: () => Date;
 }): SignInServices {
   const { db, config, ledger, principals, now } = options;
@@ -48,6 +53,7 @@ export function buildSignIn(options: {
     sessions,
     passkeys,
     oidc,
+    bindings: new BindingService({ db, ledger, notifier: options.notifier, now }),
     activationLink: (code) => `${relyingParty(config).origin}/activate?code=${encodeURIComponent(code)}`,
   };
 }

@@ -9,6 +9,7 @@ import { installErrorHandling } from './error-handler.ts';
 import { installMetrics } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { avatarRoutes } from './routes/avatars.ts';
+import { bindingRoutes } from './routes/bindings.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { consoleRoutes } from './routes/console.ts';
 import { creditRoutes } from './routes/credit.ts';
@@ -121,6 +122,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   signInRoutes(api, ctx);
   passkeyRoutes(api, ctx);
   oidcClientRoutes(api, ctx);
+  bindingRoutes(api, ctx);
   oidcInteractionRoutes(api, ctx);
   await app.register(oidcProviderRoutes, { ctx });
   await app.register(consoleRoutes);
