@@ -55,6 +55,9 @@ forEachStore(
       assert.equal(me.status, 200, JSON.stringify(me.body));
       const session = await person.call('GET', '/v1/session');
       assert.equal(session.body.csrfToken, person.csrf);
+      const current = await person.call('GET', '/v1/session/current');
+      assert.equal(current.body.session.principal.subject, subject.id);
+      assert.deepEqual((await h.call('GET', '/v1/session/current')).body, { session: null });
       assert.equal((await person.call('GET', '/v1/me/passkeys')).body.items.length, 1);
     });
 

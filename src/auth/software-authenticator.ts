@@ -1,4 +1,11 @@
-import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
+import {
+  createHash,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  sign,
+} from 'node:crypto';
 
 /**
  * A software passkey authenticator (ES256 on P-256, attestation "none", user verified), for the
@@ -92,6 +99,13 @@ export class SoftwareAuthenticator {
         userHandle: credential.userHandle,
       },
     };
+  }
+
+  /** A credential's public key (the bench verifies its signatures raw). */
+  publicKeyOf(credentialId: string): KeyObject {
+    const credential = this.#credentials.get(credentialId);
+    if (credential === undefined) throw new Error('no such credential');
+    return createPublicKey(credential.key);
   }
 
   get credentialIds(): string[] {

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import type { StartedSession } from '../../auth/passkey-service.ts';
+import { sessionOf } from '../../auth/session-auth.ts';
 import { readCookie, sessionCookie } from '../../auth/session-service.ts';
 import type { AppContext } from '../../context.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
@@ -153,6 +154,25 @@ export function signInRoutes(app: Api, ctx: AppContext): void {
       const session = request.session;
       if (session === undefined) return { principal: caller(request), csrfToken: '', expiresAt: '' };
       return { principal: session.principal, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+    },
+  );
+
+  app.get(
+    '/v1/session/current',
+    {
+      schema: {
+        tags: ['sign-in'],
+        summary:
+          'The session of the cookie sent, or none (200 either way: a page asks before anyone signed in)',
+        response: responses({ 200: Type.Object({ session: Type.Union([SessionBody, Type.Null()]) }) }),
+      },
+    },
+    async (request) => {
+      const session = await sessionOf(request, ctx.sessions);
+      if (session === undefined) return { session: null };
+      return {
+        session: { principal: session.principal, csrfToken: session.csrfToken, expiresAt: session.expiresAt },
+      };
     },
   );
 
