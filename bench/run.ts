@@ -7,8 +7,9 @@ import { credit } from './credit.ts';
 import { enforcement } from './enforcement.ts';
 import { identity } from './identity.ts';
 import { ledger } from './ledger.ts';
+import { signIn } from './sign-in.ts';
 
-const suites: Suite[] = [identity, enforcement, credit, ledger];
+const suites: Suite[] = [identity, enforcement, credit, ledger, signIn];
 
 // Exit on a signal instead of dying of it, so that the suites' exit handlers kill the servers
 // they started and remove their data directories.
