@@ -8,8 +8,9 @@ import { enforcement } from './enforcement.ts';
 import { floods } from './floods.ts';
 import { identity } from './identity.ts';
 import { ledger } from './ledger.ts';
+import { signIn } from './sign-in.ts';
 
-const suites: Suite[] = [identity, enforcement, credit, ledger, floods];
+const suites: Suite[] = [identity, enforcement, credit, ledger, floods, signIn];
 
 // Exit on a signal instead of dying of it, so that the suites' exit handlers kill the servers
 // they started and remove their data directories.

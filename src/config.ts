@@ -27,6 +27,10 @@ export interface Config {
   authFailureLimit: Rate;
   accessLog: AccessLogConfig;
   logLevel: string;
+  /** Where people and relying parties reach mdis (MDIS_PUBLIC_URL): the OIDC issuer, the WebAuthn origin and RP ID. */
+  publicUrl: string | undefined;
+  /** People's sessions: idle timeout and absolute lifetime. */
+  session: { idleMinutes: number; absoluteHours: number };
   secrets: Secrets;
 }
 
@@ -45,8 +49,9 @@ export interface AccessLogConfig {
 }
 
 /** Overrides given on the command line win over the environment, which wins over defaults. */
-export type ConfigOverrides = Partial<Omit<Config, 'secrets' | 'rateLimit'>> & {
+export type ConfigOverrides = Partial<Omit<Config, 'secrets' | 'rateLimit' | 'session'>> & {
   rateLimit?: Partial<Config['rateLimit']>;
+  session?: Partial<Config['session']>;
   secrets?: Partial<Secrets>;
 };
 
@@ -77,6 +82,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       slowMs: positiveInt(env, 'MDIS_SLOW_REQUEST_MS', 1000),
     },
     logLevel: overrides.logLevel ?? env.MDIS_LOG_LEVEL ?? 'info',
+    publicUrl: publicUrl(overrides.publicUrl ?? env.MDIS_PUBLIC_URL),
+    session: {
+      idleMinutes: overrides.session?.idleMinutes ?? positiveInt(env, 'MDIS_SESSION_IDLE_MINUTES', 30),
+      absoluteHours: overrides.session?.absoluteHours ?? positiveInt(env, 'MDIS_SESSION_MAX_HOURS', 12),
+    },
     secrets: { masterKey: overrides.secrets?.masterKey ?? masterKey(env) },
   };
 }
@@ -103,6 +113,21 @@ function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
     throw new ConfigError('MDIS_DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)');
   }
   return url;
+}
+
+/** Unset, `serve` uses http://localhost and the port it listens on. */
+function publicUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`MDIS_PUBLIC_URL must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(`MDIS_PUBLIC_URL must be an http(s) URL without query or fragment, got "${raw}"`);
+  }
+  return url.href.replace(/\/$/, '');
 }
 
 function masterKey(env: NodeJS.ProcessEnv): Buffer | undefined {

@@ -3,6 +3,7 @@ import { DisclosureReader } from './access/disclosure-reader.ts';
 import { DisclosureService } from './access/disclosure-service.ts';
 import { OversightService } from './access/oversight-service.ts';
 import { TransparencyReporter } from './access/transparency-report.ts';
+import { buildSignIn, type SignInServices } from './auth/sign-in-context.ts';
 import { CaseService } from './conduct/case-service.ts';
 import { DecisionService } from './conduct/decision-service.ts';
 import { EventService } from './conduct/event-service.ts';
@@ -49,7 +50,7 @@ export interface Core {
 }
 
 /** Stage 2: the services, built on the core; building them reads and writes nothing. */
-export interface Services {
+export interface Services extends SignInServices {
   principals: PrincipalService;
   subjects: SubjectService;
   worlds: WorldService;
@@ -196,10 +197,15 @@ export function wireServices(core: Core): Services {
   const disclosureReader = new DisclosureReader({ ...access, disclosures });
   const oversight = new OversightService({ ...access, disclosures });
   const transparency = new TransparencyReporter({ db, ledger, now });
+  const signIn = buildSignIn({
+    ...{ db, config, ledger, principals, subjects, now },
+    ...{ vault, keyring, avatars, worlds, notifier },
+  });
   return {
     ...{ principals, subjects, worlds, avatars, notifier, subscriptions, deliveries },
     ...{ eligibility, credit, creditReader, sanctions, strikes, cases, reports, decisions, events },
     ...{ disclosures, disclosureReader, oversight, transparency },
+    ...signIn,
   };
 }
 

@@ -43,6 +43,16 @@ export type ErrorCode =
   | 'self_report'
   // 429
   | 'rate_limited'
+  // people's sign-in and the OpenID Provider
+  | 'invalid_activation_code'
+  | 'passkey_refused'
+  | 'session_expired'
+  | 'csrf_refused'
+  | 'passkey_not_found'
+  | 'passkey_exists'
+  | 'last_passkey'
+  | 'interaction_not_found'
+  | 'raw_binding_closed'
   // start-up and CLI only
   | 'invalid_policy'
   | 'policy_unknown';

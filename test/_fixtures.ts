@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { bindByConsent } from './_people.ts';
 import { type Harness, organisationEnrolment, personEnrolment } from './_util.ts';
 
 /** Principals and a bound avatar for the conduct tests: Tom in the plaza. */
@@ -6,13 +8,20 @@ export async function conductFixture(h: Harness, world = 'plaza') {
   const registrar = await h.token({ role: 'registrar' });
   const moderator = await h.token({ role: 'moderator' });
   const created = await h.call('POST', '/v1/worlds', { token: admin, body: { id: world, name: world } });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
   const platform: string = created.body.platform.token;
   const airline = await h.token({ role: 'service', actions: ['travel.air', 'travel.rail'] });
   const enrolled = await h.call('POST', '/v1/subjects', { token: registrar, body: personEnrolment() });
   const tom: string = enrolled.body.id;
-  await h.call('PUT', `/v1/worlds/${world}/avatars/tom`, { token: platform, body: { subject: tom } });
+  // Tom binds his avatar by signing in to the world through mdis and consenting.
+  const tomPerson = await bindByConsent(h, {
+    admin,
+    world,
+    handle: 'tom',
+    code: enrolled.body.activation.code,
+  });
   const subject = await h.token({ role: 'subject', subject: tom });
-  return { admin, registrar, moderator, platform, airline, tom, subject, world };
+  return { admin, registrar, moderator, platform, airline, tom, subject, world, tomPerson };
 }
 
 /**

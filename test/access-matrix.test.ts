@@ -4,6 +4,7 @@ import { before, test } from 'node:test';
 import { type Role, requiredScope, roles } from '../src/principals/roles.ts';
 import { dayMs } from '../src/util/time.ts';
 import { report } from './_fixtures.ts';
+import { rawBindingPolicyFile } from './_people.ts';
 import { type CallOptions, forEachStore, personEnrolment } from './_util.ts';
 
 // Every endpoint built so far × every caller: the allowed ones succeed, the others are refused
@@ -362,6 +363,7 @@ function expectedStatus(endpoint: Endpoint, caller: string): number {
   return (endpoint.allowed as readonly string[]).includes(caller) ? endpoint.success : 403;
 }
 
+// With the migration-only raw binding on, so that its route (closed by default) is in the matrix.
 forEachStore(
   'access matrix',
   (h) => {
@@ -487,5 +489,10 @@ forEachStore(
   },
   // Hundreds of bad tokens from one address, on purpose: the failed-authentication limit (its own
   // test is in floods.test.ts) would answer them 429 instead of the 401 under test here.
-  { config: { authFailureLimit: { perSecond: 1_000_000, burst: 1_000_000 } } },
+  {
+    config: {
+      authFailureLimit: { perSecond: 1_000_000, burst: 1_000_000 },
+      policyFile: rawBindingPolicyFile(),
+    },
+  },
 );

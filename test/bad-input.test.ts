@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { rawBindingPolicyFile } from './_people.ts';
 import { forEachStore, organisationEnrolment, personEnrolment } from './_util.ts';
 
 // One test per bad-input rule: the documented status and code, the offending field named where
@@ -348,5 +349,6 @@ forEachStore(
       });
     }
   },
-  { config: { bodyLimitBytes } },
+  // The migration-only raw binding on: its route's bad input is tested here too.
+  { config: { bodyLimitBytes, policyFile: rawBindingPolicyFile() } },
 );

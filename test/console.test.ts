@@ -124,7 +124,7 @@ function defineSuite(): void {
     pages.push(tab);
     await page.goto(base);
     await page.getByLabel('Token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(`${base}${home}`);
     return tab;
   }
@@ -341,7 +341,7 @@ function defineSuite(): void {
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(base);
     await page.getByLabel('Token').fill('mdis_not_a_real_token');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
     assert.match(String(await alert.textContent()), /not signed in, or your token is no longer valid/);

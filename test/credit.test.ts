@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { dayMs as day } from '../src/util/time.ts';
 import { bindReporters, conductFixture, report } from './_fixtures.ts';
+import { bindByConsent } from './_people.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 
 let clock = Date.now();
@@ -125,10 +126,8 @@ forEachStore(
 
     test('decay halves an impact every half-life and the daily pass applies it', async () => {
       const enrolled = await h.call('POST', '/v1/subjects', { token: f.registrar, body: personEnrolment() });
-      await h.call('PUT', `/v1/worlds/${f.world}/avatars/dora`, {
-        token: f.platform,
-        body: { subject: enrolled.body.id },
-      });
+      const code = enrolled.body.activation.code;
+      await bindByConsent(h, { admin: f.admin, world: f.world, handle: 'dora', code });
       await h.call('POST', '/v1/events', {
         token: f.platform,
         body: { events: [event('d1', 'spreading_rumors', 2, 'dora')] },
@@ -144,10 +143,8 @@ forEachStore(
     test('grade D denies air travel and credit with the reason "grade"', async () => {
       const enrolled = await h.call('POST', '/v1/subjects', { token: f.registrar, body: personEnrolment() });
       const id = enrolled.body.id;
-      await h.call('PUT', `/v1/worlds/${f.world}/avatars/mallory`, {
-        token: f.platform,
-        body: { subject: id },
-      });
+      const code = enrolled.body.activation.code;
+      await bindByConsent(h, { admin: f.admin, world: f.world, handle: 'mallory', code });
       const frauds = [1, 2].map((n) => event(`f${n}`, 'fraud', 5, 'mallory'));
       await h.call('POST', '/v1/events', { token: f.platform, body: { events: frauds } });
       const c = await credit(f.moderator, id);

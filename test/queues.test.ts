@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { bindReporters, conductFixture, report } from './_fixtures.ts';
+import { bindByConsent } from './_people.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 
 // The moderators' queue and the sanctions list return exactly what their filters name.
@@ -16,9 +17,15 @@ forEachStore('case queue and sanctions list filters', (h) => {
       body: { id: 'arena', name: 'Arena' },
     });
     const arenaPlatform: string = arena.body.platform.token;
-    await h.call('PUT', '/v1/worlds/arena/avatars/tom', { token: arenaPlatform, body: { subject: f.tom } });
-    dora = (await h.call('POST', '/v1/subjects', { token: f.registrar, body: personEnrolment() })).body.id;
-    await h.call('PUT', `/v1/worlds/${f.world}/avatars/dora`, { token: f.platform, body: { subject: dora } });
+    await bindByConsent(h, { admin: f.admin, world: 'arena', handle: 'tom', person: f.tomPerson });
+    const enrolled = await h.call('POST', '/v1/subjects', { token: f.registrar, body: personEnrolment() });
+    dora = enrolled.body.id;
+    await bindByConsent(h, {
+      admin: f.admin,
+      world: f.world,
+      handle: 'dora',
+      code: enrolled.body.activation.code,
+    });
     await bindReporters(h, f.world, ['r1', 'r2', 'r3']);
     await bindReporters(h, 'arena', ['r4']);
     const file = async (name: string, token: string, body: ReturnType<typeof report>) => {

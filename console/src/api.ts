@@ -24,6 +24,12 @@ export class ApiError extends Error {
 }
 
 let token: string | undefined;
+/** The session's CSRF token, sent on writes when signed in by passkey (a session cookie). */
+let csrf: string | undefined;
+
+export function setCsrf(value: string | undefined): void {
+  csrf = value;
+}
 const unauthenticatedListeners = new Set<() => void>();
 
 export function setToken(value: string | undefined): void {
@@ -49,6 +55,7 @@ export function query(params: Record<string, string | number | boolean | undefin
 async function send(method: string, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json, text/plain' };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  else if (csrf !== undefined && method !== 'GET') headers['x-csrf-token'] = csrf;
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
@@ -83,7 +90,7 @@ async function errorOf(response: Response): Promise<ApiError> {
     field: typeof parsed.field === 'string' ? parsed.field : undefined,
     retryAfter: Number.isFinite(retry) && retry > 0 ? retry : undefined,
   });
-  if (response.status === 401 && token !== undefined)
+  if (response.status === 401 && (token !== undefined || csrf !== undefined))
     for (const listener of unauthenticatedListeners) listener();
   return error;
 }
@@ -101,3 +108,8 @@ export async function post<T>(path: string, body: unknown): Promise<T> {
 }
 
 export type { Page } from './types.ts';
+
+/** A DELETE answered with 204. */
+export async function del(path: string): Promise<void> {
+  await send('DELETE', path);
+}

@@ -2,9 +2,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, onUnauthenticated } from './api.ts';
 import { explain } from './components/error-box.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
+import { Activate } from './screens/people/activate.tsx';
+import { Consent } from './screens/people/consent.tsx';
 import { SignIn } from './screens/sign-in.tsx';
 import { homeOf, screens } from './screens.tsx';
-import { signIn, signOut, storedToken } from './session.ts';
+import { resumeSession, signIn, signOut, storedToken } from './session.ts';
 import type { Whoami } from './types.ts';
 
 type State =
@@ -13,13 +15,26 @@ type State =
   | { phase: 'signed-in'; me: Whoami };
 
 export function App() {
-  const [state, setState] = useState<State>(() =>
-    storedToken() === undefined ? { phase: 'signed-out' } : { phase: 'checking' },
-  );
+  const where = useLocation();
+  // A world's sign-in (consent) stands on its own: it signs the person in itself if needed.
+  const consent = match('/consent/:uid', where.path);
+  if (consent !== undefined) return <Consent uid={consent.uid!} />;
+  return <Console />;
+}
+
+function Console() {
+  const [state, setState] = useState<State>({ phase: 'checking' });
+  const where = useLocation();
 
   useEffect(() => {
     const token = storedToken();
-    if (token !== undefined) {
+    if (token === undefined) {
+      // A passkey sign-in leaves a session cookie: a reload finds it.
+      resumeSession().then(
+        (me) => setState(me === undefined ? { phase: 'signed-out' } : { phase: 'signed-in', me }),
+        (error: unknown) => setState({ phase: 'signed-out', notice: explain(error) }),
+      );
+    } else {
       signIn(token).then(
         (me) => setState({ phase: 'signed-in', me }),
         (error: unknown) => {
@@ -35,12 +50,24 @@ export function App() {
     });
   }, []);
 
-  if (state.phase === 'checking') return <p class="loading">Checking your token…</p>;
+  if (state.phase === 'checking') return <p class="loading">Checking your sign-in…</p>;
+  if (state.phase === 'signed-out' && where.path === '/activate') {
+    return (
+      <Activate
+        code={where.params.get('code') ?? ''}
+        onSignedIn={({ me }) => {
+          setState({ phase: 'signed-in', me });
+          navigate(homeOf(me.role), { replace: true });
+        }}
+      />
+    );
+  }
   if (state.phase === 'signed-out') {
     return (
       <SignIn
         notice={state.notice}
-        onSignedIn={(me) => {
+        onSignedIn={(me, notice) => {
+          if (notice !== undefined) window.alert(notice);
           setState({ phase: 'signed-in', me });
           navigate(homeOf(me.role), { replace: true });
         }}

@@ -12,6 +12,8 @@ import { CaseDetailScreen } from './screens/moderator/case-detail.tsx';
 import { CaseQueue } from './screens/moderator/case-queue.tsx';
 import { Sanctions } from './screens/moderator/sanctions.tsx';
 import { OtherRole } from './screens/other-role.tsx';
+import { Bindings } from './screens/people/bindings.tsx';
+import { Passkeys } from './screens/people/passkeys.tsx';
 import { MyRecord } from './screens/subject/my-record.tsx';
 import { MyScore } from './screens/subject/my-score.tsx';
 import type { Role } from './types.ts';
@@ -38,6 +40,7 @@ export const screens: Screen[] = [
   },
   { path: '/me', title: 'My record', nav: 'My record', roles: ['subject'], view: MyRecord },
   { path: '/me/score', title: 'My score', nav: 'My score', roles: ['subject'], view: MyScore },
+  { path: '/me/avatars', title: 'My avatars', nav: 'My avatars', roles: ['subject'], view: Bindings },
   { path: '/dashboard', title: 'Dashboard', nav: 'Dashboard', roles: ['admin'], view: Dashboard },
   { path: '/principals', title: 'Principals', nav: 'Principals', roles: ['admin'], view: Principals },
   {
@@ -97,6 +100,14 @@ export const screens: Screen[] = [
     nav: 'About',
     roles: ['registrar', 'platform', 'service'],
     view: OtherRole,
+  },
+  // Last: a role's home is its first screen with a menu entry.
+  {
+    path: '/me/passkeys',
+    title: 'My passkeys',
+    nav: 'Passkeys',
+    roles: ['subject', 'admin', 'registrar', 'moderator', 'authority', 'oversight', 'auditor'],
+    view: Passkeys,
   },
 ];
 

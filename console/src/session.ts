@@ -1,5 +1,45 @@
-import { ApiError, get, setToken } from './api.ts';
+import { ApiError, del, get, post, setCsrf, setToken } from './api.ts';
 import type { Whoami } from './types.ts';
+import { createPasskey, usePasskey } from './webauthn.ts';
+
+/** The session a passkey sign-in starts (a cookie the page cannot read, and its CSRF token). */
+interface SessionAnswer {
+  principal: Whoami;
+  csrfToken: string;
+  expiresAt: string;
+  recoveryCodeIssuedAt?: string;
+}
+
+export interface PasskeySignIn {
+  me: Whoami;
+  /** A registrar issued a recovery code since the last sign-in: the person is told. */
+  recoveryCodeIssuedAt?: string;
+}
+
+function started(answer: SessionAnswer): PasskeySignIn {
+  setCsrf(answer.csrfToken);
+  return { me: answer.principal, recoveryCodeIssuedAt: answer.recoveryCodeIssuedAt };
+}
+
+/** The session of this browser's cookie, if it has a live one. */
+export async function resumeSession(): Promise<Whoami | undefined> {
+  const { session } = await get<{ session: SessionAnswer | null }>('/v1/session/current');
+  return session === null ? undefined : started(session).me;
+}
+
+/** Signs in with a passkey. */
+export async function signInWithPasskey(): Promise<PasskeySignIn> {
+  const options = await post<Record<string, unknown>>('/v1/session/options', {});
+  const credential = await usePasskey(options);
+  return started(await post<SessionAnswer>('/v1/session', { credential }));
+}
+
+/** Uses an activation code: registers the first passkey and signs in. */
+export async function activate(code: string): Promise<PasskeySignIn> {
+  const options = await post<Record<string, unknown>>('/v1/activation/options', { code });
+  const credential = await createPasskey(options);
+  return started(await post<SessionAnswer>('/v1/activation', { code, credential }));
+}
 
 /**
  * The token lives in sessionStorage: it survives a reload but not the tab, and is never sent
@@ -33,6 +73,8 @@ export async function signIn(token: string): Promise<Whoami> {
 }
 
 export function signOut(): void {
+  if (storedToken() === undefined) void del('/v1/session').catch(() => {});
   sessionStorage.removeItem(key);
   setToken(undefined);
+  setCsrf(undefined);
 }

@@ -13,6 +13,8 @@ export const demoTokensFileName = 'demo-tokens.json';
  */
 export async function demoSignIns(options: {
   address: string;
+  /** The public URL (the passkeys' origin), which may differ from the address listened on. */
+  publicUrl: string;
   dataDir: string;
   adminToken: string | undefined;
   now: Date;
@@ -20,7 +22,10 @@ export async function demoSignIns(options: {
   const file = path.join(options.dataDir, demoTokensFileName);
   if (options.adminToken !== undefined && !fs.existsSync(file)) {
     const client = new DemoClient(options.address, () => {});
-    const cast = await castDemo(client, options.adminToken);
+    const cast = await castDemo(client, options.adminToken, {
+      base: options.address,
+      publicUrl: options.publicUrl,
+    });
     await reportTom(client, cast, options.now);
     if (client.failures > 0) throw new Error('the demo population could not be created');
     writeSecretFile(file, `${JSON.stringify(cast.tokens, null, 2)}\n`);

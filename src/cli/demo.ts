@@ -38,9 +38,11 @@ export async function runDemo(print: (line: string) => void, keep: boolean): Pro
     const tokenFile = await ensureFirstAdmin(ctx.principals, dataDir);
     const admin = fs.readFileSync(tokenFile!, 'utf8').trim();
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    // The issuer and the passkeys' origin: the address it listens on (nobody else reaches it).
+    config.publicUrl = base;
     print(`mdis demo: a fresh store in ${dataDir}, the API at ${base}`);
     const client = new DemoClient(base, print);
-    const cast = await castDemo(client, admin);
+    const cast = await castDemo(client, admin, { base, publicUrl: base });
     await playTom(client, cast, {
       now,
       advanceDays: (days) => {

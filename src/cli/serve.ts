@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, parsePort } from '../config.ts';
 import { type AppContext, createContext } from '../context.ts';
@@ -66,11 +67,25 @@ async function serve(options: ServeOptions): Promise<void> {
     await shutDown();
     throw listenError(error, config.host, config.port);
   }
-  ctx.logger.info({ address, store: ctx.store.engine, location: ctx.store.location }, 'mdis is serving');
+  // Without MDIS_PUBLIC_URL, people and worlds reach this instance at localhost (a passkey's RP ID
+  // must be a host name) on the port it listens on.
+  config.publicUrl ??= `http://localhost:${(app.server.address() as AddressInfo).port}`;
+  ctx.logger.info(
+    { address, publicUrl: config.publicUrl, store: ctx.store.engine, location: ctx.store.location },
+    'mdis is serving',
+  );
   if (options.demo) {
     const adminToken =
       adminTokenFile === undefined ? undefined : fs.readFileSync(adminTokenFile, 'utf8').trim();
-    process.stdout.write(await demoSignIns({ address, dataDir: config.dataDir, adminToken, now: ctx.now() }));
+    process.stdout.write(
+      await demoSignIns({
+        address,
+        publicUrl: config.publicUrl,
+        dataDir: config.dataDir,
+        adminToken,
+        now: ctx.now(),
+      }),
+    );
   }
 }
 

@@ -16,6 +16,16 @@ import type { PoliciesTable, PolicyActivationsTable } from './tables/policies.ts
 import type { PrincipalsTable } from './tables/principals.ts';
 import type { ReportsTable } from './tables/reports.ts';
 import type { SanctionsTable } from './tables/sanctions.ts';
+import type {
+  ActivationCodesTable,
+  OidcClientsTable,
+  OidcKeysTable,
+  OidcModelsTable,
+  PasskeysTable,
+  SessionsTable,
+  SignInNoticesTable,
+  WebauthnChallengesTable,
+} from './tables/sign-in.ts';
 import type { StrikesTable } from './tables/strikes.ts';
 import type { SubjectAttributesTable } from './tables/subject-attributes.ts';
 import type { SubjectsTable } from './tables/subjects.ts';
@@ -48,4 +58,13 @@ export interface DatabaseSchema {
   ledger_keys: LedgerKeysTable;
   disclosures: DisclosuresTable;
   disclosure_reads: DisclosureReadsTable;
+  // People sign in (issue 12)
+  activation_codes: ActivationCodesTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
+  sessions: SessionsTable;
+  sign_in_notices: SignInNoticesTable;
+  oidc_models: OidcModelsTable;
+  oidc_clients: OidcClientsTable;
+  oidc_keys: OidcKeysTable;
 }

@@ -1,11 +1,24 @@
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { hourMs } from '../util/time.ts';
+import { DemoBrowser } from './browser.ts';
 import type { DemoClient } from './client.ts';
+
+/** Where the Plaza's sign-in comes back to (the demo's Plaza redeems the code itself). */
+export const plazaCallback = 'https://plaza.example/callback';
 
 /** A token for each role of the demo, and the people in it. */
 export interface DemoCast {
   tokens: Record<string, string>;
   tom: string;
   others: string[];
+  /** Tom's browser, with his passkey and his mdis session. */
+  tomBrowser: DemoBrowser;
+}
+
+/** Where the demo reaches the server, and its public URL (the WebAuthn origin, the issuer). */
+export interface DemoSite {
+  base: string;
+  publicUrl: string;
 }
 
 const people = [
@@ -43,7 +56,7 @@ const people = [
  * Sets up the demo's world through the API: principals for every role, the Plaza world, Tom and
  * three others enrolled and bound to their avatars there.
  */
-export async function castDemo(client: DemoClient, admin: string): Promise<DemoCast> {
+export async function castDemo(client: DemoClient, admin: string, site: DemoSite): Promise<DemoCast> {
   client.title('The operator creates a principal for each role and registers a world');
   const tokens: Record<string, string> = { admin };
   const roles: [string, Record<string, unknown>][] = [
@@ -64,12 +77,20 @@ export async function castDemo(client: DemoClient, admin: string): Promise<DemoC
   const world = await client.step(
     'POST',
     '/v1/worlds',
-    { token: admin, body: { id: 'plaza', name: 'The Plaza' }, status: 201 },
-    (b) => `world plaza, platform ${b.platform.id}`,
+    {
+      token: admin,
+      body: { id: 'plaza', name: 'The Plaza', oidc: { redirectUris: [plazaCallback] } },
+      status: 201,
+    },
+    (b) => `world plaza, platform ${b.platform.id}, OpenID Connect client "${b.oidc.clientId}"`,
   );
   tokens.platform = world?.platform?.token;
+  const plazaSecret: string = world?.oidc?.clientSecret;
 
-  client.title('The registrar enrols Tom and three others; the Plaza binds their avatars');
+  client.title(
+    'The registrar enrols Tom and three others; each registers a passkey and signs in to the Plaza through mdis',
+  );
+  let tomBrowser: DemoBrowser | undefined;
   const ids: string[] = [];
   for (const p of people) {
     const body = {
@@ -93,12 +114,30 @@ export async function castDemo(client: DemoClient, admin: string): Promise<DemoC
       },
     );
     ids.push(subject?.id);
-    await client.step(
-      'PUT',
-      `/v1/worlds/plaza/avatars/${p.handle}`,
-      { token: tokens.platform, body: { subject: subject?.id }, status: 201 },
-      (b) => `avatar ${p.handle}, pseudonym ${b.pseudonym} (the world never sees the identity)`,
+    const browser = new DemoBrowser(site.base, site.publicUrl);
+    tomBrowser ??= browser;
+    const activated = await browser.activate(subject?.activation?.code ?? '');
+    client.expect(
+      activated,
+      `${p.handle} uses the one-time activation code and registers a passkey`,
+      activated.status === 201 ? undefined : 'activation failed',
     );
+    const signIn = await browser.signInToWorld({
+      world: 'plaza',
+      redirectUri: plazaCallback,
+      scope: 'openid age standing avatar',
+      avatar: p.handle,
+    });
+    const consent = signIn.consent ?? { status: 0, body: 'no consent page' };
+    const claims = (signIn.details?.body?.claims ?? []).map((c: { name: string }) => c.name).join(', ');
+    client.expect(
+      consent,
+      `${p.handle} consents on mdis's page (The Plaza asks for ${claims}): avatar "${p.handle}" bound`,
+      signIn.code === undefined ? 'the sign-in did not come back with a code' : undefined,
+    );
+    if (p.handle === 'tom' && signIn.code !== undefined) {
+      await plazaRedeems(client, site, { code: signIn.code, verifier: signIn.verifier, secret: plazaSecret });
+    }
   }
   const tom = ids[0]!;
   const subject = await client.step(
@@ -108,7 +147,41 @@ export async function castDemo(client: DemoClient, admin: string): Promise<DemoC
     () => 'Tom gets his own sign-in',
   );
   tokens.subject = subject?.token;
-  return { tokens, tom, others: ids.slice(1) };
+  return { tokens, tom, others: ids.slice(1), tomBrowser: tomBrowser! };
+}
+
+/** The Plaza's side: it redeems the code with its secret and PKCE verifier, and checks the ID token. */
+async function plazaRedeems(
+  client: DemoClient,
+  site: DemoSite,
+  input: { code: string; verifier: string; secret: string },
+): Promise<void> {
+  const response = await fetch(new URL('/oidc/token', site.base), {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`plaza:${input.secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: input.code,
+      redirect_uri: plazaCallback,
+      code_verifier: input.verifier,
+    }),
+  });
+  const body = (await response.json()) as { id_token?: string };
+  let problem: string | undefined = response.status === 200 ? undefined : 'the code exchange failed';
+  let summary = '';
+  if (body.id_token !== undefined) {
+    try {
+      const jwks = createRemoteJWKSet(new URL('/oidc/jwks', site.base));
+      const { payload } = await jwtVerify(body.id_token, jwks, { issuer: site.publicUrl, audience: 'plaza' });
+      summary = `the Plaza verifies Tom's ID token: sub ${payload.sub} (a pseudonym, never his digital ID), age_over_18 ${payload.age_over_18}, standing ${payload.standing}`;
+    } catch (error) {
+      problem = `the ID token did not verify: ${(error as Error).message}`;
+    }
+  }
+  client.expect({ status: response.status, body }, summary, problem);
 }
 
 /** Reports about Tom from the others, so that a moderator's queue has his case in it. */

@@ -111,10 +111,21 @@ export async function playTom(client: DemoClient, cast: DemoCast, host: DemoHost
     denied.body.allowed === false ? undefined : 'expected a denial',
   );
 
-  client.title('Tom reads his record; after the gag period he sees who looked him up');
-  await client.step('GET', '/v1/me', { token: t.subject, status: 200 }, (b) => {
-    return `${b.cases.length} case(s), ${b.sanctions.length} sanction(s), score ${b.credit.score} with ${b.credit.explanation.contributions.length} explained contributions`;
-  });
+  client.title(
+    'Tom signs in with his passkey and reads his record; after the gag period he sees who looked him up',
+  );
+  const signedIn = await cast.tomBrowser.signIn();
+  client.expect(
+    signedIn,
+    `Tom signs in to mdis with his passkey: a session until ${signedIn.body?.expiresAt}`,
+    signedIn.status === 201 ? undefined : 'the passkey sign-in failed',
+  );
+  const record = await cast.tomBrowser.call('GET', '/v1/me');
+  client.expect(
+    record,
+    `${record.body?.cases?.length} case(s), ${record.body?.sanctions?.length} sanction(s), score ${record.body?.credit?.score} with ${record.body?.credit?.explanation?.contributions?.length} explained contributions`,
+    record.status === 200 ? undefined : 'Tom could not read his record',
+  );
   const early = await client.step('GET', '/v1/me/disclosures', { token: t.subject, status: 200 }, (b) => {
     return `${b.items.length} disclosure(s) visible during the gag`;
   });

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sessionAuthenticator } from '../auth/session-auth.ts';
+import type { SessionService } from '../auth/session-service.ts';
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
 import type { PrincipalService } from '../principals/principal-service.ts';
 import type { Principal, Role } from '../principals/roles.ts';
@@ -32,28 +34,22 @@ export interface Limiters {
  * the wrong role is refused before anything else happens. A public route is limited per client
  * address instead.
  */
-export function installAuth(app: FastifyInstance, principals: PrincipalService, limits: Limiters): void {
+export function installAuth(
+  app: FastifyInstance,
+  principals: PrincipalService,
+  limits: Limiters,
+  sessions?: SessionService,
+): void {
   app.decorateRequest('principal', undefined);
+  // People sign in with passkeys and hold a session cookie; machines send a bearer token.
+  const bySession = sessions === undefined ? undefined : sessionAuthenticator(app, sessions);
   app.addHook('onRequest', async (request) => {
     const roles = request.routeOptions.config?.roles;
     if (roles === undefined) {
       limits.publicRoutes.take(request.ip, limits.clock());
       return;
     }
-    const header = request.headers.authorization;
-    if (header === undefined) throw new UnauthenticatedError();
-    // An address that keeps sending bad tokens is refused (429) before its next one is looked up.
-    limits.failures.check(request.ip, limits.clock());
-    const token = bearer.exec(header)?.[1];
-    const principal = token === undefined ? undefined : await principals.authenticate(token);
-    if (principal === undefined) {
-      limits.failures.take(request.ip, limits.clock());
-      throw new UnauthenticatedError(
-        token === undefined
-          ? 'the Authorization header must be "Bearer <token>"'
-          : 'the token is unknown or revoked',
-      );
-    }
+    const principal = await authenticate(request, { principals, limits, bySession });
     limits.principals.take(principal.id, limits.clock());
     if (!roles.includes(principal.role)) {
       throw new ForbiddenError(
@@ -62,6 +58,43 @@ export function installAuth(app: FastifyInstance, principals: PrincipalService, 
     }
     request.principal = principal;
   });
+}
+
+/**
+ * The principal of the request's bearer token, or of its session cookie when it has no token. An
+ * address whose credentials keep failing is refused (429) before its next one is looked up.
+ */
+async function authenticate(
+  request: FastifyRequest,
+  by: {
+    principals: PrincipalService;
+    limits: Limiters;
+    bySession: ((request: FastifyRequest) => Promise<Principal>) | undefined;
+  },
+): Promise<Principal> {
+  const { limits } = by;
+  const header = request.headers.authorization;
+  // Nothing presented: nothing to look up, and not a failed attempt.
+  if (header === undefined && by.bySession === undefined) throw new UnauthenticatedError();
+  if (header === undefined && request.headers.cookie === undefined) {
+    throw new UnauthenticatedError('sign in, or send a bearer token');
+  }
+  limits.failures.check(request.ip, limits.clock());
+  try {
+    return header === undefined ? await by.bySession!(request) : await byBearer(by.principals, header);
+  } catch (error) {
+    if (error instanceof UnauthenticatedError) limits.failures.take(request.ip, limits.clock());
+    throw error;
+  }
+}
+
+async function byBearer(principals: PrincipalService, header: string): Promise<Principal> {
+  const token = bearer.exec(header)?.[1];
+  if (token === undefined)
+    throw new UnauthenticatedError('the Authorization header must be "Bearer <token>"');
+  const principal = await principals.authenticate(token);
+  if (principal === undefined) throw new UnauthenticatedError('the token is unknown or revoked');
+  return principal;
 }
 
 /** The caller of a route that declares roles (the auth hook has already checked it). */

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CsrfRefusedError, SignInRefusedError } from '../auth/errors.ts';
 import { BatchRejectedError } from '../conduct/event-service.ts';
 import {
   ConflictError,
@@ -21,6 +22,8 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [BatchRejectedError, 400],
   [MalformedIdError, 400],
   [UnauthenticatedError, 401],
+  [SignInRefusedError, 401],
+  [CsrfRefusedError, 403],
   [ForbiddenError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],

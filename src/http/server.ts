@@ -11,6 +11,7 @@ import { clientErrorHandler, frameworkErrors, installErrorHandling } from './err
 import { installMetrics } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { avatarRoutes } from './routes/avatars.ts';
+import { bindingRoutes } from './routes/bindings.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { consoleRoutes } from './routes/console.ts';
 import { creditRoutes } from './routes/credit.ts';
@@ -19,9 +20,14 @@ import { eligibilityRoutes } from './routes/eligibility.ts';
 import { eventRoutes } from './routes/events.ts';
 import { logRoutes } from './routes/log.ts';
 import { meRoutes } from './routes/me.ts';
+import { oidcProviderRoutes } from './routes/oidc.ts';
+import { oidcClientRoutes } from './routes/oidc-clients.ts';
+import { oidcInteractionRoutes } from './routes/oidc-interactions.ts';
+import { passkeyRoutes } from './routes/passkeys.ts';
 import { principalRoutes } from './routes/principals.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sanctionRoutes } from './routes/sanctions.ts';
+import { signInRoutes } from './routes/sign-in.ts';
 import { subjectRoutes } from './routes/subjects.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -56,6 +62,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   installAccessLog(app, ctx.config.accessLog, { summaryMs: options.accessSummaryMs });
   await registerDocs(app);
   registerRoutes(typed(app), ctx, metrics);
+  await app.register(oidcProviderRoutes, { ctx });
   await app.register(consoleRoutes);
   return app;
 }
@@ -80,12 +87,17 @@ function createApp(ctx: AppContext, options: ServerOptions): FastifyInstance {
   );
   app.addSchema(ErrorBody);
   installErrorHandling(app);
-  installAuth(app, ctx.principals, {
-    principals: new RateLimiter(ctx.config.rateLimit),
-    publicRoutes: new RateLimiter(ctx.config.publicRateLimit),
-    failures: new RateLimiter(ctx.config.authFailureLimit),
-    clock: options.clock ?? Date.now,
-  });
+  installAuth(
+    app,
+    ctx.principals,
+    {
+      principals: new RateLimiter(ctx.config.rateLimit),
+      publicRoutes: new RateLimiter(ctx.config.publicRateLimit),
+      failures: new RateLimiter(ctx.config.authFailureLimit),
+      clock: options.clock ?? Date.now,
+    },
+    ctx.sessions,
+  );
   return app;
 }
 
@@ -145,4 +157,9 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   transparencyRoutes(api, ctx);
   logRoutes(api, ctx);
   whoamiRoutes(api);
+  signInRoutes(api, ctx);
+  passkeyRoutes(api, ctx);
+  oidcClientRoutes(api, ctx);
+  bindingRoutes(api, ctx);
+  oidcInteractionRoutes(api, ctx);
 }

@@ -4,6 +4,8 @@ export const notifyEventTypes = [
   'sanction.lifted',
   'sanction.expired',
   'case.decided',
+  // The person ended the binding of one of this world's avatars (issue 12).
+  'avatar.unbound',
 ] as const;
 export type NotifyEventType = (typeof notifyEventTypes)[number];
 

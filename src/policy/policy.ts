@@ -115,6 +115,17 @@ export const PolicyDocument = Type.Object(
       strict,
     ),
     credit: Credit,
+    identity: Type.Optional(
+      Type.Object(
+        {
+          rawAvatarBinding: Type.Boolean({
+            description:
+              'platforms may still bind an avatar to a raw digital ID (PUT /v1/worlds/{world}/avatars/{handle}), for migration only; off by default: avatars are bound by the person’s consent',
+          }),
+        },
+        strict,
+      ),
+    ),
   },
   strict,
 );

@@ -130,7 +130,7 @@ export class PrincipalService {
         subject: row.subject_id,
       },
     });
-    return { principal: toRecord(row), token };
+    return { principal: principalRecord(row), token };
   }
 
   /** The live principal holding this token, or undefined for an unknown or revoked one. */
@@ -149,7 +149,7 @@ export class PrincipalService {
       this.#unknown.set(hash, now + unknownMs);
       return undefined;
     }
-    const principal = Object.freeze(toRecord(rows[0]));
+    const principal = Object.freeze(principalRecord(rows[0]));
     if (revocations === this.#revocations) {
       // Oldest first out: a Map iterates in insertion order.
       if (this.#trusted.size >= tokensTrusted) this.#trusted.delete(this.#trusted.keys().next().value!);
@@ -158,9 +158,16 @@ export class PrincipalService {
     return principal;
   }
 
+  /** A principal by id, revoked or not. */
+  async get(id: string): Promise<PrincipalRecord> {
+    const row = await this.#db.selectFrom('principals').selectAll().where('id', '=', id).executeTakeFirst();
+    if (row === undefined) throw new PrincipalNotFoundError(id);
+    return principalRecord(row);
+  }
+
   async list(options: { cursor?: string; limit: number }): Promise<Page<PrincipalRecord>> {
     const query = this.#db.selectFrom('principals').selectAll();
-    return keysetPage(query, options, oldestFirst, (rows) => rows.map(toRecord));
+    return keysetPage(query, options, oldestFirst, (rows) => rows.map(principalRecord));
   }
 
   async revoke(id: string, actor = 'operator'): Promise<PrincipalRecord> {
@@ -185,7 +192,7 @@ export class PrincipalService {
     if (row !== undefined) {
       this.#revocations++;
       for (const [hash, { principal }] of this.#trusted) if (principal.id === id) this.#trusted.delete(hash);
-      return toRecord(row);
+      return principalRecord(row);
     }
     const exists = await this.#db
       .selectFrom('principals')
@@ -257,7 +264,8 @@ function checkScope(role: Role, input: NewPrincipal) {
   };
 }
 
-function toRecord(row: Selectable<PrincipalsTable>): PrincipalRecord {
+/** A principals row as the rest of the code sees it. */
+export function principalRecord(row: Selectable<PrincipalsTable>): PrincipalRecord {
   return {
     id: row.id,
     role: row.role as Role,

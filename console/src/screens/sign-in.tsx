@@ -1,18 +1,35 @@
 import { useState } from 'preact/hooks';
 import { ErrorBox } from '../components/error-box.tsx';
 import { useSubmit } from '../components/use-submit.ts';
-import { signIn } from '../session.ts';
+import { signIn, signInWithPasskey } from '../session.ts';
 import type { Whoami } from '../types.ts';
 
-export function SignIn(props: { onSignedIn: (me: Whoami) => void; notice?: string }) {
+export function SignIn(props: { onSignedIn: (me: Whoami, notice?: string) => void; notice?: string }) {
   const [token, setToken] = useState('');
   const { busy, error, onSubmit } = useSubmit(async () => props.onSignedIn(await signIn(token)));
+  const passkey = useSubmit(async () => {
+    const { me, recoveryCodeIssuedAt } = await signInWithPasskey();
+    props.onSignedIn(
+      me,
+      recoveryCodeIssuedAt === undefined
+        ? undefined
+        : `A registrar issued a recovery code for you on ${recoveryCodeIssuedAt}. If it was not at your request, tell them.`,
+    );
+  });
   return (
     <main class="sign-in">
       <h1>mdis console</h1>
+      <button type="button" class="primary" disabled={passkey.busy} onClick={() => void passkey.run()}>
+        Sign in with a passkey
+      </button>
+      <ErrorBox error={passkey.error} />
       <p>
-        Sign in with your bearer token. An operator creates one with <code>mdis admin principal create</code>,
-        which shows it once. The console keeps it in this tab only.
+        New here? Open the activation link your registrar gave you, or{' '}
+        <a href="/activate">enter your activation code</a>.
+      </p>
+      <p>
+        Scripts and operators sign in with a bearer token. An operator creates one with{' '}
+        <code>mdis admin principal create</code>, which shows it once. The console keeps it in this tab only.
       </p>
       {props.notice !== undefined && <p class="notice">{props.notice}</p>}
       <form onSubmit={onSubmit}>

@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { AvatarParams, AvatarStanding } from '../../api/avatars.ts';
 import type { AppContext } from '../../context.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
+import { RawBindingClosedError } from '../../oidc/errors.ts';
 import type { Api } from '../api.ts';
 import { assertWorldScope, caller } from '../auth.ts';
 import { DigitalIdParam, responses } from '../schemas.ts';
@@ -17,7 +18,7 @@ export function avatarRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['identity'],
         summary:
-          'Bind an avatar handle to a subject (201 new, 200 already bound to it, 409 bound to another)',
+          'Bind an avatar handle to a subject by its digital ID (201 new, 200 already bound to it, 409 bound to another): closed (403 raw_binding_closed) unless the policy’s identity.rawAvatarBinding is on, for migration; worlds bind avatars through sign-in and consent',
         params: AvatarParams,
         body: Type.Object({ subject: DigitalIdParam }, { additionalProperties: false }),
         response: responses({ 200: AvatarStanding, 201: AvatarStanding }),
@@ -27,6 +28,8 @@ export function avatarRoutes(app: Api, ctx: AppContext): void {
       const principal = caller(request);
       const { world, handle } = request.params;
       assertWorldScope(principal, world);
+      // Avatars are bound by the person's consent (issue 12); this stays for migration only.
+      if (ctx.policy.document.identity?.rawAvatarBinding !== true) throw new RawBindingClosedError();
       const subject = parseDigitalId(request.body.subject, 'subject');
       const { avatar, created } = await ctx.avatars.bind({ world, handle, subject }, principal.id);
       return reply.status(created ? 201 : 200).send(avatar);

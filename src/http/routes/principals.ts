@@ -1,9 +1,12 @@
 import Type from 'typebox';
 import { NewPrincipal, PrincipalRecord } from '../../api/principals.ts';
+import { peopleRoles } from '../../auth/activation-service.ts';
 import type { AppContext } from '../../context.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
 import { PageQuery, responses } from '../schemas.ts';
+import { Activation } from './subjects.ts';
 
 const admin = ['admin'] as const;
 
@@ -16,11 +19,28 @@ export function principalRoutes(app: Api, ctx: AppContext): void {
         tags: ['principals'],
         summary: 'Create a principal; its token is in the answer and nowhere else',
         body: NewPrincipal,
-        response: responses({ 201: Type.Object({ principal: PrincipalRecord, token: Type.String() }) }),
+        response: responses({
+          201: Type.Object({
+            principal: PrincipalRecord,
+            token: Type.String(),
+            activation: Type.Optional(Activation),
+          }),
+        }),
       },
     },
     async (request, reply) => {
-      const created = await ctx.principals.create(request.body, { actor: caller(request).id });
+      // People (staff and subjects) also get an activation code to register a passkey with.
+      const created = await inTransaction(ctx.db, async (trx) => {
+        const actor = caller(request).id;
+        const made = await ctx.principals.create(request.body, { actor, db: trx });
+        if (!peopleRoles.includes(made.principal.role)) return made;
+        const issued = await ctx.activation.issue(trx, {
+          principalId: made.principal.id,
+          purpose: 'staff',
+          actor,
+        });
+        return { ...made, activation: { ...issued, link: ctx.activationLink(issued.code) } };
+      });
       return reply.status(201).send(created);
     },
   );

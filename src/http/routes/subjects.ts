@@ -7,6 +7,11 @@ import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
 import { DigitalIdParam, responses } from '../schemas.ts';
 
+/** The person's one-time activation code: shown in this answer only. */
+export const Activation = Type.Optional(
+  Type.Object({ code: Type.String(), expiresAt: Type.String(), link: Type.String() }),
+);
+
 const registrar = ['registrar'] as const;
 const readers = ['registrar', 'admin'] as const;
 const IdParams = Type.Object({ id: DigitalIdParam });
@@ -21,11 +26,15 @@ export function subjectRoutes(app: Api, ctx: AppContext): void {
         summary: 'Enrol a person, organisation or government agency',
         description: `409 duplicate_identity (with existingId) when the identity document or registration is already enrolled.`,
         body: Enrolment,
-        response: responses({ 201: SubjectProfile }),
+        response: responses({ 201: Type.Object({ ...SubjectProfile.properties, activation: Activation }) }),
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await ctx.subjects.enrol(request.body, caller(request).id)),
+    async (request, reply) => {
+      const profile = await ctx.subjects.enrol(request.body, caller(request).id);
+      const issued = ctx.activation.takeEnrolmentCode(profile.id);
+      const activation = issued && { ...issued, link: ctx.activationLink(issued.code) };
+      return reply.status(201).send({ ...profile, activation });
+    },
   );
 
   app.get(

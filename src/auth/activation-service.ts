@@ -1,0 +1,167 @@
+import type { Db } from '../db/database.ts';
+import { inTransaction, type Tx } from '../db/transaction.ts';
+import { NotFoundError } from '../errors.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
+import type { PrincipalService } from '../principals/principal-service.ts';
+import type { Role } from '../principals/roles.ts';
+import { hashSecret, newActivationCode, normaliseActivationCode } from './codes.ts';
+import { SignInRefusedError } from './errors.ts';
+
+export const activationCodeDays = 7;
+const day = 86_400_000;
+
+/** The roles held by people, who sign in with passkeys; platforms and services are machines. */
+export const peopleRoles: readonly Role[] = [
+  'admin',
+  'registrar',
+  'moderator',
+  'authority',
+  'oversight',
+  'auditor',
+  'subject',
+];
+
+export type ActivationPurpose = 'enrolment' | 'staff' | 'recovery';
+
+export interface IssuedCode {
+  code: string;
+  expiresAt: string;
+}
+
+/** One-time activation codes: shown once, kept as a hash, single use, valid 7 days. */
+export class ActivationService {
+  readonly #db: Db;
+  readonly #ledger: LedgerService;
+  readonly #principals: PrincipalService;
+  readonly #now: () => Date;
+  /** Codes issued at enrolment, kept until the enrolling request takes them (bounded). */
+  readonly #issuedAtEnrolment = new Map<string, IssuedCode>();
+
+  constructor(options: { db: Db; ledger: LedgerService; principals: PrincipalService; now: () => Date }) {
+    this.#db = options.db;
+    this.#ledger = options.ledger;
+    this.#principals = options.principals;
+    this.#now = options.now;
+  }
+
+  /** Issues a code for a principal inside the caller's transaction; earlier unused codes stop working. */
+  async issue(
+    trx: Db,
+    input: { principalId: string; purpose: ActivationPurpose; actor: string },
+  ): Promise<IssuedCode> {
+    const now = this.#now();
+    const code = newActivationCode();
+    const expiresAt = new Date(now.getTime() + activationCodeDays * day).toISOString();
+    await trx
+      .updateTable('activation_codes')
+      .set({ used_at: now.toISOString() })
+      .where('principal_id', '=', input.principalId)
+      .where('used_at', 'is', null)
+      .execute();
+    await trx
+      .insertInto('activation_codes')
+      .values({
+        code_hash: hashSecret(normaliseActivationCode(code)),
+        principal_id: input.principalId,
+        purpose: input.purpose,
+        created_at: now.toISOString(),
+        created_by: input.actor,
+        expires_at: expiresAt,
+        used_at: null,
+      })
+      .execute();
+    return { code, expiresAt };
+  }
+
+  /** Enrolment hook: the new subject gets a principal of its own and a code to activate it. */
+  async issueAtEnrolment(trx: Tx, subject: { id: string; actor: string }): Promise<void> {
+    const { principal } = await this.#principals.create(
+      { role: 'subject', subject: subject.id, name: `subject ${subject.id.slice(0, 8)}` },
+      { actor: subject.actor, db: trx },
+    );
+    const issued = await this.issue(trx, {
+      principalId: principal.id,
+      purpose: 'enrolment',
+      actor: subject.actor,
+    });
+    if (this.#issuedAtEnrolment.size >= 1000) {
+      this.#issuedAtEnrolment.delete(this.#issuedAtEnrolment.keys().next().value!);
+    }
+    this.#issuedAtEnrolment.set(subject.id, issued);
+  }
+
+  /** The code issued when this subject was enrolled, once (the enrolment's answer shows it). */
+  takeEnrolmentCode(subjectId: string): IssuedCode | undefined {
+    const issued = this.#issuedAtEnrolment.get(subjectId);
+    this.#issuedAtEnrolment.delete(subjectId);
+    return issued;
+  }
+
+  /**
+   * A new code for a person who lost their passkeys, after the registrar re-checked their document:
+   * a logged act, and the person is told at their next sign-in.
+   */
+  async issueForRecovery(subjectId: string, actor: string): Promise<IssuedCode> {
+    return inTransaction(this.#db, async (trx) => {
+      const principal = await trx
+        .selectFrom('principals')
+        .select('id')
+        .where('subject_id', '=', subjectId)
+        .where('role', '=', 'subject')
+        .where('revoked_at', 'is', null)
+        .orderBy('created_at')
+        .executeTakeFirst();
+      if (principal === undefined) {
+        throw new NotFoundError('subject_not_found', 'no enrolled subject with a sign-in has this id');
+      }
+      const issued = await this.issue(trx, { principalId: principal.id, purpose: 'recovery', actor });
+      const at = this.#now().toISOString();
+      await trx
+        .insertInto('sign_in_notices')
+        .values({ principal_id: principal.id, recovery_code_issued_at: at })
+        .onConflict((oc) => oc.column('principal_id').doUpdateSet({ recovery_code_issued_at: at }))
+        .execute();
+      await this.#ledger.append(trx, {
+        kind: 'activation.recovery_issued',
+        actor,
+        refs: { subject: subjectId, principal: principal.id },
+      });
+      return issued;
+    });
+  }
+
+  /** The principal a live code activates, without using it up (the passkey ceremony comes first). */
+  async check(code: string, db: Db = this.#db): Promise<string> {
+    const row = await db
+      .selectFrom('activation_codes')
+      .innerJoin('principals', 'principals.id', 'activation_codes.principal_id')
+      .select(['activation_codes.principal_id', 'activation_codes.expires_at', 'activation_codes.used_at'])
+      .where('code_hash', '=', hashSecret(normaliseActivationCode(code)))
+      .where('principals.revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (row === undefined)
+      throw new SignInRefusedError('invalid_activation_code', 'this activation code is unknown');
+    if (row.used_at !== null) {
+      throw new SignInRefusedError('invalid_activation_code', 'this activation code was already used');
+    }
+    if (row.expires_at <= this.#now().toISOString()) {
+      throw new SignInRefusedError('invalid_activation_code', 'this activation code has expired');
+    }
+    return row.principal_id;
+  }
+
+  /** Uses a code up inside the caller's transaction; a code used meanwhile is refused. */
+  async redeem(trx: Tx, code: string): Promise<string> {
+    const principalId = await this.check(code, trx);
+    const used = await trx
+      .updateTable('activation_codes')
+      .set({ used_at: this.#now().toISOString() })
+      .where('code_hash', '=', hashSecret(normaliseActivationCode(code)))
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(used.numUpdatedRows) !== 1) {
+      throw new SignInRefusedError('invalid_activation_code', 'this activation code was already used');
+    }
+    return principalId;
+  }
+}

@@ -1,0 +1,176 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Provider from 'oidc-provider';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import { unliftedSanctions } from '../enforcement/unlifted-sanctions.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import type { AttributeVault } from '../identity/attribute-vault.ts';
+import type { AvatarService } from '../identity/avatar-service.ts';
+import type { SubjectService } from '../identity/subject-service.ts';
+import type { WorldService } from '../identity/world-service.ts';
+import type { Keyring } from '../keyring.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
+import type { Principal } from '../principals/roles.ts';
+import { handlePattern } from '../util/patterns.ts';
+import { claimDescriptions, isOver, type Scope, scopeClaims, standingIn } from './claims.ts';
+import { OidcClientService } from './client-service.ts';
+import { createProvider } from './provider.ts';
+
+const handleRegex = new RegExp(handlePattern);
+
+/** What the consent page shows: the world, each claim it asks for, the avatar it names. */
+export interface ConsentRequest {
+  uid: string;
+  world: { id: string; name: string };
+  claims: { name: string; scope: string; description: string }[];
+  /** The handle named in the authorization request; absent, the person types it. */
+  avatar?: string;
+}
+
+type Raw = { req: IncomingMessage; res: ServerResponse };
+
+export interface OidcOptions {
+  db: Db;
+  config: Config;
+  vault: AttributeVault;
+  keyring: Keyring;
+  ledger: LedgerService;
+  subjects: SubjectService;
+  avatars: AvatarService;
+  worlds: WorldService;
+  now: () => Date;
+}
+
+/** mdis as the OpenID Provider of worlds: the provider, world clients, consent and its binding. */
+export class OidcService {
+  readonly clients: OidcClientService;
+  readonly #options: OidcOptions;
+  #provider: Promise<Provider> | undefined;
+
+  constructor(options: OidcOptions) {
+    this.#options = options;
+    this.clients = new OidcClientService(options);
+  }
+
+  /** Built at first use: `serve` knows its public URL (the issuer) only once it listens. */
+  provider(): Promise<Provider> {
+    this.#provider ??= createProvider({
+      db: this.#options.db,
+      config: this.#options.config,
+      vault: this.#options.vault,
+      keyring: this.#options.keyring,
+      clients: this.clients,
+      claimsFor: (subject, world, scopes) => this.claimsFor(subject, world, scopes),
+      ownerOf: (world, handle) => this.#options.avatars.subjectOf(world, handle),
+    });
+    return this.#provider;
+  }
+
+  /** The predicates a world may learn, for the scopes granted; never a record. */
+  async claimsFor(subject: string, world: string, scopes: Set<string>): Promise<Record<string, unknown>> {
+    const { subjects, avatars, now } = this.#options;
+    const claims: Record<string, unknown> = {};
+    if (scopes.has('age') || scopes.has('nationality')) {
+      const { natural } = await subjects.get(subject);
+      const birthDate = natural.birthDate;
+      if (scopes.has('age') && typeof birthDate === 'string') {
+        claims.age_over_13 = isOver(birthDate, 13, now());
+        claims.age_over_18 = isOver(birthDate, 18, now());
+      }
+      if (scopes.has('nationality') && typeof natural.nationality === 'string') {
+        claims.nationality = natural.nationality;
+      }
+    }
+    if (scopes.has('standing'))
+      claims.standing = standingIn(world, await unliftedSanctions(this.#options.db, [subject]), now());
+    if (scopes.has('avatar')) {
+      const bound = (await avatars.avatarsOf(subject)).filter((a) => a.world === world);
+      const latest = bound.sort((a, b) => b.boundAt.localeCompare(a.boundAt))[0];
+      if (latest !== undefined) claims.avatar = latest.handle;
+    }
+    return claims;
+  }
+
+  /** The pending authorization request behind this browser's interaction cookie. */
+  async consentRequest(raw: Raw, uid: string): Promise<ConsentRequest> {
+    const details = await this.#details(raw, uid);
+    const world = await this.#options.worlds.get(String(details.params.client_id));
+    const scopes = requestedScopes(details.params.scope);
+    return {
+      uid,
+      world: { id: world.id, name: world.name },
+      claims: scopes.flatMap((scope) =>
+        scopeClaims[scope].map((name) => ({ name, scope, description: claimDescriptions[name] ?? name })),
+      ),
+      ...(typeof details.params.avatar === 'string' ? { avatar: details.params.avatar } : {}),
+    };
+  }
+
+  /**
+   * The person consents: the avatar is bound to them in this world (a handle bound to someone
+   * else is refused), the grant holds the scopes asked for (nationality only if ticked), and the
+   * authorization resumes. Returns where the browser goes next.
+   */
+  async consent(
+    raw: Raw,
+    uid: string,
+    principal: Principal,
+    input: { avatar?: string; nationality?: boolean },
+  ): Promise<string> {
+    if (principal.subject === undefined) throw new ForbiddenError('only a subject signs in to a world');
+    const details = await this.#details(raw, uid);
+    const world = String(details.params.client_id);
+    const named = typeof details.params.avatar === 'string' ? details.params.avatar : undefined;
+    if (named !== undefined && input.avatar !== undefined && input.avatar !== named) {
+      throw new ValidationError('avatar', `the world asked to bind "${named}"`);
+    }
+    const handle = named ?? input.avatar;
+    if (handle === undefined) throw new ValidationError('avatar', 'name the avatar to bind in this world');
+    if (!handleRegex.test(handle)) throw new ValidationError('avatar', 'is not an avatar handle');
+    await this.#options.avatars.bind({ world, handle, subject: principal.subject }, principal.id);
+
+    const provider = await this.provider();
+    const scopes = requestedScopes(details.params.scope);
+    const grant = new provider.Grant({ accountId: principal.subject, clientId: world });
+    grant.addOIDCScope(scopes.filter((s) => s !== 'nationality' || input.nationality === true).join(' '));
+    if (scopes.includes('nationality') && input.nationality !== true) grant.rejectOIDCScope('nationality');
+    const grantId = await grant.save();
+    return provider.interactionResult(
+      raw.req,
+      raw.res,
+      { login: { accountId: principal.subject }, consent: { grantId } },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  /** The person declines: the world gets access_denied. */
+  async decline(raw: Raw, uid: string): Promise<string> {
+    await this.#details(raw, uid);
+    const provider = await this.provider();
+    return provider.interactionResult(
+      raw.req,
+      raw.res,
+      { error: 'access_denied', error_description: 'the person declined' },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  async #details(raw: Raw, uid: string) {
+    const provider = await this.provider();
+    let details: Awaited<ReturnType<Provider['interactionDetails']>>;
+    try {
+      details = await provider.interactionDetails(raw.req, raw.res);
+    } catch {
+      throw new NotFoundError('interaction_not_found', 'this sign-in request is unknown or has expired');
+    }
+    if (details.uid !== uid) {
+      throw new NotFoundError('interaction_not_found', 'this sign-in request is unknown or has expired');
+    }
+    return details;
+  }
+}
+
+function requestedScopes(scope: unknown): Scope[] {
+  const asked = new Set(String(scope ?? '').split(' '));
+  return (Object.keys(scopeClaims) as Scope[]).filter((s) => asked.has(s));
+}

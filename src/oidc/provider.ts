@@ -1,0 +1,145 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { AttributeVault } from '../identity/attribute-vault.ts';
+import type { Keyring } from '../keyring.ts';
+import { handlePattern } from '../util/patterns.ts';
+import { kyselyAdapter } from './adapter.ts';
+import { scopeClaims } from './claims.ts';
+import type { OidcClientService } from './client-service.ts';
+import { signingKeys } from './keys.ts';
+
+const handleRegex = new RegExp(handlePattern);
+
+export interface ProviderOptions {
+  db: Db;
+  config: Config;
+  vault: AttributeVault;
+  keyring: Keyring;
+  clients: OidcClientService;
+  /** The subject an avatar handle is bound to in a world. */
+  ownerOf(world: string, handle: string): Promise<string | undefined>;
+  /** The claims of a subject for one world, for the scopes granted. */
+  claimsFor(subject: string, world: string, scopes: Set<string>): Promise<Record<string, unknown>>;
+}
+
+/** The issuer: MDIS_PUBLIC_URL, or what `serve` learned when it listened. */
+export function issuerOf(config: Config): string {
+  return config.publicUrl ?? `http://localhost:${config.port}`;
+}
+
+/**
+ * oidc-provider configured as mdis's OpenID Provider: code flow with PKCE required, pairwise
+ * subjects per world (the world's avatar pseudonym, never the digital ID), predicate claims, the
+ * store as its adapter, and mdis's own pages for sign-in and consent.
+ */
+export async function createProvider(options: ProviderOptions): Promise<Provider> {
+  const { db, config, vault, keyring, clients } = options;
+  const configuration: Configuration = {
+    adapter: kyselyAdapter(db, clients),
+    clients: [],
+    findAccount: async (_ctx, accountId) => ({
+      accountId,
+      async claims(_use, scope, _claims, _rejected) {
+        const client = _ctx.oidc.client;
+        const scopes = new Set(scope.split(' '));
+        const claims =
+          client === undefined ? {} : await options.claimsFor(accountId, client.clientId, scopes);
+        return { sub: accountId, ...claims };
+      },
+    }),
+    claims: Object.fromEntries(Object.entries(scopeClaims).map(([scope, claims]) => [scope, [...claims]])),
+    scopes: Object.keys(scopeClaims),
+    // Predicates asked for by scope go in the ID token itself: a world needs no userinfo call.
+    conformIdTokenClaims: false,
+    subjectTypes: ['pairwise'],
+    pairwiseIdentifier: async (_ctx, accountId, client) => vault.pseudonym(client.clientId, accountId),
+    pkce: { required: () => true },
+    // A grant given before covers a new request only if the avatar it names is already this
+    // person's: a new handle is bound by consent, so the consent page is shown again.
+    loadExistingGrant: async (ctx) => {
+      const grantId =
+        ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
+      if (grantId === undefined) return undefined;
+      const avatar = ctx.oidc.params?.avatar;
+      if (ctx.oidc.result?.consent?.grantId === undefined && typeof avatar === 'string') {
+        const owner = await options.ownerOf(ctx.oidc.client!.clientId, avatar);
+        if (owner === undefined || owner !== ctx.oidc.session?.accountId) return undefined;
+      }
+      return ctx.oidc.provider.Grant.find(grantId);
+    },
+    responseTypes: ['code'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      subject_type: 'pairwise',
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+    },
+    extraParams: {
+      // The avatar the world wants bound; the person may type it on the consent page instead.
+      avatar(_ctx, value) {
+        if (value !== undefined && !handleRegex.test(value)) {
+          throw new errors.InvalidRequest('avatar is not an avatar handle');
+        }
+      },
+      // A world asks about its own users only.
+      world(_ctx, value, client) {
+        if (value !== undefined && value !== client?.clientId) {
+          throw new errors.InvalidRequest(`this client acts for world "${client?.clientId}", not "${value}"`);
+        }
+      },
+    },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: false },
+      userinfo: { enabled: true },
+    },
+    // The API's one error shape, for the errors the provider answers itself (a bad redirect URI).
+    renderError: async (ctx, out) => {
+      ctx.type = 'json';
+      ctx.body = { error: out.error, message: out.error_description ?? out.error };
+    },
+    interactions: { url: (_ctx, interaction) => `/oidc/interaction/${interaction.uid}` },
+    cookies: {
+      keys: [keyring.keyedHash('oidc cookie key')],
+      long: { httpOnly: true, sameSite: 'lax' },
+      short: { httpOnly: true, sameSite: 'lax' },
+    },
+    jwks: { keys: (await signingKeys(db, keyring)) as never },
+    routes: {
+      authorization: '/oidc/auth',
+      token: '/oidc/token',
+      jwks: '/oidc/jwks',
+      userinfo: '/oidc/me',
+      end_session: '/oidc/session/end',
+      revocation: '/oidc/token/revocation',
+      introspection: '/oidc/token/introspection',
+      registration: '/oidc/reg',
+      pushed_authorization_request: '/oidc/request',
+      code_verification: '/oidc/device',
+      device_authorization: '/oidc/device/auth',
+      backchannel_authentication: '/oidc/backchannel',
+      challenge: '/oidc/challenge',
+      credential: '/oidc/credential',
+    },
+    ttl: {
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      IdToken: 600,
+      Interaction: 900,
+      Grant: 365 * 86_400,
+      // The provider's own session follows the person's mdis session, no longer.
+      Session: config.session.idleMinutes * 60,
+    },
+  };
+  const provider = new Provider(issuerOf(config), configuration);
+  // Behind a TLS-terminating proxy, X-Forwarded-Proto says the request came over https.
+  provider.proxy = issuerOf(config).startsWith('https:');
+  return provider;
+}
+
+export type Callback = (req: IncomingMessage, res: ServerResponse) => void;
+export type { KoaContextWithOIDC };
