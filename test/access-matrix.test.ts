@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import { type Role, requiredScope, roles } from '../src/principals/roles.ts';
 import { report } from './_fixtures.ts';
 import { rawBindingPolicyFile } from './_people.ts';
-import { type CallOptions, forEachStore, personEnrolment } from './_util.ts';
+import { type CallOptions, forEachStore, type Harness, personEnrolment } from './_util.ts';
 
 // Every endpoint built so far × every caller: the allowed ones succeed, the others are refused
 // with the one error shape and leave the store exactly as it was.
@@ -361,122 +361,117 @@ function expectedStatus(endpoint: Endpoint, caller: string): number {
 }
 
 // With the migration-only raw binding on, so that its route (closed by default) is in the matrix.
-forEachStore(
-  'access matrix',
-  (h) => {
-    const auth: Record<string, CallOptions> = {};
-    let counter = 0;
-    const fixtures: Fixtures = {
-      subject: '',
-      caseId: '',
-      disclosureId: '',
-      fresh: () => ++counter,
-      newPrincipal: async () => (await h.ctx.principals.create({ role: 'auditor' })).principal.id,
-      async openCase() {
-        // One case is open per avatar and category: a new avatar gets a new case.
-        const handle = `case-${fixtures.fresh()}`;
-        await h.ctx.avatars.bind({ world: home, handle, subject: fixtures.subject }, 'test');
-        return (await h.ctx.reports.file({ ...report(home, 'reporter'), handle }, 'test')).caseId;
-      },
-      async decidedCase() {
-        const id = await fixtures.openCase();
-        await h.ctx.decisions.decide(id, { outcome: 'upheld', severity: 1, ...rationale }, 'test');
-        return id;
-      },
-      async appealedCase() {
-        const id = await fixtures.decidedCase();
-        await h.ctx.decisions.appeal(id, 'I was not there', fixtures.subject, 'test');
-        return id;
-      },
-      async activeSanction() {
-        const input = {
-          subject: fixtures.subject,
-          kind: 'warning',
-          reason: 'Warned',
-          source: 'manual',
-        } as const;
-        return (await h.ctx.sanctions.impose(input, 'test')).id;
-      },
-      async pendingDisclosure() {
-        const asked = await h.call('POST', '/v1/disclosures', {
-          ...auth.authority,
-          body: disclosureRequest(),
-        });
-        assert.equal(asked.status, 201, JSON.stringify(asked.body));
-        return asked.body.id;
-      },
+forEachStore('access matrix', accessMatrix, { config: { policyFile: rawBindingPolicyFile() } });
+
+function accessMatrix(h: Harness): void {
+  const auth: Record<string, CallOptions> = {};
+  let counter = 0;
+  const fixtures: Fixtures = {
+    subject: '',
+    caseId: '',
+    disclosureId: '',
+    fresh: () => ++counter,
+    newPrincipal: async () => (await h.ctx.principals.create({ role: 'auditor' })).principal.id,
+    async openCase() {
+      // One case is open per avatar and category: a new avatar gets a new case.
+      const handle = `case-${fixtures.fresh()}`;
+      await h.ctx.avatars.bind({ world: home, handle, subject: fixtures.subject }, 'test');
+      return (await h.ctx.reports.file({ ...report(home, 'reporter'), handle }, 'test')).caseId;
+    },
+    async decidedCase() {
+      const id = await fixtures.openCase();
+      await h.ctx.decisions.decide(id, { outcome: 'upheld', severity: 1, ...rationale }, 'test');
+      return id;
+    },
+    async appealedCase() {
+      const id = await fixtures.decidedCase();
+      await h.ctx.decisions.appeal(id, 'I was not there', fixtures.subject, 'test');
+      return id;
+    },
+    async activeSanction() {
+      const input = {
+        subject: fixtures.subject,
+        kind: 'warning',
+        reason: 'Warned',
+        source: 'manual',
+      } as const;
+      return (await h.ctx.sanctions.impose(input, 'test')).id;
+    },
+    async pendingDisclosure() {
+      const asked = await h.call('POST', '/v1/disclosures', { ...auth.authority, body: disclosureRequest() });
+      assert.equal(asked.status, 201, JSON.stringify(asked.body));
+      return asked.body.id;
+    },
+  };
+
+  before(async () => {
+    const setup = await h.token({ role: 'registrar' });
+    const enrolled = await h.call('POST', '/v1/subjects', { token: setup, body: personEnrolment() });
+    assert.equal(enrolled.status, 201);
+    fixtures.subject = enrolled.body.id;
+    await h.ctx.worlds.create({ id: home, name: 'Home' }, 'test');
+    await h.ctx.worlds.create({ id: away, name: 'Away' }, 'test');
+    await h.ctx.avatars.bind({ world: home, handle: boundHandle, subject: fixtures.subject }, 'test');
+    fixtures.caseId = await fixtures.openCase();
+    const other = await h.call('POST', '/v1/subjects', { token: setup, body: personEnrolment() });
+    assert.equal(other.status, 201);
+
+    const scopes = {
+      world: { world: home },
+      actions: { actions: ['travel.air'] },
+      jurisdiction: { jurisdiction: 'GB' },
+      subject: { subject: fixtures.subject },
     };
-
-    before(async () => {
-      const setup = await h.token({ role: 'registrar' });
-      const enrolled = await h.call('POST', '/v1/subjects', { token: setup, body: personEnrolment() });
-      assert.equal(enrolled.status, 201);
-      fixtures.subject = enrolled.body.id;
-      await h.ctx.worlds.create({ id: home, name: 'Home' }, 'test');
-      await h.ctx.worlds.create({ id: away, name: 'Away' }, 'test');
-      await h.ctx.avatars.bind({ world: home, handle: boundHandle, subject: fixtures.subject }, 'test');
-      fixtures.caseId = await fixtures.openCase();
-      const other = await h.call('POST', '/v1/subjects', { token: setup, body: personEnrolment() });
-      assert.equal(other.status, 201);
-
-      const scopes = {
-        world: { world: home },
-        actions: { actions: ['travel.air'] },
-        jurisdiction: { jurisdiction: 'GB' },
-        subject: { subject: fixtures.subject },
-      };
-      for (const role of roles) {
-        const scope = requiredScope[role];
-        auth[role] = { token: await h.token({ role, ...(scope === undefined ? {} : scopes[scope]) }) };
-      }
-      auth[otherWorld] = { token: await h.token({ role: 'platform', world: away }) };
-      auth[otherSubject] = { token: await h.token({ role: 'subject', subject: other.body.id }) };
-      auth[otherActions] = { token: await h.token({ role: 'service', actions: ['travel.rail'] }) };
-
-      const revoked = await h.ctx.principals.create({ role: 'admin' });
-      await h.ctx.principals.revoke(revoked.principal.id);
-      auth['revoked token'] = { token: revoked.token };
-      auth['no token'] = {};
-      auth['unknown token'] = { token: `mdis_${randomBytes(32).toString('base64url')}` };
-      // A live admin token under the wrong scheme: the header's form is checked, not just the token.
-      const admin = await h.token({ role: 'admin' });
-      auth['malformed Authorization header'] = { headers: { authorization: `Token ${admin}` } };
-      fixtures.disclosureId = await fixtures.pendingDisclosure();
-    });
-
-    for (const endpoint of endpoints) {
-      for (const caller of callers) {
-        const expected = expectedStatus(endpoint, caller);
-        const perItem = endpoint.refusedPerItem?.includes(caller as Caller) === true;
-        const outcome = `${expected}${perItem ? ', its item refused' : ''}`;
-        test(`${endpoint.method} ${endpoint.route} as ${caller} → ${outcome}`, async () => {
-          const { url, body } = await endpoint.request(fixtures);
-          const before = await h.snapshot();
-          const reply = await h.call(endpoint.method, url, { ...auth[caller], body });
-          assert.equal(reply.status, expected, JSON.stringify(reply.body));
-          const after = await h.snapshot();
-          if (perItem) {
-            assert.equal(reply.body.results.length, 1);
-            assert.equal(reply.body.results[0].error, 'forbidden', JSON.stringify(reply.body));
-            assert.equal(after, before, 'a refused item was written');
-            return;
-          }
-          if (expected < 300) {
-            assert.equal(
-              after !== before,
-              endpoint.writes,
-              endpoint.writes ? 'nothing written' : 'a read wrote',
-            );
-            return;
-          }
-          assert.deepEqual(Object.keys(reply.body).sort(), ['error', 'message']);
-          assert.equal(reply.body.error, expected === 401 ? 'unauthenticated' : 'forbidden');
-          assert.equal(typeof reply.body.message, 'string');
-          assert.ok(reply.body.message.length > 0, 'the message is empty');
-          assert.equal(after, before, 'a refused call wrote to the store');
-        });
-      }
+    for (const role of roles) {
+      const scope = requiredScope[role];
+      auth[role] = { token: await h.token({ role, ...(scope === undefined ? {} : scopes[scope]) }) };
     }
-  },
-  { config: { policyFile: rawBindingPolicyFile() } },
-);
+    auth[otherWorld] = { token: await h.token({ role: 'platform', world: away }) };
+    auth[otherSubject] = { token: await h.token({ role: 'subject', subject: other.body.id }) };
+    auth[otherActions] = { token: await h.token({ role: 'service', actions: ['travel.rail'] }) };
+
+    const revoked = await h.ctx.principals.create({ role: 'admin' });
+    await h.ctx.principals.revoke(revoked.principal.id);
+    auth['revoked token'] = { token: revoked.token };
+    auth['no token'] = {};
+    auth['unknown token'] = { token: `mdis_${randomBytes(32).toString('base64url')}` };
+    // A live admin token under the wrong scheme: the header's form is checked, not just the token.
+    const admin = await h.token({ role: 'admin' });
+    auth['malformed Authorization header'] = { headers: { authorization: `Token ${admin}` } };
+    fixtures.disclosureId = await fixtures.pendingDisclosure();
+  });
+
+  for (const endpoint of endpoints) {
+    for (const caller of callers) {
+      const expected = expectedStatus(endpoint, caller);
+      const perItem = endpoint.refusedPerItem?.includes(caller as Caller) === true;
+      const outcome = `${expected}${perItem ? ', its item refused' : ''}`;
+      test(`${endpoint.method} ${endpoint.route} as ${caller} → ${outcome}`, async () => {
+        const { url, body } = await endpoint.request(fixtures);
+        const before = await h.snapshot();
+        const reply = await h.call(endpoint.method, url, { ...auth[caller], body });
+        assert.equal(reply.status, expected, JSON.stringify(reply.body));
+        const after = await h.snapshot();
+        if (perItem) {
+          assert.equal(reply.body.results.length, 1);
+          assert.equal(reply.body.results[0].error, 'forbidden', JSON.stringify(reply.body));
+          assert.equal(after, before, 'a refused item was written');
+          return;
+        }
+        if (expected < 300) {
+          assert.equal(
+            after !== before,
+            endpoint.writes,
+            endpoint.writes ? 'nothing written' : 'a read wrote',
+          );
+          return;
+        }
+        assert.deepEqual(Object.keys(reply.body).sort(), ['error', 'message']);
+        assert.equal(reply.body.error, expected === 401 ? 'unauthenticated' : 'forbidden');
+        assert.equal(typeof reply.body.message, 'string');
+        assert.ok(reply.body.message.length > 0, 'the message is empty');
+        assert.equal(after, before, 'a refused call wrote to the store');
+      });
+    }
+  }
+}
