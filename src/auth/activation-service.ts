@@ -34,8 +34,6 @@ export class ActivationService {
   readonly #ledger: LedgerService;
   readonly #principals: PrincipalService;
   readonly #now: () => Date;
-  /** Codes issued at enrolment, kept until the enrolling request takes them (bounded). */
-  readonly #issuedAtEnrolment = new Map<string, IssuedCode>();
 
   constructor(options: { db: Db; ledger: LedgerService; principals: PrincipalService; now: () => Date }) {
     this.#db = options.db;
@@ -73,28 +71,15 @@ export class ActivationService {
     return { code, expiresAt };
   }
 
-  /** Enrolment hook: the new subject gets a principal of its own and a code to activate it. */
-  async issueAtEnrolment(trx: Tx, subject: { id: string; actor: string }): Promise<void> {
-    const { principal } = await this.#principals.create(
-      { role: 'subject', subject: subject.id, name: `subject ${subject.id.slice(0, 8)}` },
-      { actor: subject.actor, db: trx },
-    );
-    const issued = await this.issue(trx, {
-      principalId: principal.id,
-      purpose: 'enrolment',
-      actor: subject.actor,
+  /**
+   * The code for a newly enrolled subject, with the principal it signs in as (made here: a
+   * subject enrolled in bulk, by `mdis simulate`, gets neither until a registrar asks).
+   */
+  async issueAtEnrolment(subjectId: string, actor: string): Promise<IssuedCode> {
+    return inTransaction(this.#db, async (trx) => {
+      const principalId = await this.#subjectPrincipal(trx, subjectId, actor);
+      return this.issue(trx, { principalId, purpose: 'enrolment', actor });
     });
-    if (this.#issuedAtEnrolment.size >= 1000) {
-      this.#issuedAtEnrolment.delete(this.#issuedAtEnrolment.keys().next().value!);
-    }
-    this.#issuedAtEnrolment.set(subject.id, issued);
-  }
-
-  /** The code issued when this subject was enrolled, once (the enrolment's answer shows it). */
-  takeEnrolmentCode(subjectId: string): IssuedCode | undefined {
-    const issued = this.#issuedAtEnrolment.get(subjectId);
-    this.#issuedAtEnrolment.delete(subjectId);
-    return issued;
   }
 
   /**
@@ -103,17 +88,7 @@ export class ActivationService {
    */
   async issueForRecovery(subjectId: string, actor: string): Promise<IssuedCode> {
     return inTransaction(this.#db, async (trx) => {
-      const principal = await trx
-        .selectFrom('principals')
-        .select('id')
-        .where('subject_id', '=', subjectId)
-        .where('role', '=', 'subject')
-        .where('revoked_at', 'is', null)
-        .orderBy('created_at')
-        .executeTakeFirst();
-      if (principal === undefined) {
-        throw new NotFoundError('subject_not_found', 'no enrolled subject with a sign-in has this id');
-      }
+      const principal = { id: await this.#subjectPrincipal(trx, subjectId, actor) };
       const issued = await this.issue(trx, { principalId: principal.id, purpose: 'recovery', actor });
       const at = this.#now().toISOString();
       await trx
@@ -128,6 +103,30 @@ export class ActivationService {
       });
       return issued;
     });
+  }
+
+  /** The subject's own principal, made if it has none. */
+  async #subjectPrincipal(trx: Tx, subjectId: string, actor: string): Promise<string> {
+    const existing = await trx
+      .selectFrom('principals')
+      .select('id')
+      .where('subject_id', '=', subjectId)
+      .where('role', '=', 'subject')
+      .where('revoked_at', 'is', null)
+      .orderBy('created_at')
+      .executeTakeFirst();
+    if (existing !== undefined) return existing.id;
+    const exists = await trx
+      .selectFrom('subjects')
+      .select('id')
+      .where('id', '=', subjectId)
+      .executeTakeFirst();
+    if (exists === undefined) throw new NotFoundError('subject_not_found', 'no subject has this id');
+    const { principal } = await this.#principals.create(
+      { role: 'subject', subject: subjectId, name: `subject ${subjectId.slice(0, 8)}` },
+      { actor, db: trx },
+    );
+    return principal.id;
   }
 
   /** The principal a live code activates, without using it up (the passkey ceremony comes first). */

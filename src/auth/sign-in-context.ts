@@ -44,8 +44,6 @@ export function buildSignIn(options: {
   const { db, config, ledger, principals, now } = options;
   const oidc = new OidcService(options);
   const activation = new ActivationService({ db, ledger, principals, now });
-  // Every enrolled subject gets a principal of its own and a code to register a passkey with.
-  options.subjects.afterEnrol((trx, subject) => activation.issueAtEnrolment(trx, subject));
   const sessions = new SessionService({ db, config, now });
   const passkeys = new PasskeyService({ db, config, ledger, activation, sessions, now });
   return {

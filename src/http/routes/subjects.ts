@@ -31,8 +31,10 @@ export function subjectRoutes(app: Api, ctx: AppContext): void {
     },
     async (request, reply) => {
       const profile = await ctx.subjects.enrol(request.body, caller(request).id);
-      const issued = ctx.activation.takeEnrolmentCode(profile.id);
-      const activation = issued && { ...issued, link: ctx.activationLink(issued.code) };
+      // The person's sign-in and its one-time code (a failure here leaves the enrolment: a
+      // registrar's POST /v1/subjects/{id}/activation-code issues one later).
+      const issued = await ctx.activation.issueAtEnrolment(profile.id, caller(request).id);
+      const activation = { ...issued, link: ctx.activationLink(issued.code) };
       return reply.status(201).send({ ...profile, activation });
     },
   );
