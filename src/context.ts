@@ -190,7 +190,7 @@ export function wireServices(core: Core): Services {
   const strikes = new StrikeService({ db, policy, now });
   const reports = new ReportService({ ...base, keyring, avatars, subjects, cases });
   const decisions = new DecisionService({ ...base, cases, sanctions, strikes, notifier, credit });
-  const events = new EventService({ db, policy, avatars, credit, now });
+  const events = new EventService({ db, policy, avatars, credit, reports, now });
   const access = { ...base, keyring, subjects, avatars };
   const disclosures = new DisclosureService(access);
   const disclosureReader = new DisclosureReader({ ...access, disclosures });

@@ -11,6 +11,7 @@ export const CaseSummary = Type.Object({
   category: Type.String(),
   status: StringEnum(caseStatuses),
   reportCount: Type.Integer(),
+  automated: Type.Boolean({ description: 'opened by a platform’s conduct event, not a person’s report' }),
   openedAt: Type.String(),
   updatedAt: Type.String(),
   decision: Type.Optional(

@@ -33,6 +33,8 @@ export interface CaseTarget {
   handle: string;
   subject: string;
   category: string;
+  /** A platform's conduct event, not a person's report, opens it. */
+  automated?: boolean;
 }
 
 /**
@@ -144,6 +146,7 @@ export class CaseService {
         sealed_appeal_rationale: null,
         appeal_decided_at: null,
         appeal_decided_by: null,
+        automated: target.automated === true ? 1 : 0,
       })
       .execute();
     return id;
@@ -240,6 +243,7 @@ export function toSummary(row: Selectable<CasesTable>): CaseSummary {
     category: row.category,
     status: row.status,
     reportCount: row.report_count,
+    automated: row.automated === 1,
     openedAt: row.opened_at,
     updatedAt: row.updated_at,
     decision:

@@ -104,6 +104,25 @@ export const PolicyDocument = Type.Object(
       { ...strict, minProperties: 1 },
     ),
     appeals: Type.Object({ windowDays: days }, strict),
+    events: Type.Optional(
+      Type.Object(
+        {
+          positiveCap: Type.Object(
+            {
+              points: Type.Integer({
+                minimum: 0,
+                maximum: 100000,
+                description:
+                  'the most points positive events of one world may add to one subject in a period',
+              }),
+              periodDays: days,
+            },
+            strict,
+          ),
+        },
+        strict,
+      ),
+    ),
     disclosure: Type.Object(
       {
         emergencyReviewHours: Type.Integer({

@@ -8,6 +8,7 @@ import * as ledger from './2026-11-22T1000-ledger.ts';
 import * as access from './2026-11-22T1100-access.ts';
 import * as creditScoresClustered from './2026-12-02T0000-credit-scores-clustered.ts';
 import * as policyActivations from './2026-12-02T0100-policy-activations.ts';
+import * as eventsAsReports from './2026-12-02T0700-events-as-reports.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -20,6 +21,7 @@ const migrations: Record<string, EngineMigration> = {
   '2026-11-22T1100-access': access,
   '2026-12-02T0000-credit-scores-clustered': creditScoresClustered,
   '2026-12-02T0100-policy-activations': policyActivations,
+  '2026-12-02T0700-events-as-reports': eventsAsReports,
 };
 
 export function migrationProvider(engine: Engine): MigrationProvider {
