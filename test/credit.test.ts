@@ -113,7 +113,7 @@ forEachStore(
         body: { reason: 'It was true' },
       });
       await h.call('POST', `/v1/cases/${caseId}/appeal/decision`, {
-        token: f.moderator,
+        token: f.reviewer,
         body: { outcome: 'overturned', rationale: 'It was true' },
       });
       const c = await credit();

@@ -1,3 +1,4 @@
+import type { AppealsTable } from './tables/appeals.ts';
 import type { AvatarsTable } from './tables/avatars.ts';
 import type { CasesTable } from './tables/cases.ts';
 import type { ConductEventsTable } from './tables/conduct-events.ts';
@@ -48,4 +49,5 @@ export interface DatabaseSchema {
   ledger_keys: LedgerKeysTable;
   disclosures: DisclosuresTable;
   disclosure_reads: DisclosureReadsTable;
+  appeals: AppealsTable;
 }

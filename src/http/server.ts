@@ -8,6 +8,7 @@ import { installAuth } from './auth.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { installMetrics } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { appealRoutes } from './routes/appeals.ts';
 import { avatarRoutes } from './routes/avatars.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { consoleRoutes } from './routes/console.ts';
@@ -99,6 +100,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   reportRoutes(api, ctx);
   eventRoutes(api, ctx);
   caseRoutes(api, ctx);
+  appealRoutes(api, ctx);
   sanctionRoutes(api, ctx);
   subscriptionRoutes(api, ctx);
   eligibilityRoutes(api, ctx);
