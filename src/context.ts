@@ -3,6 +3,8 @@ import { DisclosureReader } from './access/disclosure-reader.ts';
 import { DisclosureService } from './access/disclosure-service.ts';
 import { OversightService } from './access/oversight-service.ts';
 import { TransparencyReporter } from './access/transparency-report.ts';
+import { AppealService } from './appeals/appeal-service.ts';
+import { AppealStore } from './appeals/appeal-store.ts';
 import { buildSignIn, type SignInServices } from './auth/sign-in-context.ts';
 import { CaseService } from './conduct/case-service.ts';
 import { DecisionService } from './conduct/decision-service.ts';
@@ -67,6 +69,7 @@ export interface Services extends SignInServices {
   cases: CaseService;
   reports: ReportService;
   decisions: DecisionService;
+  appeals: AppealService;
   events: EventService;
   disclosures: DisclosureService;
   disclosureReader: DisclosureReader;
@@ -190,13 +193,21 @@ export function wireServices(core: Core): Services {
   const sanctions = new SanctionService({ ...base, subjects, worlds, eligibility, notifier, credit, cases });
   const strikes = new StrikeService({ db, policy, now });
   const reports = new ReportService({ ...base, keyring, avatars, subjects, cases });
-  const decisions = new DecisionService({ ...base, cases, sanctions, strikes, notifier, credit });
-  const events = new EventService({ db, policy, avatars, credit, now });
+  const appealStore = new AppealStore({ db, subjects });
+  const decisions = new DecisionService({
+    ...base,
+    ...{ cases, sanctions, strikes, notifier, credit, appeals: appealStore },
+  });
+  const events = new EventService({ db, policy, avatars, credit, reports, now });
   const access = { ...base, keyring, subjects, avatars };
   const disclosures = new DisclosureService(access);
   const disclosureReader = new DisclosureReader({ ...access, disclosures });
   const oversight = new OversightService({ ...access, disclosures });
   const transparency = new TransparencyReporter({ db, ledger, now });
+  const appeals = new AppealService({
+    ...base,
+    ...{ store: appealStore, cases, decisions, sanctions, credit, disclosures },
+  });
   const signIn = buildSignIn({
     ...{ db, config, ledger, principals, subjects, now },
     ...{ vault, keyring, avatars, worlds, notifier },
@@ -204,7 +215,7 @@ export function wireServices(core: Core): Services {
   return {
     ...{ principals, subjects, worlds, avatars, notifier, subscriptions, deliveries },
     ...{ eligibility, credit, creditReader, sanctions, strikes, cases, reports, decisions, events },
-    ...{ disclosures, disclosureReader, oversight, transparency },
+    ...{ disclosures, disclosureReader, oversight, transparency, appeals },
     ...signIn,
   };
 }

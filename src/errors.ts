@@ -14,6 +14,7 @@ export type ErrorCode =
   // 401, 403
   | 'unauthenticated'
   | 'forbidden'
+  | 'own_decision'
   // 404
   | 'subject_not_found'
   | 'avatar_not_found'
@@ -23,6 +24,7 @@ export type ErrorCode =
   | 'disclosure_not_found'
   | 'subscription_not_found'
   | 'principal_not_found'
+  | 'appeal_not_found'
   // 409
   | 'duplicate_identity'
   | 'avatar_bound'
@@ -41,6 +43,7 @@ export type ErrorCode =
   | 'appeal_window_closed'
   | 'reporter_not_bound'
   | 'self_report'
+  | 'appeal_window_expired'
   // 429
   | 'rate_limited'
   // people's sign-in and the OpenID Provider
@@ -118,6 +121,16 @@ export class UnauthenticatedError extends MdisError {
 export class ForbiddenError extends MdisError {
   constructor(message: string) {
     super('forbidden', message);
+  }
+}
+
+/** A moderator or oversight principal asked to decide the appeal of its own decision. */
+export class OwnDecisionError extends MdisError {
+  readonly target: string;
+
+  constructor(target: string) {
+    super('own_decision', 'the appeal of a decision goes to someone other than who made it');
+    this.target = target;
   }
 }
 
@@ -253,9 +266,19 @@ export class AlreadyAppealedError extends ConflictError {
 export class NotAppealableError extends ConflictError {
   readonly caseId: string;
 
-  constructor(caseId: string) {
-    super('not_appealable', 'only an upheld decision can be appealed');
+  /** `caseId`: the target (a case, sanction or disclosure id); `why` what makes it not appealable. */
+  constructor(caseId: string, why = 'only an upheld decision can be appealed') {
+    super('not_appealable', why);
     this.caseId = caseId;
+  }
+}
+
+export class AppealNotFoundError extends NotFoundError {
+  readonly appealId: string;
+
+  constructor(appealId: string) {
+    super('appeal_not_found', 'no such appeal');
+    this.appealId = appealId;
   }
 }
 
@@ -320,6 +343,16 @@ export class AppealWindowClosedError extends PolicyRefusedError {
 
   constructor(windowDays: number) {
     super('appeal_window_closed', `appeals close ${windowDays} days after the decision`);
+    this.windowDays = windowDays;
+  }
+}
+
+/** The appeal pipeline's word for a closed window (`POST /v1/appeals`); the case route keeps its own. */
+export class AppealWindowExpiredError extends PolicyRefusedError {
+  readonly windowDays: number;
+
+  constructor(windowDays: number, since: string) {
+    super('appeal_window_expired', `appeals close ${windowDays} days after ${since}`, { windowDays });
     this.windowDays = windowDays;
   }
 }

@@ -7,6 +7,8 @@ export async function conductFixture(h: Harness, world = 'plaza') {
   const admin = await h.token({ role: 'admin' });
   const registrar = await h.token({ role: 'registrar' });
   const moderator = await h.token({ role: 'moderator' });
+  // Appeals go to a moderator other than who decided (issue 14).
+  const reviewer = await h.token({ role: 'moderator' });
   const created = await h.call('POST', '/v1/worlds', { token: admin, body: { id: world, name: world } });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const platform: string = created.body.platform.token;
@@ -21,7 +23,7 @@ export async function conductFixture(h: Harness, world = 'plaza') {
     code: enrolled.body.activation.code,
   });
   const subject = await h.token({ role: 'subject', subject: tom });
-  return { admin, registrar, moderator, platform, airline, tom, subject, world, tomPerson };
+  return { admin, registrar, moderator, reviewer, platform, airline, tom, subject, world, tomPerson };
 }
 
 /**

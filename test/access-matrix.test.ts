@@ -36,6 +36,8 @@ interface Fixtures {
   decidedCase(): Promise<string>;
   /** A new upheld case that `subject` has appealed. */
   appealedCase(): Promise<string>;
+  /** A new pending appeal (of an upheld case) that `subject` filed through `POST /v1/appeals`. */
+  pendingAppeal(): Promise<string>;
   /** A new active warning on `subject`. */
   activeSanction(): Promise<string>;
   /** A pending disclosure about `subject`, asked by the `authority` caller: reading it writes nothing. */
@@ -236,6 +238,38 @@ const endpoints: Endpoint[] = [
       body: { outcome: 'overturned', ...rationale },
     }),
   },
+  // Appeals (issue 14)
+  {
+    method: 'POST',
+    route: '/v1/appeals',
+    allowed: ['subject'],
+    success: 201,
+    writes: true,
+    request: async (f) => ({
+      url: '/v1/appeals',
+      body: { target: { kind: 'case', id: await f.decidedCase() }, reason: 'I was not there' },
+    }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/appeals',
+    allowed: ['moderator', 'oversight'],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/appeals' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/appeals/:id/decision',
+    // Oversight passes the route's roles but hears disclosures only: a conduct appeal is 403 to it.
+    allowed: moderators,
+    success: 200,
+    writes: true,
+    request: async (f) => ({
+      url: `/v1/appeals/${await f.pendingAppeal()}/decision`,
+      body: { outcome: 'upheld', ...rationale },
+    }),
+  },
   // Enforcement
   {
     method: 'POST',
@@ -396,6 +430,10 @@ forEachStore(
         const id = await fixtures.decidedCase();
         await h.ctx.decisions.appeal(id, 'I was not there', fixtures.subject, 'test');
         return id;
+      },
+      async pendingAppeal() {
+        const target = { kind: 'case' as const, id: await fixtures.decidedCase() };
+        return (await h.ctx.appeals.file({ target, reason: 'I was not there' }, fixtures.subject, 'test')).id;
       },
       async activeSanction() {
         const input = {

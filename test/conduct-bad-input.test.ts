@@ -551,7 +551,8 @@ forEachStore(
       },
       async closedCase() {
         const id = await fixtures.appealedCase();
-        await h.ctx.decisions.decideAppeal(id, { outcome: 'upheld', rationale: 'Stands' }, 'test');
+        // Heard by someone other than who decided (issue 14).
+        await h.ctx.decisions.decideAppeal(id, { outcome: 'upheld', rationale: 'Stands' }, 'test-reviewer');
         return id;
       },
       async activeSanction() {

@@ -84,7 +84,15 @@ forEachStore('conduct: report → case → decision → sanction → eligibility
     assert.equal(me.body.subject, f.tom);
     assert.equal(me.body.strikes.active, 2);
     assert.equal(me.body.cases[0].rationale, 'Repeated false claims that caused a run on the plaza bank');
-    assert.equal(me.body.cases[0].reports, undefined, 'a subject does not learn who reported it');
+    // The subject sees each report's category, time, description and evidence (issue 14), never
+    // who reported it.
+    const reports = me.body.cases[0].reports;
+    assert.ok(reports.length > 0);
+    assert.ok(reports.every((r: Record<string, unknown>) => !('reporter' in r) && !('id' in r)));
+    assert.ok(reports.every((r: { description: string }) => r.description.length > 0));
+    for (const reporter of ['alice', 'bob', 'carol']) {
+      assert.ok(!JSON.stringify(me.body).includes(`"${reporter}"`), `${reporter} is not named`);
+    }
     assert.equal(me.body.sanctions.length, 2);
 
     const appealed = await h.call('POST', `/v1/cases/${caseId}/appeal`, {
@@ -101,7 +109,7 @@ forEachStore('conduct: report → case → decision → sanction → eligibility
     assert.equal(twice.body.error, 'already_appealed');
 
     const overturned = await h.call('POST', `/v1/cases/${caseId}/appeal/decision`, {
-      token: f.moderator,
+      token: f.reviewer,
       body: { outcome: 'overturned', rationale: 'The filing confirms the claim' },
     });
     assert.equal(overturned.status, 200);

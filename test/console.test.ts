@@ -69,11 +69,7 @@ function defineSuite(): void {
       body: organisationEnrolment(),
     });
     for (const reporter of ['alice', 'bob', 'carol']) {
-      const bound = await h.call('PUT', `/v1/worlds/${f.world}/avatars/${reporter}`, {
-        token: f.platform,
-        body: { subject: witness.body.id },
-      });
-      assert.equal(bound.status, 201, JSON.stringify(bound.body));
+      await ctx.avatars.bind({ world: f.world, handle: reporter, subject: witness.body.id }, 'test');
     }
     for (const reporter of ['alice', 'bob', 'carol']) {
       const filed = await h.call('POST', '/v1/reports', {
@@ -165,8 +161,21 @@ function defineSuite(): void {
       await page.locator('.card', { hasText: reporter }).waitFor();
     }
 
+    // Nothing preselected (issue 14): the moderator chooses the outcome.
+    assert.equal(await page.getByLabel('Upheld').isChecked(), false);
+    assert.equal(await page.getByLabel('Dismissed').isChecked(), false);
     await page.getByLabel('Upheld').check();
+    // The severity field names the category's range, and it starts empty.
+    await page.getByText('Severity (1–3 for spreading_rumors)').waitFor();
+    assert.equal(await page.getByLabel('Severity').inputValue(), '');
     await page.getByLabel('Severity').fill('2');
+    // What the decision will do, before it is recorded.
+    const effects = page.getByTestId('decision-effects');
+    await effects.locator('li', { hasText: 'add 2 strike(s): active strikes 0 → 2' }).waitFor();
+    await effects
+      .locator('li', { hasText: "impose the ladder's suspension for 2 day(s), -20 points" })
+      .waitFor();
+    await effects.locator('li', { hasText: 'count -55 points' }).waitFor();
     await page.getByLabel('Rationale').fill('Repeated false claims that caused a run on the plaza bank');
     await page.getByRole('button', { name: 'Add a sanction' }).click();
     await page.getByLabel('Kind').selectOption('restriction');
@@ -215,6 +224,11 @@ function defineSuite(): void {
     await screenshots(page, 'subject-score');
 
     await page.getByRole('link', { name: 'My record' }).click();
+    // The case against him: each report's evidence, never who reported it; the deadline.
+    await page.getByRole('link', { name: 'https://evidence.example/plaza/123' }).first().waitFor();
+    await page.getByText('You may appeal this decision until').waitFor();
+    const record = String(await page.locator('main, body').first().textContent());
+    for (const reporter of ['alice', 'bob', 'carol']) assert.ok(!record.includes(reporter), reporter);
     await page.getByRole('button', { name: 'Appeal this decision' }).click();
     await page
       .getByLabel('Why the decision is wrong')
@@ -225,12 +239,15 @@ function defineSuite(): void {
     assertNoErrors(tab);
   });
 
-  test('the moderator overturns the decision on appeal', async () => {
-    const tab = pages[0]!;
+  test('another moderator overturns the decision on appeal', async () => {
+    // Not the moderator who decided: the appeal of a decision goes to someone else (issue 14).
+    const tab = await signIn(f.reviewer, '/cases');
     const { page } = tab;
     // A reload of a client route: the server answers it with the console, still signed in.
     await page.goto(`${base}/cases/${caseId}`);
     await page.getByRole('heading', { name: 'Decide the appeal' }).waitFor();
+    assert.equal(await page.getByLabel('Uphold the decision').isChecked(), false);
+    assert.equal(await page.getByLabel('Overturn it').isChecked(), false);
     await page.getByLabel('Overturn it').check();
     await page.getByLabel('Rationale').fill('The filing confirms the claim');
     await page.getByRole('button', { name: 'Record the appeal decision' }).click();

@@ -115,7 +115,7 @@ forEachStore(
         body: { reason: 'It was true' },
       });
       await h.call('POST', `/v1/cases/${caseId}/appeal/decision`, {
-        token: f.moderator,
+        token: f.reviewer,
         body: { outcome: 'overturned', rationale: 'It was true' },
       });
       const c = await credit();
@@ -128,16 +128,24 @@ forEachStore(
       const enrolled = await h.call('POST', '/v1/subjects', { token: f.registrar, body: personEnrolment() });
       const code = enrolled.body.activation.code;
       await bindByConsent(h, { admin: f.admin, world: f.world, handle: 'dora', code });
-      await h.call('POST', '/v1/events', {
+      // A negative event changes no score by itself: it opens a case, which a moderator upholds.
+      const sent = await h.call('POST', '/v1/events', {
         token: f.platform,
         body: { events: [event('d1', 'spreading_rumors', 2, 'dora')] },
       });
-      assert.equal((await credit(f.moderator, enrolled.body.id)).score, 945);
+      assert.equal((await credit(f.moderator, enrolled.body.id)).score, 1000);
+      await h.call('POST', `/v1/cases/${sent.body.results[0].caseId}/decision`, {
+        token: f.moderator,
+        body: { outcome: 'upheld', severity: 2, rationale: 'Rumours about a rival' },
+      });
+      // −55 (civic) and the ladder's 2-day suspension at 2 strikes, −20 (compliance).
+      assert.equal((await credit(f.moderator, enrolled.body.id)).score, 925);
       clock += 120 * day;
       await h.ctx.credit.refreshStale();
-      // −27.5 rounds to −27 (half away from −∞), so 973: grade A again.
+      // −27.5 (civic, one half-life of 120 days) and −20 × 2^(−120/365) = −15.92 (compliance):
+      // 956.58 rounds to 957, grade B.
       const c = await credit(f.moderator, enrolled.body.id);
-      assert.deepEqual([c.score, c.grade, c.history[0].cause], [973, 'A', 'decay']);
+      assert.deepEqual([c.score, c.grade, c.history[0].cause], [957, 'B', 'decay']);
     });
 
     test('grade D denies air travel and credit with the reason "grade"', async () => {
@@ -146,9 +154,16 @@ forEachStore(
       const code = enrolled.body.activation.code;
       await bindByConsent(h, { admin: f.admin, world: f.world, handle: 'mallory', code });
       const frauds = [1, 2].map((n) => event(`f${n}`, 'fraud', 5, 'mallory'));
-      await h.call('POST', '/v1/events', { token: f.platform, body: { events: frauds } });
+      const sent = await h.call('POST', '/v1/events', { token: f.platform, body: { events: frauds } });
+      const caseId = sent.body.results[0].caseId;
+      assert.equal(sent.body.results[1].caseId, caseId);
+      await h.call('POST', `/v1/cases/${caseId}/decision`, {
+        token: f.moderator,
+        body: { outcome: 'upheld', severity: 5, rationale: 'Two scams, confirmed' },
+      });
+      // Fraud at severity 5 is −250 and its 8 strikes reach the ladder's ban, −200.
       const c = await credit(f.moderator, id);
-      assert.deepEqual([c.score, c.grade], [500, 'D']);
+      assert.deepEqual([c.score, c.grade], [550, 'D']);
       const air = await h.call('GET', `/v1/eligibility?subject=${id}&action=travel.air`, {
         token: f.airline,
       });
@@ -168,12 +183,12 @@ forEachStore(
     test('rank and percentile among the same kind; ranking and distribution', async () => {
       const persons = (await h.call('GET', '/v1/credit/ranking?kind=person&limit=2', { token: f.admin }))
         .body;
-      // Persons: Tom 1005 (his +10 has decayed to +5 over the 120 days), Dora 973, Mallory 500.
+      // Persons: Tom 1005 (his +10 has decayed to +5 over the 120 days), Dora 957, Mallory 550.
       assert.deepEqual(
         persons.items.map((i: { score: number; rank: number }) => [i.score, i.rank]),
         [
           [1005, 1],
-          [973, 2],
+          [957, 2],
         ],
       );
       const next = (
@@ -183,7 +198,7 @@ forEachStore(
       ).body;
       assert.deepEqual(
         next.items.map((i: { score: number; rank: number }) => [i.score, i.rank]),
-        [[500, 3]],
+        [[550, 3]],
       );
       assert.equal(next.cursor, undefined);
       const tom = await credit();
@@ -193,11 +208,11 @@ forEachStore(
       const grades = Object.fromEntries(
         d.grades.map((g: { grade: string; count: number }) => [g.grade, g.count]),
       );
-      assert.deepEqual(grades, { AAA: 0, AA: 0, A: 2, B: 0, C: 0, D: 1 });
+      assert.deepEqual(grades, { AAA: 0, AA: 0, A: 1, B: 1, C: 0, D: 1 });
       assert.deepEqual(
         d.bands.map((b: { min: number; count: number }) => [b.min, b.count]),
         [
-          [500, 1],
+          [550, 1],
           [950, 1],
           [1000, 1],
         ],

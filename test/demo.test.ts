@@ -55,6 +55,7 @@ test('mdis serve --demo loads the demo once and prints a working token for each 
     assert.deepEqual(Object.keys(tokens).sort(), [
       'admin',
       'airline',
+      'appeals',
       'auditor',
       'authority',
       'moderator',

@@ -43,7 +43,12 @@ describe('mdis policy check', () => {
     const { name, categories, actions, strikes } = defaultDocument();
     const run = await mdis(['policy', 'check', defaultFile]);
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stderr, '');
+    // Its one harsh rule (issue 14): severity 5 gives 8 strikes, the ban's step, in one decision.
+    assert.equal(
+      run.stderr,
+      `mdis: policy ${defaultFile}: warning: strikes.ladder.5.atStrikes: a ban follows 1 upheld decision(s) ` +
+        '(8 strikes, up to 8 a decision): fewer than 3\n',
+    );
     assert.match(
       run.stdout,
       new RegExp(
@@ -51,6 +56,31 @@ describe('mdis policy check', () => {
           `${Object.keys(actions).length} actions, ${strikes.ladder.length} ladder steps; digest [0-9a-f]{64}\\)\n$`,
       ),
     );
+  });
+
+  test('warnings on harsh rules: exit 0; with --strict they are errors, exit 2', async () => {
+    const file = policyFile((p) => {
+      p.categories.spreading_rumors!.disclosure.legalBases = ['warrant', 'emergency'];
+      p.strikes.ladder = p.strikes.ladder.filter((step) => step.sanction !== 'ban');
+    });
+    const warned = await mdis(['policy', 'check', file]);
+    assert.equal(warned.code, 0, warned.stderr);
+    assert.match(warned.stdout, /: valid \(/);
+    assert.equal(
+      warned.stderr,
+      `mdis: policy ${file}: warning: categories.spreading_rumors.disclosure.legalBases: speech may lead to an ` +
+        'emergency disclosure: an identity given out for what someone said, before any review\n',
+    );
+    const strict = await mdis(['policy', 'check', '--strict', file]);
+    assert.equal(strict.code, 2);
+    assert.equal(strict.stdout, '');
+    assert.match(strict.stderr, /: error: categories\.spreading_rumors\.disclosure\.legalBases: /);
+    const clean = policyFile((p) => {
+      p.strikes.ladder = p.strikes.ladder.filter((step) => step.sanction !== 'ban');
+    });
+    const passed = await mdis(['policy', 'check', '--strict', clean]);
+    assert.equal(passed.code, 0, passed.stderr);
+    assert.equal(passed.stderr, '');
   });
 
   // `says` is what follows "mdis: policy FILE: ": the key path first, wherever there is one.

@@ -232,7 +232,7 @@ forEachStore(
       });
       assert.equal(appealed.status, 200, JSON.stringify(appealed.body));
       const heard = await h.call('POST', `/v1/cases/${overturned}/appeal/decision`, {
-        token: f.moderator,
+        token: f.reviewer,
         body: { outcome: 'overturned', rationale: 'The claim was true' },
       });
       assert.equal(heard.status, 200, JSON.stringify(heard.body));

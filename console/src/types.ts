@@ -7,7 +7,8 @@
 import type { AttributeGroup, CaseStatus, LegalBasisKind, SanctionKind } from '../../src/api/words.ts';
 import type { Role } from '../../src/principals/roles.ts';
 
-export type { CaseDetail, CaseSummary } from '../../src/api/cases.ts';
+export type { Appeal } from '../../src/api/appeals.ts';
+export type { CaseDetail, CaseSummary, DecisionPreview } from '../../src/api/cases.ts';
 export type { Page } from '../../src/api/common.ts';
 export type { Contribution, CreditReport, Distribution } from '../../src/api/credit.ts';
 export type {
@@ -16,7 +17,7 @@ export type {
   DisclosureSummary,
   TransparencyReport,
 } from '../../src/api/disclosures.ts';
-export type { MyRecord } from '../../src/api/me.ts';
+export type { MyCase, MyRecord, MySanction } from '../../src/api/me.ts';
 export type { PrincipalRecord as Principal, Whoami } from '../../src/api/principals.ts';
 export type { Sanction, Strike } from '../../src/api/sanctions.ts';
 export type { AttributeGroup, CaseStatus, LegalBasisKind, Role, SanctionKind };

@@ -70,7 +70,7 @@ export class TransparencyReporter {
         ? new Date(Date.parse(to) - 365 * dayMs).toISOString()
         : parseInstant(period.from, 'from');
     if (from >= to) throw new ValidationError('from', 'must be before to');
-    const [rows, refusals, reads, checkpoint] = await Promise.all([
+    const [rows, refusals, reads, checkpoint, unlawful] = await Promise.all([
       this.#db
         .selectFrom('disclosures')
         .select(['basis_kind', 'status', 'offence', 'jurisdiction', 'review_due_at', 'reviewed_at'])
@@ -85,12 +85,14 @@ export class TransparencyReporter {
         .where('at', '<', to)
         .executeTakeFirstOrThrow(),
       this.#ledger.checkpointAt(to),
+      this.#ledger.entriesOfKind('disclosure.unlawful', from, to),
     ]);
     return {
       from,
       to,
       ...tally(rows, refusals, now.toISOString()),
       reads: Number(reads.n),
+      declaredUnlawful: unlawful.length,
       log:
         checkpoint === undefined
           ? null
@@ -103,7 +105,7 @@ export class TransparencyReporter {
   }
 }
 
-type Counted = Omit<TransparencyReport, 'from' | 'to' | 'reads' | 'log'>;
+type Counted = Omit<TransparencyReport, 'from' | 'to' | 'reads' | 'log' | 'declaredUnlawful'>;
 
 // Requests refused by policy left only their log entry: they count by what its refs say.
 function tally(rows: RequestRow[], refusals: LoggedAct[], now: string): Counted {

@@ -11,6 +11,7 @@ export const CaseSummary = Type.Object({
   category: Type.String(),
   status: StringEnum(caseStatuses),
   reportCount: Type.Integer(),
+  automated: Type.Boolean({ description: 'opened by a platform’s conduct event, not a person’s report' }),
   openedAt: Type.String(),
   updatedAt: Type.String(),
   decision: Type.Optional(
@@ -51,3 +52,24 @@ export const CaseDetail = Type.Object({
   reports: Type.Array(CaseReport),
 });
 export type CaseDetail = Static<typeof CaseDetail>;
+
+/** What an upheld decision of a case at a severity would do, before it is recorded. */
+export const DecisionPreview = Type.Object({
+  category: Type.String(),
+  severity: Type.Object(
+    { min: Type.Integer(), max: Type.Integer() },
+    { description: 'the severities the case’s category allows' },
+  ),
+  effects: Type.Optional(
+    Type.Object({
+      severity: Type.Integer(),
+      strikes: Type.Integer({ description: 'strikes the decision adds' }),
+      activeStrikes: Type.Object({ before: Type.Integer(), after: Type.Integer() }),
+      ladderSanction: Type.Optional(
+        Type.Object({ kind: Type.String(), days: Type.Optional(Type.Integer()), points: Type.Integer() }),
+      ),
+      points: Type.Integer({ description: 'the category’s points at this severity, before decay' }),
+    }),
+  ),
+});
+export type DecisionPreview = Static<typeof DecisionPreview>;

@@ -130,6 +130,9 @@ export const TransparencyReport = Type.Object({
     overdue: Type.Integer(),
   }),
   reads: Type.Integer(),
+  declaredUnlawful: Type.Integer({
+    description: 'disclosures declared unlawful in [from, to) by an overturned appeal (issue 14)',
+  }),
   log: Type.Union([
     Type.Object({ size: Type.Integer(), root: Type.String(), checkpointAt: Type.String() }),
     Type.Null(),

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { loadPolicy } from '../policy/load.ts';
+import { policyWarnings } from '../policy/warnings.ts';
 
 export function policyCommand(): Command {
   const policy = new Command('policy').description(
@@ -7,10 +8,22 @@ export function policyCommand(): Command {
   );
   policy
     .command('check')
-    .description('validate a policy file; exit 0 when it is valid, 2 with the bad key when not')
+    .description(
+      'validate a policy file; exit 0 when it is valid (warnings on harsh rules to stderr), 2 with the bad key ' +
+        'when not; --strict: warnings are errors (exit 2)',
+    )
     .argument('<file>')
-    .action((file: string) => {
+    .option('--strict', 'treat warnings as errors')
+    .action((file: string, options: { strict?: boolean }) => {
       const checked = loadPolicy(file);
+      const warnings = policyWarnings(checked.document);
+      const word = options.strict === true ? 'error' : 'warning';
+      for (const w of warnings)
+        process.stderr.write(`mdis: policy ${file}: ${word}: ${w.key}: ${w.message}\n`);
+      if (options.strict === true && warnings.length > 0) {
+        process.exitCode = 2;
+        return;
+      }
       const { categories, actions, strikes } = checked.document;
       process.stdout.write(
         `${file}: valid (${checked.document.name}; ${Object.keys(categories).length} categories, ` +

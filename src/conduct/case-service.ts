@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { CaseDetail, CaseReport, CaseSummary } from '../api/cases.ts';
+import type { ReportAgainstMe } from '../api/me.ts';
 import type { Db } from '../db/database.ts';
 import { type Keyset, keysetPage } from '../db/keyset.ts';
 import type { CaseStatus, CasesTable } from '../db/tables/cases.ts';
@@ -33,6 +34,8 @@ export interface CaseTarget {
   handle: string;
   subject: string;
   category: string;
+  /** A platform's conduct event, not a person's report, opens it. */
+  automated?: boolean;
 }
 
 /**
@@ -84,8 +87,11 @@ export class CaseService {
     };
   }
 
-  /** What a subject sees of the cases about it: decisions and appeals, not who reported it. */
-  async listForSubject(subject: string): Promise<Omit<CaseDetail, 'reports'>[]> {
+  /**
+   * What a subject sees of the cases about it: each report's category, time, description and
+   * evidence (never who reported it), the decision's rationale, and the appeal's texts.
+   */
+  async listForSubject(subject: string): Promise<(CaseSummary & { reports: ReportAgainstMe[] })[]> {
     const rows = await this.#db
       .selectFrom('cases')
       .selectAll()
@@ -94,8 +100,31 @@ export class CaseService {
       .execute();
     if (rows.length === 0) return [];
     const sealer = await this.#subjects.sealer(subject);
+    const reports = await this.#db
+      .selectFrom('reports')
+      .selectAll()
+      .where(
+        'case_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .orderBy('received_at')
+      .orderBy('id')
+      .execute();
     return rows.map((row) => ({
       ...toSummary(row),
+      reports: reports
+        .filter((r) => r.case_id === row.id)
+        .map((r) => {
+          const { description, evidence } = sealer.open(`report|${r.id}`, r.sealed) as CaseReport;
+          return {
+            category: row.category,
+            description,
+            evidence,
+            occurredAt: r.occurred_at,
+            receivedAt: r.received_at,
+          };
+        }),
       rationale: openText(sealer, `case|${row.id}|rationale`, row.sealed_rationale),
       appealReason: openText(sealer, `case|${row.id}|appeal`, row.sealed_appeal),
       appealRationale: openText(sealer, `case|${row.id}|appeal-rationale`, row.sealed_appeal_rationale),
@@ -144,6 +173,7 @@ export class CaseService {
         sealed_appeal_rationale: null,
         appeal_decided_at: null,
         appeal_decided_by: null,
+        automated: target.automated === true ? 1 : 0,
       })
       .execute();
     return id;
@@ -240,6 +270,7 @@ export function toSummary(row: Selectable<CasesTable>): CaseSummary {
     category: row.category,
     status: row.status,
     reportCount: row.report_count,
+    automated: row.automated === 1,
     openedAt: row.opened_at,
     updatedAt: row.updated_at,
     decision:

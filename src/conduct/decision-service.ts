@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { CaseDetail } from '../api/cases.ts';
+import type { CaseDetail, DecisionPreview } from '../api/cases.ts';
+import type { AppealStore } from '../appeals/appeal-store.ts';
 import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
 import type { CasesTable } from '../db/tables/cases.ts';
@@ -13,6 +14,7 @@ import {
   ForbiddenError,
   NoPendingAppealError,
   NotAppealableError,
+  OwnDecisionError,
   ValidationError,
 } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
@@ -51,6 +53,7 @@ export class DecisionService {
   readonly #strikes: StrikeService;
   readonly #notifier: Notifier;
   readonly #credit: CreditService;
+  readonly #appeals: AppealStore;
   readonly #now: () => Date;
 
   constructor(options: {
@@ -62,6 +65,7 @@ export class DecisionService {
     strikes: StrikeService;
     notifier: Notifier;
     credit: CreditService;
+    appeals: AppealStore;
     now: () => Date;
   }) {
     this.#db = options.db;
@@ -72,6 +76,7 @@ export class DecisionService {
     this.#strikes = options.strikes;
     this.#notifier = options.notifier;
     this.#credit = options.credit;
+    this.#appeals = options.appeals;
     this.#now = options.now;
   }
 
@@ -112,30 +117,85 @@ export class DecisionService {
     return this.#cases.get(caseId);
   }
 
-  /** The subject appeals an upheld decision about itself: once, within the policy's window. */
+  /**
+   * What upholding an open case would do (strikes, the ladder's sanction, points), computed from
+   * the policy and the subject's active strikes as they are now; nothing is written. Without a
+   * severity, only the category's range.
+   */
+  async preview(caseId: string, severity?: number): Promise<DecisionPreview> {
+    const row = await this.#cases.row(caseId);
+    const category = this.#policy.category(row.category);
+    const max = category?.maxSeverity ?? 1;
+    const preview: DecisionPreview = { category: row.category, severity: { min: 1, max } };
+    if (severity === undefined) return preview;
+    if (severity > max) throw new ValidationError('severity', `is from 1 to ${max} for ${row.category}`);
+    const strikes = this.#policy.strikesFor(severity);
+    const before = await this.#strikes.activeTotal(row.subject_id);
+    const step = this.#policy.ladderStepCrossed(before, before + strikes);
+    const { sanctionPoints } = this.#policy.document.credit;
+    return {
+      ...preview,
+      effects: {
+        severity,
+        strikes,
+        activeStrikes: { before, after: before + strikes },
+        ladderSanction:
+          step === undefined
+            ? undefined
+            : { kind: step.sanction, days: step.days, points: sanctionPoints[step.sanction] },
+        points: category?.points[severity - 1] ?? 0,
+      },
+    };
+  }
+
+  /**
+   * The subject appeals an upheld decision about itself: once, within the policy's window. The
+   * case route's answer to a late appeal stays `appeal_window_closed`; `POST /v1/appeals` answers
+   * `appeal_window_expired` (see docs/appeals.md).
+   */
   async appeal(caseId: string, reason: string, subject: string, actor: string): Promise<CaseDetail> {
     await inTransaction(this.#db, async (trx) => {
-      const row = await this.#cases.row(caseId, trx);
-      if (row.subject_id !== subject)
-        throw new ForbiddenError('a subject may appeal only decisions about itself');
-      if (row.appeal_status !== null) throw new AlreadyAppealedError(caseId);
-      if (row.status !== 'decided' || row.outcome !== 'upheld') {
-        throw new NotAppealableError(caseId);
-      }
-      const now = this.#now();
+      const row = await this.appealable(caseId, subject, trx);
       const windowDays = this.#policy.document.appeals.windowDays;
-      if (now.getTime() > Date.parse(row.decided_at!) + windowDays * dayMs) {
+      if (this.#now().getTime() > Date.parse(row.decided_at!) + windowDays * dayMs) {
         throw new AppealWindowClosedError(windowDays);
       }
-      await this.#cases.recordAppeal(trx, row, reason, now.toISOString());
-      await this.#ledger.append(trx, {
-        kind: 'case.appealed',
-        actor,
-        refs: { case: caseId, subject },
-        details: { reason },
-      });
+      await this.appealWithin(trx, row, reason, actor);
     });
     return this.#cases.get(caseId);
+  }
+
+  /** A case the subject may appeal, but for its window: about it, upheld, not yet appealed. */
+  async appealable(caseId: string, subject: string, db: Db): Promise<Selectable<CasesTable>> {
+    const row = await this.#cases.row(caseId, db);
+    if (row.subject_id !== subject)
+      throw new ForbiddenError('a subject may appeal only decisions about itself');
+    if (row.appeal_status !== null) throw new AlreadyAppealedError(caseId);
+    if (row.status !== 'decided' || row.outcome !== 'upheld') throw new NotAppealableError(caseId);
+    return row;
+  }
+
+  /** Records a case's appeal, in the case and in the appeals' queue, with its log entry. */
+  async appealWithin(trx: Tx, row: Selectable<CasesTable>, reason: string, actor: string): Promise<string> {
+    const at = this.#now().toISOString();
+    await this.#cases.recordAppeal(trx, row, reason, at);
+    const appealId = await this.#appeals.insert(trx, {
+      kind: 'case',
+      target: row.id,
+      subject: row.subject_id,
+      queue: 'moderator',
+      reason,
+      decisionBy: row.decided_by!,
+      actor,
+      at,
+    });
+    await this.#ledger.append(trx, {
+      kind: 'case.appealed',
+      actor,
+      refs: { case: row.id, subject: row.subject_id, appeal: appealId },
+      details: { reason },
+    });
+    return appealId;
   }
 
   /** Decides a pending appeal; overturning lifts the case's sanctions and strikes. */
@@ -146,34 +206,52 @@ export class DecisionService {
   ): Promise<CaseDetail> {
     await inTransaction(this.#db, async (trx) => {
       const row = await this.#cases.row(caseId, trx);
-      if (row.appeal_status !== 'pending') throw new NoPendingAppealError(caseId);
-      const now = this.#now().toISOString();
-      await this.#cases.recordAppealDecision(trx, row, input, { actor, at: now });
-      await this.#ledger.append(trx, {
-        kind: 'appeal.decided',
-        actor,
-        refs: { case: caseId, subject: row.subject_id, outcome: input.outcome },
-        details: { rationale: input.rationale },
-      });
-      if (input.outcome === 'overturned') {
-        await this.#sanctions.liftForCase(
-          trx,
-          caseId,
-          `appeal overturned the decision: ${input.rationale}`,
-          actor,
-        );
-        await this.#strikes.liftForCase(trx, caseId);
-        await this.#credit.removeCase(trx, row.subject_id, caseId, `appeal:${caseId}`);
-      }
-      await this.#notifier.enqueue(trx, {
-        type: 'case.decided',
-        subject: row.subject_id,
-        world: row.world_id,
-        occurredAt: now,
-        data: { case: { id: caseId, category: row.category, outcome: row.outcome, appeal: input.outcome } },
-      });
+      await this.decideAppealWithin(trx, row, input, actor);
     });
     return this.#cases.get(caseId);
+  }
+
+  /**
+   * Decides a case's pending appeal inside the caller's transaction: never by the moderator who
+   * made the decision; overturned, the case's strikes, sanctions and points are undone.
+   */
+  async decideAppealWithin(
+    trx: Tx,
+    row: Selectable<CasesTable>,
+    input: { outcome: 'upheld' | 'overturned'; rationale: string },
+    actor: string,
+  ): Promise<void> {
+    const caseId = row.id;
+    if (row.appeal_status !== 'pending') throw new NoPendingAppealError(caseId);
+    if (row.decided_by === actor) throw new OwnDecisionError(caseId);
+    const now = this.#now().toISOString();
+    await this.#cases.recordAppealDecision(trx, row, input, { actor, at: now });
+    // Cases appealed before the appeals table existed have no row there.
+    const appeal = await this.#appeals.find('case', caseId, trx);
+    if (appeal !== undefined) await this.#appeals.decide(trx, appeal, input, { actor, at: now });
+    await this.#ledger.append(trx, {
+      kind: 'appeal.decided',
+      actor,
+      refs: { case: caseId, subject: row.subject_id, outcome: input.outcome, appeal: appeal?.id },
+      details: { rationale: input.rationale },
+    });
+    if (input.outcome === 'overturned') {
+      await this.#sanctions.liftForCase(
+        trx,
+        caseId,
+        `appeal overturned the decision: ${input.rationale}`,
+        actor,
+      );
+      await this.#strikes.liftForCase(trx, caseId);
+      await this.#credit.removeCase(trx, row.subject_id, caseId, `appeal:${caseId}`);
+    }
+    await this.#notifier.enqueue(trx, {
+      type: 'case.decided',
+      subject: row.subject_id,
+      world: row.world_id,
+      occurredAt: now,
+      data: { case: { id: caseId, category: row.category, outcome: row.outcome, appeal: input.outcome } },
+    });
   }
 
   #checkDecision(row: Selectable<CasesTable>, decision: Decision): void {

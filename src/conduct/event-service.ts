@@ -8,8 +8,9 @@ import type { Policy } from '../policy/policy.ts';
 import type { Principal } from '../principals/roles.ts';
 import { newId } from '../util/ids.ts';
 import { handlePattern, worldIdPattern } from '../util/patterns.ts';
+import { dayMs } from '../util/time.ts';
 import { type Check, compileCheck } from '../util/validation.ts';
-import { clockSkewMs } from './report-service.ts';
+import { clockSkewMs, type ReportService } from './report-service.ts';
 
 export const ConductEvent = Type.Object(
   {
@@ -30,7 +31,8 @@ export type ConductEventInput = Static<typeof ConductEvent>;
 const checkShape: Check<ConductEventInput> = compileCheck(ConductEvent);
 
 export type EventResult =
-  | { index: number; status: 'accepted' | 'duplicate'; eventId: string }
+  | { index: number; status: 'accepted'; eventId: string; caseId?: string; points?: number }
+  | { index: number; status: 'duplicate'; eventId: string }
   | { index: number; status: 'rejected'; error: string; message: string; field?: string };
 
 type Rejected = Extract<EventResult, { status: 'rejected' }>;
@@ -43,12 +45,18 @@ type Valid = {
 
 export const maxEventBatch = 1000;
 
-/** Conduct events, good and bad, that worlds send in batches; they feed the credit score. */
+/**
+ * Conduct events, good and bad, that worlds send in batches. A positive event counts in the
+ * score at once, within the policy's cap for its world and period; a negative one changes no
+ * score: it files a report in the avatar's open case (opened, if need be, marked automated), and
+ * counts only once a moderator upholds that case.
+ */
 export class EventService {
   readonly #db: Db;
   readonly #policy: Policy;
   readonly #avatars: AvatarService;
   readonly #credit: CreditService;
+  readonly #reports: ReportService;
   readonly #now: () => Date;
 
   constructor(options: {
@@ -56,12 +64,14 @@ export class EventService {
     policy: Policy;
     avatars: AvatarService;
     credit: CreditService;
+    reports: ReportService;
     now: () => Date;
   }) {
     this.#db = options.db;
     this.#policy = options.policy;
     this.#avatars = options.avatars;
     this.#credit = options.credit;
+    this.#reports = options.reports;
     this.#now = options.now;
   }
 
@@ -114,6 +124,8 @@ export class EventService {
         occurred_at: event.occurredAt,
         received_at: now,
         received_by: actor,
+        case_id: null,
+        points: 0,
       })
       .onConflict((oc) => oc.columns(['world_id', 'external_id']).doNothing())
       .executeTakeFirst();
@@ -126,6 +138,54 @@ export class EventService {
         .executeTakeFirstOrThrow();
       return { index, status: 'duplicate', eventId: existing.id };
     }
+    if (item.polarity === 'negative') {
+      const caseId = await this.#fileReport(trx, item, eventId, actor, now);
+      return { index, status: 'accepted', eventId, caseId };
+    }
+    const points = await this.#countPositive(trx, item, eventId, now);
+    return { index, status: 'accepted', eventId, points };
+  }
+
+  // The event is the report's reporter, so each event counts once in its case.
+  async #fileReport(trx: Tx, item: Valid, eventId: string, actor: string, now: string): Promise<string> {
+    const { event } = item;
+    const { caseId } = await this.#reports.fileWithin(trx, {
+      input: {
+        world: event.world,
+        handle: event.handle,
+        category: event.category,
+        reporter: `event:${event.id}`,
+        description: `Conduct event ${event.id} sent by the world ${event.world}: ${event.category} at severity ${event.severity}`,
+        evidence: [],
+        occurredAt: event.occurredAt,
+      },
+      subject: item.subject,
+      actor,
+      now,
+      automated: true,
+    });
+    await trx.updateTable('conduct_events').set({ case_id: caseId }).where('id', '=', eventId).execute();
+    return caseId;
+  }
+
+  // Counts the event's points unless they would take what this world's events added to this
+  // subject in the policy's period above its cap; then it counts nothing.
+  async #countPositive(trx: Tx, item: Valid, eventId: string, now: string): Promise<number> {
+    const { event } = item;
+    const points = this.#policy.category(event.category)!.points[event.severity - 1]!;
+    const cap = this.#policy.document.events?.positiveCap;
+    if (cap !== undefined) {
+      const since = new Date(Date.parse(now) - cap.periodDays * dayMs).toISOString();
+      const counted = await trx
+        .selectFrom('conduct_events')
+        .select((eb) => eb.fn.sum<number | string | null>('points').as('sum'))
+        .where('subject_id', '=', item.subject)
+        .where('world_id', '=', event.world)
+        .where('received_at', '>', since)
+        .executeTakeFirstOrThrow();
+      if (Number(counted.sum ?? 0) + points > cap.points) return 0;
+    }
+    await trx.updateTable('conduct_events').set({ points }).where('id', '=', eventId).execute();
     const cause = {
       causeKind: 'event' as const,
       causeId: eventId,
@@ -138,7 +198,7 @@ export class EventService {
       [{ ...cause, occurredAt: event.occurredAt }],
       `event:${eventId}`,
     );
-    return { index, status: 'accepted', eventId };
+    return points;
   }
 
   async #check(event: object, index: number, caller: Principal, now: Date): Promise<Valid | Rejected> {

@@ -16,6 +16,15 @@ import type { CaseService } from './case-service.ts';
 /** Reports may be a little ahead of our clock, not more. */
 export const clockSkewMs = 5 * minuteMs;
 
+/** A report to file: who it is about, who sent it (the principal), and when. */
+export interface Filing {
+  input: NewReport;
+  subject: string;
+  actor: string;
+  now: string;
+  automated?: boolean;
+}
+
 /** Takes reports from worlds and files each in the open case of its avatar and category. */
 export class ReportService {
   readonly #ledger: LedgerService;
@@ -80,11 +89,16 @@ export class ReportService {
     }
   }
 
-  async #fileIn(
-    trx: Tx,
-    { input, subject, actor, now }: { input: NewReport; subject: string; actor: string; now: string },
-  ): Promise<FiledReport> {
-    const caseId = await this.#cases.openFor(trx, { ...input, subject }, now);
+  /**
+   * Files a report inside the caller's transaction: a negative conduct event files one, with the
+   * event as its reporter, in a case it marks automated when it opens it.
+   */
+  fileWithin(trx: Tx, filing: Filing): Promise<FiledReport> {
+    return this.#fileIn(trx, filing);
+  }
+
+  async #fileIn(trx: Tx, { input, subject, actor, now, automated }: Filing): Promise<FiledReport> {
+    const caseId = await this.#cases.openFor(trx, { ...input, subject, automated }, now);
     const reporterHash = this.#keyring.keyedHash(`reporter|${input.world}|${input.reporter}`);
     const existing = await trx
       .selectFrom('reports')

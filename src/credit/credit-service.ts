@@ -136,6 +136,24 @@ export class CreditService {
     return this.reevaluate(trx, subject, cause);
   }
 
+  /** Removes one cause's contributions (a sanction overturned on appeal) and rescores. */
+  async removeCause(
+    trx: Tx,
+    subject: string,
+    removed: { causeKind: Contribution['causeKind']; causeId: string },
+    cause: string,
+  ): Promise<ScoreState> {
+    await trx
+      .updateTable('credit_contributions')
+      .set({ status: 'removed' })
+      .where('subject_id', '=', subject)
+      .where('cause_kind', '=', removed.causeKind)
+      .where('cause_id', '=', removed.causeId)
+      .where('status', '=', 'active')
+      .execute();
+    return this.reevaluate(trx, subject, cause);
+  }
+
   /** Evaluates a subject from its contributions as of today (decay, a policy change). */
   async reevaluate(trx: Tx, subject: string, cause: string): Promise<ScoreState> {
     const today = dayOf(this.#now());

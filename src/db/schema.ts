@@ -1,3 +1,4 @@
+import type { AppealsTable } from './tables/appeals.ts';
 import type { AvatarsTable } from './tables/avatars.ts';
 import type { CasesTable } from './tables/cases.ts';
 import type { ConductEventsTable } from './tables/conduct-events.ts';
@@ -67,4 +68,5 @@ export interface DatabaseSchema {
   oidc_models: OidcModelsTable;
   oidc_clients: OidcClientsTable;
   oidc_keys: OidcKeysTable;
+  appeals: AppealsTable;
 }

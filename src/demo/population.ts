@@ -62,6 +62,8 @@ export async function castDemo(client: DemoClient, admin: string, site: DemoSite
   const roles: [string, Record<string, unknown>][] = [
     ['registrar', { name: 'Civil registry' }],
     ['moderator', { name: 'Plaza moderation desk' }],
+    // Appeals go to a moderator other than who decided.
+    ['appeals', { role: 'moderator', name: 'Plaza appeals desk' }],
     ['authority', { name: 'Metropolitan police', jurisdiction: 'GB' }],
     ['oversight', { name: 'Investigatory Powers Commissioner' }],
     ['auditor', { name: 'Transparency auditor' }],

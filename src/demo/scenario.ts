@@ -138,7 +138,7 @@ export async function playTom(client: DemoClient, cast: DemoCast, host: DemoHost
   });
   checkThat(client, late?.items?.length === 1, 'the disclosure is shown after the gag');
 
-  client.title('Tom appeals; the moderator overturns the decision');
+  client.title('Tom appeals; the appeals desk (not the moderator who decided) overturns the decision');
   await client.step(
     'POST',
     `/v1/cases/${caseId}/appeal`,
@@ -152,7 +152,7 @@ export async function playTom(client: DemoClient, cast: DemoCast, host: DemoHost
   await client.step(
     'POST',
     `/v1/cases/${caseId}/appeal/decision`,
-    { token: t.moderator, body: { outcome: 'overturned', rationale: 'The filing confirms it' }, status: 200 },
+    { token: t.appeals, body: { outcome: 'overturned', rationale: 'The filing confirms it' }, status: 200 },
     (b) => `appeal ${b.appeal.status}: sanctions and strikes lifted`,
   );
   const allowed = await air();

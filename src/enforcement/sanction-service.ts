@@ -151,6 +151,14 @@ export class SanctionService {
     });
   }
 
+  /** Lifts an active sanction inside the caller's transaction (an overturned appeal). */
+  async liftWithin(trx: Tx, id: string, reason: string, actor: string): Promise<Sanction> {
+    const row = await trx.selectFrom('sanctions').selectAll().where('id', '=', id).executeTakeFirst();
+    if (row === undefined) throw new SanctionNotFoundError(id);
+    if (row.status !== 'active') throw new SanctionNotActiveError(id, row.status);
+    return this.#end(trx, row, { status: 'lifted', reason, actor });
+  }
+
   /** Lifts, inside the caller's transaction, every active sanction a case imposed. */
   async liftForCase(trx: Tx, caseId: string, reason: string, actor: string): Promise<Sanction[]> {
     const rows = await trx

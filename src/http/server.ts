@@ -10,6 +10,7 @@ import { installAuth } from './auth.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './error-handler.ts';
 import { installMetrics } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { appealRoutes } from './routes/appeals.ts';
 import { avatarRoutes } from './routes/avatars.ts';
 import { bindingRoutes } from './routes/bindings.ts';
 import { caseRoutes } from './routes/cases.ts';
@@ -148,6 +149,7 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   reportRoutes(api, ctx);
   eventRoutes(api, ctx);
   caseRoutes(api, ctx);
+  appealRoutes(api, ctx);
   sanctionRoutes(api, ctx);
   subscriptionRoutes(api, ctx);
   eligibilityRoutes(api, ctx);

@@ -21,6 +21,9 @@ const points = Type.Integer({ minimum: -10000, maximum: 10000 });
 const Category = Type.Object(
   {
     polarity: StringEnum(['negative', 'positive']),
+    speech: Type.Optional(
+      Type.Boolean({ description: 'conduct that is something said (rumours, hate speech): checked harder' }),
+    ),
     maxSeverity: Type.Integer({ minimum: 1, maximum: 10, description: 'severities run from 1 to this' }),
     description: Type.String({ minLength: 1, maxLength: 300 }),
     dimension: Type.String({ pattern: key, description: 'the credit dimension it counts in' }),
@@ -103,7 +106,33 @@ export const PolicyDocument = Type.Object(
       ),
       { ...strict, minProperties: 1 },
     ),
-    appeals: Type.Object({ windowDays: days }, strict),
+    appeals: Type.Object(
+      {
+        windowDays: days,
+        sanctionWindowDays: Type.Optional(days),
+        disclosureWindowDays: Type.Optional(days),
+      },
+      strict,
+    ),
+    events: Type.Optional(
+      Type.Object(
+        {
+          positiveCap: Type.Object(
+            {
+              points: Type.Integer({
+                minimum: 0,
+                maximum: 100000,
+                description:
+                  'the most points positive events of one world may add to one subject in a period',
+              }),
+              periodDays: days,
+            },
+            strict,
+          ),
+        },
+        strict,
+      ),
+    ),
     disclosure: Type.Object(
       {
         emergencyReviewHours: Type.Integer({

@@ -9,6 +9,8 @@ import * as access from './2026-11-22T1100-access.ts';
 import * as creditScoresClustered from './2026-12-02T0000-credit-scores-clustered.ts';
 import * as policyActivations from './2026-12-02T0100-policy-activations.ts';
 import * as peopleSignIn from './2026-12-02T0600-people-sign-in.ts';
+import * as eventsAsReports from './2026-12-02T0700-events-as-reports.ts';
+import * as appeals from './2026-12-02T0800-appeals.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -22,6 +24,8 @@ const migrations: Record<string, EngineMigration> = {
   '2026-12-02T0000-credit-scores-clustered': creditScoresClustered,
   '2026-12-02T0100-policy-activations': policyActivations,
   '2026-12-02T0600-people-sign-in': peopleSignIn,
+  '2026-12-02T0700-events-as-reports': eventsAsReports,
+  '2026-12-02T0800-appeals': appeals,
 };
 
 export function migrationProvider(engine: Engine): MigrationProvider {

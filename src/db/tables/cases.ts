@@ -22,4 +22,6 @@ export interface CasesTable {
   sealed_appeal_rationale: Buffer | null;
   appeal_decided_at: string | null;
   appeal_decided_by: string | null;
+  /** 1 when a platform's conduct event opened the case rather than a person's report. */
+  automated: number;
 }

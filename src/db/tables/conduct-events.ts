@@ -10,4 +10,8 @@ export interface ConductEventsTable {
   occurred_at: string;
   received_at: string;
   received_by: string;
+  /** The case a negative event filed a report in. */
+  case_id: string | null;
+  /** The points a positive event counted, after the policy's cap for its world and period. */
+  points: number;
 }

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { CaseDetail, CaseSummary } from '../../api/cases.ts';
+import { CaseDetail, CaseSummary, DecisionPreview } from '../../api/cases.ts';
 import { sanctionRequestFields } from '../../api/sanctions.ts';
 import { caseStatuses } from '../../api/words.ts';
 import type { AppContext } from '../../context.ts';
@@ -87,6 +87,27 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
       },
     },
     async (request) => ctx.decisions.decide(request.params.id, request.body, caller(request).id),
+  );
+
+  app.get(
+    '/v1/cases/:id/decision/preview',
+    {
+      config: { roles: moderator },
+      schema: {
+        tags: ['conduct'],
+        summary: 'What upholding the case would do, before it is recorded',
+        description:
+          'The severities its category allows; with ?severity=, the strikes it adds, the active strikes before ' +
+          'and after, the ladder’s sanction it reaches and the points. Writes nothing.',
+        params: IdParams,
+        querystring: Type.Object(
+          { severity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })) },
+          { additionalProperties: false },
+        ),
+        response: responses({ 200: DecisionPreview }),
+      },
+    },
+    async (request) => ctx.decisions.preview(request.params.id, request.query.severity),
   );
 
   app.post(

@@ -11,6 +11,10 @@ const Result = Type.Object({
   index: Type.Integer(),
   status: Type.String({ description: 'accepted, duplicate or rejected' }),
   eventId: Type.Optional(Type.String()),
+  caseId: Type.Optional(Type.String({ description: 'the case a negative event filed its report in' })),
+  points: Type.Optional(
+    Type.Integer({ description: 'what a positive event counted in the score: 0 beyond the policy’s cap' }),
+  ),
   error: Type.Optional(Type.String()),
   message: Type.Optional(Type.String()),
   field: Type.Optional(Type.String()),
@@ -26,7 +30,9 @@ export function eventRoutes(app: Api, ctx: AppContext): void {
         tags: ['conduct'],
         summary: `A batch of up to ${maxEventBatch} conduct events, answered per item`,
         description:
-          'Each item is accepted, a duplicate (same world and id), or rejected with its error; the others are ' +
+          'A negative event changes no score: it files a report in the avatar’s open case (opened marked ' +
+          'automated), which counts once a moderator upholds it. A positive event counts at once, up to the ' +
+          'policy’s cap for its world and period. Each item is accepted, a duplicate (same world and id), or rejected with its error; the others are ' +
           'kept. With ?atomic=true one rejected item rejects the batch (400 batch_rejected) and nothing is written.',
         querystring: Type.Object({ atomic: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         body: Type.Object({ events: Batch(ConductEvent, maxEventBatch) }, { additionalProperties: false }),

@@ -15,7 +15,9 @@ export function meRoutes(app: Api, ctx: AppContext): void {
       config: { roles: subject },
       schema: {
         tags: ['subject'],
-        summary: 'Your own record: cases about you and their decisions, sanctions, strikes, and your credit',
+        summary:
+          'Your own record: cases about you (their reports and evidence, never the reporter), decisions and ' +
+          'appeal deadlines, sanctions, strikes, your appeals and your credit',
         response: responses({
           200: MyRecord,
         }),
@@ -23,14 +25,23 @@ export function meRoutes(app: Api, ctx: AppContext): void {
     },
     async (request) => {
       const id = caller(request).subject!;
-      const [credit, cases, sanctions, history, active] = await Promise.all([
+      const [credit, cases, sanctions, history, active, appeals] = await Promise.all([
         ctx.creditReader.read(id),
         ctx.cases.listForSubject(id),
         ctx.sanctions.allOf(id),
         ctx.strikes.list(id),
         ctx.strikes.activeTotal(id),
+        ctx.appeals.ofSubject(id),
       ]);
-      return { subject: id, credit, cases, sanctions, strikes: { active, history } };
+      const deadlines = ctx.appeals.deadlines(appeals);
+      return {
+        subject: id,
+        credit,
+        cases: cases.map((c) => ({ ...c, appealDeadline: deadlines.ofCase(c) })),
+        sanctions: sanctions.map((s) => ({ ...s, appealDeadline: deadlines.ofSanction(s) })),
+        appeals,
+        strikes: { active, history },
+      };
     },
   );
 

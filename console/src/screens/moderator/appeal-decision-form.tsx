@@ -4,9 +4,9 @@ import { ErrorBox } from '../../components/error-box.tsx';
 import { useSubmit } from '../../components/use-submit.ts';
 import type { CaseDetail } from '../../types.ts';
 
-/** Decide a pending appeal; overturning lifts the case's sanctions and strikes. */
+/** Decide a pending appeal; overturning lifts the case's sanctions and strikes. Nothing preselected. */
 export function AppealDecisionForm(props: { found: CaseDetail; onDecided: (c: CaseDetail) => void }) {
-  const [outcome, setOutcome] = useState<'upheld' | 'overturned'>('upheld');
+  const [outcome, setOutcome] = useState<'upheld' | 'overturned' | undefined>(undefined);
   const [rationale, setRationale] = useState('');
   const { busy, error, onSubmit } = useSubmit(async () =>
     props.onDecided(
@@ -22,6 +22,7 @@ export function AppealDecisionForm(props: { found: CaseDetail; onDecided: (c: Ca
           <input
             type="radio"
             name="appeal-outcome"
+            required
             checked={outcome === 'upheld'}
             onChange={() => setOutcome('upheld')}
           />
@@ -31,6 +32,7 @@ export function AppealDecisionForm(props: { found: CaseDetail; onDecided: (c: Ca
           <input
             type="radio"
             name="appeal-outcome"
+            required
             checked={outcome === 'overturned'}
             onChange={() => setOutcome('overturned')}
           />

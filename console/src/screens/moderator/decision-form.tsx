@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
-import { post } from '../../api.ts';
+import { get, post } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
+import { useLoad } from '../../components/use-load.ts';
 import { useSubmit } from '../../components/use-submit.ts';
-import { type CaseDetail, type SanctionKind, sanctionKinds } from '../../types.ts';
+import { type CaseDetail, type DecisionPreview, type SanctionKind, sanctionKinds } from '../../types.ts';
 
 interface SanctionDraft {
   key: number;
@@ -16,10 +17,23 @@ interface SanctionDraft {
 const worldScoped: SanctionKind[] = ['mute', 'suspension'];
 let drafts = 0;
 
-/** Decide an open case: upheld with severity and sanctions, or dismissed, with a rationale. */
+/**
+ * Decide an open case: upheld with severity and sanctions, or dismissed, with a rationale. Nothing
+ * is preselected; the severity field names the category's range, and before the decision is
+ * recorded the form states what upholding at that severity does (issue 14).
+ */
 export function DecisionForm(props: { found: CaseDetail; onDecided: (c: CaseDetail) => void }) {
-  const [outcome, setOutcome] = useState<'upheld' | 'dismissed'>('upheld');
-  const [severity, setSeverity] = useState('1');
+  const [outcome, setOutcome] = useState<'upheld' | 'dismissed' | undefined>(undefined);
+  const [severity, setSeverity] = useState('');
+  const chosen = /^[1-9][0-9]?$/.test(severity) ? severity : undefined;
+  const preview = useLoad(
+    () =>
+      get<DecisionPreview>(
+        `/v1/cases/${props.found.id}/decision/preview${chosen === undefined ? '' : `?severity=${chosen}`}`,
+      ),
+    [props.found.id, chosen],
+  );
+  const range = preview.data?.severity;
   const [rationale, setRationale] = useState('');
   const [sanctions, setSanctions] = useState<SanctionDraft[]>([]);
   const change = (key: number, patch: Partial<SanctionDraft>) =>
@@ -44,6 +58,7 @@ export function DecisionForm(props: { found: CaseDetail; onDecided: (c: CaseDeta
               type="radio"
               name="outcome"
               value={value}
+              required
               checked={outcome === value}
               onChange={() => setOutcome(value)}
             />
@@ -52,18 +67,22 @@ export function DecisionForm(props: { found: CaseDetail; onDecided: (c: CaseDeta
         ))}
       </fieldset>
       {outcome === 'upheld' && (
-        <label>
-          Severity (1–10; the policy caps it per category)
-          <input
-            type="number"
-            name="severity"
-            min={1}
-            max={10}
-            required
-            value={severity}
-            onInput={(event) => setSeverity(event.currentTarget.value)}
-          />
-        </label>
+        <>
+          <label>
+            Severity (
+            {range === undefined ? 'from 1' : `${range.min}–${range.max} for ${props.found.category}`})
+            <input
+              type="number"
+              name="severity"
+              min={range?.min ?? 1}
+              max={range?.max ?? 10}
+              required
+              value={severity}
+              onInput={(event) => setSeverity(event.currentTarget.value)}
+            />
+          </label>
+          <Effects preview={preview.data} />
+        </>
       )}
       <label>
         Rationale
@@ -107,6 +126,31 @@ export function DecisionForm(props: { found: CaseDetail; onDecided: (c: CaseDeta
         {busy ? 'Deciding…' : 'Record the decision'}
       </button>
     </form>
+  );
+}
+
+/** What upholding at the chosen severity does, as the policy and the subject's strikes say now. */
+function Effects(props: { preview: DecisionPreview | undefined }) {
+  const effects = props.preview?.effects;
+  if (effects === undefined) return <p class="muted">Choose a severity to see what the decision does.</p>;
+  const ladder = effects.ladderSanction;
+  return (
+    <div class="facts" aria-live="polite" data-testid="decision-effects">
+      <p>Upholding at severity {effects.severity} will:</p>
+      <ul>
+        <li>
+          add {effects.strikes} strike(s): active strikes {effects.activeStrikes.before} →{' '}
+          {effects.activeStrikes.after}
+        </li>
+        <li>
+          {ladder === undefined
+            ? 'reach no step of the strike ladder'
+            : `impose the ladder's ${ladder.kind}${ladder.days === undefined ? ' (until lifted)' : ` for ${ladder.days} day(s)`}, ${ladder.points} points`}
+        </li>
+        <li>count {effects.points} points in the score (decaying over time)</li>
+      </ul>
+      <p class="muted">Sanctions you add below count besides these.</p>
+    </div>
   );
 }
 

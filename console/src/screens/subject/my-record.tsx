@@ -7,7 +7,7 @@ import { useLoad } from '../../components/use-load.ts';
 import { day, when, words } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import type { ScreenProps } from '../../screen-props.ts';
-import type { CaseSummary, MyRecord as Record } from '../../types.ts';
+import type { MyCase, MySanction, MyRecord as Record } from '../../types.ts';
 import { MyDisclosures } from './my-disclosures.tsx';
 
 /** The subject's own record: cases and their decisions, sanctions, strikes; appeals. */
@@ -52,6 +52,29 @@ export function MyRecord(_props: ScreenProps) {
           )}
           <h2>My sanctions</h2>
           <SanctionList rows={me.sanctions} links={false} />
+          {me.sanctions
+            .filter((s) => s.appealDeadline !== undefined)
+            .map((s) => (
+              <SanctionAppeal key={s.id} sanction={s} onAppealed={record.reload} />
+            ))}
+          {me.appeals.length > 0 && (
+            <>
+              <h2>My appeals</h2>
+              <DataTable
+                caption="Appeals"
+                columns={[
+                  { label: 'Of', cell: (a) => `${a.kind} ${a.target}` },
+                  { label: 'Filed', cell: (a) => when(a.filedAt) },
+                  { label: 'Heard by', cell: (a) => a.queue },
+                  { label: 'Status', cell: (a) => a.status },
+                  { label: 'Rationale', cell: (a) => a.rationale ?? '' },
+                ]}
+                rows={me.appeals}
+                rowKey={(a) => a.id}
+                empty="No appeals."
+              />
+            </>
+          )}
           <h2>My strikes</h2>
           <DataTable
             caption="Strikes"
@@ -74,18 +97,40 @@ export function MyRecord(_props: ScreenProps) {
   );
 }
 
-function CaseCard(props: { found: CaseSummary; onAppealed: () => void }) {
+function CaseCard(props: { found: MyCase; onAppealed: () => void }) {
   const c = props.found;
-  const appealable = c.status === 'decided' && c.decision?.outcome === 'upheld' && c.appeal === undefined;
   return (
     <li class="card" aria-label={`Case ${c.id}`}>
       <p>
         <strong>{words(c.category)}</strong> as {c.handle} in {c.world}{' '}
         <span class={`status status-${c.status}`}>{c.status}</span>
+        {c.automated && <span class="muted"> · opened by the world’s automated report</span>}
       </p>
       <p class="muted">
         Case <code>{c.id}</code>, opened {when(c.openedAt)} on {c.reportCount} report(s)
       </p>
+      <ol class="reports" aria-label="Reports">
+        {c.reports.map((r) => (
+          <li key={`${r.receivedAt}|${r.description}`}>
+            <p>
+              {words(r.category)}, {when(r.occurredAt)}
+            </p>
+            <blockquote>{r.description}</blockquote>
+            {r.evidence.length > 0 && (
+              <ul aria-label="Evidence">
+                {r.evidence.map((e) => (
+                  <li key={e.sha256}>
+                    <a href={e.uri} rel="noreferrer noopener" target="_blank">
+                      {e.uri}
+                    </a>{' '}
+                    <code class="muted">sha256 {e.sha256.slice(0, 12)}…</code>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ol>
       {c.decision !== undefined && (
         <p>
           Decision: <strong>{c.decision.outcome}</strong>
@@ -100,17 +145,40 @@ function CaseCard(props: { found: CaseSummary; onAppealed: () => void }) {
           {c.appealRationale !== undefined && <blockquote>{c.appealRationale}</blockquote>}
         </p>
       )}
-      {appealable && <AppealForm caseId={c.id} onAppealed={props.onAppealed} />}
+      {c.appealDeadline !== undefined && (
+        <>
+          <p>You may appeal this decision until {when(c.appealDeadline)}.</p>
+          <AppealForm target={{ kind: 'case', id: c.id }} what="decision" onAppealed={props.onAppealed} />
+        </>
+      )}
     </li>
   );
 }
 
-function AppealForm(props: { caseId: string; onAppealed: () => void }) {
+function SanctionAppeal(props: { sanction: MySanction; onAppealed: () => void }) {
+  const s = props.sanction;
+  return (
+    <section class="card" aria-label={`Sanction ${s.id}`}>
+      <p>
+        {words(s.kind)} <code>{s.id}</code>, imposed directly on {when(s.createdAt)}: you may appeal it until{' '}
+        {when(s.appealDeadline!)}.
+      </p>
+      <AppealForm target={{ kind: 'sanction', id: s.id }} what="sanction" onAppealed={props.onAppealed} />
+    </section>
+  );
+}
+
+/** One appeal, through the one pipeline (POST /v1/appeals); the reason field starts empty. */
+function AppealForm(props: {
+  target: { kind: 'case' | 'sanction'; id: string };
+  what: string;
+  onAppealed: () => void;
+}) {
   return (
     <ReasonForm
-      open={{ text: 'Appeal this decision' }}
+      open={{ text: `Appeal this ${props.what}` }}
       field={{
-        label: 'Why the decision is wrong (you may appeal once)',
+        label: `Why the ${props.what} is wrong (you may appeal once)`,
         name: 'appeal-reason',
         maxLength: 4000,
         lines: 3,
@@ -119,7 +187,7 @@ function AppealForm(props: { caseId: string; onAppealed: () => void }) {
       layout="panel"
       leaves
       send={async (reason) => {
-        await post(`/v1/cases/${props.caseId}/appeal`, { reason });
+        await post('/v1/appeals', { target: props.target, reason });
         props.onAppealed();
       }}
     />
