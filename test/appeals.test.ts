@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { accessFixture, days, entriesSince, logSize, MovableClock, warrant } from './_access.ts';
-import { report } from './_fixtures.ts';
+import { bindReporters, report } from './_fixtures.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 
 const clock = new MovableClock();
@@ -29,9 +29,11 @@ forEachStore(
       (await h.call('GET', `/v1/eligibility?subject=${f.tom}&action=travel.air`, { token: f.airline })).body;
     let reporters = 0;
     const upheldCase = async (category = 'spreading_rumors') => {
+      const reporter = `reporter${++reporters}`;
+      await bindReporters(h, f.world, [reporter]);
       const filed = await h.call('POST', '/v1/reports', {
         token: f.platform,
-        body: { ...report(f.world, `reporter${++reporters}`, category), occurredAt: clock.in(-60_000) },
+        body: { ...report(f.world, reporter, category), occurredAt: clock.in(-60_000) },
       });
       const decided = await h.call('POST', `/v1/cases/${filed.body.caseId}/decision`, {
         token: f.moderator,
@@ -157,6 +159,7 @@ forEachStore(
       const snapshot = await h.snapshot();
       const refused = await appeal({ kind: 'sanction', id: ofCase.id });
       assert.deepEqual([refused.status, refused.body.error], [409, 'not_appealable']);
+      await bindReporters(h, f.world, ['someone']);
       const dismissedCase = await h.call('POST', '/v1/reports', {
         token: f.platform,
         body: { ...report(f.world, 'someone', 'disruption'), occurredAt: clock.in(-60_000) },

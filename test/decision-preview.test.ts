@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { conductFixture, report } from './_fixtures.ts';
+import { bindReporters, conductFixture, report } from './_fixtures.ts';
 import { forEachStore } from './_util.ts';
 
 // Issue 14, part 4: a decision states its effects before it is recorded. From policy/default.json:
@@ -14,6 +14,7 @@ forEachStore('decision preview: the effects before the decision', (h) => {
 
   before(async () => {
     f = await conductFixture(h);
+    await bindReporters(h, f.world, ['alice']);
     caseId = (await h.call('POST', '/v1/reports', { token: f.platform, body: report(f.world, 'alice') })).body
       .caseId;
   });
