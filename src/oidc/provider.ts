@@ -56,19 +56,6 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     subjectTypes: ['pairwise'],
     pairwiseIdentifier: async (_ctx, accountId, client) => vault.pseudonym(client.clientId, accountId),
     pkce: { required: () => true },
-    // A grant given before covers a new request only if the avatar it names is already this
-    // person's: a new handle is bound by consent, so the consent page is shown again.
-    loadExistingGrant: async (ctx) => {
-      const grantId =
-        ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
-      if (grantId === undefined) return undefined;
-      const avatar = ctx.oidc.params?.avatar;
-      if (ctx.oidc.result?.consent?.grantId === undefined && typeof avatar === 'string') {
-        const owner = await options.ownerOf(ctx.oidc.client!.clientId, avatar);
-        if (owner === undefined || owner !== ctx.oidc.session?.accountId) return undefined;
-      }
-      return ctx.oidc.provider.Grant.find(grantId);
-    },
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     clientDefaults: {
@@ -78,20 +65,8 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: 'RS256',
     },
-    extraParams: {
-      // The avatar the world wants bound; the person may type it on the consent page instead.
-      avatar(_ctx, value) {
-        if (value !== undefined && !handleRegex.test(value)) {
-          throw new errors.InvalidRequest('avatar is not an avatar handle');
-        }
-      },
-      // A world asks about its own users only.
-      world(_ctx, value, client) {
-        if (value !== undefined && value !== client?.clientId) {
-          throw new errors.InvalidRequest(`this client acts for world "${client?.clientId}", not "${value}"`);
-        }
-      },
-    },
+    extraParams,
+    loadExistingGrant: existingGrant(options),
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: false },
@@ -109,31 +84,8 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
       short: { httpOnly: true, sameSite: 'lax' },
     },
     jwks: { keys: (await signingKeys(db, keyring)) as never },
-    routes: {
-      authorization: '/oidc/auth',
-      token: '/oidc/token',
-      jwks: '/oidc/jwks',
-      userinfo: '/oidc/me',
-      end_session: '/oidc/session/end',
-      revocation: '/oidc/token/revocation',
-      introspection: '/oidc/token/introspection',
-      registration: '/oidc/reg',
-      pushed_authorization_request: '/oidc/request',
-      code_verification: '/oidc/device',
-      device_authorization: '/oidc/device/auth',
-      backchannel_authentication: '/oidc/backchannel',
-      challenge: '/oidc/challenge',
-      credential: '/oidc/credential',
-    },
-    ttl: {
-      AccessToken: 600,
-      AuthorizationCode: 60,
-      IdToken: 600,
-      Interaction: 900,
-      Grant: 365 * 86_400,
-      // The provider's own session follows the person's mdis session, no longer.
-      Session: config.session.idleMinutes * 60,
-    },
+    routes,
+    ttl: lifetimes(config),
   };
   const provider = new Provider(issuerOf(config), configuration);
   // Behind a TLS-terminating proxy, X-Forwarded-Proto says the request came over https.
@@ -143,3 +95,67 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
 
 export type Callback = (req: IncomingMessage, res: ServerResponse) => void;
 export type { KoaContextWithOIDC };
+
+/** Every endpoint under /oidc, so that none shadows the API. */
+const routes = {
+  authorization: '/oidc/auth',
+  token: '/oidc/token',
+  jwks: '/oidc/jwks',
+  userinfo: '/oidc/me',
+  end_session: '/oidc/session/end',
+  revocation: '/oidc/token/revocation',
+  introspection: '/oidc/token/introspection',
+  registration: '/oidc/reg',
+  pushed_authorization_request: '/oidc/request',
+  code_verification: '/oidc/device',
+  device_authorization: '/oidc/device/auth',
+  backchannel_authentication: '/oidc/backchannel',
+  challenge: '/oidc/challenge',
+  credential: '/oidc/credential',
+};
+
+const extraParams: Configuration['extraParams'] = {
+  // The avatar the world wants bound; the person may type it on the consent page instead.
+  avatar(_ctx, value) {
+    if (value !== undefined && !handleRegex.test(value)) {
+      throw new errors.InvalidRequest('avatar is not an avatar handle');
+    }
+  },
+  // A world asks about its own users only.
+  world(_ctx, value, client) {
+    if (value !== undefined && value !== client?.clientId) {
+      throw new errors.InvalidRequest(`this client acts for world "${client?.clientId}", not "${value}"`);
+    }
+  },
+};
+
+/**
+ * A grant given before covers a new request only if the avatar it names is already this
+ * person's: a new handle is bound by consent, so the consent page is shown again.
+ */
+function existingGrant(options: ProviderOptions): Configuration['loadExistingGrant'] {
+  return async (ctx) => {
+    const grantId =
+      ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
+    if (grantId === undefined) return undefined;
+    const avatar = ctx.oidc.params?.avatar;
+    if (ctx.oidc.result?.consent?.grantId === undefined && typeof avatar === 'string') {
+      const owner = await options.ownerOf(ctx.oidc.client!.clientId, avatar);
+      if (owner === undefined || owner !== ctx.oidc.session?.accountId) return undefined;
+    }
+    return ctx.oidc.provider.Grant.find(grantId);
+  };
+}
+
+/** Seconds each of the provider's models lives. */
+function lifetimes(config: Config): Configuration['ttl'] {
+  return {
+    AccessToken: 600,
+    AuthorizationCode: 60,
+    IdToken: 600,
+    Interaction: 900,
+    Grant: 365 * 86_400,
+    // The provider's own session follows the person's mdis session, no longer.
+    Session: config.session.idleMinutes * 60,
+  };
+}

@@ -17,6 +17,15 @@ const IdParams = Type.Object({ id: Type.String({ pattern: recordIdPattern('case'
 const text = Type.String({ minLength: 1, maxLength: 4000 });
 
 export function caseRoutes(app: Api, ctx: AppContext): void {
+  listCases(app, ctx);
+  readCase(app, ctx);
+  decideCase(app, ctx);
+  previewDecision(app, ctx);
+  appealCase(app, ctx);
+  decideAppeal(app, ctx);
+}
+
+function listCases(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/cases',
     {
@@ -47,7 +56,9 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
       return ctx.cases.list({ ...request.query, limit: request.query.limit ?? 50 });
     },
   );
+}
 
+function readCase(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/cases/:id',
     {
@@ -61,7 +72,9 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
     },
     async (request) => ctx.cases.get(request.params.id),
   );
+}
 
+function decideCase(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/cases/:id/decision',
     {
@@ -88,7 +101,9 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
     },
     async (request) => ctx.decisions.decide(request.params.id, request.body, caller(request).id),
   );
+}
 
+function previewDecision(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/cases/:id/decision/preview',
     {
@@ -109,7 +124,9 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
     },
     async (request) => ctx.decisions.preview(request.params.id, request.query.severity),
   );
+}
 
+function appealCase(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/cases/:id/appeal',
     {
@@ -133,7 +150,9 @@ export function caseRoutes(app: Api, ctx: AppContext): void {
       return view;
     },
   );
+}
 
+function decideAppeal(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/cases/:id/appeal/decision',
     {

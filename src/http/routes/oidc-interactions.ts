@@ -15,10 +15,19 @@ const subject = ['subject'] as const;
  * browser that started the request; the person's session cookie and its CSRF token to the person.
  */
 export function oidcInteractionRoutes(app: Api, ctx: AppContext): void {
+  toConsentPage(app);
+  interactionDetails(app, ctx);
+  consent(app, ctx);
+  decline(app, ctx);
+}
+
+function toConsentPage(app: Api): void {
   app.get('/oidc/interaction/:uid', { schema: { hide: true, params: Uid } }, async (request, reply) =>
     reply.redirect(`/consent/${request.params.uid}`, 303),
   );
+}
 
+function interactionDetails(app: Api, ctx: AppContext): void {
   app.get(
     '/oidc/interaction/:uid/details',
     {
@@ -41,7 +50,9 @@ export function oidcInteractionRoutes(app: Api, ctx: AppContext): void {
     async (request, reply) =>
       ctx.oidc.consentRequest({ req: request.raw, res: reply.raw }, request.params.uid),
   );
+}
 
+function consent(app: Api, ctx: AppContext): void {
   app.post(
     '/oidc/interaction/:uid/consent',
     {
@@ -69,7 +80,9 @@ export function oidcInteractionRoutes(app: Api, ctx: AppContext): void {
       ),
     }),
   );
+}
 
+function decline(app: Api, ctx: AppContext): void {
   app.post(
     '/oidc/interaction/:uid/decline',
     {

@@ -16,6 +16,13 @@ const everyone = roles;
 
 /** The caller's own passkeys: list, add, remove (never the last). */
 export function passkeyRoutes(app: Api, ctx: AppContext): void {
+  listPasskeys(app, ctx);
+  passkeyOptions(app, ctx);
+  addPasskey(app, ctx);
+  removePasskey(app, ctx);
+}
+
+function listPasskeys(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/me/passkeys',
     {
@@ -28,7 +35,9 @@ export function passkeyRoutes(app: Api, ctx: AppContext): void {
     },
     async (request) => ({ items: await ctx.passkeys.list(caller(request).id) }),
   );
+}
 
+function passkeyOptions(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/me/passkeys/options',
     {
@@ -41,7 +50,9 @@ export function passkeyRoutes(app: Api, ctx: AppContext): void {
     },
     async (request) => ctx.passkeys.beginAdd(caller(request).id),
   );
+}
 
+function addPasskey(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/me/passkeys',
     {
@@ -67,7 +78,9 @@ export function passkeyRoutes(app: Api, ctx: AppContext): void {
           ),
         ),
   );
+}
 
+function removePasskey(app: Api, ctx: AppContext): void {
   app.delete(
     '/v1/me/passkeys/:id',
     {

@@ -11,6 +11,12 @@ import { Activation } from './subjects.ts';
 const admin = ['admin'] as const;
 
 export function principalRoutes(app: Api, ctx: AppContext): void {
+  createPrincipal(app, ctx);
+  listPrincipals(app, ctx);
+  revokePrincipal(app, ctx);
+}
+
+function createPrincipal(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/principals',
     {
@@ -44,7 +50,9 @@ export function principalRoutes(app: Api, ctx: AppContext): void {
       return reply.status(201).send(created);
     },
   );
+}
 
+function listPrincipals(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/principals',
     {
@@ -61,7 +69,9 @@ export function principalRoutes(app: Api, ctx: AppContext): void {
     async (request) =>
       ctx.principals.list({ cursor: request.query.cursor, limit: request.query.limit ?? 50 }),
   );
+}
 
+function revokePrincipal(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/principals/:id/revoke',
     {

@@ -41,19 +41,18 @@ const registrar = ['registrar'] as const;
 
 /** Activation, passkey sign-in and the person's session (issue 12). */
 export function signInRoutes(app: Api, ctx: AppContext): void {
-  const startSession = async (reply: FastifyReply, started: StartedSession) => {
-    reply.header('set-cookie', ctx.sessions.cookieHeader(started.cookie));
-    const principal = await ctx.principals.get(started.principalId);
-    return {
-      principal,
-      csrfToken: started.csrfToken,
-      expiresAt: started.expiresAt,
-      ...(started.recoveryCodeIssuedAt === undefined
-        ? {}
-        : { recoveryCodeIssuedAt: started.recoveryCodeIssuedAt }),
-    };
-  };
+  activationOptions(app, ctx);
+  activate(app, ctx);
+  issueRecoveryCode(app, ctx);
+  signInOptions(app, ctx);
+  signIn(app, ctx);
+  readSession(app);
+  currentSession(app, ctx);
+  signOut(app, ctx);
+  signOutEverywhere(app, ctx);
+}
 
+function activationOptions(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/activation/options',
     {
@@ -67,7 +66,9 @@ export function signInRoutes(app: Api, ctx: AppContext): void {
     },
     async (request) => ctx.passkeys.beginActivation(request.body.code),
   );
+}
 
+function activate(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/activation',
     {
@@ -83,10 +84,12 @@ export function signInRoutes(app: Api, ctx: AppContext): void {
         request.body.code,
         request.body.credential as never,
       );
-      return reply.status(201).send(await startSession(reply, started));
+      return reply.status(201).send(await startSession(ctx, reply, started));
     },
   );
+}
 
+function issueRecoveryCode(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/subjects/:id/activation-code',
     {
@@ -109,7 +112,9 @@ export function signInRoutes(app: Api, ctx: AppContext): void {
       return reply.status(201).send({ ...issued, link: ctx.activationLink(issued.code) });
     },
   );
+}
 
+function signInOptions(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/session/options',
     {
@@ -121,7 +126,9 @@ export function signInRoutes(app: Api, ctx: AppContext): void {
     },
     async () => ctx.passkeys.beginSignIn(),
   );
+}
 
+function signIn(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/session',
     {
@@ -134,10 +141,12 @@ export function signInRoutes(app: Api, ctx: AppContext): void {
     },
     async (request, reply) => {
       const started = await ctx.passkeys.finishSignIn(request.body.credential as never);
-      return reply.status(201).send(await startSession(reply, started));
+      return reply.status(201).send(await startSession(ctx, reply, started));
     },
   );
+}
 
+function readSession(app: Api): void {
   app.get(
     '/v1/session',
     {
@@ -154,7 +163,9 @@ export function signInRoutes(app: Api, ctx: AppContext): void {
       return { principal: session.principal, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
     },
   );
+}
 
+function currentSession(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/session/current',
     {
@@ -173,7 +184,9 @@ export function signInRoutes(app: Api, ctx: AppContext): void {
       };
     },
   );
+}
 
+function signOut(app: Api, ctx: AppContext): void {
   app.delete(
     '/v1/session',
     {
@@ -190,7 +203,9 @@ export function signInRoutes(app: Api, ctx: AppContext): void {
       return reply.header('set-cookie', ctx.sessions.cookieHeader(undefined)).status(204).send(null);
     },
   );
+}
 
+function signOutEverywhere(app: Api, ctx: AppContext): void {
   app.post(
     '/v1/session/end-all',
     {
@@ -207,4 +222,18 @@ export function signInRoutes(app: Api, ctx: AppContext): void {
       return { ended };
     },
   );
+}
+
+/** Sets the session cookie and answers with the principal and the session's CSRF token. */
+async function startSession(ctx: AppContext, reply: FastifyReply, started: StartedSession) {
+  reply.header('set-cookie', ctx.sessions.cookieHeader(started.cookie));
+  const principal = await ctx.principals.get(started.principalId);
+  return {
+    principal,
+    csrfToken: started.csrfToken,
+    expiresAt: started.expiresAt,
+    ...(started.recoveryCodeIssuedAt === undefined
+      ? {}
+      : { recoveryCodeIssuedAt: started.recoveryCodeIssuedAt }),
+  };
 }
