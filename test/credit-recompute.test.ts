@@ -89,7 +89,8 @@ async function playHistory(h: Harness, seed: number): Promise<void> {
       const row = await ctx.cases.row(caseId);
       await ctx.decisions.appeal(caseId, 'appeal', row.subject_id, 'test');
       const outcome = rng.next() < 0.7 ? 'overturned' : 'upheld';
-      await ctx.decisions.decideAppeal(caseId, { outcome, rationale: 'x' }, 'mod');
+      // Heard by someone other than who decided (issue 14).
+      await ctx.decisions.decideAppeal(caseId, { outcome, rationale: 'x' }, 'reviewer');
     } else {
       clock += rng.int(60) * day;
       // Sometimes the daily pass runs, sometimes the next event finds the score a day behind.

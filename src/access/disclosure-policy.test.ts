@@ -27,7 +27,8 @@ test('an emergency is granted at once and must be reviewed within the policy’s
   const assessed = assessRequest(policy, ask({ offence: 'harassment', basisKind: 'emergency' }), now);
   assert.equal(assessed.grant, 'emergency');
   assert.equal(assessed.reviewDueAt, '2026-11-25T12:00:00.000Z');
-  assert.equal(assessed.gagUntil, '2027-02-20T12:00:00.000Z');
+  // The default's 30-day gag, within the 30-day appeal window (issue 14).
+  assert.equal(assessed.gagUntil, '2026-12-22T12:00:00.000Z');
 });
 
 test('each refusal has its reason, checked in the order the policy reads', () => {
