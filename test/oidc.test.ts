@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { type AuthorizationRequest, Person, pkce, redirectUriOf } from './_people.ts';
+import { type AuthorizationRequest, authorizationUrl, Person, pkce, redirectUriOf } from './_people.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 
 const issuer = 'http://localhost:7070';
@@ -119,6 +119,26 @@ forEachStore('the OpenID Provider', (h) => {
     assert.equal(payload.nationality, undefined);
     for (const personal of ['name', 'legalName', 'birthDate', 'email', 'phone'])
       assert.equal(payload[personal], undefined);
+  });
+
+  test('the provider’s own session lasts only while the person is signed in to mdis', async () => {
+    const { person: una } = await person();
+    const first = await una.signInToWorld(request('plaza', { extra: { avatar: 'una' } }).request);
+    assert.ok(first.code, JSON.stringify(first.consented?.body));
+    const again = await una.signInToWorld(request('plaza', { extra: { avatar: 'una' } }).request);
+    assert.ok(again.code, 'signed in, with a grant that covers it: straight back to the world');
+    assert.equal(again.details, undefined);
+    assert.equal((await una.call('DELETE', '/v1/session')).status, 204);
+    const signedOut = await una.call(
+      'GET',
+      authorizationUrl(request('plaza', { extra: { avatar: 'una' } }).request),
+    );
+    assert.equal(signedOut.status, 303);
+    const location = new URL(String(signedOut.headers.location), una.origin);
+    assert.ok(location.pathname.startsWith('/oidc/interaction/'), `asked to sign in again, not ${location}`);
+    assert.equal(location.searchParams.get('code'), null);
+    const consent = await una.call('POST', `${location.pathname}/consent`, { body: {} });
+    assert.equal(consent.status, 401, 'consent wants a passkey sign-in first');
   });
 
   test('the sub differs between worlds; nationality only when ticked; the handle typed on the page', async () => {

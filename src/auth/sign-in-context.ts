@@ -42,9 +42,9 @@ export function buildSignIn(options: {
   now: () => Date;
 }): SignInServices {
   const { db, config, ledger, principals, now } = options;
-  const oidc = new OidcService(options);
-  const activation = new ActivationService({ db, ledger, principals, now });
   const sessions = new SessionService({ db, config, now });
+  const oidc = new OidcService({ ...options, sessions });
+  const activation = new ActivationService({ db, ledger, principals, now });
   const passkeys = new PasskeyService({ db, config, ledger, activation, sessions, now });
   return {
     activation,

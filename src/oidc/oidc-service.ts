@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
+import { readCookie, type SessionService, sessionCookie } from '../auth/session-service.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { unliftedSanctions } from '../enforcement/unlifted-sanctions.ts';
@@ -34,6 +35,7 @@ export interface OidcOptions {
   config: Config;
   vault: AttributeVault;
   keyring: Keyring;
+  sessions: SessionService;
   ledger: LedgerService;
   subjects: SubjectService;
   avatars: AvatarService;
@@ -59,6 +61,11 @@ export class OidcService {
       config: this.#options.config,
       vault: this.#options.vault,
       keyring: this.#options.keyring,
+      signedIn: async (cookieHeader) => {
+        const cookie = readCookie(cookieHeader, sessionCookie);
+        if (cookie === undefined || cookie.length === 0 || cookie.length > 100) return undefined;
+        return (await this.#options.sessions.authenticate(cookie))?.principal.subject;
+      },
       clients: this.clients,
       claimsFor: (subject, world, scopes) => this.claimsFor(subject, world, scopes),
       ownerOf: (world, handle) => this.#options.avatars.subjectOf(world, handle),

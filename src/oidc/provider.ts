@@ -1,5 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, {
+  type Configuration,
+  errors,
+  interactionPolicy,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
@@ -17,6 +22,8 @@ export interface ProviderOptions {
   config: Config;
   vault: AttributeVault;
   keyring: Keyring;
+  /** The subject signed in to mdis by the session cookie of this request, if any. */
+  signedIn: (cookieHeader: string | undefined) => Promise<string | undefined>;
   clients: OidcClientService;
   /** The subject an avatar handle is bound to in a world. */
   ownerOf(world: string, handle: string): Promise<string | undefined>;
@@ -77,7 +84,10 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
       ctx.type = 'json';
       ctx.body = { error: out.error, message: out.error_description ?? out.error };
     },
-    interactions: { url: (_ctx, interaction) => `/oidc/interaction/${interaction.uid}` },
+    interactions: {
+      url: (_ctx, interaction) => `/oidc/interaction/${interaction.uid}`,
+      policy: policy(options),
+    },
     cookies: {
       keys: [keyring.keyedHash('oidc cookie key')],
       long: { httpOnly: true, sameSite: 'lax' },
@@ -158,4 +168,21 @@ function lifetimes(config: Config): Configuration['ttl'] {
     // The provider's own session follows the person's mdis session, no longer.
     Session: config.session.idleMinutes * 60,
   };
+}
+
+/**
+ * The provider's prompts, with one more check on login: its own session counts only while the
+ * person is signed in to mdis, as the same person, in this browser. A person who signed out of
+ * mdis (or everywhere) is asked to sign in again before any world gets a code.
+ */
+function policy(options: ProviderOptions): interactionPolicy.Prompt[] {
+  const prompts = interactionPolicy.base();
+  prompts.get('login')!.checks.add(
+    new interactionPolicy.Check('mdis_session', 'the person is not signed in to mdis', async (ctx) => {
+      const subject = await options.signedIn(ctx.req.headers.cookie);
+      const same = subject !== undefined && subject === ctx.oidc.session?.accountId;
+      return same ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;
+    }),
+  );
+  return prompts;
 }
