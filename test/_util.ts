@@ -154,15 +154,18 @@ export async function call(app: FastifyInstance, method: string, url: string, op
 
 async function snapshot(db: Db, schema: string | undefined): Promise<string> {
   const dump: Record<string, string[]> = {};
-  // Only this store's own tables, Kysely's migration tables included.
+  // Only this store's own tables, Kysely's migration tables included, in a fixed order: PostgreSQL
+  // lists the catalog in no set order, and it changes when autovacuum rewrites catalog rows.
   const tables =
     schema === undefined
       ? await sql<{
           name: string;
-        }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)
+        }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(
+          db,
+        )
       : await sql<{
           name: string;
-        }>`select table_name as name from information_schema.tables where table_schema = ${schema}`.execute(
+        }>`select table_name as name from information_schema.tables where table_schema = ${schema} order by table_name`.execute(
           db,
         );
   for (const { name } of tables.rows) {
