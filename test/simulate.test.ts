@@ -107,7 +107,9 @@ test('simulate fills a store and says what it made', async () => {
   assert.ok(r.reports.filed >= 20 && r.reports.filed <= 60, `reports: ${r.reports.filed}`);
   const cases = Object.values(r.cases).reduce((a, b) => a + b, 0);
   const decisions = r.decisions.upheld + r.decisions.dismissed;
-  assert.ok(cases > 0 && cases <= r.reports.filed, `cases: ${cases}`);
+  // Besides the reported incidents' cases, each negative conduct event files a report in a case
+  // (issue 14), which no simulated moderator decides: those stay open.
+  assert.ok(cases > 0 && r.cases.open > 0, `cases: ${cases}`);
   assert.ok(decisions > 0 && decisions <= cases, `decisions: ${decisions}`);
   assert.ok(r.decisions.upheld > r.decisions.dismissed, 'most decisions are upheld');
   assert.ok(r.sanctions.byKind.suspension !== undefined, 'the strike ladder suspended someone');

@@ -94,6 +94,8 @@ export async function simulateInto(
     operator,
     registrar: await create('registrar', 'simulated registry office', operator),
     moderator: await create('moderator', 'simulated moderation desk', operator),
+    // Appeals are heard by someone other than who decided (issue 14).
+    appeals: await create('moderator', 'simulated appeals desk', operator),
   };
   const platforms: Principal[] = [];
   for (const world of simulatedWorlds) {

@@ -32,7 +32,7 @@ export interface TimelineOptions {
   seed: number;
   events: number;
   year: { start: number; end: number; days: number };
-  actors: { operator: string; registrar: string; moderator: string };
+  actors: { operator: string; registrar: string; moderator: string; appeals: string };
   /** The platform principal of each simulated world, in the order of `simulatedWorlds`. */
   platforms: Principal[];
   onProgress?: (subjects: number, events: number) => void;
@@ -227,7 +227,7 @@ export class Timeline {
       this.tally.appeals.filed++;
       this.#schedule(this.#o.clock.ms + appeal.decideAfter, 'cases', async () => {
         const input = { outcome: appeal.outcome, rationale: appeal.rationale };
-        await this.#o.ctx.decisions.decideAppeal(caseId, input, this.#o.actors.moderator);
+        await this.#o.ctx.decisions.decideAppeal(caseId, input, this.#o.actors.appeals);
         this.tally.appeals[appeal.outcome]++;
       });
     });
