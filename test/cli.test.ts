@@ -38,24 +38,41 @@ function lastLine(text: string): string {
 }
 
 describe('mdis admin principal', () => {
-  test('create --json prints one JSON line with id, role and token, and nothing else', async () => {
+  test('create --json prints one JSON line: id, role, token, and a person’s activation code', async () => {
     const dir = dataDir();
     const run = await mdis(['admin', 'principal', 'create', '--role', 'registrar', '--data', dir, '--json']);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout.split('\n').length, 2, 'one line and its newline');
     const created = JSON.parse(run.stdout);
-    assert.deepEqual(Object.keys(created).sort(), ['id', 'role', 'token']);
+    assert.deepEqual(Object.keys(created).sort(), ['activation', 'id', 'role', 'token']);
     assert.match(created.id, /^prn_[0-9a-z]{16}$/);
     assert.equal(created.role, 'registrar');
     assert.match(created.token, /^mdis_[A-Za-z0-9_-]{43}$/);
+    assert.match(created.activation.code, /^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
+    assert.ok(Date.parse(created.activation.expiresAt) > 0);
+    assert.ok(
+      created.activation.link.endsWith(`/activate?code=${encodeURIComponent(created.activation.code)}`),
+    );
+    // A machine gets no code: it has no one to register a passkey.
+    const service = await mdis(
+      ['admin', 'principal', 'create', '--role', 'service', '--actions', 'travel.air'].concat([
+        '--data',
+        dir,
+        '--json',
+      ]),
+    );
+    assert.equal(service.code, 0, service.stderr);
+    assert.deepEqual(Object.keys(JSON.parse(service.stdout)).sort(), ['id', 'role', 'token']);
   });
 
-  test('create without --json shows the token to a human, once', async () => {
+  test('create without --json shows the token to a human, once, and a person’s activation code', async () => {
     const dir = dataDir();
     const out = await ok(['admin', 'principal', 'create', '--role', 'moderator', '--data', dir]);
     assert.match(out, /^prn_[0-9a-z]{16} +moderator/);
     assert.match(out, /^token: mdis_[A-Za-z0-9_-]{43}$/m);
     assert.match(out, /shown once/);
+    assert.match(out, /^activation code: [0-9A-Z]{4}(-[0-9A-Z]{4}){4} \(once, until \d{4}-\d{2}-\d{2}T/m);
+    assert.match(out, /^activation link: http.*\/activate\?code=/m);
   });
 
   describe('scopes', () => {

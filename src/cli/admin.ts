@@ -29,7 +29,7 @@ export function adminCommand(): Command {
       .option('--jurisdiction <code>', 'authority: ISO 3166 code of its jurisdiction')
       .option('--subject <id>', 'subject: its own digital ID')
       .option('--name <name>', 'a name to recognise it by')
-      .option('--json', 'print {"id","role","token"} as JSON and nothing else'),
+      .option('--json', 'print {"id","role","token"} (and a person’s "activation") as JSON and nothing else'),
   ).action(async (options: StoreOptions & Record<string, string | boolean | undefined>) => {
     const input = {
       role: String(options.role),
@@ -41,12 +41,25 @@ export function adminCommand(): Command {
       subject: options.subject as string | undefined,
     };
     checkNewPrincipal(input); // bad input is refused before the store is opened, let alone created
-    const { principal: created, token } = await withContext(options, (ctx) => ctx.principals.create(input));
+    // A person (staff) also gets an activation code, to register a passkey on the console.
+    const {
+      principal: created,
+      token,
+      activation,
+    } = await withContext(options, async (ctx) => {
+      const made = await ctx.activation.createPrincipal(input);
+      const link = made.activation === undefined ? undefined : ctx.activationLink(made.activation.code);
+      return { ...made, activation: made.activation && { ...made.activation, link: link! } };
+    });
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ id: created.id, role: created.role, token })}\n`);
-    } else {
+      const shown = { id: created.id, role: created.role, token, ...(activation && { activation }) };
+      process.stdout.write(`${JSON.stringify(shown)}\n`);
+      return;
+    }
+    process.stdout.write(`${describe(created)}\ntoken: ${token}\n(the token is shown once; keep it safe)\n`);
+    if (activation !== undefined) {
       process.stdout.write(
-        `${describe(created)}\ntoken: ${token}\n(the token is shown once; keep it safe)\n`,
+        `activation code: ${activation.code} (once, until ${activation.expiresAt})\nactivation link: ${activation.link}\n`,
       );
     }
   });

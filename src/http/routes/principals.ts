@@ -1,8 +1,7 @@
 import Type from 'typebox';
 import { NewPrincipal, PrincipalRecord } from '../../api/principals.ts';
-import { peopleRoles } from '../../auth/activation-service.ts';
+import type { IssuedCode } from '../../auth/activation-service.ts';
 import type { AppContext } from '../../context.ts';
-import { inTransaction } from '../../db/transaction.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
 import { PageQuery, responses } from '../schemas.ts';
@@ -36,18 +35,13 @@ function createPrincipal(app: Api, ctx: AppContext): void {
     },
     async (request, reply) => {
       // People (staff and subjects) also get an activation code to register a passkey with.
-      const created = await inTransaction(ctx.db, async (trx) => {
-        const actor = caller(request).id;
-        const made = await ctx.principals.create(request.body, { actor, db: trx });
-        if (!peopleRoles.includes(made.principal.role)) return made;
-        const issued = await ctx.activation.issue(trx, {
-          principalId: made.principal.id,
-          purpose: 'staff',
-          actor,
-        });
-        return { ...made, activation: { ...issued, link: ctx.activationLink(issued.code) } };
-      });
-      return reply.status(201).send(created);
+      const { activation, ...created } = await ctx.activation.createPrincipal(
+        request.body,
+        caller(request).id,
+      );
+      return reply
+        .status(201)
+        .send(activation === undefined ? created : { ...created, activation: withLink(ctx, activation) });
     },
   );
 }
@@ -85,4 +79,8 @@ function revokePrincipal(app: Api, ctx: AppContext): void {
     },
     async (request) => ctx.principals.revoke(request.params.id, caller(request).id),
   );
+}
+
+function withLink(ctx: AppContext, activation: IssuedCode) {
+  return { ...activation, link: ctx.activationLink(activation.code) };
 }
