@@ -275,6 +275,22 @@ function defineSuite(): void {
     await page.getByRole('link', { name: 'Principals' }).click();
     await page.locator('td', { hasText: 'Log auditor' }).waitFor();
     await screenshots(page, 'admin-principals');
+
+    // A new moderator is a person: the answer's activation code is shown as a link and a QR code.
+    await page.getByText('Create a principal').click();
+    await page.getByLabel('Role').selectOption('moderator');
+    await page.getByLabel('Name').fill('New moderator');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    const notice = page.getByRole('status');
+    const code = (await notice.locator('.activation code').textContent()) ?? '';
+    assert.ok(code.length > 0, 'the activation code is shown');
+    const href = String(await notice.getByRole('link').getAttribute('href'));
+    assert.match(href, /\/activate\?code=/);
+    assert.ok(href.includes(encodeURIComponent(code)), `the link ${href} carries the code ${code}`);
+    const qr = notice.locator('svg[role=img]');
+    assert.equal(await qr.getAttribute('aria-label'), 'QR code of the activation link');
+    assert.match(String(await qr.locator('path').getAttribute('d')), /^M\d+ \d+h1v1h-1z/);
+    await screenshots(page, 'admin-activation');
     assertNoErrors(tab);
   });
 

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { get, type Page, post, query } from '../../api.ts';
+import { type Activation, ActivationLink } from '../../components/activation-link.tsx';
 import { DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { Pager, usePaged } from '../../components/paged.tsx';
@@ -12,7 +13,10 @@ function scopeOf(p: Principal): string {
   return p.world ?? p.actions?.join(', ') ?? p.jurisdiction ?? p.subject ?? '—';
 }
 
-/** Every principal, oldest first; create one (its token is shown once) or revoke one. */
+/**
+ * Every principal, oldest first; create one (its token, and for a person the activation code as a
+ * link and a QR code, shown once) or revoke one.
+ */
 export function Principals(_props: ScreenProps) {
   const [changes, setChanges] = useState(0);
   const list = usePaged(
@@ -67,7 +71,11 @@ function CreatePrincipal(props: { onCreated: () => void }) {
   const [role, setRole] = useState<Role>('moderator');
   const [name, setName] = useState('');
   const [scope, setScope] = useState('');
-  const [created, setCreated] = useState<{ principal: Principal; token: string }>();
+  const [created, setCreated] = useState<{
+    principal: Principal;
+    token: string;
+    activation?: Activation;
+  }>();
   const field = scopeField[role];
   const { error, onSubmit } = useSubmit(async () => {
     setCreated(undefined);
@@ -120,6 +128,7 @@ function CreatePrincipal(props: { onCreated: () => void }) {
         <div class="notice" role="status">
           Created {created.principal.role} <code>{created.principal.id}</code>. Its token, shown this once:
           <pre class="token">{created.token}</pre>
+          {created.activation !== undefined && <ActivationLink activation={created.activation} />}
         </div>
       )}
     </details>
