@@ -73,7 +73,7 @@ test('the packed package installs and runs as `mdis`', { timeout: 300_000 }, asy
   );
   assert.equal(out.split('\n').length, 2, `one JSON line: ${out}`);
   const created = JSON.parse(out);
-  assert.deepEqual(Object.keys(created).sort(), ['id', 'role', 'token']);
+  assert.deepEqual(Object.keys(created).sort(), ['activation', 'id', 'role', 'token']);
   assert.equal(created.role, 'admin');
   assert.match(created.token, /^mdis_/);
   assert.ok(fs.existsSync(path.join(data, 'mdis.sqlite')), 'the store was created under --data');
