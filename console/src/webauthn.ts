@@ -23,6 +23,11 @@ export function passkeysSupported(): boolean {
   return typeof window.PublicKeyCredential === 'function';
 }
 
+/** A list of credential descriptors with their base64url ids as bytes, as the browser takes them. */
+function withByteIds(list: unknown): Json[] {
+  return ((list as Json[] | undefined) ?? []).map((c) => ({ ...c, id: toBytes(String(c.id)) }));
+}
+
 /** Registers a passkey with the options the server gave; returns the credential as JSON. */
 export async function createPasskey(options: Json): Promise<Json> {
   const user = options.user as Json;
@@ -30,10 +35,7 @@ export async function createPasskey(options: Json): Promise<Json> {
     ...options,
     challenge: toBytes(String(options.challenge)),
     user: { ...user, id: toBytes(String(user.id)) },
-    excludeCredentials: ((options.excludeCredentials as Json[] | undefined) ?? []).map((c) => ({
-      ...c,
-      id: toBytes(String(c.id)),
-    })),
+    excludeCredentials: withByteIds(options.excludeCredentials),
   } as unknown as PublicKeyCredentialCreationOptions;
   const credential = (await navigator.credentials.create({ publicKey })) as PublicKeyCredential;
   const response = credential.response as AuthenticatorAttestationResponse;
@@ -55,10 +57,7 @@ export async function usePasskey(options: Json): Promise<Json> {
   const publicKey = {
     ...options,
     challenge: toBytes(String(options.challenge)),
-    allowCredentials: ((options.allowCredentials as Json[] | undefined) ?? []).map((c) => ({
-      ...c,
-      id: toBytes(String(c.id)),
-    })),
+    allowCredentials: withByteIds(options.allowCredentials),
   } as unknown as PublicKeyCredentialRequestOptions;
   const credential = (await navigator.credentials.get({ publicKey })) as PublicKeyCredential;
   const response = credential.response as AuthenticatorAssertionResponse;

@@ -1,14 +1,12 @@
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import type { SanctionsTable } from '../db/tables/sanctions.ts';
 
-export interface UnliftedSanction {
-  id: string;
-  subject_id: string;
-  kind: string;
-  world_id: string | null;
-  actions: string | null;
-  starts_at: string;
-  ends_at: string | null;
-}
+/** A sanction row as the eligibility index reads it. */
+export type UnliftedSanction = Pick<
+  Selectable<SanctionsTable>,
+  'id' | 'subject_id' | 'kind' | 'world_id' | 'actions' | 'starts_at' | 'ends_at'
+>;
 
 /** The sanctions not lifted, of every subject or of some: what the eligibility index holds. */
 export function unliftedSanctions(db: Db, subjects?: readonly string[]): Promise<UnliftedSanction[]> {
