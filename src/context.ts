@@ -2,6 +2,7 @@ import { type Logger, pino } from 'pino';
 import { DisclosureReader } from './access/disclosure-reader.ts';
 import { DisclosureService } from './access/disclosure-service.ts';
 import { OversightService } from './access/oversight-service.ts';
+import { ProfileReadService } from './access/profile-reads.ts';
 import { TransparencyReporter } from './access/transparency-report.ts';
 import { AppealService } from './appeals/appeal-service.ts';
 import { AppealStore } from './appeals/appeal-store.ts';
@@ -16,6 +17,7 @@ import { CreditService } from './credit/credit-service.ts';
 import { CreditModel } from './credit/model.ts';
 import { recomputeAll } from './credit/recompute.ts';
 import { type Db, openStore, type Store } from './db/database.ts';
+import { CheckCounter, checkCountFlushMs } from './enforcement/check-counts.ts';
 import { EligibilityService } from './enforcement/eligibility-service.ts';
 import { SanctionService } from './enforcement/sanction-service.ts';
 import { StrikeService } from './enforcement/strike-service.ts';
@@ -75,6 +77,10 @@ export interface Services extends SignInServices {
   disclosureReader: DisclosureReader;
   oversight: OversightService;
   transparency: TransparencyReporter;
+  /** Staff reads of decrypted profiles, each logged with its purpose. */
+  profileReads: ProfileReadService;
+  /** Eligibility checks counted per subject, checker, action and day; `flush` writes them. */
+  checkCounts: CheckCounter;
 }
 
 /** What a command (`mdis admin`, `mdis credit`, ...) works with. */
@@ -175,7 +181,13 @@ export function wireServices(core: Core): Services {
   const notifier = new Notifier({ avatars });
   const subscriptions = new SubscriptionService({ db, keyring, worlds, now });
   const deliveries = new DeliveryWorker({ db, keyring, logger, now });
+  const checkCounts = new CheckCounter({
+    db,
+    now,
+    onError: (error) => logger.error({ err: error }, 'writing eligibility check counts failed'),
+  });
   const eligibility = new EligibilityService({
+    counts: checkCounts,
     db,
     engine: store.engine,
     policy,
@@ -204,6 +216,7 @@ export function wireServices(core: Core): Services {
   const disclosureReader = new DisclosureReader({ ...access, disclosures });
   const oversight = new OversightService({ ...access, disclosures });
   const transparency = new TransparencyReporter({ db, ledger, now });
+  const profileReads = new ProfileReadService({ db, ledger, subjects, policy, now });
   const appeals = new AppealService({
     ...base,
     ...{ store: appealStore, cases, decisions, sanctions, credit, disclosures },
@@ -217,6 +230,7 @@ export function wireServices(core: Core): Services {
     ...{ eligibility, credit, creditReader, sanctions, strikes, cases, reports, decisions, events },
     ...{ disclosures, disclosureReader, oversight, transparency, appeals },
     ...signIn,
+    ...{ profileReads, checkCounts },
   };
 }
 
@@ -225,7 +239,7 @@ export async function startRuntime(
   core: Core,
   services: Services,
 ): Promise<Pick<AppContext, 'startJobs' | 'close'>> {
-  const { eligibility, deliveries } = services;
+  const { eligibility, deliveries, checkCounts } = services;
   try {
     await putPolicyInForce(core, services);
     await eligibility.rebuild();
@@ -242,6 +256,8 @@ export async function startRuntime(
     },
     async close() {
       for (const timer of timers) clearInterval(timer);
+      // The checks counted since the last write, before the store closes.
+      await checkCounts.flush().catch((error) => core.logger.error({ err: error }, 'check counts lost'));
       await deliveries.stop();
       await eligibility.stop();
       await core.store.close();
@@ -274,13 +290,16 @@ export interface ScheduledJob {
 }
 
 /** The periodic work of a serving instance, with how often each runs. */
-export function scheduledJobs(ctx: Pick<AppContext, 'ledger' | 'sanctions' | 'credit' | 'deliveries'>) {
-  const { ledger, sanctions, credit, deliveries } = ctx;
+export function scheduledJobs(
+  ctx: Pick<AppContext, 'ledger' | 'sanctions' | 'credit' | 'deliveries' | 'checkCounts'>,
+) {
+  const { ledger, sanctions, credit, deliveries, checkCounts } = ctx;
   const jobs: ScheduledJob[] = [
     { name: 'sign checkpoint', everyMs: 250, run: () => ledger.checkpoint() },
     { name: 'expire sanctions', everyMs: 5_000, run: () => sanctions.expireDue() },
     { name: 'decay credit', everyMs: 60_000, run: () => credit.refreshStale() },
     { name: 'deliver notifications', everyMs: 500, run: () => deliveries.deliverDue() },
+    { name: 'write check counts', everyMs: checkCountFlushMs, run: () => checkCounts.flush() },
   ];
   return jobs;
 }

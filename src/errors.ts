@@ -58,7 +58,10 @@ export type ErrorCode =
   | 'raw_binding_closed'
   // start-up and CLI only
   | 'invalid_policy'
-  | 'policy_unknown';
+  | 'policy_unknown'
+  // logged reads (400)
+  | 'purpose_required'
+  | 'unknown_purpose';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;
@@ -405,5 +408,27 @@ export class PolicyUnknownError extends MdisError {
       `the policy in force ("${name}", digest ${digest}) was recorded before the store kept policies' text: set MDIS_POLICY to its file, or start mdis serve under it once`,
     );
     this.digest = digest;
+  }
+}
+
+// Logged reads (400): a staff read of a profile names a purpose of the policy.
+
+/** A read of a decrypted profile that names no purpose. */
+export class PurposeRequiredError extends MdisError {
+  constructor(purposes: readonly string[]) {
+    super('purpose_required', `purpose: name why you read this profile, one of ${purposes.join(', ')}`, {
+      field: 'purpose',
+      purposes,
+    });
+  }
+}
+
+/** A read of a decrypted profile that names a purpose the policy does not list. */
+export class UnknownPurposeError extends MdisError {
+  constructor(purposes: readonly string[]) {
+    super('unknown_purpose', `purpose: is not a read purpose of the policy (${purposes.join(', ')})`, {
+      field: 'purpose',
+      purposes,
+    });
   }
 }

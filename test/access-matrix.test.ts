@@ -94,8 +94,9 @@ const endpoints: Endpoint[] = [
     route: '/v1/subjects/:id',
     allowed: ['registrar', 'admin'],
     success: 200,
-    writes: false,
-    request: (f) => ({ url: `/v1/subjects/${f.subject}` }),
+    // A logged read: the log entry and the subject's record of it.
+    writes: true,
+    request: (f) => ({ url: `/v1/subjects/${f.subject}?purpose=support` }),
   },
   {
     method: 'PATCH',
@@ -377,6 +378,22 @@ const endpoints: Endpoint[] = [
     success: 200,
     writes: false,
     request: () => ({ url: '/v1/me/disclosures' }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/me/access',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/me/access' }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/policy/read-purposes',
+    allowed: ['registrar', 'admin'],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/policy/read-purposes' }),
   },
   ...['/healthz', '/metrics', '/openapi.json', '/docs', '/v1/transparency/report'].map(
     (route): Endpoint => ({

@@ -263,7 +263,7 @@ describe('mdis serve', () => {
     assert.deepEqual(await first.stop('SIGKILL'), { code: null, signal: 'SIGKILL' });
 
     await withServer(dir, async (second) => {
-      const read = await second.get(`/v1/subjects/${created.body.id}`, admin.token);
+      const read = await second.get(`/v1/subjects/${created.body.id}?purpose=support`, admin.token);
       assert.equal(read.status, 200);
       assert.deepEqual(read.body.natural, body.natural);
       assert.deepEqual(read.body.social, body.social);

@@ -27,7 +27,9 @@ forEachStore(
       assert.deepEqual(created.body.social, body.social);
       assert.deepEqual(created.body.versions, { natural: 1, social: 1, signs: 1 });
 
-      const read = await h.call('GET', `/v1/subjects/${created.body.id}`, { token: admin });
+      const read = await h.call('GET', `/v1/subjects/${created.body.id}?purpose=enrolment_check`, {
+        token: admin,
+      });
       assert.equal(read.status, 200);
       assert.deepEqual(read.body.natural, body.natural);
       assert.deepEqual(read.body.signs, body.signs);
@@ -72,17 +74,25 @@ forEachStore(
       });
       assert.equal(patched.status, 200);
       assert.deepEqual(patched.body.versions, { natural: 1, social: 2, signs: 1 });
-      assert.equal(patched.body.social.employer, 'Plaza Ventures Ltd');
-      assert.equal(patched.body.social.phone, undefined);
-      assert.equal(patched.body.social.email, 'tom@example.org');
+      assert.deepEqual(patched.body.changed, ['social']);
+      // The answer holds no attribute: reading them back is a logged read.
+      assert.equal(patched.body.social, undefined);
+      const read = await h.call('GET', `/v1/subjects/${id}?purpose=correction`, { token: registrar });
+      assert.equal(read.body.social.employer, 'Plaza Ventures Ltd');
+      assert.equal(read.body.social.phone, undefined);
+      assert.equal(read.body.social.email, 'tom@example.org');
 
       const unchanged = await h.call('PATCH', `/v1/subjects/${id}/attributes`, {
         token: registrar,
         body: { social: { employer: 'Plaza Ventures Ltd' } },
       });
       assert.deepEqual(unchanged.body.versions, { natural: 1, social: 2, signs: 1 });
+      assert.deepEqual(unchanged.body.changed, []);
+      assert.equal(unchanged.body.social, undefined);
 
-      const history = await h.call('GET', `/v1/subjects/${id}?history=true`, { token: registrar });
+      const history = await h.call('GET', `/v1/subjects/${id}?history=true&purpose=correction`, {
+        token: registrar,
+      });
       const social = history.body.history.filter((v: { group: string }) => v.group === 'social');
       assert.deepEqual(
         social.map((v: { version: number }) => v.version),
@@ -112,7 +122,7 @@ forEachStore(
       const malformed = await h.call('GET', `/v1/subjects/${typo}`, { token: admin });
       assert.equal(malformed.status, 400);
       assert.equal(malformed.body.error, 'malformed_id');
-      const unknown = await h.call('GET', `/v1/subjects/${newDigitalId()}`, {
+      const unknown = await h.call('GET', `/v1/subjects/${newDigitalId()}?purpose=support`, {
         token: admin,
       });
       assert.equal(unknown.status, 404);
@@ -154,7 +164,7 @@ forEachStore(
       const body = personEnrolment();
       body.natural.legalName = 'Ottoline Marchbanks';
       const created = await h.call('POST', '/v1/subjects', { token: registrar, body });
-      await h.call('GET', `/v1/subjects/${created.body.id}`, { token: admin });
+      await h.call('GET', `/v1/subjects/${created.body.id}?purpose=support`, { token: admin });
       await h.call('POST', '/v1/subjects', {
         token: registrar,
         body: { ...body, natural: { ...body.natural, sex: 'Q' } },

@@ -38,7 +38,9 @@ forEachStore(
       assert.equal(Date.parse(subject.activation.expiresAt) - clock.ms, 7 * day);
       assert.equal(subject.activation.link, `http://localhost:7070/activate?code=${subject.activation.code}`);
       assert.ok(!(await h.snapshot()).includes(subject.activation.code.replaceAll('-', '')));
-      const read = await h.call('GET', `/v1/subjects/${subject.id}`, { token: registrar });
+      const read = await h.call('GET', `/v1/subjects/${subject.id}?purpose=enrolment_check`, {
+        token: registrar,
+      });
       assert.equal(read.body.activation, undefined);
     });
 

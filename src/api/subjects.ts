@@ -31,3 +31,16 @@ export const SubjectProfile = Type.Object({
   history: Type.Optional(Type.Array(AttributeVersion)),
 });
 export type SubjectProfile = Static<typeof SubjectProfile>;
+
+/**
+ * What a change of attributes answers: the versions, never the attributes (reading them back is
+ * a logged read with a purpose).
+ */
+export const AttributesChanged = Type.Object({
+  id: Type.String(),
+  kind: StringEnum(subjectKinds),
+  updatedAt: Type.String(),
+  versions: SubjectProfile.properties.versions,
+  changed: Type.Array(StringEnum(attributeGroups), { description: 'the groups that got a new version' }),
+});
+export type AttributesChanged = Static<typeof AttributesChanged>;

@@ -29,6 +29,7 @@ import type {
 } from './tables/sign-in.ts';
 import type { StrikesTable } from './tables/strikes.ts';
 import type { SubjectAttributesTable } from './tables/subject-attributes.ts';
+import type { EligibilityCheckCountsTable, SubjectReadsTable } from './tables/subject-reads.ts';
 import type { SubjectsTable } from './tables/subjects.ts';
 import type { SubscriptionsTable } from './tables/subscriptions.ts';
 import type { WorldsTable } from './tables/worlds.ts';
@@ -69,4 +70,7 @@ export interface DatabaseSchema {
   oidc_clients: OidcClientsTable;
   oidc_keys: OidcKeysTable;
   appeals: AppealsTable;
+  // Logged reads (issue 13)
+  subject_reads: SubjectReadsTable;
+  eligibility_check_counts: EligibilityCheckCountsTable;
 }

@@ -8,6 +8,7 @@ import type { Tx } from '../db/transaction.ts';
 import { ForbiddenError, SubjectNotFoundError, ValidationError } from '../errors.ts';
 import type { Policy, SanctionKind } from '../policy/policy.ts';
 import type { Principal } from '../principals/roles.ts';
+import type { CheckCounter } from './check-counts.ts';
 import { type Eligibility, EligibilityIndex, type IndexedSanction } from './eligibility-index.ts';
 import { type UnliftedSanction, unliftedSanctions } from './unlifted-sanctions.ts';
 
@@ -20,6 +21,8 @@ export interface EligibilityOptions {
   /** Set on PostgreSQL: the instances share changes over LISTEN/NOTIFY on this database. */
   databaseUrl: string | undefined;
   databaseSchema: string | undefined;
+  /** Counts the checks of services and platforms, for the subjects to see (`checkFor` only). */
+  counts?: CheckCounter;
 }
 
 const loadBatch = 50_000;
@@ -40,6 +43,7 @@ export class EligibilityService {
   readonly #now: () => Date;
   readonly #databaseUrl: string | undefined;
   readonly #databaseSchema: string | undefined;
+  readonly #counts: CheckCounter | undefined;
   #index: EligibilityIndex;
   /** Set by the first rebuild: a command that never builds the index has nothing to reload. */
   #built = false;
@@ -56,6 +60,7 @@ export class EligibilityService {
     this.#now = options.now;
     this.#databaseUrl = options.databaseUrl;
     this.#databaseSchema = options.databaseSchema;
+    this.#counts = options.counts;
     this.#index = new EligibilityIndex(options.policy.document.actions);
   }
 
@@ -90,7 +95,8 @@ export class EligibilityService {
 
   /**
    * Checks for a caller: the action must be in the policy and in the caller's scope; world
-   * actions are judged in the platform's own world, or the `world` a service names.
+   * actions are judged in the platform's own world, or the `world` a service names. Each answer
+   * is counted for the subject (per caller, action and day).
    */
   async checkFor(
     caller: Principal,
@@ -99,7 +105,10 @@ export class EligibilityService {
     world: string | undefined,
   ): Promise<Eligibility> {
     const scopedWorld = this.#authorise(caller, action, world);
-    return this.check(subject, action, scopedWorld);
+    const answer = await this.check(subject, action, scopedWorld);
+    // Answered: the subject will see that this caller checked it (counted in memory, written in batches).
+    this.#counts?.count(subject, caller.id, action);
+    return answer;
   }
 
   /** Checks in-process; unknown subjects are looked up once in the store before a 404. */

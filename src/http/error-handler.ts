@@ -11,8 +11,10 @@ import {
   NotFoundError,
   OwnDecisionError,
   PolicyRefusedError,
+  PurposeRequiredError,
   RateLimitedError,
   UnauthenticatedError,
+  UnknownPurposeError,
   ValidationError,
 } from '../errors.ts';
 import { validationErrorFrom } from '../util/validation.ts';
@@ -31,6 +33,8 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [ConflictError, 409],
   [PolicyRefusedError, 422],
   [RateLimitedError, 429],
+  [PurposeRequiredError, 400],
+  [UnknownPurposeError, 400],
 ];
 
 /** Fastify's own request errors, by its error code. */

@@ -1,4 +1,4 @@
-import type { SubjectProfile } from '../api/subjects.ts';
+import type { AttributesChanged, SubjectProfile } from '../api/subjects.ts';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
@@ -145,13 +145,21 @@ export class SubjectService {
 
   /**
    * Adds a version of each group the patch changes: given fields replace the current ones and
-   * `null` removes one. A group left as it was gets no new version.
+   * `null` removes one. A group left as it was gets no new version. Answers with the versions
+   * only: the attributes are read back through a logged read.
    */
-  async updateAttributes(id: string, patch: AttributePatch, actor: string): Promise<SubjectProfile> {
+  async updateAttributes(id: string, patch: AttributePatch, actor: string): Promise<AttributesChanged> {
     const now = this.#now().toISOString();
     const profile = await this.get(id);
     const changed = changedGroups(profile, patch, now.slice(0, 10));
-    if (changed.length === 0) return profile;
+    const answer = (after: SubjectProfile): AttributesChanged => ({
+      id,
+      kind: after.kind,
+      updatedAt: after.updatedAt,
+      versions: after.versions,
+      changed: changed.map((c) => c.group),
+    });
+    if (changed.length === 0) return answer(profile);
 
     const natural = changed.find((c) => c.group === 'natural')?.value as Natural | undefined;
     const dedupHash = natural && this.#vault.keyedHash(naturalIdentifier(profile.kind, natural));
@@ -199,7 +207,7 @@ export class SubjectService {
         await this.#refuseDuplicate(this.#db, dedupHash);
       throw error;
     }
-    return this.get(id);
+    return answer(await this.get(id));
   }
 
   /**

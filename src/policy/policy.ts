@@ -155,6 +155,20 @@ export const PolicyDocument = Type.Object(
         strict,
       ),
     ),
+    access: Type.Optional(
+      Type.Object(
+        {
+          readPurposes: Type.Array(Type.String({ pattern: key }), {
+            minItems: 1,
+            maxItems: 50,
+            uniqueItems: true,
+            description:
+              'why staff may read a decrypted profile (GET /v1/subjects/{id}?purpose=): each read names one and is logged',
+          }),
+        },
+        strict,
+      ),
+    ),
   },
   strict,
 );
@@ -174,7 +188,12 @@ export interface Policy {
   gradeOf(score: number): string;
   /** How disclosure may follow conduct of `category`; undefined where it may not (or no such category). */
   disclosureRule(category: string): DisclosureRule | undefined;
+  /** The purposes a staff read of a decrypted profile may name (`access.readPurposes`, else the default). */
+  readPurposes: readonly string[];
 }
+
+/** The read purposes of a policy that lists none. */
+export const defaultReadPurposes: readonly string[] = ['enrolment_check', 'correction', 'support', 'audit'];
 
 const checkDocument: (value: unknown, prefix: string) => asserts value is PolicyDocument =
   compileCheck(PolicyDocument);
@@ -215,6 +234,7 @@ export function parsePolicy(value: unknown): Policy {
     isAction: (name) => Object.hasOwn(document.actions, name),
     gradeOf: (score) => grades.find((band) => score >= band.min)?.grade ?? grades.at(-1)!.grade,
     disclosureRule: (name) => rules.get(name),
+    readPurposes: document.access?.readPurposes ?? defaultReadPurposes,
   };
 }
 

@@ -1,7 +1,9 @@
 import Type from 'typebox';
 import { DisclosureNotice } from '../../api/disclosures.ts';
-import { MyRecord } from '../../api/me.ts';
+import { type AccessList, accessLists, MyAccess, MyRecord } from '../../api/me.ts';
 import type { AppContext } from '../../context.ts';
+import { ValidationError } from '../../errors.ts';
+import { StringEnum } from '../../util/string-enum.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
 import { PageQuery, responses } from '../schemas.ts';
@@ -66,5 +68,43 @@ export function meRoutes(app: Api, ctx: AppContext): void {
         cursor: request.query.cursor,
         limit: request.query.limit ?? 50,
       }),
+  );
+  myAccess(app, ctx);
+}
+
+function myAccess(app: Api, ctx: AppContext): void {
+  app.get(
+    '/v1/me/access',
+    {
+      config: { roles: subject },
+      schema: {
+        tags: ['subject'],
+        summary:
+          'Who looked at your data: staff reads of your profile (who by role and organisation, when, why), ' +
+          'eligibility checks counted per service, action and day, and disclosures whose gag has ended',
+        description:
+          'Each list newest first; without `list` the first page of each. A `cursor` pages the `list` it came from.',
+        querystring: Type.Object(
+          { list: Type.Optional(StringEnum(accessLists)), ...PageQuery },
+          { additionalProperties: false },
+        ),
+        response: responses({ 200: MyAccess }),
+      },
+    },
+    async (request) => {
+      const id = caller(request).subject!;
+      const { list, cursor } = request.query;
+      if (cursor !== undefined && list === undefined) {
+        throw new ValidationError('list', 'is required with a cursor: name the list it pages');
+      }
+      const page = { cursor, limit: request.query.limit ?? 50 };
+      const wanted = (name: AccessList) => list === undefined || list === name;
+      const [reads, checks, disclosures] = await Promise.all([
+        wanted('reads') ? ctx.profileReads.readsOf(id, page) : undefined,
+        wanted('checks') ? ctx.checkCounts.countsOf(id, page) : undefined,
+        wanted('disclosures') ? ctx.disclosureReader.noticesFor(id, page) : undefined,
+      ]);
+      return { reads, checks, disclosures };
+    },
   );
 }

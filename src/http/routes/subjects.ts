@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { SubjectProfile } from '../../api/subjects.ts';
+import { AttributesChanged, SubjectProfile } from '../../api/subjects.ts';
 import type { AppContext } from '../../context.ts';
 import { AttributePatch, Enrolment } from '../../identity/attributes.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
@@ -46,13 +46,23 @@ export function subjectRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['identity'],
         summary: 'A subject’s profile, decrypted; every attribute version with ?history=true',
+        description:
+          'Each read names a `purpose` of the policy (`access.readPurposes`) and is a `subject.read` log entry, ' +
+          'in the same transaction, that the subject sees (GET /v1/me/access); no log, no data. ' +
+          '400 purpose_required or unknown_purpose (with the `purposes` allowed), nothing written.',
         params: IdParams,
-        querystring: Type.Object({ history: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            purpose: Type.Optional(Type.String({ maxLength: 40, description: 'why you read it' })),
+            history: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
         response: responses({ 200: SubjectProfile }),
       },
     },
     async (request) =>
-      ctx.subjects.get(parseDigitalId(request.params.id), { history: request.query.history ?? false }),
+      ctx.profileReads.read(caller(request), parseDigitalId(request.params.id), request.query),
   );
 
   app.patch(
@@ -62,12 +72,27 @@ export function subjectRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['identity'],
         summary: 'Add attribute versions: given fields replace the current ones, null removes one',
+        description:
+          'Answers with the new versions, not the attributes: reading them is a logged read (GET /v1/subjects/{id}?purpose=).',
         params: IdParams,
         body: AttributePatch,
-        response: responses({ 200: SubjectProfile }),
+        response: responses({ 200: AttributesChanged }),
       },
     },
     async (request) =>
       ctx.subjects.updateAttributes(parseDigitalId(request.params.id), request.body, caller(request).id),
+  );
+  // The purposes a read may name, for the forms that ask (the console's subject screen).
+  app.get(
+    '/v1/policy/read-purposes',
+    {
+      config: { roles: readers },
+      schema: {
+        tags: ['identity'],
+        summary: 'The purposes a read of a profile may name (the policy’s access.readPurposes)',
+        response: responses({ 200: Type.Object({ purposes: Type.Array(Type.String()) }) }),
+      },
+    },
+    async () => ({ purposes: [...ctx.profileReads.purposes] }),
   );
 }

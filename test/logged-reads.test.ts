@@ -1,0 +1,300 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { sql } from 'kysely';
+import { newDigitalId } from '../src/identity/digital-id.ts';
+import { dayMs } from '../src/util/time.ts';
+import { entriesSince, logSize } from './_access.ts';
+import { forEachStore, type Harness, personEnrolment } from './_util.ts';
+
+// Issue 13, item 1: every staff read of a decrypted profile names a purpose of the policy and is
+// an entry of the log in the read's own transaction (no log, no data); the person sees each read,
+// and the eligibility checks about them counted per checker, action and day.
+
+const clock = { ms: Date.parse('2026-12-01T09:00:00Z'), now: () => new Date(clock.ms) };
+
+forEachStore(
+  'logged reads of profiles',
+  (h) => {
+    let registrar: { id: string; token: string };
+    let admin: string;
+    let subject: string;
+    let person: string;
+    const enrolment = personEnrolment();
+
+    before(async () => {
+      const made = await h.ctx.principals.create({ role: 'registrar', name: 'Ana at the Civil Registry' });
+      registrar = { id: made.principal.id, token: made.token };
+      admin = await h.token({ role: 'admin' });
+      enrolment.natural.legalName = 'Philippa Readwell';
+      const created = await h.call('POST', '/v1/subjects', { token: registrar.token, body: enrolment });
+      assert.equal(created.status, 201);
+      subject = created.body.id;
+      person = await h.token({ role: 'subject', subject });
+    });
+
+    test('a read with a purpose is one subject.read entry naming who, role and purpose, no values', async () => {
+      const from = await logSize(h);
+      const read = await h.call('GET', `/v1/subjects/${subject}?purpose=enrolment_check`, {
+        token: registrar.token,
+      });
+      assert.equal(read.status, 200);
+      assert.deepEqual(read.body.natural, enrolment.natural);
+      const entries = await entriesSince(h, from);
+      assert.equal(entries.length, 1);
+      const [entry] = entries;
+      assert.equal(entry.kind, 'subject.read');
+      assert.equal(entry.actor, registrar.id);
+      assert.deepEqual(entry.refs, {
+        subject,
+        role: 'registrar',
+        organisation: null,
+        purpose: 'enrolment_check',
+      });
+      assert.equal(entry.digest, undefined, 'nothing of what was read, not even a digest');
+      for (const value of [
+        enrolment.natural.legalName,
+        enrolment.natural.document.number,
+        'tom@example.org',
+      ]) {
+        assert.ok(!entry.text.includes(value), `the entry holds "${value}"`);
+      }
+    });
+
+    test('with ?history=true the read is logged the same way', async () => {
+      const from = await logSize(h);
+      const read = await h.call('GET', `/v1/subjects/${subject}?history=true&purpose=audit`, {
+        token: admin,
+      });
+      assert.equal(read.status, 200);
+      assert.equal(read.body.history.length, 3);
+      const entries = await entriesSince(h, from);
+      assert.deepEqual(
+        entries.map((e) => [e.kind, e.refs.role, e.refs.purpose]),
+        [['subject.read', 'admin', 'audit']],
+      );
+    });
+
+    test('no purpose, or one the policy does not list, is a 400 and nothing is written', async () => {
+      const before = await h.snapshot();
+      for (const [query, code] of [
+        ['', 'purpose_required'],
+        ['?purpose=', 'purpose_required'],
+        ['?history=true', 'purpose_required'],
+        ['?purpose=curiosity', 'unknown_purpose'],
+        ['?purpose=AUDIT', 'unknown_purpose'],
+        ['?purpose=audit&purpose=support', 'invalid_request'],
+      ] as const) {
+        const reply = await h.call('GET', `/v1/subjects/${subject}${query}`, { token: admin });
+        assert.equal(reply.status, 400, query);
+        assert.equal(reply.body.error, code, query);
+        assert.equal(reply.body.natural, undefined);
+        if (code !== 'invalid_request') {
+          assert.equal(reply.body.field, 'purpose');
+          assert.deepEqual(reply.body.purposes, ['enrolment_check', 'correction', 'support', 'audit']);
+        }
+      }
+      // The purpose is judged before the subject is looked up: a 400 says nothing of who exists.
+      const unknown = await h.call('GET', `/v1/subjects/${newDigitalId()}?purpose=curiosity`, {
+        token: admin,
+      });
+      assert.equal(unknown.body.error, 'unknown_purpose');
+      const missing = await h.call('GET', `/v1/subjects/${newDigitalId()}?purpose=support`, { token: admin });
+      assert.equal(missing.status, 404);
+      assert.equal(await h.snapshot(), before);
+    });
+
+    test('when the log refuses the entry, the read fails and returns nothing', async () => {
+      const before = await h.snapshot();
+      const size = await logSize(h);
+      await refuseLogEntries(h);
+      try {
+        const read = await h.call('GET', `/v1/subjects/${subject}?purpose=support`, { token: admin });
+        assert.equal(read.status, 500);
+        assert.deepEqual(Object.keys(read.body).sort(), ['error', 'message']);
+        assert.ok(!JSON.stringify(read.body).includes(enrolment.natural.legalName));
+      } finally {
+        await allowLogEntries(h);
+      }
+      assert.equal(await h.snapshot(), before);
+      assert.equal(await logSize(h), size);
+      // The log takes entries again: so do reads.
+      const again = await h.call('GET', `/v1/subjects/${subject}?purpose=support`, { token: admin });
+      assert.equal(again.status, 200);
+      assert.equal(await logSize(h), size + 1);
+    });
+
+    test('the person sees every read: when, by what role and organisation, why; never the name', async () => {
+      const other = await h.call('POST', '/v1/subjects', { token: registrar.token, body: personEnrolment() });
+      const otherPerson = await h.token({ role: 'subject', subject: other.body.id });
+      const from = await logSize(h);
+      clock.ms += 60_000;
+      await h.call('GET', `/v1/subjects/${subject}?purpose=correction`, { token: registrar.token });
+      const [entry] = await entriesSince(h, from);
+
+      const access = await h.call('GET', '/v1/me/access', { token: person });
+      assert.equal(access.status, 200);
+      const reads = access.body.reads.items;
+      // enrolment_check, audit (history), support (after the refused one), correction: newest first
+      assert.deepEqual(
+        reads.map((r: { purpose: string }) => r.purpose),
+        ['correction', 'support', 'audit', 'enrolment_check'],
+      );
+      assert.deepEqual(Object.keys(reads[0]).sort(), [
+        'at',
+        'id',
+        'logIndex',
+        'organisation',
+        'principal',
+        'purpose',
+        'role',
+      ]);
+      assert.equal(reads[0].role, 'registrar');
+      assert.equal(reads[0].organisation, null);
+      assert.equal(reads[0].principal, registrar.id);
+      assert.equal(reads[0].at, clock.now().toISOString());
+      assert.equal(reads[0].logIndex, entry.idx);
+      assert.ok(!JSON.stringify(access.body).includes('Ana at the Civil Registry'));
+      assert.deepEqual(access.body.disclosures, { items: [] });
+
+      const theirs = await h.call('GET', '/v1/me/access', { token: otherPerson });
+      assert.deepEqual(theirs.body.reads, { items: [] });
+    });
+
+    test('each list pages on its own with an opaque cursor', async () => {
+      const first = await h.call('GET', '/v1/me/access?list=reads&limit=3', { token: person });
+      assert.equal(first.status, 200);
+      assert.equal(first.body.checks, undefined);
+      assert.equal(first.body.reads.items.length, 3);
+      const cursor = first.body.reads.cursor;
+      assert.equal(typeof cursor, 'string');
+      const second = await h.call('GET', `/v1/me/access?list=reads&limit=3&cursor=${cursor}`, {
+        token: person,
+      });
+      assert.deepEqual(
+        second.body.reads.items.map((r: { purpose: string }) => r.purpose),
+        ['enrolment_check'],
+      );
+      assert.equal(second.body.reads.cursor, undefined);
+
+      const before = await h.snapshot();
+      const noList = await h.call('GET', `/v1/me/access?cursor=${cursor}`, { token: person });
+      assert.equal(noList.status, 400);
+      assert.equal(noList.body.field, 'list');
+      const badList = await h.call('GET', '/v1/me/access?list=everything', { token: person });
+      assert.equal(badList.status, 400);
+      const badCursor = await h.call('GET', '/v1/me/access?list=checks&cursor=nope', { token: person });
+      assert.equal(badCursor.body.field, 'cursor');
+      assert.equal(await h.snapshot(), before);
+    });
+
+    test('eligibility checks are counted per service, action and day, and shown to the person', async () => {
+      const airline = await h.ctx.principals.create({
+        role: 'service',
+        name: 'Skyways',
+        actions: ['travel.air', 'finance.credit'],
+      });
+      const bank = await h.ctx.principals.create({
+        role: 'service',
+        name: 'Bank',
+        actions: ['finance.credit'],
+      });
+      const check = (token: string, action: string, who = subject) =>
+        h.call('GET', `/v1/eligibility?subject=${who}&action=${action}`, { token });
+      const day1 = clock.now().toISOString().slice(0, 10);
+      for (let i = 0; i < 3; i++) assert.equal((await check(airline.token, 'travel.air')).status, 200);
+      await check(airline.token, 'finance.credit');
+      const batch = await h.call('POST', '/v1/eligibility', {
+        token: bank.token,
+        body: {
+          checks: [
+            { subject, action: 'finance.credit' },
+            { subject, action: 'travel.air' },
+          ],
+        },
+      });
+      assert.equal(batch.body.results[1].error, 'forbidden');
+      // Neither a refused check nor one about no one is counted.
+      assert.equal((await check(bank.token, 'travel.air')).status, 403);
+      assert.equal((await check(bank.token, 'finance.credit', newDigitalId())).status, 404);
+
+      // Counted in memory: the store has nothing until the counts are written.
+      const unwritten = await h.call('GET', '/v1/me/access?list=checks', { token: person });
+      assert.deepEqual(unwritten.body.checks, { items: [] });
+      assert.equal(await h.ctx.checkCounts.flush(), 3);
+      assert.equal(h.ctx.checkCounts.pending, 0);
+
+      // Two more on the same day add to the rows written; one the next day is a row of its own.
+      await check(airline.token, 'travel.air');
+      await check(airline.token, 'travel.air');
+      clock.ms += dayMs;
+      const day2 = clock.now().toISOString().slice(0, 10);
+      await check(airline.token, 'travel.air');
+      assert.equal(await h.ctx.checkCounts.flush(), 2);
+
+      const access = await h.call('GET', '/v1/me/access?list=checks', { token: person });
+      const rows = access.body.checks.items.map(
+        (c: {
+          day: string;
+          checker: { id: string; name: string; role: string };
+          action: string;
+          count: number;
+        }) => [c.day, c.checker.name, c.checker.role, c.action, c.count],
+      );
+      // Newest day first; within a day by checker id, then action.
+      const day1Rows = [
+        [airline.principal.id, 'Skyways', 'finance.credit', 1],
+        [airline.principal.id, 'Skyways', 'travel.air', 5],
+        [bank.principal.id, 'Bank', 'finance.credit', 1],
+      ].sort(([a, , x], [b, , y]) => (`${a} ${x}` < `${b} ${y}` ? -1 : 1));
+      assert.deepEqual(rows, [
+        [day2, 'Skyways', 'service', 'travel.air', 1],
+        ...day1Rows.map(([, name, action, count]) => [day1, name, 'service', action, count]),
+      ]);
+      const paged = await h.call('GET', '/v1/me/access?list=checks&limit=2', { token: person });
+      const rest = await h.call(
+        'GET',
+        `/v1/me/access?list=checks&limit=2&cursor=${paged.body.checks.cursor}`,
+        {
+          token: person,
+        },
+      );
+      assert.deepEqual([...paged.body.checks.items, ...rest.body.checks.items], access.body.checks.items);
+      const other = await h.call('POST', '/v1/subjects', { token: registrar.token, body: personEnrolment() });
+      const theirs = await h.call('GET', '/v1/me/access', {
+        token: await h.token({ role: 'subject', subject: other.body.id }),
+      });
+      assert.deepEqual(theirs.body.checks, { items: [] });
+    });
+
+    test('the purposes a read may name are listed for staff', async () => {
+      const reply = await h.call('GET', '/v1/policy/read-purposes', { token: registrar.token });
+      assert.deepEqual(reply.body, { purposes: ['enrolment_check', 'correction', 'support', 'audit'] });
+    });
+  },
+  { now: clock.now },
+);
+
+// A real refusal by the store: a trigger that aborts every insert into the log.
+async function refuseLogEntries(h: Harness): Promise<void> {
+  if (h.store === 'sqlite') {
+    await sql`create trigger refuse_log before insert on ledger_entries begin select raise(abort, 'the log refuses'); end`.execute(
+      h.ctx.db,
+    );
+    return;
+  }
+  await sql`create function refuse_log() returns trigger language plpgsql as $$ begin raise exception 'the log refuses'; end $$`.execute(
+    h.ctx.db,
+  );
+  await sql`create trigger refuse_log before insert on ledger_entries for each row execute function refuse_log()`.execute(
+    h.ctx.db,
+  );
+}
+
+async function allowLogEntries(h: Harness): Promise<void> {
+  if (h.store === 'sqlite') {
+    await sql`drop trigger refuse_log`.execute(h.ctx.db);
+    return;
+  }
+  await sql`drop trigger refuse_log on ledger_entries`.execute(h.ctx.db);
+  await sql`drop function refuse_log()`.execute(h.ctx.db);
+}
