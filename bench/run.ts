@@ -8,9 +8,10 @@ import { enforcement } from './enforcement.ts';
 import { floods } from './floods.ts';
 import { identity } from './identity.ts';
 import { ledger } from './ledger.ts';
+import { reads } from './reads.ts';
 import { signIn } from './sign-in.ts';
 
-const suites: Suite[] = [identity, enforcement, credit, ledger, floods, signIn];
+const suites: Suite[] = [identity, enforcement, credit, ledger, floods, signIn, reads];
 
 // Exit on a signal instead of dying of it, so that the suites' exit handlers kill the servers
 // they started and remove their data directories.

@@ -294,6 +294,34 @@ function defineSuite(): void {
     assertNoErrors(tab);
   });
 
+  test('a registrar reads Tom’s profile for a purpose, and Tom sees who looked at his data', async () => {
+    const registrar = await h.token({ role: 'registrar', name: 'Civil registry desk' });
+    const staff = await signIn(registrar, '/about');
+    await staff.page.getByRole('link', { name: 'Profiles' }).click();
+    await staff.page.getByLabel('Digital ID').fill(f.tom);
+    // The purposes are the policy's: the form cannot be sent without one.
+    await staff.page.getByLabel('Purpose').locator('option', { hasText: 'enrolment check' }).waitFor({
+      state: 'attached',
+    });
+    await staff.page.getByLabel('Purpose').selectOption('support');
+    await staff.page.getByRole('button', { name: 'Read (logged)' }).click();
+    await staff.page.locator('dd', { hasText: 'Thomas Example' }).waitFor();
+    await screenshots(staff.page, 'registrar-profile');
+    assertNoErrors(staff);
+
+    // The airline's checks of the earlier tests, written as the scheduled job would.
+    await ctx.checkCounts.flush();
+    const tab = await signIn(f.subject, '/me');
+    const { page } = tab;
+    await page.getByRole('heading', { name: 'Who looked at my data' }).waitFor();
+    const reads = page.locator('table', { has: page.locator('caption', { hasText: 'Reads of my profile' }) });
+    await reads.locator('tr', { hasText: 'support' }).locator('td', { hasText: 'registrar' }).waitFor();
+    assert.ok(!(await page.locator('main, body').first().textContent())?.includes('Civil registry desk'));
+    const checks = page.locator('table', { has: page.locator('caption', { hasText: 'Checks by services' }) });
+    await checks.locator('td', { hasText: 'travel.air' }).first().waitFor();
+    assertNoErrors(tab);
+  });
+
   test('an auditor verifies the checkpoint and an inclusion proof in the browser', async () => {
     const tab = await signIn(auditor, '/log');
     const { page } = tab;

@@ -14,6 +14,7 @@ import { Sanctions } from './screens/moderator/sanctions.tsx';
 import { OtherRole } from './screens/other-role.tsx';
 import { Bindings } from './screens/people/bindings.tsx';
 import { Passkeys } from './screens/people/passkeys.tsx';
+import { SubjectProfileScreen } from './screens/staff/subject-profile.tsx';
 import { MyRecord } from './screens/subject/my-record.tsx';
 import { MyScore } from './screens/subject/my-score.tsx';
 import type { Role } from './types.ts';
@@ -100,6 +101,13 @@ export const screens: Screen[] = [
     nav: 'About',
     roles: ['registrar', 'platform', 'service'],
     view: OtherRole,
+  },
+  {
+    path: '/subjects',
+    title: 'Read a profile',
+    nav: 'Profiles',
+    roles: ['registrar', 'admin'],
+    view: SubjectProfileScreen,
   },
   // Last: a role's home is its first screen with a menu entry.
   {

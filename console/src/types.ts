@@ -17,9 +17,10 @@ export type {
   DisclosureSummary,
   TransparencyReport,
 } from '../../src/api/disclosures.ts';
-export type { MyCase, MyRecord, MySanction } from '../../src/api/me.ts';
+export type { CheckCount, MyAccess, MyCase, MyRecord, MySanction, ProfileRead } from '../../src/api/me.ts';
 export type { PrincipalRecord as Principal, Whoami } from '../../src/api/principals.ts';
 export type { Sanction, Strike } from '../../src/api/sanctions.ts';
+export type { AttributeVersion, SubjectProfile } from '../../src/api/subjects.ts';
 export type { AttributeGroup, CaseStatus, LegalBasisKind, Role, SanctionKind };
 
 // The menus list every value of these unions. Written as a record, the compiler says when the

@@ -55,6 +55,11 @@ export class ProfileReadService {
     );
   }
 
+  /** How the reads' commits were shared (benchmarks). */
+  get commitStats(): { readonly commits: number; readonly units: number } {
+    return this.#group.stats;
+  }
+
   /** The purposes a read may name, from the policy in force. */
   get purposes(): readonly string[] {
     return this.#policy.readPurposes;

@@ -17,8 +17,9 @@ export function OtherRole(props: ScreenProps) {
       </h1>
       <p>
         A {me.role} {work[me.role] ?? 'works'} through the API{scope === undefined ? '' : ` (for ${scope})`}.
-        The console has no screens for it beyond the transparency log. See the API reference at{' '}
-        <a href="/docs">/docs</a>.
+        The console has no screens for it beyond{' '}
+        {me.role === 'registrar' ? 'reading profiles (logged, with a purpose) and ' : ''}the transparency log.
+        See the API reference at <a href="/docs">/docs</a>.
       </p>
       <p class="muted">
         Principal <code>{me.id}</code>

@@ -13,7 +13,7 @@ export function MyDisclosures() {
   );
   return (
     <>
-      <h2>Who asked who I am</h2>
+      <h3>Who asked who I am</h3>
       <p class="muted">
         Requests by authorities to identify you, shown once the period in which you may not be told has ended.
       </p>

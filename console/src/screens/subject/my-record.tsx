@@ -8,7 +8,7 @@ import { day, when, words } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import type { ScreenProps } from '../../screen-props.ts';
 import type { MyCase, MySanction, MyRecord as Record } from '../../types.ts';
-import { MyDisclosures } from './my-disclosures.tsx';
+import { MyAccess } from './my-access.tsx';
 
 /** The subject's own record: cases and their decisions, sanctions, strikes; appeals. */
 export function MyRecord(_props: ScreenProps) {
@@ -90,7 +90,7 @@ export function MyRecord(_props: ScreenProps) {
             rowKey={(s) => s.id}
             empty="No strikes."
           />
-          <MyDisclosures />
+          <MyAccess />
         </>
       )}
     </section>
