@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { before, test } from 'node:test';
 import { sql } from 'kysely';
+import { pino } from 'pino';
+import { createContext, scheduledJobs } from '../src/context.ts';
+import { checkCountFlushMs } from '../src/enforcement/check-counts.ts';
+import type { Enrolment } from '../src/identity/attributes.ts';
 import { newDigitalId } from '../src/identity/digital-id.ts';
 import { dayMs } from '../src/util/time.ts';
 import { entriesSince, logSize } from './_access.ts';
-import { forEachStore, type Harness, personEnrolment } from './_util.ts';
+import { forEachStore, type Harness, personEnrolment, tempDir, testConfig } from './_util.ts';
 
 // Issue 13, item 1: every staff read of a decrypted profile names a purpose of the policy and is
 // an entry of the log in the read's own transaction (no log, no data); the person sees each read,
@@ -273,6 +278,37 @@ forEachStore(
   },
   { now: clock.now },
 );
+
+test('the check counts are written by a scheduled job, and at shutdown', async () => {
+  const dataDir = tempDir('check-counts');
+  const config = testConfig('sqlite', dataDir);
+  try {
+    const ctx = await createContext(config, { logger: pino({ level: 'silent' }) });
+    const job = scheduledJobs(ctx).find((j) => j.name === 'write check counts');
+    assert.equal(job?.everyMs, checkCountFlushMs);
+    const subject = (await ctx.subjects.enrol(personEnrolment() as Enrolment, 'test')).id;
+    const service = (await ctx.principals.create({ role: 'service', actions: ['travel.air'] })).principal;
+    await ctx.eligibility.checkFor(service, subject, 'travel.air', undefined);
+    await job!.run();
+    await ctx.eligibility.checkFor(service, subject, 'travel.air', undefined);
+    await ctx.eligibility.checkFor(service, subject, 'travel.air', undefined);
+    assert.equal(ctx.checkCounts.pending, 1);
+    // Closing writes what was counted since the last pass.
+    await ctx.close();
+    const reopened = await createContext(config, { logger: pino({ level: 'silent' }) });
+    try {
+      const counts = await reopened.checkCounts.countsOf(subject, { limit: 10 });
+      assert.deepEqual(
+        counts.items.map((c) => [c.checker.id, c.action, c.count]),
+        [[service.id, 'travel.air', 3]],
+      );
+    } finally {
+      await reopened.close();
+    }
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
 
 // A real refusal by the store: a trigger that aborts every insert into the log.
 async function refuseLogEntries(h: Harness): Promise<void> {
