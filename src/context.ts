@@ -32,6 +32,7 @@ import { activatePolicy, storedPolicy } from './policy/activation.ts';
 import { loadPolicy } from './policy/load.ts';
 import type { Policy } from './policy/policy.ts';
 import { PrincipalService } from './principals/principal-service.ts';
+import { ProposalService } from './principals/proposal-service.ts';
 
 // Start-up in three stages: open the core (store, keys, log, policy), wire the services on it in
 // dependency order, then start the runtime of a serving instance (the policy put in force, the
@@ -75,6 +76,8 @@ export interface Services extends SignInServices {
   disclosureReader: DisclosureReader;
   oversight: OversightService;
   transparency: TransparencyReporter;
+  /** Two admins for the overseeing roles: proposals to create or revoke them. */
+  principalProposals: ProposalService;
 }
 
 /** What a command (`mdis admin`, `mdis credit`, ...) works with. */
@@ -217,6 +220,7 @@ export function wireServices(core: Core): Services {
     ...{ eligibility, credit, creditReader, sanctions, strikes, cases, reports, decisions, events },
     ...{ disclosures, disclosureReader, oversight, transparency, appeals },
     ...signIn,
+    principalProposals: new ProposalService({ ...base, principals, activation: signIn.activation }),
   };
 }
 

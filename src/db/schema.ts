@@ -14,7 +14,7 @@ import type { LedgerKeysTable } from './tables/ledger-keys.ts';
 import type { LedgerSaltsTable } from './tables/ledger-salts.ts';
 import type { OutboxTable } from './tables/outbox.ts';
 import type { PoliciesTable, PolicyActivationsTable } from './tables/policies.ts';
-import type { PrincipalsTable } from './tables/principals.ts';
+import type { PrincipalProposalsTable, PrincipalsTable } from './tables/principals.ts';
 import type { ReportsTable } from './tables/reports.ts';
 import type { SanctionsTable } from './tables/sanctions.ts';
 import type {
@@ -69,4 +69,5 @@ export interface DatabaseSchema {
   oidc_clients: OidcClientsTable;
   oidc_keys: OidcKeysTable;
   appeals: AppealsTable;
+  principal_proposals: PrincipalProposalsTable;
 }
