@@ -34,6 +34,7 @@ import { activatePolicy, storedPolicy } from './policy/activation.ts';
 import { loadPolicy } from './policy/load.ts';
 import type { Policy } from './policy/policy.ts';
 import { PrincipalService } from './principals/principal-service.ts';
+import { ProposalService } from './principals/proposal-service.ts';
 
 // Start-up in three stages: open the core (store, keys, log, policy), wire the services on it in
 // dependency order, then start the runtime of a serving instance (the policy put in force, the
@@ -81,6 +82,8 @@ export interface Services extends SignInServices {
   profileReads: ProfileReadService;
   /** Eligibility checks counted per subject, checker, action and day; `flush` writes them. */
   checkCounts: CheckCounter;
+  /** Two admins for the overseeing roles: proposals to create or revoke them. */
+  principalProposals: ProposalService;
 }
 
 /** What a command (`mdis admin`, `mdis credit`, ...) works with. */
@@ -231,6 +234,7 @@ export function wireServices(core: Core): Services {
     ...{ disclosures, disclosureReader, oversight, transparency, appeals },
     ...signIn,
     ...{ profileReads, checkCounts },
+    principalProposals: new ProposalService({ ...base, principals, activation: signIn.activation }),
   };
 }
 

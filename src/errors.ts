@@ -61,7 +61,12 @@ export type ErrorCode =
   | 'policy_unknown'
   // logged reads (400)
   | 'purpose_required'
-  | 'unknown_purpose';
+  | 'unknown_purpose'
+  // two admins for the overseeing roles (issue 13)
+  | 'own_proposal'
+  | 'proposal_not_found'
+  | 'proposal_closed'
+  | 'second_admin_required';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;
@@ -430,5 +435,49 @@ export class UnknownPurposeError extends MdisError {
       field: 'purpose',
       purposes,
     });
+  }
+}
+
+// Two admins for the overseeing roles (issue 13)
+
+/** An admin asked to approve or refuse its own proposal: it takes another admin. */
+export class OwnProposalError extends MdisError {
+  readonly proposalId: string;
+
+  constructor(proposalId: string) {
+    super('own_proposal', 'a proposal is approved or refused by an admin other than who proposed it');
+    this.proposalId = proposalId;
+  }
+}
+
+export class ProposalNotFoundError extends NotFoundError {
+  readonly proposalId: string;
+
+  constructor(proposalId: string) {
+    super('proposal_not_found', `no principal proposal has id "${proposalId}"`);
+    this.proposalId = proposalId;
+  }
+}
+
+/** A decision asked of a proposal that is no longer pending; `state` says why (`expired at ...`). */
+export class ProposalClosedError extends ConflictError {
+  readonly proposalId: string;
+
+  constructor(proposalId: string, state: string) {
+    super('proposal_closed', `proposal "${proposalId}" ${state}`, { state });
+    this.proposalId = proposalId;
+  }
+}
+
+/**
+ * A proposal no other admin could approve: the one live admin is the proposer. The second admin
+ * comes from the operator's machine (`mdis admin principal create --role admin`, break-glass).
+ */
+export class SecondAdminRequiredError extends ConflictError {
+  constructor() {
+    super(
+      'second_admin_required',
+      'only one admin exists, so no one could approve this proposal: create a second admin on the operator’s machine with `mdis admin principal create --role admin` (a break-glass action, logged as such), then propose again',
+    );
   }
 }

@@ -44,6 +44,10 @@ interface Fixtures {
   disclosureId: string;
   /** A new pending disclosure about `subject`, asked by the `authority` caller. */
   pendingDisclosure(): Promise<string>;
+  /** An admin other than the `admin` caller. */
+  proposer: string;
+  /** A new pending proposal (an auditor) by `proposer`. */
+  pendingProposal(): Promise<string>;
 }
 
 interface Endpoint {
@@ -139,7 +143,8 @@ const endpoints: Endpoint[] = [
     allowed: ['admin'],
     success: 201,
     writes: true,
-    request: () => ({ url: '/v1/principals', body: { role: 'auditor' } }),
+    // A role created at once: an overseeing one is a proposal (below).
+    request: () => ({ url: '/v1/principals', body: { role: 'registrar' } }),
   },
   {
     method: 'GET',
@@ -395,6 +400,47 @@ const endpoints: Endpoint[] = [
     writes: false,
     request: () => ({ url: '/v1/policy/read-purposes' }),
   },
+  // Two admins for the overseeing roles
+  {
+    method: 'POST',
+    route: '/v1/principals (an overseeing role: a proposal)',
+    allowed: ['admin'],
+    success: 202,
+    writes: true,
+    request: () => ({ url: '/v1/principals', body: { role: 'oversight' } }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/principal-proposals',
+    allowed: ['admin'],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/principal-proposals?limit=5' }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/principal-proposals/:id',
+    allowed: ['admin'],
+    success: 200,
+    writes: false,
+    request: async (f) => ({ url: `/v1/principal-proposals/${await f.pendingProposal()}` }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/principal-proposals/:id/approve',
+    allowed: ['admin'],
+    success: 200,
+    writes: true,
+    request: async (f) => ({ url: `/v1/principal-proposals/${await f.pendingProposal()}/approve` }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/principal-proposals/:id/refuse',
+    allowed: ['admin'],
+    success: 200,
+    writes: true,
+    request: async (f) => ({ url: `/v1/principal-proposals/${await f.pendingProposal()}/refuse` }),
+  },
   ...['/healthz', '/metrics', '/openapi.json', '/docs', '/v1/transparency/report'].map(
     (route): Endpoint => ({
       method: 'GET',
@@ -424,8 +470,14 @@ forEachStore(
       subject: '',
       caseId: '',
       disclosureId: '',
+      proposer: '',
       fresh: () => ++counter,
-      newPrincipal: async () => (await h.ctx.principals.create({ role: 'auditor' })).principal.id,
+      newPrincipal: async () => (await h.ctx.principals.create({ role: 'registrar' })).principal.id,
+      async pendingProposal() {
+        // By an admin other than the `admin` caller, who may then decide it.
+        const made = await h.ctx.principalProposals.create({ role: 'auditor' }, fixtures.proposer);
+        return (made as { proposal: { id: string } }).proposal.id;
+      },
       async newReporter() {
         const handle = `reporter-${fixtures.fresh()}`;
         await h.ctx.avatars.bind({ world: home, handle, subject: fixtures.subject }, 'test');
@@ -505,6 +557,7 @@ forEachStore(
       // A live admin token under the wrong scheme: the header's form is checked, not just the token.
       const admin = await h.token({ role: 'admin' });
       auth['malformed Authorization header'] = { headers: { authorization: `Token ${admin}` } };
+      fixtures.proposer = (await h.ctx.principals.create({ role: 'admin' })).principal.id;
       fixtures.disclosureId = await fixtures.pendingDisclosure();
     });
 

@@ -23,6 +23,7 @@ forEachStore(
         token,
         body: { outcome, rationale: `Heard: ${outcome}` },
       });
+    const idOf = async (token: string) => (await h.call('GET', '/v1/whoami', { token })).body.id as string;
     const score = async () =>
       (await h.call('GET', `/v1/subjects/${f.tom}/credit`, { token: f.moderator })).body.score as number;
     const air = async () =>
@@ -78,11 +79,20 @@ forEachStore(
       const queue = await h.call('GET', '/v1/appeals', { token: reviewer });
       assert.ok(queue.body.items.some((a: { id: string }) => a.id === filed.body.id));
 
+      // The decision records who made it; that moderator cannot hear its appeal, and nothing is written.
+      const moderatorId = await idOf(f.moderator);
+      const decided = (await h.call('GET', `/v1/cases/${caseId}`, { token: reviewer })).body;
+      assert.equal(decided.decision.decidedBy, moderatorId);
+      assert.equal(filed.body.decisionBy, moderatorId);
+      const unchanged = await h.snapshot();
       const own = await decideAppeal(filed.body.id, 'overturned', f.moderator);
       assert.deepEqual([own.status, own.body.error], [403, 'own_decision']);
+      assert.deepEqual(Object.keys(own.body).sort(), ['error', 'message']);
+      assert.equal(await h.snapshot(), unchanged, 'a refused appeal decision wrote');
       const overturned = await decideAppeal(filed.body.id, 'overturned', reviewer);
       assert.equal(overturned.status, 200, JSON.stringify(overturned.body));
       assert.equal(overturned.body.status, 'overturned');
+      assert.equal(overturned.body.decidedBy, await idOf(reviewer));
       assert.equal(await score(), 1000);
       assert.equal((await air()).allowed, true);
       const sanctions = (await h.call('GET', `/v1/sanctions?subject=${f.tom}`, { token: f.moderator })).body
@@ -98,6 +108,10 @@ forEachStore(
       }
       const case_ = (await h.call('GET', `/v1/cases/${caseId}`, { token: f.moderator })).body;
       assert.equal(case_.appeal.status, 'overturned');
+      assert.deepEqual(
+        [case_.decision.decidedBy, case_.appeal.decidedBy],
+        [moderatorId, await idOf(reviewer)],
+      );
     });
 
     test('a case decision upheld on appeal keeps its effects', async () => {
@@ -125,6 +139,7 @@ forEachStore(
         body: { subject: f.tom, kind: 'restriction', actions: ['finance.credit'], reason: 'Suspected fraud' },
       });
       assert.equal(imposed.status, 201);
+      assert.equal(imposed.body.imposedBy, await idOf(f.moderator), 'the sanction records who imposed it');
       assert.equal(await score(), before - 20);
       const finance = () =>
         h.call('GET', `/v1/eligibility?subject=${f.tom}&action=finance.credit`, { token: bank });
@@ -134,7 +149,10 @@ forEachStore(
       assert.equal(filed.status, 201, JSON.stringify(filed.body));
       assert.equal(filed.body.queue, 'moderator');
       assert.equal((await appeal({ kind: 'sanction', id: imposed.body.id })).body.error, 'already_appealed');
-      assert.equal((await decideAppeal(filed.body.id, 'overturned', f.moderator)).body.error, 'own_decision');
+      const unchanged = await h.snapshot();
+      const own = await decideAppeal(filed.body.id, 'overturned', f.moderator);
+      assert.deepEqual([own.status, own.body.error], [403, 'own_decision']);
+      assert.equal(await h.snapshot(), unchanged, 'a refused appeal decision wrote');
       // Oversight hears disclosures, not conduct.
       assert.equal((await decideAppeal(filed.body.id, 'overturned', f.oversight)).status, 403);
       const overturned = await decideAppeal(filed.body.id, 'overturned', reviewer);

@@ -322,6 +322,45 @@ function defineSuite(): void {
     assertNoErrors(tab);
   });
 
+  test('two admins: one proposes an oversight principal, the other approves it and gets its code', async () => {
+    const proposer = await h.token({ role: 'admin', name: 'Proposing admin' });
+    const approver = await h.token({ role: 'admin', name: 'Approving admin' });
+    const first = await signIn(proposer, '/dashboard');
+    await first.page.getByRole('link', { name: 'Principals' }).click();
+    await first.page.getByText('Create a principal').click();
+    await first.page.getByLabel('Role').selectOption('oversight');
+    await first.page.getByLabel('Name').fill('Review court');
+    await first.page.getByRole('button', { name: 'Propose', exact: true }).click();
+    await first.page
+      .getByRole('status')
+      .filter({ hasText: 'Proposed: create oversight “Review court”' })
+      .waitFor();
+    const waiting = first.page.locator('tr', { hasText: 'create oversight “Review court”' });
+    await waiting.getByText('pending: waiting for another admin').waitFor();
+    assert.equal(await waiting.getByRole('button').count(), 0, 'its proposer cannot approve it');
+    assert.equal(await first.page.locator('td', { hasText: /^Review court$/ }).count(), 0, 'not created yet');
+    await screenshots(first.page, 'admin-proposal-pending');
+    assertNoErrors(first);
+
+    const second = await signIn(approver, '/dashboard');
+    await second.page.getByRole('link', { name: 'Principals' }).click();
+    await second.page.getByRole('button', { name: 'Approve: create oversight “Review court”' }).click();
+    const notice = second.page.getByRole('status').filter({ hasText: 'Approved: create oversight' });
+    const code = (await notice.locator('.activation code').textContent()) ?? '';
+    assert.ok(code.length > 0, 'the approver is shown the activation code');
+    const token = (await notice.locator('pre.token').textContent()) ?? '';
+    const whoami = await h.call('GET', '/v1/whoami', { token: token.trim() });
+    assert.deepEqual([whoami.body.role, whoami.body.name], ['oversight', 'Review court']);
+    await second.page.locator('td', { hasText: /^Review court$/ }).waitFor();
+    assert.equal(
+      await second.page.getByRole('button', { name: /Review court/ }).count(),
+      0,
+      'no longer pending',
+    );
+    await screenshots(second.page, 'admin-proposal-approved');
+    assertNoErrors(second);
+  });
+
   test('an auditor verifies the checkpoint and an inclusion proof in the browser', async () => {
     const tab = await signIn(auditor, '/log');
     const { page } = tab;

@@ -54,6 +54,7 @@ test('mdis serve --demo loads the demo once and prints a working token for each 
     );
     assert.deepEqual(Object.keys(tokens).sort(), [
       'admin',
+      'admin2',
       'airline',
       'appeals',
       'auditor',

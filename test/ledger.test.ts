@@ -106,7 +106,7 @@ forEachStore('the transparency log', (h) => {
 
   test('a new checkpoint is consistent with the old one', async () => {
     const old = openCheckpoint((await h.call('GET', '/v1/log/checkpoint')).body, h.ctx.ledger.verifierKey);
-    await h.call('POST', '/v1/principals', { token: f.admin, body: { role: 'auditor' } });
+    await h.call('POST', '/v1/principals', { token: f.admin, body: { role: 'registrar' } });
     await h.ctx.ledger.checkpoint();
     const now = openCheckpoint((await h.call('GET', '/v1/log/checkpoint')).body, h.ctx.ledger.verifierKey);
     assert.ok(now.size > old.size);
@@ -126,7 +126,7 @@ forEachStore('the transparency log', (h) => {
   test('mdis log verify passes a clean log and checks an earlier checkpoint', async () => {
     const earlier = path.join(h.dataDir, 'earlier.checkpoint');
     fs.writeFileSync(earlier, (await h.call('GET', '/v1/log/checkpoint')).body);
-    await h.call('POST', '/v1/principals', { token: f.admin, body: { role: 'auditor' } });
+    await h.call('POST', '/v1/principals', { token: f.admin, body: { role: 'registrar' } });
     await h.ctx.ledger.checkpoint();
     const clean = await verifyCli(h, ['--since', earlier]);
     assert.equal(clean.code, 0, clean.out);

@@ -10,7 +10,7 @@ forEachStore('keyset paging', (h) => {
     f = await conductFixture(h);
     await bindReporters(h, f.world, ['r0', 'r1', 'r2', 'r3', 'r4']);
     for (let i = 0; i < 5; i++) {
-      await h.call('POST', '/v1/principals', { token: f.admin, body: { role: 'auditor' } });
+      await h.call('POST', '/v1/principals', { token: f.admin, body: { role: 'registrar' } });
       await h.call('POST', '/v1/reports', {
         token: f.platform,
         body: {

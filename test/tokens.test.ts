@@ -31,7 +31,7 @@ forEachStore('tokens in use, revoked', (h) => {
   };
 
   test('a token in use is refused on its next request once revoked, though it was just accepted', async () => {
-    const token = await h.token({ role: 'auditor' });
+    const token = await h.token({ role: 'registrar' });
     for (let i = 0; i < 3; i++) assert.equal((await whoami(h.app, token)).status, 200);
     await revoke(token);
     const refused = await whoami(h.app, token);
@@ -40,7 +40,7 @@ forEachStore('tokens in use, revoked', (h) => {
   });
 
   test(`another instance that accepted it refuses it within ${tokenTrustMs} ms of the revocation`, async () => {
-    const token = await h.token({ role: 'auditor' });
+    const token = await h.token({ role: 'registrar' });
     assert.equal((await whoami(other.app, token)).status, 200);
     await revoke(token);
     // Asked until refused, for at most the bound and a margin: not one request after a fixed sleep.

@@ -18,7 +18,7 @@ export type {
   TransparencyReport,
 } from '../../src/api/disclosures.ts';
 export type { CheckCount, MyAccess, MyCase, MyRecord, MySanction, ProfileRead } from '../../src/api/me.ts';
-export type { PrincipalRecord as Principal, Whoami } from '../../src/api/principals.ts';
+export type { PrincipalProposal, PrincipalRecord as Principal, Whoami } from '../../src/api/principals.ts';
 export type { Sanction, Strike } from '../../src/api/sanctions.ts';
 export type { AttributeVersion, SubjectProfile } from '../../src/api/subjects.ts';
 export type { AttributeGroup, CaseStatus, LegalBasisKind, Role, SanctionKind };

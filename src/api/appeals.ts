@@ -57,5 +57,9 @@ export const Appeal = Type.Object({
   filedAt: Type.String(),
   rationale: Type.Optional(Type.String()),
   decidedAt: Type.Optional(Type.String()),
+  decisionBy: Type.Optional(
+    Type.String({ description: 'a conduct appeal: who made the decision appealed, never who hears it' }),
+  ),
+  decidedBy: Type.Optional(Type.String({ description: 'a conduct appeal: who heard it' })),
 });
 export type Appeal = Static<typeof Appeal>;

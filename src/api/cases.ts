@@ -27,6 +27,9 @@ export const CaseSummary = Type.Object({
       status: StringEnum(['pending', 'upheld', 'overturned']),
       appealedAt: Type.String(),
       decidedAt: Type.Optional(Type.String()),
+      decidedBy: Type.Optional(
+        Type.String({ description: 'who heard the appeal: never `decision.decidedBy`' }),
+      ),
     }),
   ),
   rationale: Type.Optional(Type.String()),

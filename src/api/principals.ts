@@ -40,3 +40,26 @@ export const NewPrincipal = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** What a proposal changes: a principal created, or one revoked (a principal's role never changes). */
+export const principalChanges = ['create', 'revoke'] as const;
+/** `expired`: pending past its `expiresAt`, never decided. */
+export const proposalStatuses = ['pending', 'approved', 'refused', 'expired'] as const;
+
+/** A change to an admin, oversight or auditor principal, proposed by one admin for another to decide. */
+export const PrincipalProposal = Type.Object({
+  id: Type.String(),
+  change: StringEnum(principalChanges),
+  role: StringEnum(roles),
+  status: StringEnum(proposalStatuses),
+  principal: Type.Optional(
+    Type.String({ description: 'the principal revoked; for a creation, the one made once approved' }),
+  ),
+  name: Type.Optional(Type.String({ description: 'the name of the principal created or revoked' })),
+  proposedBy: Type.String(),
+  proposedAt: Type.String(),
+  expiresAt: Type.String(),
+  decidedBy: Type.Optional(Type.String()),
+  decidedAt: Type.Optional(Type.String()),
+});
+export type PrincipalProposal = Static<typeof PrincipalProposal>;

@@ -19,6 +19,10 @@ export const Sanction = Type.Object({
   createdAt: Type.String(),
   endedAt: Type.Optional(Type.String()),
   liftReason: Type.Optional(Type.String()),
+  imposedBy: Type.String({
+    description:
+      'the principal who imposed it: a moderator, or for a case’s sanction the one who decided the case',
+  }),
 });
 export type Sanction = Static<typeof Sanction>;
 

@@ -141,6 +141,12 @@ export class AppealStore {
           ? undefined
           : (sealer.open(`appeal|${row.id}|rationale`, row.sealed_rationale) as string),
       decidedAt: row.decided_at ?? undefined,
+      // The subject sees its appeals too: who decided a disclosure (an authority's grant, an oversight
+      // principal) is not for it to learn; moderators' ids are, as on its cases.
+      ...(row.kind !== 'disclosure' && {
+        decisionBy: row.decision_by,
+        decidedBy: row.decided_by ?? undefined,
+      }),
     };
   }
 }

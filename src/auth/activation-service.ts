@@ -2,7 +2,12 @@ import type { Db } from '../db/database.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
 import { NotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
-import type { NewPrincipal, PrincipalRecord, PrincipalService } from '../principals/principal-service.ts';
+import type {
+  ChangeOptions,
+  NewPrincipal,
+  PrincipalRecord,
+  PrincipalService,
+} from '../principals/principal-service.ts';
 import type { Role } from '../principals/roles.ts';
 import { hashSecret, newActivationCode, normaliseActivationCode } from './codes.ts';
 import { SignInRefusedError } from './errors.ts';
@@ -42,27 +47,29 @@ export class ActivationService {
     this.#now = options.now;
   }
 
-  /** Issues a code for a principal inside the caller's transaction; earlier unused codes stop working. */
   /**
    * Creates a principal and, for a person (staff or a subject), an activation code to register a
-   * passkey with, in one transaction: the HTTP route and `mdis admin principal create` alike.
+   * passkey with, in one transaction (the caller's, given `db`): the HTTP route, an approved
+   * proposal and `mdis admin principal create` alike.
    */
   async createPrincipal(
     input: NewPrincipal,
-    actor?: string,
+    options: ChangeOptions & { db?: Tx } = {},
   ): Promise<{ principal: PrincipalRecord; token: string; activation?: IssuedCode }> {
-    return inTransaction(this.#db, async (trx) => {
-      const made = await this.#principals.create(input, { actor, db: trx });
-      if (!peopleRoles.includes(made.principal.role)) return made;
-      const activation = await this.issue(trx, {
-        principalId: made.principal.id,
-        purpose: 'staff',
-        actor: actor ?? 'operator',
-      });
-      return { ...made, activation };
+    const { db, ...change } = options;
+    if (db === undefined)
+      return inTransaction(this.#db, (trx) => this.createPrincipal(input, { ...options, db: trx }));
+    const made = await this.#principals.create(input, { ...change, db });
+    if (!peopleRoles.includes(made.principal.role)) return made;
+    const activation = await this.issue(db, {
+      principalId: made.principal.id,
+      purpose: 'staff',
+      actor: change.actor ?? 'operator',
     });
+    return { ...made, activation };
   }
 
+  /** Issues a code for a principal inside the caller's transaction; earlier unused codes stop working. */
   async issue(
     trx: Db,
     input: { principalId: string; purpose: ActivationPurpose; actor: string },

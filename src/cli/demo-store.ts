@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { CommandContext } from '../context.ts';
 import { DemoClient } from '../demo/client.ts';
 import { castDemo, reportTom } from '../demo/population.ts';
 import { writeSecretFile } from '../util/secret-file.ts';
@@ -17,12 +18,15 @@ export async function demoSignIns(options: {
   publicUrl: string;
   dataDir: string;
   adminToken: string | undefined;
+  /** Makes the demo's second admin (break-glass, on this machine), for the two-admin rule. */
+  secondAdmin: () => Promise<string>;
   now: Date;
 }): Promise<string> {
   const file = path.join(options.dataDir, demoTokensFileName);
   if (options.adminToken !== undefined && !fs.existsSync(file)) {
     const client = new DemoClient(options.address, () => {});
-    const cast = await castDemo(client, options.adminToken, {
+    const admins = { admin: options.adminToken, admin2: await options.secondAdmin() };
+    const cast = await castDemo(client, admins, {
       base: options.address,
       publicUrl: options.publicUrl,
     });
@@ -39,4 +43,10 @@ export async function demoSignIns(options: {
     lines.push(`The admin token is in ${path.join(options.dataDir, 'admin.token')}.`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The demo's second admin, made on the operator's machine as the first was (break-glass). */
+export async function demoSecondAdmin(ctx: Pick<CommandContext, 'principals'>): Promise<string> {
+  const made = await ctx.principals.create({ role: 'admin', name: 'Second admin' }, { breakGlass: true });
+  return made.token;
 }

@@ -13,6 +13,7 @@ import { buildServer } from '../http/server.ts';
 import { verifyOverHttp } from '../ledger/verify.ts';
 import { ensureFirstAdmin } from '../principals/first-admin.ts';
 import { dayMs as day } from '../util/time.ts';
+import { demoSecondAdmin } from './demo-store.ts';
 
 export function demoCommand(): Command {
   return new Command('demo')
@@ -42,7 +43,8 @@ export async function runDemo(print: (line: string) => void, keep: boolean): Pro
     config.publicUrl = base;
     print(`mdis demo: a fresh store in ${dataDir}, the API at ${base}`);
     const client = new DemoClient(base, print);
-    const cast = await castDemo(client, admin, { base, publicUrl: base });
+    const admins = { admin, admin2: await demoSecondAdmin(ctx) };
+    const cast = await castDemo(client, admins, { base, publicUrl: base });
     await playTom(client, cast, {
       now,
       advanceDays: (days) => {

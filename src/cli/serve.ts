@@ -7,7 +7,7 @@ import { buildServer } from '../http/server.ts';
 import { loadPolicy } from '../policy/load.ts';
 import { ensureFirstAdmin } from '../principals/first-admin.ts';
 import { claimDataDir } from '../util/data-dir.ts';
-import { demoSignIns } from './demo-store.ts';
+import { demoSecondAdmin, demoSignIns } from './demo-store.ts';
 
 interface ServeOptions {
   port?: number;
@@ -83,6 +83,7 @@ async function serve(options: ServeOptions): Promise<void> {
         publicUrl: config.publicUrl,
         dataDir: config.dataDir,
         adminToken,
+        secondAdmin: () => demoSecondAdmin(ctx),
         now: ctx.now(),
       }),
     );

@@ -289,6 +289,7 @@ export function toSummary(row: Selectable<CasesTable>): CaseSummary {
             status: row.appeal_status,
             appealedAt: row.appealed_at!,
             decidedAt: row.appeal_decided_at ?? undefined,
+            decidedBy: row.appeal_decided_by ?? undefined,
           },
   };
 }

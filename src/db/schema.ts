@@ -14,7 +14,7 @@ import type { LedgerKeysTable } from './tables/ledger-keys.ts';
 import type { LedgerSaltsTable } from './tables/ledger-salts.ts';
 import type { OutboxTable } from './tables/outbox.ts';
 import type { PoliciesTable, PolicyActivationsTable } from './tables/policies.ts';
-import type { PrincipalsTable } from './tables/principals.ts';
+import type { PrincipalProposalsTable, PrincipalsTable } from './tables/principals.ts';
 import type { ReportsTable } from './tables/reports.ts';
 import type { SanctionsTable } from './tables/sanctions.ts';
 import type {
@@ -73,4 +73,5 @@ export interface DatabaseSchema {
   // Logged reads (issue 13)
   subject_reads: SubjectReadsTable;
   eligibility_check_counts: EligibilityCheckCountsTable;
+  principal_proposals: PrincipalProposalsTable;
 }

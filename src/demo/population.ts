@@ -56,9 +56,14 @@ const people = [
  * Sets up the demo's world through the API: principals for every role, the Plaza world, Tom and
  * three others enrolled and bound to their avatars there.
  */
-export async function castDemo(client: DemoClient, admin: string, site: DemoSite): Promise<DemoCast> {
+export async function castDemo(
+  client: DemoClient,
+  admins: { admin: string; admin2: string },
+  site: DemoSite,
+): Promise<DemoCast> {
   client.title('The operator creates a principal for each role and registers a world');
-  const tokens: Record<string, string> = { admin };
+  const { admin } = admins;
+  const tokens: Record<string, string> = { ...admins };
   const roles: [string, Record<string, unknown>][] = [
     ['registrar', { name: 'Civil registry' }],
     ['moderator', { name: 'Plaza moderation desk' }],
@@ -71,6 +76,10 @@ export async function castDemo(client: DemoClient, admin: string, site: DemoSite
   ];
   for (const [name, extra] of roles) {
     const body = { role: name, ...extra };
+    if (name === 'oversight' || name === 'auditor') {
+      tokens[name] = await twoAdmins(client, admins, body);
+      continue;
+    }
     const created = await client.step('POST', '/v1/principals', { token: admin, body, status: 201 }, (b) => {
       return `${name}: ${b.principal.id}`;
     });
@@ -150,6 +159,27 @@ export async function castDemo(client: DemoClient, admin: string, site: DemoSite
   );
   tokens.subject = subject?.token;
   return { tokens, tom, others: ids.slice(1), tomBrowser: tomBrowser! };
+}
+
+/** A power that oversees takes two admins: one proposes, the other approves and gets the token. */
+async function twoAdmins(
+  client: DemoClient,
+  admins: { admin: string; admin2: string },
+  body: Record<string, unknown>,
+): Promise<string> {
+  const proposed = await client.step(
+    'POST',
+    '/v1/principals',
+    { token: admins.admin, body, status: 202 },
+    (b) => `${body.role} proposed (${b.proposal.id}): it takes a second admin`,
+  );
+  const approved = await client.step(
+    'POST',
+    `/v1/principal-proposals/${proposed?.proposal?.id}/approve`,
+    { token: admins.admin2, status: 200 },
+    (b) => `the second admin approves: ${body.role} ${b.principal.id}`,
+  );
+  return approved?.token;
 }
 
 /** The Plaza's side: it redeems the code with its secret and PKCE verifier, and checks the ID token. */

@@ -34,5 +34,6 @@ export function toSanction(row: SanctionRow, reason: string, liftReason: string 
     createdAt: row.created_at,
     endedAt: row.ended_at ?? undefined,
     liftReason,
+    imposedBy: row.created_by,
   };
 }

@@ -25,6 +25,7 @@ import { oidcProviderRoutes } from './routes/oidc.ts';
 import { oidcClientRoutes } from './routes/oidc-clients.ts';
 import { oidcInteractionRoutes } from './routes/oidc-interactions.ts';
 import { passkeyRoutes } from './routes/passkeys.ts';
+import { principalProposalRoutes } from './routes/principal-proposals.ts';
 import { principalRoutes } from './routes/principals.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sanctionRoutes } from './routes/sanctions.ts';
@@ -164,4 +165,5 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   oidcClientRoutes(api, ctx);
   bindingRoutes(api, ctx);
   oidcInteractionRoutes(api, ctx);
+  principalProposalRoutes(api, ctx);
 }

@@ -169,6 +169,19 @@ export const PolicyDocument = Type.Object(
         strict,
       ),
     ),
+    principals: Type.Optional(
+      Type.Object(
+        {
+          proposalDays: Type.Integer({
+            minimum: 1,
+            maximum: 90,
+            description:
+              'a proposal to create or revoke an admin, oversight or auditor principal expires unless another admin decides it within this many days (default 7)',
+          }),
+        },
+        strict,
+      ),
+    ),
   },
   strict,
 );

@@ -14,7 +14,8 @@ export async function ensureFirstAdmin(
   dataDir: string,
 ): Promise<string | undefined> {
   if ((await principals.count()) > 0) return undefined;
-  const { token } = await principals.create({ role: 'admin', name: 'first admin' });
+  // No admin exists to approve it: the first is made on the operator's machine, break-glass.
+  const { token } = await principals.create({ role: 'admin', name: 'first admin' }, { breakGlass: true });
   const file = path.join(dataDir, adminTokenFileName);
   fs.rmSync(file, { force: true }); // a token file left from an earlier, deleted store
   writeSecretFile(file, `${token}\n`);

@@ -82,7 +82,7 @@ export class PrincipalService {
   /** Creates a principal and returns its bearer token, which is not stored and cannot be shown again. */
   async create(
     input: NewPrincipal,
-    options: { actor?: string; db?: Tx } = {},
+    options: ChangeOptions & { db?: Tx } = {},
   ): Promise<{ principal: PrincipalRecord; token: string }> {
     const db = options.db;
     if (db === undefined)
@@ -128,6 +128,7 @@ export class PrincipalService {
         world: row.world_id,
         jurisdiction: row.jurisdiction,
         subject: row.subject_id,
+        ...changeRefs(options),
       },
     });
     return { principal: principalRecord(row), token };
@@ -170,37 +171,49 @@ export class PrincipalService {
     return keysetPage(query, options, oldestFirst, (rows) => rows.map(principalRecord));
   }
 
-  async revoke(id: string, actor = 'operator'): Promise<PrincipalRecord> {
-    const revokedAt = this.#now().toISOString();
-    const row = await inTransaction(this.#db, async (trx) => {
-      const revoked = await trx
-        .updateTable('principals')
-        .set({ revoked_at: revokedAt })
-        .where('id', '=', id)
-        .where('revoked_at', 'is', null)
-        .returningAll()
-        .executeTakeFirst();
-      if (revoked !== undefined) {
-        await this.#ledger.append(trx, {
-          kind: 'principal.revoked',
-          actor,
-          refs: { principal: id, role: revoked.role },
-        });
-      }
-      return revoked;
+  async revoke(id: string, options: ChangeOptions = {}): Promise<PrincipalRecord> {
+    return inTransaction(this.#db, (trx) => this.revokeWithin(trx, id, options));
+  }
+
+  /**
+   * Revokes a live principal inside the caller's transaction; its token stops being trusted here
+   * once that commits. 404 for an unknown id, 409 for one already revoked.
+   */
+  async revokeWithin(trx: Tx, id: string, options: ChangeOptions = {}): Promise<PrincipalRecord> {
+    const revoked = await trx
+      .updateTable('principals')
+      .set({ revoked_at: this.#now().toISOString() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (revoked === undefined) {
+      const exists = await trx.selectFrom('principals').select('id').where('id', '=', id).executeTakeFirst();
+      if (exists === undefined) throw new PrincipalNotFoundError(id);
+      throw new PrincipalRevokedError(id);
+    }
+    await this.#ledger.append(trx, {
+      kind: 'principal.revoked',
+      actor: options.actor ?? 'operator',
+      refs: { principal: id, role: revoked.role, ...changeRefs(options) },
     });
-    if (row !== undefined) {
+    trx.afterCommit(() => {
       this.#revocations++;
       for (const [hash, { principal }] of this.#trusted) if (principal.id === id) this.#trusted.delete(hash);
-      return principalRecord(row);
-    }
-    const exists = await this.#db
+    });
+    return principalRecord(revoked);
+  }
+
+  /** Whether a live admin other than `id` exists: someone who could approve `id`'s proposal. */
+  async anotherAdmin(db: Db, id: string): Promise<boolean> {
+    const other = await db
       .selectFrom('principals')
       .select('id')
-      .where('id', '=', id)
+      .where('role', '=', 'admin')
+      .where('revoked_at', 'is', null)
+      .where('id', '!=', id)
       .executeTakeFirst();
-    if (exists === undefined) throw new PrincipalNotFoundError(id);
-    throw new PrincipalRevokedError(id);
+    return other !== undefined;
   }
 
   async count(): Promise<number> {
@@ -210,6 +223,24 @@ export class PrincipalService {
       .executeTakeFirstOrThrow();
     return Number(n);
   }
+}
+
+/** Who changes a principal, and how: through the API (approved or not), or break-glass. */
+export interface ChangeOptions {
+  /** The principal acting; absent, the operator on its own machine. */
+  actor?: string;
+  /** On the operator's machine (the CLI, the first admin), past the two-admin rule: logged as such. */
+  breakGlass?: boolean;
+  /** The approved proposal this change carries out. */
+  proposal?: string;
+}
+
+// Only what is set: entries of ordinary changes stay as they were.
+function changeRefs(options: ChangeOptions): Record<string, string | boolean> {
+  return {
+    ...(options.breakGlass === true && { breakGlass: true }),
+    ...(options.proposal !== undefined && { proposal: options.proposal }),
+  };
 }
 
 export function hashToken(token: string): string {

@@ -34,3 +34,13 @@ export interface Principal {
   jurisdiction: string | undefined;
   subject: string | undefined;
 }
+
+/**
+ * The roles that oversee the others: creating or revoking one takes two admins (one proposes,
+ * another approves), except on the operator's machine (`mdis admin`, break-glass).
+ */
+export const overseeingRoles: readonly Role[] = ['admin', 'oversight', 'auditor'];
+
+export function needsTwoAdmins(role: Role): boolean {
+  return overseeingRoles.includes(role);
+}

@@ -12,6 +12,7 @@ import * as peopleSignIn from './2026-12-02T0600-people-sign-in.ts';
 import * as eventsAsReports from './2026-12-02T0700-events-as-reports.ts';
 import * as appeals from './2026-12-02T0800-appeals.ts';
 import * as loggedReads from './2026-12-02T0900-logged-reads.ts';
+import * as principalProposals from './2026-12-02T1100-principal-proposals.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -28,6 +29,7 @@ const migrations: Record<string, EngineMigration> = {
   '2026-12-02T0700-events-as-reports': eventsAsReports,
   '2026-12-02T0800-appeals': appeals,
   '2026-12-02T0900-logged-reads': loggedReads,
+  '2026-12-02T1100-principal-proposals': principalProposals,
 };
 
 export function migrationProvider(engine: Engine): MigrationProvider {

@@ -13,3 +13,22 @@ export interface PrincipalsTable {
   created_by: string | null;
   revoked_at: string | null;
 }
+
+/** A change to an overseeing principal, proposed by one admin and decided by another. */
+export interface PrincipalProposalsTable {
+  id: string;
+  change: 'create' | 'revoke';
+  /** The role created, or the role of the principal revoked. */
+  role: string;
+  /** The principal revoked; for a creation, the principal made once approved. */
+  principal_id: string | null;
+  /** A creation's input (JSON of NewPrincipal); null for a revocation. */
+  input: string | null;
+  /** `pending` until decided; a pending one past `expires_at` is expired (not written back). */
+  status: 'pending' | 'approved' | 'refused';
+  created_at: string;
+  created_by: string;
+  expires_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+}

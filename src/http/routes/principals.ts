@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { NewPrincipal, PrincipalRecord } from '../../api/principals.ts';
+import { NewPrincipal, PrincipalProposal, PrincipalRecord } from '../../api/principals.ts';
 import type { IssuedCode } from '../../auth/activation-service.ts';
 import type { AppContext } from '../../context.ts';
 import type { Api } from '../api.ts';
@@ -23,25 +23,18 @@ function createPrincipal(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['principals'],
         summary: 'Create a principal; its token is in the answer and nowhere else',
+        description:
+          'An admin, oversight or auditor principal takes two admins: the answer is 202 with a pending proposal ' +
+          'that another admin approves (POST /v1/principal-proposals/{id}/approve); 409 second_admin_required ' +
+          'while only one admin exists. Any other role is created at once (201).',
         body: NewPrincipal,
-        response: responses({
-          201: Type.Object({
-            principal: PrincipalRecord,
-            token: Type.String(),
-            activation: Type.Optional(Activation),
-          }),
-        }),
+        response: responses({ 201: Created, 202: Proposed }),
       },
     },
     async (request, reply) => {
-      // People (staff and subjects) also get an activation code to register a passkey with.
-      const { activation, ...created } = await ctx.activation.createPrincipal(
-        request.body,
-        caller(request).id,
-      );
-      return reply
-        .status(201)
-        .send(activation === undefined ? created : { ...created, activation: withLink(ctx, activation) });
+      const made = await ctx.principalProposals.create(request.body, caller(request).id);
+      if ('proposal' in made) return reply.status(202).send(made);
+      return reply.status(201).send(createdWithLink(ctx, made));
     },
   );
 }
@@ -73,14 +66,31 @@ function revokePrincipal(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['principals'],
         summary: 'Revoke a principal: its token stops working at once',
+        description:
+          'An admin, oversight or auditor principal takes two admins: the answer is 202 with a pending proposal.',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        response: responses({ 200: PrincipalRecord }),
+        response: responses({ 200: PrincipalRecord, 202: Proposed }),
       },
     },
-    async (request) => ctx.principals.revoke(request.params.id, caller(request).id),
+    async (request, reply) => {
+      const done = await ctx.principalProposals.revoke(request.params.id, caller(request).id);
+      return reply.status('proposal' in done ? 202 : 200).send(done);
+    },
   );
 }
 
-function withLink(ctx: AppContext, activation: IssuedCode) {
-  return { ...activation, link: ctx.activationLink(activation.code) };
+/** A principal made: people (staff and subjects) also get an activation code, with its link. */
+export const Created = Type.Object({
+  principal: PrincipalRecord,
+  token: Type.String(),
+  activation: Type.Optional(Activation),
+});
+
+const Proposed = Type.Object({ proposal: PrincipalProposal });
+
+export function createdWithLink<T extends { activation?: IssuedCode }>(ctx: AppContext, made: T) {
+  const { activation, ...rest } = made;
+  return activation === undefined
+    ? rest
+    : { ...rest, activation: { ...activation, link: ctx.activationLink(activation.code) } };
 }

@@ -7,7 +7,8 @@ import { Pager, usePaged } from '../../components/paged.tsx';
 import { useSubmit } from '../../components/use-submit.ts';
 import { when } from '../../format.ts';
 import type { ScreenProps } from '../../screen-props.ts';
-import { type Principal, type Role, roles } from '../../types.ts';
+import { type Principal, type PrincipalProposal, type Role, roles } from '../../types.ts';
+import { PendingProposals, ProposedNotice } from './principal-proposals.tsx';
 
 function scopeOf(p: Principal): string {
   return p.world ?? p.actions?.join(', ') ?? p.jurisdiction ?? p.subject ?? '—';
@@ -15,9 +16,10 @@ function scopeOf(p: Principal): string {
 
 /**
  * Every principal, oldest first; create one (its token, and for a person the activation code as a
- * link and a QR code, shown once) or revoke one.
+ * link and a QR code, shown once) or revoke one. An admin, oversight or auditor principal is
+ * proposed instead, and waits among the pending proposals for another admin.
  */
-export function Principals(_props: ScreenProps) {
+export function Principals(props: ScreenProps) {
   const [changes, setChanges] = useState(0);
   const list = usePaged(
     (cursor) => get<Page<Principal>>(`/v1/principals${query({ cursor, limit: 25 })}`),
@@ -27,6 +29,7 @@ export function Principals(_props: ScreenProps) {
     <section>
       <h1>Principals</h1>
       <CreatePrincipal onCreated={() => setChanges(changes + 1)} />
+      <PendingProposals me={props.me} changes={changes} onDecided={() => setChanges(changes + 1)} />
       <ErrorBox error={list.error} />
       {list.data === undefined ? (
         list.loading && <p class="loading">Loading principals…</p>
@@ -67,15 +70,16 @@ const scopeField: Partial<
   subject: { name: 'subject', label: 'Digital ID' },
 };
 
+/** The roles that take two admins to create or revoke (src/principals/roles.ts). */
+const overseeing: readonly Role[] = ['admin', 'oversight', 'auditor'];
+
 function CreatePrincipal(props: { onCreated: () => void }) {
   const [role, setRole] = useState<Role>('moderator');
   const [name, setName] = useState('');
   const [scope, setScope] = useState('');
-  const [created, setCreated] = useState<{
-    principal: Principal;
-    token: string;
-    activation?: Activation;
-  }>();
+  const [created, setCreated] = useState<
+    { principal: Principal; token: string; activation?: Activation } | { proposal: PrincipalProposal }
+  >();
   const field = scopeField[role];
   const { error, onSubmit } = useSubmit(async () => {
     setCreated(undefined);
@@ -121,10 +125,14 @@ function CreatePrincipal(props: { onCreated: () => void }) {
             />
           </label>
         )}
-        <button type="submit">Create</button>
+        {overseeing.includes(role) && (
+          <p class="muted">This role takes two admins: this proposes it, and another admin approves.</p>
+        )}
+        <button type="submit">{overseeing.includes(role) ? 'Propose' : 'Create'}</button>
       </form>
       <ErrorBox error={error} />
-      {created !== undefined && (
+      {created !== undefined && 'proposal' in created && <ProposedNotice proposal={created.proposal} />}
+      {created !== undefined && 'principal' in created && (
         <div class="notice" role="status">
           Created {created.principal.role} <code>{created.principal.id}</code>. Its token, shown this once:
           <pre class="token">{created.token}</pre>
@@ -136,10 +144,16 @@ function CreatePrincipal(props: { onCreated: () => void }) {
 }
 
 function Revoke(props: { principal: Principal; onRevoked: () => void }) {
+  const [proposed, setProposed] = useState<PrincipalProposal>();
   const { error, run } = useSubmit(async () => {
-    await post(`/v1/principals/${props.principal.id}/revoke`, {});
+    const answer = await post<Principal | { proposal: PrincipalProposal }>(
+      `/v1/principals/${props.principal.id}/revoke`,
+      {},
+    );
+    if ('proposal' in answer) setProposed(answer.proposal);
     props.onRevoked();
   });
+  if (proposed !== undefined) return <>active; revocation proposed, waiting for another admin</>;
   return (
     <>
       active{' '}
@@ -149,7 +163,11 @@ function Revoke(props: { principal: Principal; onRevoked: () => void }) {
         onClick={async () => {
           if (
             !window.confirm(
-              `Revoke ${props.principal.name} (${props.principal.role})? Its token stops working at once.`,
+              `Revoke ${props.principal.name} (${props.principal.role})? ${
+                overseeing.includes(props.principal.role)
+                  ? 'It takes a second admin: this proposes it.'
+                  : 'Its token stops working at once.'
+              }`,
             )
           )
             return;
