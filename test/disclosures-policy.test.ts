@@ -114,12 +114,14 @@ forEachStore(
     });
 
     test('the request is granted at once, fulfilled in the log, and told at once (no gag)', async () => {
-      const size = await logSize(h);
       const statute = { ...warrant(clock).legalBasis, kind: 'statute', reference: 'Online Safety Act s.12' };
-      const asked = await h.call('POST', '/v1/disclosures', {
-        token: f.authority,
-        body: warrant(clock, { offence: 'cheating', scope: ['signs'], legalBasis: statute }),
-      });
+      // Cheating says nothing of requiresCase: it requires one, opened by a report before the request.
+      const body = await f.withCase(
+        warrant(clock, { offence: 'cheating', scope: ['signs'], legalBasis: statute }),
+      );
+      assert.equal(typeof body.case, 'string');
+      const size = await logSize(h);
+      const asked = await h.call('POST', '/v1/disclosures', { token: f.authority, body });
       assert.equal(asked.status, 201, JSON.stringify(asked.body));
       assert.equal(asked.body.status, 'granted');
       const logged = await entriesSince(h, size);
