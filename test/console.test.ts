@@ -337,6 +337,7 @@ function defineSuite(): void {
     await page.getByLabel('World').fill(f.world);
     await page.getByLabel('Handle').fill('tom');
     await page.getByLabel('Offence').fill('spreading_rumors');
+    await page.getByLabel('Case').fill(caseId);
     await page.getByLabel('Reference').fill('W-2026-118');
     await page.getByLabel('Issued by').fill('Westminster Magistrates');
     const nextYear = new Date(Date.now() + 365 * dayMs).toISOString().slice(0, 16);
