@@ -85,12 +85,27 @@ async function grantedDisclosures(ctx: AppContext) {
     await ctx.avatars.bind({ world, handle, subject }, 'bench');
     handles.push({ handle, subject });
   }
+  // A disclosure for harassment rests on a case about its target: a witness's report opens one.
+  const witness = (await ctx.subjects.enrol(person(avatarCount), 'bench')).id;
+  await ctx.avatars.bind({ world, handle: 'witness', subject: witness }, 'bench');
   const authority = (await ctx.principals.create({ role: 'authority', jurisdiction: 'GB' })).principal;
   const oversight = (await ctx.principals.create({ role: 'oversight' })).principal;
   const expiresAt = new Date(ctx.now().getTime() + 60 * dayMs).toISOString();
   const targets: { handle: string; subject: string; disclosure: string }[] = [];
   for (let i = 0; i < disclosureCount; i++) {
     const { handle, subject } = handles[(i * 7) % handles.length]!;
+    const { caseId } = await ctx.reports.file(
+      {
+        world,
+        handle,
+        category: 'harassment',
+        reporter: 'witness',
+        description: 'Kept sending threats after being blocked',
+        evidence: [{ sha256: 'c'.repeat(64), uri: `https://evidence.example/${handle}` }],
+        occurredAt: new Date(ctx.now().getTime() - 60_000).toISOString(),
+      },
+      'bench',
+    );
     const { id } = await ctx.disclosures.request(
       {
         target: { world, handle },
@@ -103,6 +118,7 @@ async function grantedDisclosures(ctx: AppContext) {
         },
         offence: 'harassment',
         purpose: 'Identify who kept sending threats after being blocked',
+        case: caseId,
       },
       authority,
     );

@@ -215,7 +215,7 @@ export function wireServices(core: Core): Services {
   });
   const events = new EventService({ db, policy, avatars, credit, reports, now });
   const access = { ...base, keyring, subjects, avatars };
-  const disclosures = new DisclosureService(access);
+  const disclosures = new DisclosureService({ ...access, cases });
   const disclosureReader = new DisclosureReader({ ...access, disclosures });
   const oversight = new OversightService({ ...access, disclosures });
   const transparency = new TransparencyReporter({ db, ledger, now });
@@ -295,15 +295,17 @@ export interface ScheduledJob {
 
 /** The periodic work of a serving instance, with how often each runs. */
 export function scheduledJobs(
-  ctx: Pick<AppContext, 'ledger' | 'sanctions' | 'credit' | 'deliveries' | 'checkCounts'>,
+  ctx: Pick<AppContext, 'ledger' | 'sanctions' | 'credit' | 'deliveries' | 'checkCounts' | 'oversight'>,
 ) {
-  const { ledger, sanctions, credit, deliveries, checkCounts } = ctx;
+  const { ledger, sanctions, credit, deliveries, checkCounts, oversight } = ctx;
   const jobs: ScheduledJob[] = [
     { name: 'sign checkpoint', everyMs: 250, run: () => ledger.checkpoint() },
     { name: 'expire sanctions', everyMs: 5_000, run: () => sanctions.expireDue() },
     { name: 'decay credit', everyMs: 60_000, run: () => credit.refreshStale() },
     { name: 'deliver notifications', everyMs: 500, run: () => deliveries.deliverDue() },
     { name: 'write check counts', everyMs: checkCountFlushMs, run: () => checkCounts.flush() },
+    // Reads check the deadline themselves; this pass only puts its passing in the log.
+    { name: 'log overdue reviews', everyMs: 5_000, run: () => oversight.logOverdue() },
   ];
   return jobs;
 }

@@ -66,7 +66,12 @@ export type ErrorCode =
   | 'own_proposal'
   | 'proposal_not_found'
   | 'proposal_closed'
-  | 'second_admin_required';
+  | 'second_admin_required'
+  // lawful access rests on a case (issue 13), all 422
+  | 'case_required'
+  | 'case_not_about_target'
+  | 'case_category_mismatch'
+  | 'review_overdue';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;
@@ -479,5 +484,51 @@ export class SecondAdminRequiredError extends ConflictError {
       'second_admin_required',
       'only one admin exists, so no one could approve this proposal: create a second admin on the operator’s machine with `mdis admin principal create --role admin` (a break-glass action, logged as such), then propose again',
     );
+  }
+}
+
+// 422: lawful access rests on a case (issue 13).
+
+/** A disclosure request names no case where its offence's category requires one. */
+export class CaseRequiredError extends PolicyRefusedError {
+  constructor(offence: string) {
+    super('case_required', `a request for ${offence} names the case it concerns (case)`, { field: 'case' });
+  }
+}
+
+/**
+ * A disclosure request names a case that is not about its target. An unknown case answers the
+ * same: an authority cannot use requests to learn which cases exist.
+ */
+export class CaseNotAboutTargetError extends PolicyRefusedError {
+  readonly caseId: string;
+
+  constructor(caseId: string) {
+    super('case_not_about_target', `case "${caseId}" is not a case about this target`, { field: 'case' });
+    this.caseId = caseId;
+  }
+}
+
+/** A disclosure request names a case about its target, but of another category than its offence. */
+export class CaseCategoryMismatchError extends PolicyRefusedError {
+  readonly caseId: string;
+
+  constructor(caseId: string, offence: string) {
+    super('case_category_mismatch', `case "${caseId}" is not about ${offence}`, { field: 'case' });
+    this.caseId = caseId;
+  }
+}
+
+/** A read of an emergency disclosure whose review deadline passed before oversight reviewed it. */
+export class ReviewOverdueError extends PolicyRefusedError {
+  readonly disclosureId: string;
+
+  constructor(disclosureId: string, dueAt: string) {
+    super(
+      'review_overdue',
+      `disclosure "${disclosureId}" was due for oversight's review at ${dueAt}: no reads until oversight confirms it`,
+      { reviewDueAt: dueAt },
+    );
+    this.disclosureId = disclosureId;
   }
 }

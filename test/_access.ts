@@ -1,19 +1,28 @@
+import assert from 'node:assert/strict';
 import { dayMs, hourMs } from '../src/util/time.ts';
-import { conductFixture } from './_fixtures.ts';
+import { bindReporters, conductFixture, report } from './_fixtures.ts';
 import type { Harness } from './_util.ts';
 
 export { hourMs };
 export const days = (n: number) => n * dayMs;
 
-/** A clock the tests move forward; each suite starts it again at the real time. */
+/**
+ * A clock the tests move forward; each suite starts it again at the real time. A frozen one stands
+ * still between moves, for tests that compare durations with a bound (a cache's age).
+ */
 export class MovableClock {
   #offset = 0;
-  readonly now = () => new Date(Date.now() + this.#offset);
+  #frozenAt: number | undefined;
+  readonly now = () => new Date((this.#frozenAt ?? Date.now()) + this.#offset);
+  constructor(options: { frozen?: boolean } = {}) {
+    if (options.frozen === true) this.#frozenAt = Date.now();
+  }
   advance(ms: number): void {
     this.#offset += ms;
   }
   reset(): void {
     this.#offset = 0;
+    if (this.#frozenAt !== undefined) this.#frozenAt = Date.now();
   }
   in(ms: number): string {
     return new Date(this.now().getTime() + ms).toISOString();
@@ -25,8 +34,46 @@ export async function accessFixture(h: Harness) {
   const f = await conductFixture(h);
   const authority = await h.ctx.principals.create({ role: 'authority', jurisdiction: 'GB' });
   const other = await h.ctx.principals.create({ role: 'authority', jurisdiction: 'FR' });
+  // A disclosure rests on a case (issue 13): a report about Tom opens one per category, on demand.
+  const cases = new Map<string, Promise<string>>();
+  const openCase = async (category: string): Promise<string> => {
+    if (cases.size === 0) await bindReporters(h, f.world, ['witness']);
+    const filed = await h.call('POST', '/v1/reports', {
+      token: f.platform,
+      body: {
+        ...report(f.world, 'witness', category),
+        occurredAt: new Date(h.ctx.now().getTime() - 60_000).toISOString(),
+      },
+    });
+    assert.equal(filed.status, 202, JSON.stringify(filed.body));
+    return filed.body.caseId as string;
+  };
+  const caseFor = (category: string): Promise<string> => {
+    let opened = cases.get(category);
+    if (opened === undefined) {
+      opened = openCase(category);
+      cases.set(category, opened);
+    }
+    return opened;
+  };
   return {
     ...f,
+    /** The case about Tom in the fixture's world for `category`, opened by a report the first time. */
+    caseFor,
+    /**
+     * The request with the case about Tom for its offence, where the policy requires one and the
+     * request does not name one (or name `case: undefined`, to send none).
+     */
+    async withCase<T extends Record<string, unknown>>(body: T): Promise<T & { case?: string }> {
+      if (Object.hasOwn(body, 'case')) {
+        const copy = { ...body };
+        if (copy.case === undefined) delete copy.case;
+        return copy;
+      }
+      const offence = String(body.offence);
+      if (h.ctx.policy.disclosureRule(offence)?.requiresCase !== true) return body;
+      return { ...body, case: await caseFor(offence) };
+    },
     authority: authority.token,
     authorityId: authority.principal.id,
     otherAuthority: other.token,

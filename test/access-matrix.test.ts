@@ -24,6 +24,8 @@ interface Fixtures {
   subject: string;
   /** A case about `subject`, for reads. */
   caseId: string;
+  /** The rumours case about `boundHandle`, that disclosure requests name (issue 13). */
+  rumourCase: string;
   /** A number not used before, for things that must be new (world ids, handles, principals). */
   fresh(): number;
   /** A live principal's id, created for this request. */
@@ -71,7 +73,7 @@ const caseReaders = ['moderator', 'admin'] as const;
 const rationale = { rationale: 'Decided for the access matrix' };
 const minuteAgo = () => new Date(Date.now() - 60_000).toISOString();
 const disclosureReaders = ['authority', 'oversight', 'auditor'] as const;
-const disclosureRequest = () => ({
+const disclosureRequest = (rumourCase: string) => ({
   target: { world: home, handle: boundHandle },
   scope: ['natural'],
   legalBasis: {
@@ -82,6 +84,7 @@ const disclosureRequest = () => ({
   },
   offence: 'spreading_rumors',
   purpose: 'Asked for the access matrix',
+  case: rumourCase,
 });
 
 const endpoints: Endpoint[] = [
@@ -345,7 +348,7 @@ const endpoints: Endpoint[] = [
     allowed: ['authority'],
     success: 201,
     writes: true,
-    request: () => ({ url: '/v1/disclosures', body: disclosureRequest() }),
+    request: (f) => ({ url: '/v1/disclosures', body: disclosureRequest(f.rumourCase) }),
   },
   ...(['approve', 'refuse'] as const).map(
     (verdict): Endpoint => ({
@@ -469,6 +472,7 @@ forEachStore(
     const fixtures: Fixtures = {
       subject: '',
       caseId: '',
+      rumourCase: '',
       disclosureId: '',
       proposer: '',
       fresh: () => ++counter,
@@ -516,7 +520,7 @@ forEachStore(
       async pendingDisclosure() {
         const asked = await h.call('POST', '/v1/disclosures', {
           ...auth.authority,
-          body: disclosureRequest(),
+          body: disclosureRequest(fixtures.rumourCase),
         });
         assert.equal(asked.status, 201, JSON.stringify(asked.body));
         return asked.body.id;
@@ -532,6 +536,10 @@ forEachStore(
       await h.ctx.worlds.create({ id: away, name: 'Away' }, 'test');
       await h.ctx.avatars.bind({ world: home, handle: boundHandle, subject: fixtures.subject }, 'test');
       fixtures.caseId = await fixtures.openCase();
+      const reporter = await fixtures.newReporter();
+      fixtures.rumourCase = (
+        await h.ctx.reports.file({ ...report(home, reporter), handle: boundHandle }, 'test')
+      ).caseId;
       const other = await h.call('POST', '/v1/subjects', { token: setup, body: personEnrolment() });
       assert.equal(other.status, 201);
 

@@ -214,7 +214,10 @@ forEachStore(
     });
 
     test('a disclosure, once told: oversight hears it; overturned, it is declared unlawful in the log and the report', async () => {
-      const asked = await h.call('POST', '/v1/disclosures', { token: f.authority, body: warrant(clock) });
+      const asked = await h.call('POST', '/v1/disclosures', {
+        token: f.authority,
+        body: await f.withCase(warrant(clock)),
+      });
       assert.equal(asked.status, 201, JSON.stringify(asked.body));
       const approved = await h.call('POST', `/v1/disclosures/${asked.body.id}/approve`, {
         token: f.oversight,

@@ -404,6 +404,7 @@ function defineSuite(): void {
     await page.getByLabel('World').fill(f.world);
     await page.getByLabel('Handle').fill('tom');
     await page.getByLabel('Offence').fill('spreading_rumors');
+    await page.getByLabel('Case').fill(caseId);
     await page.getByLabel('Reference').fill('W-2026-118');
     await page.getByLabel('Issued by').fill('Westminster Magistrates');
     const nextYear = new Date(Date.now() + 365 * dayMs).toISOString().slice(0, 16);
@@ -427,6 +428,12 @@ function defineSuite(): void {
     await judge.page.getByLabel('Reason').fill('The warrant is in order and the scope is the least needed');
     await judge.page.getByRole('button', { name: 'Approve' }).click();
     await judge.page.locator('.facts .status', { hasText: 'granted' }).waitFor();
+    // The report counts it as resting on a case, and every other power besides.
+    await judge.page.goto(`${base}/transparency`);
+    await judge.page.getByRole('heading', { name: 'Every other power' }).waitFor();
+    const withCase = judge.page.locator('tr', { hasText: 'with a case' }).first();
+    assert.match(String(await withCase.textContent()), /with a case\s*1$/);
+    await judge.page.locator('caption', { hasText: 'Principal changes' }).waitFor();
 
     await page.goto(requestUrl);
     await page.getByRole('heading', { name: 'Identity disclosed' }).waitFor();

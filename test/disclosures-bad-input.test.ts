@@ -99,6 +99,8 @@ const cases: Case[] = [
     expect: [invalid, 'purpose'],
   },
   { rule: 'no unknown fields', body: edit({ priority: 'high' }), expect: [invalid, 'priority'] },
+  { rule: 'a case id has its form', body: edit({ case: 'dsc_0000000000000000' }), expect: [invalid, 'case'] },
+  { rule: 'a case id is a string', body: edit({ case: 42 }), expect: [invalid, 'case'] },
   {
     rule: 'a decision gives a reason',
     method: 'POST',
@@ -159,7 +161,12 @@ forEachStore(
     let pending: string;
     before(async () => {
       f = await accessFixture(h);
-      pending = (await h.call('POST', '/v1/disclosures', { token: f.authority, body: valid })).body.id;
+      const asked = await h.call('POST', '/v1/disclosures', {
+        token: f.authority,
+        body: await f.withCase(valid),
+      });
+      assert.equal(asked.status, 201, JSON.stringify(asked.body));
+      pending = asked.body.id;
     });
 
     for (const c of cases) {

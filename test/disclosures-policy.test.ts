@@ -90,7 +90,8 @@ forEachStore(
   { now: clock.now },
 );
 
-// An operator's policy under which a statute suffices for cheating, with no oversight and no gag.
+// An operator's policy under which a statute suffices for cheating, with no oversight and no gag;
+// and likewise for spam, which may also go without a case.
 const policyDir = tempDir('policy');
 const policyFile = path.join(policyDir, 'statute.json');
 const document = JSON.parse(fs.readFileSync(defaultPolicyFile, 'utf8'));
@@ -101,6 +102,7 @@ document.categories.cheating.disclosure = {
   gagDays: 0,
   scope: ['signs'],
 };
+document.categories.spam.disclosure = { ...document.categories.cheating.disclosure, requiresCase: false };
 fs.writeFileSync(policyFile, JSON.stringify(document));
 after(() => fs.rmSync(policyDir, { recursive: true, force: true }));
 
@@ -114,12 +116,14 @@ forEachStore(
     });
 
     test('the request is granted at once, fulfilled in the log, and told at once (no gag)', async () => {
-      const size = await logSize(h);
       const statute = { ...warrant(clock).legalBasis, kind: 'statute', reference: 'Online Safety Act s.12' };
-      const asked = await h.call('POST', '/v1/disclosures', {
-        token: f.authority,
-        body: warrant(clock, { offence: 'cheating', scope: ['signs'], legalBasis: statute }),
-      });
+      // Cheating says nothing of requiresCase: it requires one, opened by a report before the request.
+      const body = await f.withCase(
+        warrant(clock, { offence: 'cheating', scope: ['signs'], legalBasis: statute }),
+      );
+      assert.equal(typeof body.case, 'string');
+      const size = await logSize(h);
+      const asked = await h.call('POST', '/v1/disclosures', { token: f.authority, body });
       assert.equal(asked.status, 201, JSON.stringify(asked.body));
       assert.equal(asked.body.status, 'granted');
       const logged = await entriesSince(h, size);
@@ -146,6 +150,29 @@ forEachStore(
         body: { reason: 'Too late to matter' },
       });
       assert.equal(approve.status, 409);
+    });
+
+    test('without a case, oversight decides all the same, and a statute does not suffice', async () => {
+      const spam = (kind: string, overrides: Record<string, unknown> = {}) =>
+        warrant(clock, {
+          offence: 'spam',
+          scope: ['signs'],
+          legalBasis: { ...warrant(clock).legalBasis, kind },
+          ...overrides,
+        });
+      const caseless = await h.call('POST', '/v1/disclosures', { token: f.authority, body: spam('warrant') });
+      assert.equal(caseless.status, 201, JSON.stringify(caseless.body));
+      assert.equal(caseless.body.status, 'pending', 'no case: oversight decides');
+      const statute = await h.call('POST', '/v1/disclosures', { token: f.authority, body: spam('statute') });
+      assert.equal(statute.status, 422, JSON.stringify(statute.body));
+      assert.equal(statute.body.reason, 'legal_basis_insufficient');
+      // On a spam case about Tom, the category's own rule: granted at once on the statute.
+      const cased = await h.call('POST', '/v1/disclosures', {
+        token: f.authority,
+        body: spam('statute', { case: await f.caseFor('spam') }),
+      });
+      assert.equal(cased.status, 201, JSON.stringify(cased.body));
+      assert.equal(cased.body.status, 'granted');
     });
 
     test('the rest of the policy still holds: emergency stays refused for rumours', async () => {

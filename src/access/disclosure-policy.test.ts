@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ValidationError } from '../errors.ts';
+import { CaseRequiredError, ValidationError } from '../errors.ts';
 import { loadPolicy } from '../policy/load.ts';
+import { parsePolicy } from '../policy/policy.ts';
 import { assessRequest, DisclosureRefusedError } from './disclosure-policy.ts';
 
 const policy = loadPolicy();
@@ -12,6 +13,7 @@ const ask = (overrides: Partial<Parameters<typeof assessRequest>[1]> = {}) => ({
   scope: ['natural'] as const,
   basisKind: 'warrant' as const,
   basisExpiresAt: inAMonth,
+  withCase: true,
   ...overrides,
 });
 
@@ -55,4 +57,53 @@ test('an offence the policy does not know is bad input, not a refusal', () => {
     () => assessRequest(policy, ask({ offence: 'jaywalking' }), now),
     (error: unknown) => error instanceof ValidationError && error.details.field === 'offence',
   );
+});
+
+test('a category that requires a case: none named is an incomplete request, even in an emergency', () => {
+  for (const request of [
+    ask({ withCase: false }),
+    ask({ offence: 'harassment', basisKind: 'emergency', withCase: false }),
+  ]) {
+    assert.throws(
+      () => assessRequest(policy, request, now),
+      (error: unknown) => error instanceof CaseRequiredError && error.code === 'case_required',
+    );
+  }
+  // The policy's refusals come first: they are logged, an incomplete request is not.
+  assert.throws(
+    () => assessRequest(policy, ask({ offence: 'spam', withCase: false }), now),
+    (error: unknown) => error instanceof DisclosureRefusedError,
+  );
+});
+
+test('where no case is required (fraud): without one only a warrant or court order, and oversight decides', () => {
+  const fraud = (basisKind: 'warrant' | 'court_order' | 'emergency', withCase: boolean) =>
+    ask({ offence: 'fraud', scope: ['natural'], basisKind, withCase });
+  assert.equal(assessRequest(policy, fraud('warrant', false), now).grant, 'oversight');
+  assert.equal(assessRequest(policy, fraud('court_order', false), now).grant, 'oversight');
+  assert.throws(
+    () => assessRequest(policy, fraud('emergency', false), now),
+    (error: unknown) =>
+      error instanceof DisclosureRefusedError &&
+      error.details.reason === 'legal_basis_insufficient' &&
+      /without a case/.test(error.message),
+  );
+  // With a case, the category's own rule: an emergency is granted at once.
+  assert.equal(assessRequest(policy, fraud('emergency', true), now).grant, 'emergency');
+});
+
+test('without a case oversight decides even where the category needs none', () => {
+  const document = structuredClone(policy.document);
+  document.categories.fraud!.disclosure = {
+    allowed: true,
+    legalBases: ['warrant'],
+    oversight: 'not_required',
+    gagDays: 0,
+    scope: ['natural'],
+    requiresCase: false,
+  };
+  const lenient = parsePolicy(document);
+  const request = ask({ offence: 'fraud', scope: ['natural'], basisKind: 'warrant' });
+  assert.equal(assessRequest(lenient, request, now).grant, 'oversight_not_required');
+  assert.equal(assessRequest(lenient, { ...request, withCase: false }, now).grant, 'oversight');
 });

@@ -1,6 +1,6 @@
-import { PolicyRefusedError, ValidationError } from '../errors.ts';
+import { CaseRequiredError, PolicyRefusedError, ValidationError } from '../errors.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
-import type { LegalBasisKind } from '../policy/disclosure-rules.ts';
+import { caselessBases, type LegalBasisKind } from '../policy/disclosure-rules.ts';
 import type { Policy } from '../policy/policy.ts';
 import { dayMs, hourMs, isoAfter } from '../util/time.ts';
 
@@ -24,6 +24,8 @@ export interface DisclosureAsk {
   scope: readonly AttributeGroup[];
   basisKind: LegalBasisKind;
   basisExpiresAt: string;
+  /** Whether the request names a case (whether it is the right one is checked against the store). */
+  withCase: boolean;
 }
 
 /** An accepted request: whether it is granted at once, and its deadlines. */
@@ -37,8 +39,10 @@ export interface Assessment {
 
 /**
  * Decides a request from the policy alone, never from its target, so that the answer cannot tell
- * whether the target exists. Throws DisclosureRefusedError when the policy refuses it, and a
- * ValidationError for an offence the policy does not know at all.
+ * whether the target exists. Throws DisclosureRefusedError when the policy refuses it, a
+ * ValidationError for an offence the policy does not know at all, and a CaseRequiredError when
+ * the offence's category requires a case and the request names none. Without a case (where the
+ * category allows that) only a warrant or court order suffices, and oversight always decides.
  */
 export function assessRequest(policy: Policy, ask: DisclosureAsk, now: Date): Assessment {
   if (policy.category(ask.offence) === undefined) {
@@ -57,6 +61,12 @@ export function assessRequest(policy: Policy, ask: DisclosureAsk, now: Date): As
       `a ${ask.basisKind} does not suffice for ${ask.offence}: it takes one of ${rule.legalBases.join(', ')}`,
     );
   }
+  if (!ask.withCase && !rule.requiresCase && !caselessBases.includes(ask.basisKind)) {
+    throw new DisclosureRefusedError(
+      'legal_basis_insufficient',
+      `without a case, only a ${caselessBases.join(' or ')} suffices for ${ask.offence}`,
+    );
+  }
   const beyond = ask.scope.filter((group) => !rule.scope.includes(group));
   if (beyond.length > 0) {
     throw new DisclosureRefusedError(
@@ -67,10 +77,14 @@ export function assessRequest(policy: Policy, ask: DisclosureAsk, now: Date): As
   if (basisExpired(ask.basisExpiresAt, now)) {
     throw new DisclosureRefusedError('legal_basis_expired', 'the legal basis has expired');
   }
+  // Not a refusal by policy but a request that is incomplete: nothing is written, not even a log entry.
+  if (!ask.withCase && rule.requiresCase) throw new CaseRequiredError(ask.offence);
   const emergency = ask.basisKind === 'emergency';
   const reviewHours = policy.document.disclosure.emergencyReviewHours;
+  // Without a case, no one but oversight has looked at the matter: it always decides.
+  const oversight = rule.oversight === 'required' || !ask.withCase;
   return {
-    grant: emergency ? 'emergency' : rule.oversight === 'required' ? 'oversight' : 'oversight_not_required',
+    grant: emergency ? 'emergency' : oversight ? 'oversight' : 'oversight_not_required',
     gagUntil: isoAfter(now, rule.gagDays * dayMs),
     reviewDueAt: emergency ? isoAfter(now, reviewHours * hourMs) : undefined,
   };

@@ -2,7 +2,12 @@ import type { DisclosureNotice } from '../api/disclosures.ts';
 import type { Db } from '../db/database.ts';
 import { keysetPage, newestFirst } from '../db/keyset.ts';
 import { inTransaction } from '../db/transaction.ts';
-import { DisclosureNotFoundError, DisclosureNotGrantedError, type NotFoundError } from '../errors.ts';
+import {
+  DisclosureNotFoundError,
+  DisclosureNotGrantedError,
+  type NotFoundError,
+  ReviewOverdueError,
+} from '../errors.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
 import type { SubjectProfile, SubjectService } from '../identity/subject-service.ts';
 import type { Keyring } from '../keyring.ts';
@@ -18,11 +23,13 @@ import {
   detail,
   disclosureSealer,
   type Identity,
+  isOverdue,
   selectDisclosures,
   summarise,
   type Target,
   withReads,
 } from './disclosure-view.ts';
+import { logReviewOverdue } from './overdue-reviews.ts';
 
 // Thrown inside a read's transaction when oversight revoked the disclosure meanwhile: rolls it back.
 class RevokedMeanwhile extends Error {}
@@ -51,8 +58,8 @@ export class DisclosureReader {
 
   /**
    * One disclosure as `caller` may see it. Another authority's is not found (404, not 403), so that
-   * ids cannot be probed. Reading a granted one whose legal basis has expired is refused (422) and
-   * the attempt logged.
+   * ids cannot be probed. Reading a granted one whose legal basis has expired, or an emergency one
+   * past its review deadline unreviewed, is refused (422) and the attempt logged.
    */
   async read(id: string, caller: Principal): Promise<DisclosureDetail> {
     const now = this.#now();
@@ -81,7 +88,10 @@ export class DisclosureReader {
 
   async #identifyRow(row: DisclosureRow, caller: Principal): Promise<Identity | undefined> {
     if (caller.role !== 'authority' || row.status !== 'granted') return undefined;
-    if (basisExpired(row.basis_expires_at, this.#now())) await this.#refuseExpired(row, caller);
+    // Checked here at each read, not left to the scheduled pass: access stops at the deadline.
+    const now = this.#now();
+    if (isOverdue(row, now)) await this.#refuseOverdue(row, caller, now.toISOString());
+    if (basisExpired(row.basis_expires_at, now)) await this.#refuseExpired(row, caller);
     return this.#disclose(row, caller);
   }
 
@@ -103,6 +113,7 @@ export class DisclosureReader {
         scope: JSON.parse(row.scope) as AttributeGroup[],
         status: row.status,
         reads: row.reads,
+        case: row.case_id ?? undefined,
       })),
     );
   }
@@ -116,6 +127,19 @@ export class DisclosureReader {
       }),
     );
     throw new DisclosureRefusedError('legal_basis_expired', 'the legal basis of this disclosure has expired');
+  }
+
+  // The deadline's passing is logged here if no pass logged it yet, then the refused read.
+  async #refuseOverdue(row: DisclosureRow, caller: Principal, at: string): Promise<never> {
+    await inTransaction(this.#db, async (trx) => {
+      await logReviewOverdue(trx, this.#ledger, row, at);
+      await this.#ledger.append(trx, {
+        kind: 'disclosure.read_refused',
+        actor: caller.id,
+        refs: { disclosure: row.id, subject: row.subject_id, reason: 'review_overdue' },
+      });
+    });
+    throw new ReviewOverdueError(row.id, row.review_due_at!);
   }
 
   // Decrypts before the transaction (SQLite runs one at a time, and decryption needs no lock),

@@ -1,8 +1,15 @@
+import type { CaseService } from '../conduct/case-service.ts';
 import type { Db } from '../db/database.ts';
 import { keysetPage, newestFirst } from '../db/keyset.ts';
 import type { DisclosureStatus } from '../db/tables/disclosures.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
-import { DisclosureNotFoundError, NotFoundError } from '../errors.ts';
+import {
+  CaseCategoryMismatchError,
+  CaseNotAboutTargetError,
+  CaseNotFoundError,
+  DisclosureNotFoundError,
+  NotFoundError,
+} from '../errors.ts';
 import type { AttributeGroup } from '../identity/attributes.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
@@ -30,6 +37,8 @@ export interface DisclosureRequest {
   legalBasis: { kind: LegalBasisKind; reference: string; issuedBy: string; expiresAt: string };
   offence: string;
   purpose: string;
+  /** The case the request concerns: about the target, of the offence's category (issue 13). */
+  case?: string;
 }
 
 export interface DisclosureDeps {
@@ -54,21 +63,24 @@ export class DisclosureService {
   readonly #sealing: { subjects: SubjectService; keyring: Keyring };
   readonly #subjects: SubjectService;
   readonly #avatars: AvatarService;
+  readonly #cases: CaseService;
   readonly #now: () => Date;
 
-  constructor(deps: DisclosureDeps) {
+  constructor(deps: DisclosureDeps & { cases: CaseService }) {
     this.#db = deps.db;
     this.#ledger = deps.ledger;
     this.#policy = deps.policy;
     this.#sealing = { subjects: deps.subjects, keyring: deps.keyring };
     this.#subjects = deps.subjects;
     this.#avatars = deps.avatars;
+    this.#cases = deps.cases;
     this.#now = deps.now;
   }
 
   /**
    * Records a request the policy accepts; one it refuses is logged (and only logged) and thrown
-   * as a DisclosureRefusedError.
+   * as a DisclosureRefusedError. A request without the case its category requires, or naming a
+   * case that is not about its target or not of its offence, writes nothing at all.
    */
   async request(
     input: DisclosureRequest,
@@ -79,11 +91,13 @@ export class DisclosureService {
     const policy = this.#policy;
     const now = this.#now();
     const basis = input.legalBasis;
+    const withCase = input.case !== undefined;
     const ask = {
       offence: input.offence,
       scope: input.scope,
       basisKind: basis.kind,
       basisExpiresAt: basis.expiresAt,
+      withCase,
     };
     const refs = {
       jurisdiction: authority.jurisdiction,
@@ -91,8 +105,10 @@ export class DisclosureService {
       offence: input.offence,
       scope: input.scope.join(','),
       target: 'subject' in input.target ? 'subject' : 'avatar',
+      withCase,
     };
-    const details = { target: input.target, legalBasis: basis, purpose: input.purpose };
+    // The case id only in the salted digest: a visible one would link the entries about one person.
+    const details = { target: input.target, legalBasis: basis, purpose: input.purpose, case: input.case };
     let assessment: Assessment;
     try {
       assessment = assessRequest(policy, ask, now);
@@ -123,11 +139,12 @@ export class DisclosureService {
       input: DisclosureRequest;
       authority: Principal;
       assessment: Assessment;
-      refs: Record<string, string | undefined>;
+      refs: Record<string, string | boolean | undefined>;
       details: unknown;
     },
   ): Promise<void> {
     const { id, at, input, authority, assessment } = r;
+    if (input.case !== undefined) await this.#checkCase(trx, input.case, input);
     const basis = input.legalBasis;
     const granted = assessment.grant !== 'oversight';
     const subject = (await this.resolve(input.target, trx)) ?? null;
@@ -158,6 +175,8 @@ export class DisclosureService {
         created_at: at,
         decided_at: granted ? at : null,
         decided_by: granted ? 'policy' : null,
+        case_id: input.case ?? null,
+        overdue_logged_at: null,
       })
       .execute();
     // The same entries whether or not the target exists: the log's size tells nothing either.
@@ -171,6 +190,25 @@ export class DisclosureService {
         refs: { disclosure: id, subject, grant: assessment.grant, reviewDueAt: assessment.reviewDueAt },
       });
     }
+  }
+
+  // The case must be about the target as named (the avatar, or the subject), so the check needs
+  // no lookup of the target: it tells no more about whether the target exists than the case does.
+  async #checkCase(trx: Tx, caseId: string, input: DisclosureRequest): Promise<void> {
+    let row: Awaited<ReturnType<CaseService['row']>>;
+    try {
+      row = await this.#cases.row(caseId, trx);
+    } catch (error) {
+      if (error instanceof CaseNotFoundError) throw new CaseNotAboutTargetError(caseId);
+      throw error;
+    }
+    const target = input.target;
+    const about =
+      'subject' in target
+        ? row.subject_id === target.subject
+        : row.world_id === target.world && row.handle === target.handle;
+    if (!about) throw new CaseNotAboutTargetError(caseId);
+    if (row.category !== input.offence) throw new CaseCategoryMismatchError(caseId, input.offence);
   }
 
   /** Disclosures, newest first: an authority's own, or (oversight, auditors) all. */

@@ -63,6 +63,7 @@ export function summarise(row: DisclosureRow, now: Date): DisclosureSummary {
     overdue: isOverdue(row, now),
     gagUntil: row.gag_until,
     reads: row.reads,
+    withCase: row.case_id !== null,
   };
 }
 
@@ -79,6 +80,7 @@ export function detail(row: DisclosureRow, sealer: DisclosureSealer, now: Date):
       row.sealed_oversight_reason === null
         ? undefined
         : (sealer.open('oversight-reason', row.sealed_oversight_reason) as string),
+    case: row.case_id ?? undefined,
   };
 }
 

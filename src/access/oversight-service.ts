@@ -7,6 +7,7 @@ import type { LedgerService } from '../ledger/ledger-service.ts';
 import { basisExpired, DisclosureRefusedError } from './disclosure-policy.ts';
 import type { DisclosureDeps, DisclosureService } from './disclosure-service.ts';
 import { type DisclosureDetail, type DisclosureRow, detail, disclosureSealer } from './disclosure-view.ts';
+import { logReviewOverdue, overdueUnlogged } from './overdue-reviews.ts';
 
 export type Verdict = 'approve' | 'refuse';
 
@@ -56,11 +57,30 @@ export class OversightService {
     return detail(row, await disclosureSealer(this.#sealing, row), this.#now());
   }
 
+  /**
+   * The scheduled pass: logs `disclosure.review_overdue` once for each emergency disclosure whose
+   * review deadline has passed unreviewed. Returns how many it logged.
+   */
+  async logOverdue(): Promise<number> {
+    const batch = 100;
+    let logged = 0;
+    for (;;) {
+      const at = this.#now().toISOString();
+      const due = await overdueUnlogged(this.#db, at, batch);
+      for (const row of due) {
+        if (await inTransaction(this.#db, (trx) => logReviewOverdue(trx, this.#ledger, row, at))) logged++;
+      }
+      if (due.length < batch) return logged;
+    }
+  }
+
   async #apply(
     trx: Tx,
     d: { row: DisclosureRow; verdict: Verdict; reason: string; actor: string; review: boolean; at: string },
   ): Promise<void> {
     const { row, verdict, actor, review, at } = d;
+    // A late review is the first to see the deadline passed if no pass or read saw it before.
+    if (review && at >= row.review_due_at!) await logReviewOverdue(trx, this.#ledger, row, at);
     const sealer = await disclosureSealer(this.#sealing, row, trx);
     const status = verdict === 'approve' ? 'granted' : 'refused';
     const sealedReason = sealer.seal('oversight-reason', d.reason);

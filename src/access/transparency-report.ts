@@ -13,6 +13,20 @@ import { dayMs } from '../util/time.ts';
  * reviews).
  */
 export const reportMaxAgeMs = 5_000;
+
+/** The kinds of principal changes the report counts, by the name it counts them under. */
+const principalKinds = {
+  created: 'principal.created',
+  revoked: 'principal.revoked',
+  proposed: 'principal.proposed',
+  approved: 'principal.approved',
+  refused: 'principal.refused',
+} as const;
+/** The log entries the report counts (besides the disclosures' own table rows). */
+const counted = {
+  kinds: ['disclosure.refused', 'disclosure.unlawful', 'subject.read', ...Object.values(principalKinds)],
+  flags: ['breakGlass'],
+};
 const reportsKept = 64;
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -25,7 +39,11 @@ export function parseInstant(text: string, field: string): string {
   return new Date(ms).toISOString();
 }
 
-/** Counts the disclosure requests of a period, for the public report and `mdis transparency report`. */
+/**
+ * Counts the acts of power of a period, for the public report and `mdis transparency report`: the
+ * disclosure requests (from their rows, and from the log for those the policy refused), and from
+ * the log, staff reads of profiles, break-glass acts and changes of principals.
+ */
 export class TransparencyReporter {
   readonly #db: Db;
   readonly #ledger: LedgerService;
@@ -70,14 +88,22 @@ export class TransparencyReporter {
         ? new Date(Date.parse(to) - 365 * dayMs).toISOString()
         : parseInstant(period.from, 'from');
     if (from >= to) throw new ValidationError('from', 'must be before to');
-    const [rows, refusals, reads, checkpoint, unlawful] = await Promise.all([
+    const [rows, logged, reads, checkpoint] = await Promise.all([
       this.#db
         .selectFrom('disclosures')
-        .select(['basis_kind', 'status', 'offence', 'jurisdiction', 'review_due_at', 'reviewed_at'])
+        .select([
+          'basis_kind',
+          'status',
+          'offence',
+          'jurisdiction',
+          'review_due_at',
+          'reviewed_at',
+          'case_id',
+        ])
         .where('created_at', '>=', from)
         .where('created_at', '<', to)
         .execute(),
-      this.#ledger.entriesOfKind('disclosure.refused', from, to),
+      this.#ledger.entriesOfInterest(counted, from, to),
       this.#db
         .selectFrom('disclosure_reads')
         .select((eb) => eb.fn.countAll().as('n'))
@@ -85,14 +111,14 @@ export class TransparencyReporter {
         .where('at', '<', to)
         .executeTakeFirstOrThrow(),
       this.#ledger.checkpointAt(to),
-      this.#ledger.entriesOfKind('disclosure.unlawful', from, to),
     ]);
+    const refusals = logged.filter((act) => act.kind === 'disclosure.refused');
     return {
       from,
       to,
       ...tally(rows, refusals, now.toISOString()),
       reads: Number(reads.n),
-      declaredUnlawful: unlawful.length,
+      declaredUnlawful: logged.filter((act) => act.kind === 'disclosure.unlawful').length,
       log:
         checkpoint === undefined
           ? null
@@ -101,11 +127,47 @@ export class TransparencyReporter {
               root: checkpoint.root.toString('base64'),
               checkpointAt: checkpoint.createdAt,
             },
+      byCase: {
+        withCase: rows.filter((r) => r.case_id !== null).length + refusals.filter(named).length,
+        withoutCase: rows.filter((r) => r.case_id === null).length + refusals.filter((e) => !named(e)).length,
+      },
+      ...otherPowers(logged),
     };
   }
 }
 
-type Counted = Omit<TransparencyReport, 'from' | 'to' | 'reads' | 'log' | 'declaredUnlawful'>;
+// Refusals logged before requests named cases carry no withCase: they named none.
+const named = (refusal: LoggedAct) => refusal.refs.withCase === true;
+
+type OtherPowers = Pick<TransparencyReport, 'staffReads' | 'breakGlass' | 'principalChanges'>;
+
+// Counted from the log alone; a break-glass act that changes a principal counts in both.
+function otherPowers(logged: LoggedAct[]): OtherPowers {
+  const powers: OtherPowers = {
+    staffReads: { total: 0, byPurpose: {} },
+    breakGlass: { total: 0, byKind: {} },
+    principalChanges: { created: 0, revoked: 0, proposed: 0, approved: 0, refused: 0 },
+  };
+  const change = Object.entries(principalKinds) as [keyof OtherPowers['principalChanges'], string][];
+  for (const act of logged) {
+    if (act.kind === 'subject.read') {
+      powers.staffReads.total++;
+      count(powers.staffReads.byPurpose, String(act.refs.purpose));
+    }
+    if (act.refs?.breakGlass === true) {
+      powers.breakGlass.total++;
+      count(powers.breakGlass.byKind, act.kind);
+    }
+    const name = change.find(([, kind]) => kind === act.kind)?.[0];
+    if (name !== undefined) powers.principalChanges[name]++;
+  }
+  return powers;
+}
+
+type Counted = Omit<
+  TransparencyReport,
+  'from' | 'to' | 'reads' | 'log' | 'declaredUnlawful' | 'byCase' | keyof OtherPowers
+>;
 
 // Requests refused by policy left only their log entry: they count by what its refs say.
 function tally(rows: RequestRow[], refusals: LoggedAct[], now: string): Counted {
@@ -119,7 +181,7 @@ function tally(rows: RequestRow[], refusals: LoggedAct[], now: string): Counted 
     byOffence: {},
     byJurisdiction: {},
     refusalReasons: {},
-    emergency: { requests: 0, reviewed: 0, reviewedLate: 0, overdue: 0 },
+    emergency: { requests: 0, reviewed: 0, reviewedOnTime: 0, reviewedLate: 0, overdue: 0 },
   };
   const asked = [
     ...rows.map((r) => [r.basis_kind, r.offence, r.jurisdiction]),
@@ -139,6 +201,7 @@ function tally(rows: RequestRow[], refusals: LoggedAct[], now: string): Counted 
     if (row.reviewed_at !== null) {
       emergency.reviewed++;
       if (row.reviewed_at > row.review_due_at) emergency.reviewedLate++;
+      else emergency.reviewedOnTime++;
     } else if (row.review_due_at <= now) {
       emergency.overdue++;
     }
@@ -148,7 +211,7 @@ function tally(rows: RequestRow[], refusals: LoggedAct[], now: string): Counted 
 
 type RequestRow = Pick<
   Selectable<DisclosuresTable>,
-  'basis_kind' | 'status' | 'offence' | 'jurisdiction' | 'review_due_at' | 'reviewed_at'
+  'basis_kind' | 'status' | 'offence' | 'jurisdiction' | 'review_due_at' | 'reviewed_at' | 'case_id'
 >;
 
 function count(into: Record<string, number>, key: string): void {

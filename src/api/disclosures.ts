@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { handlePattern, worldIdPattern } from '../util/patterns.ts';
+import { handlePattern, recordIdPattern, worldIdPattern } from '../util/patterns.ts';
 import { StringEnum } from '../util/string-enum.ts';
 import { DigitalIdParam } from './common.ts';
 import { attributeGroups, disclosureStatuses, legalBasisKinds } from './words.ts';
@@ -31,6 +31,13 @@ export const DisclosureRequest = Type.Object(
     ),
     offence: Type.String({ maxLength: 40, description: 'a conduct category of the policy' }),
     purpose: text(2000),
+    case: Type.Optional(
+      Type.String({
+        pattern: recordIdPattern('case'),
+        description:
+          'the case the request concerns: about the target (the same avatar, or subject), of the offence’s category; required unless the policy says the category may go without one (`requiresCase: false`)',
+      }),
+    ),
   },
   strict,
 );
@@ -60,6 +67,7 @@ export const DisclosureSummary = Type.Object({
   overdue: Type.Boolean({ description: 'an emergency disclosure past its review deadline, unreviewed' }),
   gagUntil: Type.String({ description: 'the subject is told from then on' }),
   reads: Type.Integer(),
+  withCase: Type.Boolean({ description: 'whether the request named a case' }),
 });
 export type DisclosureSummary = Static<typeof DisclosureSummary>;
 
@@ -90,6 +98,7 @@ export const DisclosureDetail = Type.Object({
   purpose: Type.Optional(Type.String()),
   oversightReason: Type.Optional(Type.String()),
   identity: Type.Optional(Identity),
+  case: Type.Optional(Type.String({ description: 'the case the request named' })),
 });
 export type DisclosureDetail = Static<typeof DisclosureDetail>;
 
@@ -103,6 +112,7 @@ export const DisclosureNotice = Type.Object({
   scope: Type.Array(Type.String()),
   status: Type.String(),
   reads: Type.Integer({ description: 'how many times the authority read your attributes' }),
+  case: Type.Optional(Type.String({ description: 'the case about you the request named' })),
 });
 export type DisclosureNotice = Static<typeof DisclosureNotice>;
 
@@ -126,8 +136,9 @@ export const TransparencyReport = Type.Object({
   emergency: Type.Object({
     requests: Type.Integer(),
     reviewed: Type.Integer(),
+    reviewedOnTime: Type.Integer(),
     reviewedLate: Type.Integer(),
-    overdue: Type.Integer(),
+    overdue: Type.Integer({ description: 'past the review deadline, unreviewed when the report is made' }),
   }),
   reads: Type.Integer(),
   declaredUnlawful: Type.Integer({
@@ -137,5 +148,28 @@ export const TransparencyReport = Type.Object({
     Type.Object({ size: Type.Integer(), root: Type.String(), checkpointAt: Type.String() }),
     Type.Null(),
   ]),
+  // Every other power (issue 13), each counted from the log.
+  byCase: Type.Object(
+    { withCase: Type.Integer(), withoutCase: Type.Integer() },
+    { description: 'the requests (refused by policy or not) that named a case, and those that did not' },
+  ),
+  staffReads: Type.Object(
+    { total: Type.Integer(), byPurpose: counts },
+    { description: 'reads of a decrypted profile by staff (subject.read), by their stated purpose' },
+  ),
+  breakGlass: Type.Object(
+    { total: Type.Integer(), byKind: counts },
+    { description: 'acts done around the two-person rule on the operator’s machine, by log entry kind' },
+  ),
+  principalChanges: Type.Object(
+    {
+      created: Type.Integer(),
+      revoked: Type.Integer(),
+      proposed: Type.Integer(),
+      approved: Type.Integer(),
+      refused: Type.Integer(),
+    },
+    { description: 'changes of principals, and proposals of changes approved or refused' },
+  ),
 });
 export type TransparencyReport = Static<typeof TransparencyReport>;

@@ -11,7 +11,9 @@ export function transparencyCommand(): Command {
   withStoreOptions(
     transparency
       .command('report')
-      .description('count the disclosure requests of a period, with the log’s size and root at its end')
+      .description(
+        'count the acts of power of a period (disclosures, staff reads, break-glass acts, principal changes), with the log’s size and root at its end',
+      )
       .addOption(
         new Option('--from <date>', 'start of the period (date or date-time; default: a year before --to)'),
       )
@@ -45,6 +47,12 @@ export function formatReport(report: TransparencyReport): string {
   group('refused by policy because', report.refusalReasons);
   group('emergency', report.emergency);
   lines.push(`reads of disclosed attributes: ${report.reads}`);
+  group('requests with or without a case', report.byCase);
+  lines.push(`staff reads of profiles: ${report.staffReads.total}`);
+  group('staff reads by purpose', report.staffReads.byPurpose);
+  lines.push(`break-glass acts: ${report.breakGlass.total}`);
+  group('break-glass acts by kind', report.breakGlass.byKind);
+  group('principal changes', report.principalChanges);
   lines.push(
     report.log === null
       ? 'log: no checkpoint signed by the end of the period'

@@ -57,9 +57,11 @@ export async function playTom(client: DemoClient, cast: DemoCast, host: DemoHost
         },
         offence: 'spreading_rumors',
         purpose: 'Identify the author of the bank-run rumours',
+        // A disclosure rests on the case about Tom that the reports opened.
+        case: caseId,
       },
     },
-    (b) => `request ${b.id} is ${b.status}: the policy requires independent approval`,
+    (b) => `request ${b.id} on case ${caseId} is ${b.status}: the policy requires independent approval`,
   );
   await client.step(
     'POST',

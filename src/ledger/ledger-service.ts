@@ -253,6 +253,37 @@ export class LedgerService {
     return rows.map((r) => ({ index: Number(r.idx), entry: r.entry }));
   }
 
+  /**
+   * The entries appended in [from, to) whose kind is one of `kinds` or whose refs set one of
+   * `flags` to true, parsed, in one scan of the period: what the transparency report counts
+   * (break-glass acts are flagged `refs.breakGlass`, whatever their kind).
+   */
+  async entriesOfInterest(
+    select: { kinds: readonly string[]; flags: readonly string[] },
+    from: string,
+    to: string,
+  ): Promise<LoggedAct[]> {
+    const patterns = [
+      ...select.kinds.map((kind) => `%"kind":"${kind}"%`),
+      ...select.flags.map((flag) => `%"${flag}":true%`),
+    ];
+    if (patterns.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('ledger_entries')
+      .select('entry')
+      .where('created_at', '>=', from)
+      .where('created_at', '<', to)
+      // Coarse filters, as in entriesOfKind; the exact test is on the parsed entry.
+      .where((eb) => eb.or(patterns.map((pattern) => eb('entry', 'like', pattern))))
+      .orderBy('idx')
+      .execute();
+    return rows
+      .map((row) => JSON.parse(row.entry) as LoggedAct)
+      .filter(
+        (act) => select.kinds.includes(act.kind) || select.flags.some((flag) => act.refs?.[flag] === true),
+      );
+  }
+
   async #loadKey(): Promise<{ privateKey: KeyObject; publicKey: Buffer }> {
     const find = () =>
       this.#db.selectFrom('ledger_keys').selectAll().where('id', '=', 'checkpoint').executeTakeFirst();

@@ -31,6 +31,12 @@ export const DisclosureSchema = Type.Object(
         description: 'the attribute groups that may be disclosed',
       }),
     ),
+    requiresCase: Type.Optional(
+      Type.Boolean({
+        description:
+          'whether a request must name a case about its target in this category (default true); without one, only a warrant or court order suffices, and oversight always decides',
+      }),
+    ),
   },
   strict,
 );
@@ -41,7 +47,12 @@ export interface DisclosureRule {
   oversight: 'required' | 'not_required';
   gagDays: number;
   scope: readonly AttributeGroup[];
+  /** A request names a case of this category about its target; `requiresCase` in the policy, default true. */
+  requiresCase: boolean;
 }
+
+/** The only bases that suffice for a request that names no case: a judge has seen the evidence. */
+export const caselessBases: readonly LegalBasisKind[] = ['warrant', 'court_order'];
 
 /** What the rules read of a policy document: each category's polarity and disclosure part. */
 export interface DisclosureCategories {
@@ -49,7 +60,8 @@ export interface DisclosureCategories {
 }
 
 // A disclosable category says how, completely; one that is not says nothing more. Emergency is
-// a promise of review after the fact, so it is refused where no oversight reviews.
+// a promise of review after the fact, so it is refused where no oversight reviews. A category
+// that may go without a case must allow a basis that suffices without one.
 export function disclosureRules(document: DisclosureCategories): Map<string, DisclosureRule> {
   const rules = new Map<string, DisclosureRule>();
   for (const [name, category] of Object.entries(document.categories)) {
@@ -68,11 +80,17 @@ export function disclosureRules(document: DisclosureCategories): Map<string, Dis
       if (how[key] === undefined)
         throw new ValidationError(`${at}.${key}`, 'is required where disclosure is allowed');
     }
-    const rule = how as DisclosureRule;
+    const rule = { ...how, requiresCase: how.requiresCase ?? true } as DisclosureRule;
     if (rule.legalBases.includes('emergency') && rule.oversight !== 'required') {
       throw new ValidationError(
         `${at}.legalBases`,
         'emergency needs oversight "required": an emergency disclosure is reviewed after the fact',
+      );
+    }
+    if (!rule.requiresCase && !rule.legalBases.some((kind) => caselessBases.includes(kind))) {
+      throw new ValidationError(
+        `${at}.requiresCase`,
+        'false needs a warrant or court_order among legalBases: only those suffice without a case',
       );
     }
     rules.set(name, rule);

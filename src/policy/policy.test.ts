@@ -63,6 +63,8 @@ test('the default policy: serious offences and rumours may lead to disclosure, t
       oversight: 'required',
       gagDays: 30,
       scope: ['natural', 'social'],
+      // Fraud is often reported to the police outside the worlds: it may go without a case (issue 13).
+      requiresCase: name !== 'fraud',
     });
   }
   // Speech: no emergency disclosure, and a gag within the appeal window (issue 14).
@@ -71,6 +73,7 @@ test('the default policy: serious offences and rumours may lead to disclosure, t
     oversight: 'required',
     gagDays: 30,
     scope: ['natural', 'social'],
+    requiresCase: true,
   });
   assert.deepEqual(policy.disclosureRule('identity_theft')?.scope, ['natural', 'social', 'signs']);
   // Tom's example: his identity, on a warrant or court order, once oversight approves.
@@ -79,12 +82,19 @@ test('the default policy: serious offences and rumours may lead to disclosure, t
     oversight: 'required',
     gagDays: 14,
     scope: ['natural'],
+    requiresCase: true,
   });
   for (const name of ['spam', 'cheating', 'disruption', 'volunteering', 'helping_others', 'honest_trade']) {
     assert.equal(policy.disclosureRule(name), undefined, name);
   }
   assert.equal(policy.disclosureRule('toString'), undefined);
   assert.equal(policy.document.disclosure.emergencyReviewHours, 72);
+});
+
+test('a disclosable category that does not say requiresCase requires a case', () => {
+  const document = shipped();
+  delete document.categories.harassment.disclosure.requiresCase;
+  assert.equal(parsePolicy(document).disclosureRule('harassment')?.requiresCase, true);
 });
 
 test('the ladder step crossed is the highest one reached, once', () => {
@@ -191,6 +201,22 @@ test('errors name the bad key', () => {
       (p) => (p.categories.fraud.disclosure.gagDays = -1),
       /^categories\.fraud\.disclosure\.gagDays/,
     ],
+    [
+      'no case required, but no basis that suffices without one',
+      (p) =>
+        (p.categories.fraud.disclosure = {
+          ...p.categories.fraud.disclosure,
+          legalBases: ['emergency'],
+          requiresCase: false,
+        }),
+      /^categories\.fraud\.disclosure\.requiresCase: false needs a warrant or court_order/,
+    ],
+    [
+      'requiresCase where disclosure is not allowed',
+      (p) => Object.assign(p.categories.spam.disclosure, { requiresCase: true }),
+      /^categories\.spam\.disclosure\.requiresCase: applies only where disclosure is allowed/,
+    ],
+    ['requiresCase is a boolean', (p) => (p.categories.fraud.disclosure.requiresCase = 'no'), /requiresCase/],
     [
       'emergency review deadline',
       (p) => (p.disclosure.emergencyReviewHours = 0),

@@ -54,6 +54,14 @@ test('speech that may lead to an emergency disclosure; other conduct may', () =>
   assert.deepEqual(keys(fraud), [ladderBan]);
 });
 
+test('speech that may lead to disclosure without a case; other conduct may', () => {
+  const p = shipped();
+  p.categories.spreading_rumors!.disclosure.requiresCase = false;
+  assert.deepEqual(keys(p), ['categories.spreading_rumors.disclosure.requiresCase', ladderBan]);
+  assert.match(policyWarnings(p)[0]!.message, /no case in any world/);
+  assert.equal(shipped().categories.fraud!.disclosure.requiresCase, false);
+});
+
 test('a ladder that bans after fewer than three decisions', () => {
   const p = shipped();
   // 8 strikes at most per decision: a ban at 24 takes three, at 23 still three, at 16 two.

@@ -13,8 +13,8 @@ export const minDecisionsToBan = 3;
 /**
  * The harsh choices `mdis policy check` warns about (issue 14): disclosure on statute or in an
  * emergency without oversight, a gag longer than the appeal window, grades above the lowest
- * denying actions outside the worlds, speech that may lead to an emergency disclosure, and a
- * ladder that bans after fewer than three decisions. Pure: the document in, the warnings out.
+ * denying actions outside the worlds, speech that may lead to an emergency disclosure or to one
+ * without a case (issue 13), and a ladder that bans after fewer than three decisions. Pure: the document in, the warnings out.
  */
 export function policyWarnings(document: PolicyDocument): PolicyWarning[] {
   const warnings: PolicyWarning[] = [];
@@ -40,6 +40,13 @@ export function policyWarnings(document: PolicyDocument): PolicyWarning[] {
         key: `categories.${name}.disclosure.legalBases`,
         message:
           'speech may lead to an emergency disclosure: an identity given out for what someone said, before any review',
+      });
+    }
+    if (category.speech === true && rule.requiresCase === false) {
+      warnings.push({
+        key: `categories.${name}.disclosure.requiresCase`,
+        message:
+          'speech may lead to disclosure with no case in any world: an identity sought for what someone said that no moderator has looked at',
       });
     }
   }

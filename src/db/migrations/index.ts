@@ -13,6 +13,7 @@ import * as eventsAsReports from './2026-12-02T0700-events-as-reports.ts';
 import * as appeals from './2026-12-02T0800-appeals.ts';
 import * as loggedReads from './2026-12-02T0900-logged-reads.ts';
 import * as principalProposals from './2026-12-02T1100-principal-proposals.ts';
+import * as disclosureCases from './2026-12-02T1200-disclosure-cases.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -30,6 +31,7 @@ const migrations: Record<string, EngineMigration> = {
   '2026-12-02T0800-appeals': appeals,
   '2026-12-02T0900-logged-reads': loggedReads,
   '2026-12-02T1100-principal-proposals': principalProposals,
+  '2026-12-02T1200-disclosure-cases': disclosureCases,
 };
 
 export function migrationProvider(engine: Engine): MigrationProvider {

@@ -32,4 +32,8 @@ export interface DisclosuresTable {
   /** When it was granted or refused, and by whom ("policy" when granted on request). */
   decided_at: string | null;
   decided_by: string | null;
+  /** The case the request concerns; null where the policy lets its category go without one. */
+  case_id: string | null;
+  /** Emergency only: when `disclosure.review_overdue` was logged for it (once, past its deadline unreviewed). */
+  overdue_logged_at: string | null;
 }

@@ -44,7 +44,7 @@ function requestDisclosure(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['access'],
         summary: 'Ask for the identity behind an avatar or subject, under a legal basis',
-        description: `201 with the status: pending until oversight decides, granted at once for an emergency or where the policy needs no oversight. 422 refused_by_policy (with reason) when the policy refuses it; the refusal is logged. The answer is the same whether the target exists.`,
+        description: `201 with the status: pending until oversight decides, granted at once for an emergency or where the policy needs no oversight. 422 refused_by_policy (with reason) when the policy refuses it; the refusal is logged. The request names the case it concerns (\`case\`), unless the policy lets the offence's category go without one: 422 case_required when it names none, case_not_about_target when the case is not about the target (or does not exist), case_category_mismatch when it is of another category; nothing is written. Without a case only a warrant or court order suffices and oversight always decides. The answer is the same whether the target exists.`,
         body: DisclosureRequest,
         response: responses({
           201: Type.Object({ id: Type.String(), status: StringEnum(disclosureStatuses) }),
@@ -95,7 +95,7 @@ function readDisclosure(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['access'],
         summary: 'A disclosure; to the authority that asked, once granted, the identity in scope (logged)',
-        description: `An authority sees its own only (another's is 404). Auditors see no texts. 422 refused_by_policy (reason legal_basis_expired) when the legal basis has expired; the attempt is logged.`,
+        description: `An authority sees its own only (another's is 404). Auditors see no texts. 422 refused_by_policy (reason legal_basis_expired) when the legal basis has expired, and 422 review_overdue when an emergency disclosure is past its review deadline unreviewed (until oversight confirms it); the attempt is logged.`,
         params: IdParams,
         response: responses({ 200: DisclosureDetail }),
       },

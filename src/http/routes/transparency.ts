@@ -10,9 +10,10 @@ export function transparencyRoutes(app: Api, ctx: AppContext): void {
     {
       schema: {
         tags: ['access'],
-        summary: 'Counts of disclosure requests in a period, with the log’s size and root at its end',
+        summary:
+          'Counts of every act of power in a period (disclosures, staff reads, break-glass acts, principal changes), with the log’s size and root at its end',
         description:
-          'Public. `from` and `to` are dates or date-times; `to` defaults to now, `from` to a year before `to`. Outcomes are as they stand now.',
+          'Public (no token), rate limited per client address like every public route. `from` and `to` are dates or date-times; `to` defaults to now, `from` to a year before `to`. Outcomes are as they stand now. A report is served from a cache until the log grows or for at most 5 seconds.',
         querystring: Type.Object(
           {
             from: Type.Optional(Type.String({ maxLength: 40 })),

@@ -62,6 +62,8 @@ function Facts(props: { d: Detail }) {
       )}
       <dt>Offence</dt>
       <dd>{words(d.offence)}</dd>
+      <dt>Case</dt>
+      <dd>{d.case ?? (d.withCase ? 'named' : 'none: the policy lets this offence go without one')}</dd>
       <dt>Scope</dt>
       <dd>{d.scope.join(', ')}</dd>
       <dt>Legal basis</dt>

@@ -21,6 +21,7 @@ export function NewDisclosure(_props: ScreenProps) {
   });
   const [offence, setOffence] = useState('');
   const [purpose, setPurpose] = useState('');
+  const [caseId, setCaseId] = useState('');
   const { busy, error, onSubmit } = useSubmit(
     async () => {
       const created = await post<{ id: string; status: string }>('/v1/disclosures', {
@@ -29,6 +30,8 @@ export function NewDisclosure(_props: ScreenProps) {
         legalBasis: legalBasisOf(basis),
         offence: offence.trim(),
         purpose,
+        // Left out when empty: the policy may let the offence's category go without a case.
+        ...(caseId.trim() === '' ? {} : { case: caseId.trim() }),
       });
       navigate(`/disclosures/${created.id}`);
     },
@@ -40,7 +43,9 @@ export function NewDisclosure(_props: ScreenProps) {
       <h1>New disclosure request</h1>
       <p>
         The request, its legal basis and every read of the answer are recorded in the transparency log. Where
-        the policy requires it, oversight approves it before anything is disclosed.
+        the policy requires it, oversight approves it before anything is disclosed. A request rests on a case
+        about its target for the same offence; without one (where the policy allows that) only a warrant or
+        court order suffices, and oversight always decides.
       </p>
       <form class="panel" onSubmit={onSubmit}>
         <TargetFields value={target} onChange={setTarget} />
@@ -54,6 +59,16 @@ export function NewDisclosure(_props: ScreenProps) {
             placeholder="e.g. fraud"
             value={offence}
             onInput={(event) => setOffence(event.currentTarget.value)}
+          />
+        </label>
+        <label>
+          Case (a case about this avatar or subject, of that category)
+          <input
+            name="case"
+            maxLength={21}
+            placeholder="case_…; leave empty only where the policy needs no case"
+            value={caseId}
+            onInput={(event) => setCaseId(event.currentTarget.value)}
           />
         </label>
         <LegalBasisFields value={basis} onChange={setBasis} />

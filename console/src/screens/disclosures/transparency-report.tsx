@@ -11,7 +11,7 @@ import type { TransparencyReport as Report } from '../../types.ts';
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
-function Counts(props: { title: string; counts: Record<string, number> }) {
+function Counts(props: { title: string; counts: Record<string, number>; unit?: string }) {
   const rows = Object.entries(props.counts);
   return (
     <div>
@@ -20,7 +20,7 @@ function Counts(props: { title: string; counts: Record<string, number> }) {
         caption={props.title}
         columns={[
           { label: 'What', cell: ([name]) => words(name) },
-          { label: 'Requests', cell: ([, n]) => n, numeric: true },
+          { label: props.unit ?? 'Requests', cell: ([, n]) => n, numeric: true },
         ]}
         rows={rows}
         rowKey={([name]) => name}
@@ -30,7 +30,10 @@ function Counts(props: { title: string; counts: Record<string, number> }) {
   );
 }
 
-/** The public counts of disclosure requests in a period, with the log's size and root at its end. */
+/**
+ * The public counts of a period's acts of power (disclosure requests, staff reads, break-glass
+ * acts, principal changes), with the log's size and root at its end.
+ */
 export function TransparencyReport(props: ScreenProps) {
   const from = props.query.get('from') ?? '';
   const to = props.query.get('to') ?? '';
@@ -66,10 +69,25 @@ export function TransparencyReport(props: ScreenProps) {
               counts={{
                 requests: r.emergency.requests,
                 reviewed: r.emergency.reviewed,
+                'reviewed on time': r.emergency.reviewedOnTime,
                 'reviewed late': r.emergency.reviewedLate,
                 overdue: r.emergency.overdue,
               }}
             />
+            <Counts
+              title="With or without a case"
+              counts={{ 'with a case': r.byCase.withCase, 'without a case': r.byCase.withoutCase }}
+            />
+          </div>
+          <h2>Every other power</h2>
+          <p>
+            Staff read {count(r.staffReads.total, 'profile')}; {count(r.breakGlass.total, 'act')} went around
+            the two-person rule on the operator’s machine (break-glass).
+          </p>
+          <div class="grid">
+            <Counts title="Staff reads by purpose" counts={r.staffReads.byPurpose} unit="Reads" />
+            <Counts title="Break-glass acts" counts={r.breakGlass.byKind} unit="Acts" />
+            <Counts title="Principal changes" counts={r.principalChanges} unit="Changes" />
           </div>
         </>
       )}
