@@ -9,6 +9,7 @@ import { canonicalJson } from '../util/canonical-json.ts';
 import { pooledRandomBytes } from '../util/random.ts';
 import { rawPublicKey, signCheckpoint, verifierKey } from './checkpoint.ts';
 import { leafHash, MerkleTree, type Peaks } from './merkle.ts';
+import type { WitnessClient } from './witness-client.ts';
 
 /** One sensitive act, as the log records it: no personal data, only ids and a salted digest. */
 export interface Act {
@@ -33,6 +34,7 @@ export interface LoggedAct {
 export interface StoredCheckpoint {
   size: number;
   root: Buffer;
+  /** The signed note, with the witnesses' cosignatures after the log's signature. */
   note: string;
 }
 
@@ -54,6 +56,7 @@ export class LedgerService {
   readonly #pending = new WeakMap<object, { count: number; peaks: Peaks }>();
   #key: { privateKey: KeyObject; publicKey: Buffer } | undefined;
   readonly #lockKey: number;
+  readonly #witnesses: WitnessClient | undefined;
   /** Every sensitive act goes through these: built and compiled once (see preparedQuery). */
   readonly #insertEntry;
   readonly #insertSalt;
@@ -65,12 +68,15 @@ export class LedgerService {
     origin: string;
     schema?: string;
     now: () => Date;
+    /** Witnesses to get each new checkpoint cosigned by before it is stored. */
+    witnesses?: WitnessClient;
   }) {
     this.#db = options.db;
     this.#engine = options.engine;
     this.#keyring = options.keyring;
     this.#origin = options.origin;
     this.#now = options.now;
+    this.#witnesses = options.witnesses;
     // Appends are serialised per store: one advisory lock key per PostgreSQL schema.
     this.#lockKey = createHash('sha256')
       .update(`mdis ledger ${options.schema ?? 'public'}`)
@@ -175,22 +181,26 @@ export class LedgerService {
       this.#origin,
       this.#requireKey().privateKey,
     );
+    // Cosigned before it is stored, so that the checkpoint is never served without them.
+    const cosignatures = (await this.#witnesses?.cosign(note, size, this.#tree)) ?? '';
     await this.#db
       .insertInto('ledger_checkpoints')
-      .values({ size, root, note, created_at: this.#now().toISOString() })
+      .values({ size, root, note, cosignatures, created_at: this.#now().toISOString() })
       .onConflict((oc) => oc.column('size').doNothing())
       .execute();
-    return { size, root, note };
+    return { size, root, note: note + cosignatures };
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
     const row = await this.#db
       .selectFrom('ledger_checkpoints')
-      .select(['size', 'root', 'note'])
+      .select(['size', 'root', 'note', 'cosignatures'])
       .orderBy('size', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return row === undefined ? undefined : { size: Number(row.size), root: row.root, note: row.note };
+    return row === undefined
+      ? undefined
+      : { size: Number(row.size), root: row.root, note: row.note + row.cosignatures };
   }
 
   /**

@@ -1,0 +1,100 @@
+import type { Logger } from 'pino';
+import type { WitnessEndpoint } from '../config.ts';
+import { type Cosigner, cosignatureTime, parseCosigner, splitNote } from './cosignature.ts';
+import type { MerkleTree } from './merkle.ts';
+
+/** One witness, as the log talks to it: the size it last cosigned, learnt from its answers. */
+class WitnessPeer {
+  readonly url: string;
+  readonly cosigner: Cosigner;
+  /** Unknown until the witness answers; 0 is then a guess it corrects with a 409. */
+  knownSize = 0;
+  /** One request at a time: checkpoints must reach a witness in the order they grow. */
+  queue: Promise<unknown> = Promise.resolve();
+
+  constructor(endpoint: WitnessEndpoint) {
+    this.url = endpoint.url.replace(/\/$/, '');
+    this.cosigner = parseCosigner(endpoint.verifierKey);
+  }
+}
+
+/**
+ * Gets a new checkpoint cosigned by the log's witnesses (C2SP tlog-witness), each with a
+ * consistency proof from the size it last cosigned. A witness that is down, slow or refuses is
+ * logged and left out: the checkpoint is published with the cosignatures it got.
+ */
+export class WitnessClient {
+  readonly #peers: WitnessPeer[];
+  readonly #timeoutMs: number;
+  readonly #logger: Logger;
+
+  constructor(options: { witnesses: readonly WitnessEndpoint[]; timeoutMs: number; logger: Logger }) {
+    this.#peers = options.witnesses.map((endpoint) => new WitnessPeer(endpoint));
+    this.#timeoutMs = options.timeoutMs;
+    this.#logger = options.logger;
+  }
+
+  /** The valid cosignature lines on `note` (a checkpoint of `size` leaves of `tree`), joined. */
+  async cosign(note: string, size: number, tree: MerkleTree): Promise<string> {
+    const lines = await Promise.all(
+      this.#peers.map((peer) => {
+        const run = peer.queue.then(() => this.#ask(peer, note, size, tree));
+        peer.queue = run;
+        return run;
+      }),
+    );
+    return lines.join('');
+  }
+
+  async #ask(peer: WitnessPeer, note: string, size: number, tree: MerkleTree): Promise<string> {
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        // A witness beyond this checkpoint saw a larger log: no proof can take it back.
+        if (peer.knownSize > size) {
+          this.#logger.error(
+            { witness: peer.url, witnessed: peer.knownSize, size },
+            'a witness cosigned a larger log than this checkpoint: the log lost entries',
+          );
+          return '';
+        }
+        const proof = tree.consistencyProof(peer.knownSize, size);
+        const body = `old ${peer.knownSize}\n${proof.map((h) => `${Buffer.from(h).toString('base64')}\n`).join('')}\n${note}`;
+        const response = await fetch(`${peer.url}/add-checkpoint`, {
+          method: 'POST',
+          body,
+          signal: AbortSignal.timeout(this.#timeoutMs),
+        });
+        const text = await response.text();
+        if (response.status === 409 && /^\d+\n$/.test(text)) {
+          peer.knownSize = Number(text);
+          continue;
+        }
+        if (!response.ok) {
+          this.#logger.warn(
+            { witness: peer.url, status: response.status, reason: text },
+            'a witness refused',
+          );
+          return '';
+        }
+        peer.knownSize = size;
+        return this.#valid(peer, note, text);
+      }
+      // Two conflicts in a row: the same size with another root, a fork the witness will not sign.
+      this.#logger.error({ witness: peer.url, size }, 'a witness holds a different checkpoint of this size');
+      return '';
+    } catch (error) {
+      this.#logger.warn({ witness: peer.url, err: error }, 'a witness could not be reached');
+      return '';
+    }
+  }
+
+  /** Keeps the witness's lines that verify under its key; anything else is dropped and logged. */
+  #valid(peer: WitnessPeer, note: string, text: string): string {
+    const body = splitNote(note)!.body;
+    const lines = text.split('\n').filter(Boolean);
+    const valid = lines.filter((line) => cosignatureTime(body, [line], peer.cosigner) !== undefined);
+    if (valid.length === 0)
+      this.#logger.warn({ witness: peer.url }, 'a witness answered no valid cosignature');
+    return valid.map((line) => `${line}\n`).join('');
+  }
+}
