@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
@@ -15,7 +16,7 @@ import { leafHash, MerkleTree } from '../src/ledger/merkle.ts';
 import { Witness } from '../src/ledger/witness.ts';
 import { WitnessClient } from '../src/ledger/witness-client.ts';
 import { witnessServer } from '../src/ledger/witness-server.ts';
-import { Server } from './_cli.ts';
+import { mdis, ok, root, Server } from './_cli.ts';
 import { forEachStore, type Harness, postgresUrl, tempDir } from './_util.ts';
 
 const run = promisify(execFile);
@@ -168,5 +169,232 @@ describe('a witness (C2SP tlog-witness) over HTTP', () => {
     assert.equal(again.verifierKey, w.witness.verifierKey);
     assert.ok(again.latest(log.origin)?.includes('\n13\n'));
     assert.throws(() => Witness.open({ dir, name: 'witness.test/other', logs: [log.key] }), /cannot become/);
+  });
+});
+
+describe('mdis witness', () => {
+  test('runs a witness process: prints its key, cosigns over HTTP, and refuses bad settings', async () => {
+    const dir = tempDir('witness-cli');
+    try {
+      const key = (await ok(['witness', 'key', '--data', dir, '--name', 'witness.test/cli'])).trim();
+      assert.match(key, /^witness\.test\/cli\+[0-9a-f]{8}\+B/);
+      const log = testLog().grow(3);
+      const child = spawn(
+        process.execPath,
+        [
+          'src/main.ts',
+          'witness',
+          '--data',
+          dir,
+          '--name',
+          'witness.test/cli',
+          '--port',
+          '0',
+          '--log',
+          log.key,
+        ],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      try {
+        const serving = await new Promise<{ address: string; verifierKey: string }>((resolve, reject) => {
+          child.once('exit', (code) => reject(new Error(`mdis witness exited with ${code}`)));
+          createInterface({ input: child.stdout! }).on('line', (line) => {
+            const parsed = JSON.parse(line) as { msg: string; address: string; verifierKey: string };
+            if (parsed.msg === 'mdis witness is serving') resolve(parsed);
+          });
+        });
+        assert.equal(serving.verifierKey, key, 'the key printed is the key it cosigns with');
+        const added = await add(serving.address, addRequest(0, [], log.note()));
+        assert.equal(added.status, 200, added.text);
+        const split = splitNote(log.note())!;
+        assert.notEqual(cosignatureTime(split.body, added.text.split('\n'), parseCosigner(key)), undefined);
+      } finally {
+        child.kill('SIGTERM');
+      }
+      const renamed = await mdis(['witness', 'key', '--data', dir, '--name', 'witness.test/other']);
+      assert.equal(renamed.code, 2);
+      assert.match(renamed.stderr, /cannot become "witness\.test\/other"/);
+      const noLog = await mdis(['witness', '--data', dir, '--name', 'witness.test/cli', '--port', '0']);
+      assert.equal(noLog.code, 2);
+      assert.match(noLog.stderr, /needs at least one log to witness/);
+      const notALogKey = await mdis(['witness', '--data', dir, '--name', 'witness.test/cli', '--log', key]);
+      assert.equal(notALogKey.code, 2);
+      assert.match(notALogKey.stderr, /is not a log verifier key/);
+      const badServe = await mdis(['serve', '--data', dir, '--witness', 'http://127.0.0.1:1']);
+      assert.equal(badServe.code, 2);
+      assert.match(badServe.stderr, /--witness must be <http\(s\) URL>=<witness verifier key>/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The harness's store, as a second process reaches it. */
+function storeEnv(h: Harness): Record<string, string> {
+  return {
+    MDIS_MASTER_KEY: h.ctx.config.secrets.masterKey!.toString('hex'),
+    MDIS_DATABASE_URL: h.store === 'postgres' ? postgresUrl! : '',
+    MDIS_DATABASE_SCHEMA: h.schema ?? '',
+  };
+}
+
+/** Runs `mdis log verify` on the harness's store (SQLite file, or its PostgreSQL schema). */
+async function verifyCli(h: Harness, extra: string[] = []): Promise<{ code: number; out: string }> {
+  const env = { ...process.env, MDIS_DATA_DIR: h.dataDir, ...storeEnv(h) };
+  try {
+    const { stdout } = await run(process.execPath, ['src/main.ts', 'log', 'verify', ...extra], { env });
+    return { code: 0, out: stdout };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, out: failed.stdout + failed.stderr };
+  }
+}
+
+/** A URL where nothing listens: a port taken and let go. */
+async function deadUrl(): Promise<string> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+forEachStore('checkpoints cosigned by witnesses', (h) => {
+  const witnessDir = tempDir('witness-of-log');
+  let w: Awaited<ReturnType<typeof startWitness>>;
+  const logs: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
+  const witnessArg = () => `${w.url}=${w.witness.verifierKey}`;
+  const cosigned = (note: string): boolean => {
+    const split = splitNote(note);
+    const cosigner = parseCosigner(w.witness.verifierKey);
+    return split !== undefined && cosignatureTime(split.body, split.signatures, cosigner) !== undefined;
+  };
+  /** Another instance of the log over the same store (a restarted server), with these witnesses. */
+  const instance = async (witnesses: { url: string; verifierKey: string }[]) => {
+    const ledger = new LedgerService({
+      db: h.ctx.db,
+      engine: h.ctx.store.engine,
+      keyring: h.ctx.keyring,
+      origin: h.ctx.ledger.origin,
+      schema: h.schema,
+      now: () => new Date(),
+      witnesses: new WitnessClient({ witnesses, timeoutMs: 5_000, logger }),
+    });
+    await ledger.init();
+    return ledger;
+  };
+
+  before(async () => {
+    w = await startWitness(witnessDir, [h.ctx.ledger.verifierKey]);
+  });
+  after(async () => {
+    await w.close();
+    fs.rmSync(witnessDir, { recursive: true, force: true });
+  });
+
+  test('mdis serve --witness publishes checkpoints that carry the witness’s cosignature', async () => {
+    // Its first admin is a new log entry, so it signs a checkpoint within a tick of starting.
+    const server = await Server.start(h.dataDir, ['--witness', witnessArg()], storeEnv(h));
+    try {
+      let note = '';
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+        note = await (await fetch(`${server.url}/v1/log/checkpoint`)).text();
+        if (cosigned(note)) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.ok(cosigned(note), `no cosignature on ${note}`);
+      const size = Number(note.split('\n')[1]);
+      assert.equal(w.witness.latest(h.ctx.ledger.origin)?.split('\n')[1], String(size));
+      // Every instance serves the stored checkpoint with every signature on it.
+      assert.equal((await h.call('GET', '/v1/log/checkpoint')).body, note);
+      assert.equal(splitNote(note)!.signatures.length, 2, 'the log’s and the witness’s');
+    } finally {
+      await server.stop('SIGTERM');
+    }
+  });
+
+  test('mdis log verify requires a quorum of the witnesses given', async () => {
+    const quorum = await verifyCli(h, ['--witness', witnessArg(), '--quorum', '1']);
+    assert.equal(quorum.code, 0, quorum.out);
+    assert.match(quorum.out, /^ok: \d+ entries, .*cosigned by a quorum of 1 witnesses$/m);
+    const otherDir = tempDir('other-witness');
+    const other = Witness.open({ dir: otherDir, name: 'witness.test/w2', logs: [] }).verifierKey;
+    fs.rmSync(otherDir, { recursive: true, force: true });
+    assert.equal(
+      (await verifyCli(h, ['--witness', witnessArg(), '--witness', other, '--quorum', '1'])).code,
+      0,
+    );
+    const both = await verifyCli(h, ['--witness', witnessArg(), '--witness', other]);
+    assert.equal(both.code, 1, both.out);
+    assert.match(
+      both.out,
+      /cosigned by 1 of the 2 witnesses given, fewer than the quorum of 2 \(no valid cosignature by witness\.test\/w2\)/,
+    );
+    const beyond = await verifyCli(h, ['--witness', other, '--quorum', '2']);
+    assert.equal(beyond.code, 2);
+    assert.match(beyond.out, /--quorum 2 is more than the 1 witnesses given/);
+    const notAKey = await verifyCli(h, ['--witness', h.ctx.ledger.verifierKey]);
+    assert.equal(notAKey.code, 1);
+    assert.match(notAKey.out, /is not a witness verifier key/);
+  });
+
+  test('a witness that is down leaves the checkpoint published without its cosignature; it catches up', async () => {
+    await h.token({ role: 'auditor' });
+    const down = await instance([{ url: await deadUrl(), verifierKey: w.witness.verifierKey }]);
+    const alone = await down.checkpoint();
+    assert.equal(alone.size, h.ctx.ledger.tree.size + 1);
+    assert.equal(splitNote(alone.note)!.signatures.length, 1, 'the log’s own signature only');
+    assert.ok(logs.some((line) => line.includes('a witness could not be reached')));
+    assert.equal((await h.call('GET', '/v1/log/checkpoint')).body, alone.note);
+
+    // A new instance knows nothing of the witness: it learns its size from a 409 and proves from it.
+    await h.token({ role: 'auditor' });
+    const back = await (await instance([{ url: w.url, verifierKey: w.witness.verifierKey }])).checkpoint();
+    assert.equal(back.size, alone.size + 1);
+    assert.ok(cosigned(back.note), back.note);
+    assert.equal(w.witness.latest(h.ctx.ledger.origin)?.split('\n')[1], String(back.size));
+  });
+
+  test('a log truncated with its checkpoints fails verification against the witness’s last cosigned size', async () => {
+    const db = h.ctx.db;
+    const witnessed = Number(w.witness.latest(h.ctx.ledger.origin)!.split('\n')[1]);
+    const entries = await db.selectFrom('ledger_entries').selectAll().orderBy('idx').execute();
+    const checkpoints = await db.selectFrom('ledger_checkpoints').selectAll().execute();
+    const k = witnessed - 3;
+    await db.deleteFrom('ledger_entries').where('idx', '>=', k).execute();
+    await db.deleteFrom('ledger_checkpoints').execute();
+    try {
+      // Restarted on the shorter log, it signs a checkpoint of it: the witness will not cosign.
+      const restarted = await (
+        await instance([{ url: w.url, verifierKey: w.witness.verifierKey }])
+      ).checkpoint();
+      assert.equal(restarted.size, k);
+      assert.equal(cosigned(restarted.note), false);
+      assert.ok(logs.some((line) => line.includes('a witness cosigned a larger log than this checkpoint')));
+      // Without a witness (or an earlier checkpoint kept elsewhere) the shorter log looks whole.
+      assert.equal((await verifyCli(h)).code, 0);
+      const checked = await verifyCli(h, ['--witness', witnessArg()]);
+      assert.equal(checked.code, 1, checked.out);
+      assert.match(
+        checked.out,
+        new RegExp(
+          `cosigned the log at ${witnessed} entries, but the log has only ${k}: entries were removed`,
+        ),
+      );
+      assert.match(checked.out, new RegExp(`^first bad index: ${k}$`, 'm'));
+      assert.match(checked.out, /cosigned by 0 of the 1 witnesses given, fewer than the quorum of 1/);
+    } finally {
+      await db.deleteFrom('ledger_entries').execute();
+      await db.deleteFrom('ledger_checkpoints').execute();
+      for (let i = 0; i < entries.length; i += 200) {
+        await db
+          .insertInto('ledger_entries')
+          .values(entries.slice(i, i + 200))
+          .execute();
+      }
+      await db.insertInto('ledger_checkpoints').values(checkpoints).execute();
+    }
+    assert.equal((await verifyCli(h, ['--witness', witnessArg()])).code, 0, 'restored');
   });
 });

@@ -94,7 +94,10 @@ async function serveWitness(options: {
     },
     'mdis witness is serving',
   );
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
