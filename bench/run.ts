@@ -9,8 +9,9 @@ import { floods } from './floods.ts';
 import { identity } from './identity.ts';
 import { ledger } from './ledger.ts';
 import { signIn } from './sign-in.ts';
+import { witness } from './witness.ts';
 
-const suites: Suite[] = [identity, enforcement, credit, ledger, floods, signIn];
+const suites: Suite[] = [identity, enforcement, credit, ledger, floods, signIn, witness];
 
 // Exit on a signal instead of dying of it, so that the suites' exit handlers kill the servers
 // they started and remove their data directories.
