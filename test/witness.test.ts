@@ -309,6 +309,12 @@ forEachStore('checkpoints cosigned by witnesses', (h) => {
       // Every instance serves the stored checkpoint with every signature on it.
       assert.equal((await h.call('GET', '/v1/log/checkpoint')).body, note);
       assert.equal(splitNote(note)!.signatures.length, 2, 'the log’s and the witness’s');
+      // Verified over HTTP too, with the witness asked what it cosigned.
+      const auditor = await h.token({ role: 'auditor' });
+      const args = ['--url', server.url, '--token', auditor, '--witness', witnessArg(), '--quorum', '1'];
+      const remote = await mdis(['log', 'verify', ...args]);
+      assert.equal(remote.code, 0, remote.stdout + remote.stderr);
+      assert.match(remote.stdout, /cosigned by a quorum of 1 witnesses/);
     } finally {
       await server.stop('SIGTERM');
     }
