@@ -315,6 +315,8 @@ forEachStore('checkpoints cosigned by witnesses', (h) => {
       const remote = await mdis(['log', 'verify', ...args]);
       assert.equal(remote.code, 0, remote.stdout + remote.stderr);
       assert.match(remote.stdout, /cosigned by a quorum of 1 witnesses/);
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      assert.match(metrics, /^mdis_checkpoint_cosignatures_missing 0$/m);
     } finally {
       await server.stop('SIGTERM');
     }
@@ -353,10 +355,13 @@ forEachStore('checkpoints cosigned by witnesses', (h) => {
     assert.equal(splitNote(alone.note)!.signatures.length, 1, 'the log’s own signature only');
     assert.ok(logs.some((line) => line.includes('a witness could not be reached')));
     assert.equal((await h.call('GET', '/v1/log/checkpoint')).body, alone.note);
+    assert.equal(await down.missingCosignatures(), 1, 'what the metric shows');
 
     // A new instance knows nothing of the witness: it learns its size from a 409 and proves from it.
     await h.token({ role: 'auditor' });
-    const back = await (await instance([{ url: w.url, verifierKey: w.witness.verifierKey }])).checkpoint();
+    const caughtUp = await instance([{ url: w.url, verifierKey: w.witness.verifierKey }]);
+    const back = await caughtUp.checkpoint();
+    assert.equal(await caughtUp.missingCosignatures(), 0);
     assert.equal(back.size, alone.size + 1);
     assert.ok(cosigned(back.note), back.note);
     assert.equal(w.witness.latest(h.ctx.ledger.origin)?.split('\n')[1], String(back.size));

@@ -203,6 +203,13 @@ export class LedgerService {
       : { size: Number(row.size), root: row.root, note: row.note + row.cosignatures };
   }
 
+  /** Witnesses configured whose cosignature the latest checkpoint lacks (0 without witnesses). */
+  async missingCosignatures(): Promise<number> {
+    if (this.#witnesses === undefined) return 0;
+    const latest = await this.latestCheckpoint();
+    return latest === undefined ? 0 : this.#witnesses.missingFrom(latest.note);
+  }
+
   /**
    * How far the log has grown, in this store (whichever instance appended): the number of entries
    * and the size of the latest checkpoint. Two index reads; anything derived from the log stays

@@ -88,6 +88,15 @@ export class WitnessClient {
     }
   }
 
+  /** How many of the witnesses have no valid cosignature on `note`: for an operator's alert. */
+  missingFrom(note: string): number {
+    const split = splitNote(note);
+    if (split === undefined) return this.#peers.length;
+    return this.#peers.filter(
+      (peer) => cosignatureTime(split.body, split.signatures, peer.cosigner) === undefined,
+    ).length;
+  }
+
   /** Keeps the witness's lines that verify under its key; anything else is dropped and logged. */
   #valid(peer: WitnessPeer, note: string, text: string): string {
     const body = splitNote(note)!.body;
