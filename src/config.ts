@@ -116,11 +116,10 @@ export function parseWitness(raw: string, source: string): WitnessEndpoint {
   const at = raw.indexOf('=');
   const url = raw.slice(0, at);
   const verifierKey = raw.slice(at + 1);
-  if (
-    at < 0 ||
-    !/^https?:\/\/[^\s=]+$/.test(url) ||
-    !/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/.test(verifierKey)
-  ) {
+  const key = /^[^+\s]+\+[0-9a-f]{8}\+([A-Za-z0-9+/=]+)$/.exec(verifierKey)?.[1];
+  const bytes = Buffer.from(key ?? '', 'base64');
+  // 0x04: a cosignature/v1 key (C2SP tlog-cosignature), not a log's checkpoint key (0x01).
+  if (at < 0 || !/^https?:\/\/[^\s=]+$/.test(url) || bytes.length !== 33 || bytes[0] !== 0x04) {
     throw new ConfigError(
       `${source} must be <http(s) URL>=<witness verifier key> (name+key id+base64 key), got "${raw}"`,
     );

@@ -223,6 +223,14 @@ describe('mdis witness', () => {
       const badServe = await mdis(['serve', '--data', dir, '--witness', 'http://127.0.0.1:1']);
       assert.equal(badServe.code, 2);
       assert.match(badServe.stderr, /--witness must be <http\(s\) URL>=<witness verifier key>/);
+      const logKeyAsWitness = await mdis([
+        'serve',
+        '--data',
+        dir,
+        '--witness',
+        `http://127.0.0.1:1=${log.key}`,
+      ]);
+      assert.equal(logKeyAsWitness.code, 2, 'a log key is not a witness key');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -69,6 +69,13 @@ export class WitnessClient {
           peer.knownSize = Number(text);
           continue;
         }
+        if (response.status === 422) {
+          this.#logger.error(
+            { witness: peer.url, witnessed: peer.knownSize, size, reason: text },
+            'a witness holds a checkpoint this log is not consistent with: the log was rewritten',
+          );
+          return '';
+        }
         if (!response.ok) {
           this.#logger.warn(
             { witness: peer.url, status: response.status, reason: text },
