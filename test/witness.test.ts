@@ -208,6 +208,19 @@ describe('mdis witness', () => {
         assert.equal(added.status, 200, added.text);
         const split = splitNote(log.note())!;
         assert.notEqual(cosignatureTime(split.body, added.text.split('\n'), parseCosigner(key)), undefined);
+        const second = await mdis([
+          'witness',
+          '--data',
+          dir,
+          '--name',
+          'witness.test/cli',
+          '--port',
+          '0',
+          '--log',
+          log.key,
+        ]);
+        assert.equal(second.code, 2, 'one witness process per directory');
+        assert.match(second.stderr, /already served by process/);
       } finally {
         child.kill('SIGTERM');
       }

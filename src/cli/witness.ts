@@ -4,6 +4,7 @@ import { ConfigError, loadWitnessConfig, parsePort, type WitnessConfig } from '.
 import { CheckpointError } from '../ledger/checkpoint.ts';
 import { Witness } from '../ledger/witness.ts';
 import { witnessServer } from '../ledger/witness-server.ts';
+import { claimDataDir } from '../util/data-dir.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -72,6 +73,8 @@ async function serveWitness(options: {
     );
   }
   const logger = pino({ level: config.logLevel });
+  // One process per directory: two would each check an old size the other is about to change.
+  claimDataDir(config.dataDir);
   const witness = openWitness(config);
   const server = witnessServer(witness, logger);
   await new Promise<void>((resolve, reject) => {

@@ -43,15 +43,20 @@ export class Witness {
   readonly #logs: Map<string, string>;
   readonly #now: () => Date;
   #state: State;
-  /** Checking the old size and recording the new checkpoint happen as one step (see `#exclusive`). */
+  /**
+   * Checking the old size and recording the new checkpoint happen as one step (see `#exclusive`);
+   * one process holds the directory (`mdis witness` claims it), so this queue is enough.
+   */
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(
-    options: { dir: string; name: string; key: KeyObject; logs: Map<string, string> } & {
-      state: State;
-      now: () => Date;
-    },
-  ) {
+  private constructor(options: {
+    dir: string;
+    name: string;
+    key: KeyObject;
+    logs: Map<string, string>;
+    state: State;
+    now: () => Date;
+  }) {
     this.#dir = options.dir;
     this.name = options.name;
     this.#key = options.key;
