@@ -38,6 +38,14 @@ export interface StoredCheckpoint {
   note: string;
 }
 
+/** A stored checkpoint: the log's signed note and its witnesses' cosignature lines apart. */
+interface CheckpointRow {
+  size: number;
+  root: Buffer;
+  note: string;
+  cosignatures: string;
+}
+
 const syncBatch = 10_000;
 
 /**
@@ -172,9 +180,9 @@ export class LedgerService {
   /** Signs and stores a checkpoint if the log grew since the last one; returns the latest. */
   async checkpoint(): Promise<StoredCheckpoint> {
     await this.sync();
-    const latest = await this.latestCheckpoint();
+    const latest = await this.#latestRow();
     const size = this.#tree.size;
-    if (latest !== undefined && latest.size >= size) return latest;
+    if (latest !== undefined && latest.size >= size) return this.#completeCosignatures(latest);
     const root = Buffer.from(this.#tree.root(size));
     const note = signCheckpoint(
       { origin: this.#origin, size, root },
@@ -192,15 +200,32 @@ export class LedgerService {
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
-    const row = await this.#db
+    const row = await this.#latestRow();
+    return row && { size: row.size, root: row.root, note: row.note + row.cosignatures };
+  }
+
+  #latestRow(): Promise<CheckpointRow | undefined> {
+    return this.#db
       .selectFrom('ledger_checkpoints')
       .select(['size', 'root', 'note', 'cosignatures'])
       .orderBy('size', 'desc')
       .limit(1)
-      .executeTakeFirst();
-    return row === undefined
-      ? undefined
-      : { size: Number(row.size), root: row.root, note: row.note + row.cosignatures };
+      .executeTakeFirst()
+      .then((row) => row && { ...row, size: Number(row.size) });
+  }
+
+  /** The latest checkpoint, with the cosignatures of witnesses that were missing when it was signed. */
+  async #completeCosignatures(row: CheckpointRow): Promise<StoredCheckpoint> {
+    const stored = { size: row.size, root: row.root, note: row.note + row.cosignatures };
+    if (this.#witnesses === undefined || row.size > this.#tree.size) return stored;
+    const cosignatures = await this.#witnesses.complete(row.note, row.cosignatures, row.size, this.#tree);
+    if (cosignatures === undefined) return stored;
+    await this.#db
+      .updateTable('ledger_checkpoints')
+      .set({ cosignatures })
+      .where('size', '=', row.size)
+      .execute();
+    return { ...stored, note: row.note + cosignatures };
   }
 
   /** Witnesses configured whose cosignature the latest checkpoint lacks (0 without witnesses). */

@@ -3,6 +3,9 @@ import type { WitnessEndpoint } from '../config.ts';
 import { type Cosigner, cosignatureTime, parseCosigner, splitNote } from './cosignature.ts';
 import type { MerkleTree } from './merkle.ts';
 
+/** How often a checkpoint short of some witness's cosignature asks that witness again. */
+const retryMs = 10_000;
+
 /** One witness, as the log talks to it: the size it last cosigned, learnt from its answers. */
 class WitnessPeer {
   readonly url: string;
@@ -27,6 +30,7 @@ export class WitnessClient {
   readonly #peers: WitnessPeer[];
   readonly #timeoutMs: number;
   readonly #logger: Logger;
+  #lastRetry = Number.NEGATIVE_INFINITY;
 
   constructor(options: { witnesses: readonly WitnessEndpoint[]; timeoutMs: number; logger: Logger }) {
     this.#peers = options.witnesses.map((endpoint) => new WitnessPeer(endpoint));
@@ -36,8 +40,31 @@ export class WitnessClient {
 
   /** The valid cosignature lines on `note` (a checkpoint of `size` leaves of `tree`), joined. */
   async cosign(note: string, size: number, tree: MerkleTree): Promise<string> {
+    return this.#askAll(this.#peers, note, size, tree);
+  }
+
+  /**
+   * For a stored checkpoint the log has not outgrown: asks the witnesses whose cosignature it
+   * lacks (one was down when it was signed), at most every `retryMs`. Returns all its cosignature
+   * lines when some were added, undefined otherwise. Without this a quiet log would keep a
+   * checkpoint short of its quorum until its next entry.
+   */
+  async complete(note: string, cosignatures: string, size: number, tree: MerkleTree) {
+    if (performance.now() - this.#lastRetry < retryMs) return undefined;
+    const split = splitNote(note + cosignatures);
+    const missing = this.#peers.filter(
+      (peer) =>
+        split === undefined || cosignatureTime(split.body, split.signatures, peer.cosigner) === undefined,
+    );
+    if (missing.length === 0) return undefined;
+    this.#lastRetry = performance.now();
+    const added = await this.#askAll(missing, note, size, tree);
+    return added === '' ? undefined : cosignatures + added;
+  }
+
+  async #askAll(peers: readonly WitnessPeer[], note: string, size: number, tree: MerkleTree) {
     const lines = await Promise.all(
-      this.#peers.map((peer) => {
+      peers.map((peer) => {
         const run = peer.queue.then(() => this.#ask(peer, note, size, tree));
         peer.queue = run;
         return run;
