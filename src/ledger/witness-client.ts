@@ -75,9 +75,11 @@ export class WitnessClient {
 
   async #ask(peer: WitnessPeer, note: string, size: number, tree: MerkleTree): Promise<string> {
     try {
-      for (let attempt = 0; attempt < 2; attempt++) {
-        // A witness beyond this checkpoint saw a larger log: no proof can take it back.
+      for (let attempt = 0; attempt < 3; attempt++) {
         if (peer.knownSize > size) {
+          // Another instance's later checkpoint got there first: this one is stale, not wrong.
+          if (peer.knownSize <= tree.size) return '';
+          // The witness saw a larger log than this instance can read: no proof can take it back.
           this.#logger.error(
             { witness: peer.url, witnessed: peer.knownSize, size },
             'a witness cosigned a larger log than this checkpoint: the log lost entries',
@@ -113,8 +115,11 @@ export class WitnessClient {
         peer.knownSize = size;
         return this.#valid(peer, note, text);
       }
-      // Two conflicts in a row: the same size with another root, a fork the witness will not sign.
-      this.#logger.error({ witness: peer.url, size }, 'a witness holds a different checkpoint of this size');
+      // Conflicts each time: the same size with another root (a fork), or instances racing.
+      this.#logger.error(
+        { witness: peer.url, witnessed: peer.knownSize, size },
+        'a witness kept refusing the old size: it may hold another checkpoint of this size',
+      );
       return '';
     } catch (error) {
       this.#logger.warn({ witness: peer.url, err: error }, 'a witness could not be reached');
