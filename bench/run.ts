@@ -10,8 +10,9 @@ import { identity } from './identity.ts';
 import { ledger } from './ledger.ts';
 import { reads } from './reads.ts';
 import { signIn } from './sign-in.ts';
+import { witness } from './witness.ts';
 
-const suites: Suite[] = [identity, enforcement, credit, ledger, floods, signIn, reads];
+const suites: Suite[] = [identity, enforcement, credit, ledger, floods, signIn, reads, witness];
 
 // Exit on a signal instead of dying of it, so that the suites' exit handlers kill the servers
 // they started and remove their data directories.

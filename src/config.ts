@@ -32,6 +32,16 @@ export interface Config {
   /** People's sessions: idle timeout and absolute lifetime. */
   session: { idleMinutes: number; absoluteHours: number };
   secrets: Secrets;
+  /** Witnesses that cosign each checkpoint (MDIS_WITNESSES, `mdis serve --witness`). */
+  witnesses: WitnessEndpoint[];
+  /** How long a checkpoint waits for a witness's answer before it is published without it. */
+  witnessTimeoutMs: number;
+}
+
+/** A witness's URL and the verifier key of its cosignatures (C2SP tlog-cosignature). */
+export interface WitnessEndpoint {
+  url: string;
+  verifierKey: string;
 }
 
 export interface Rate {
@@ -88,6 +98,59 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       absoluteHours: overrides.session?.absoluteHours ?? positiveInt(env, 'MDIS_SESSION_MAX_HOURS', 12),
     },
     secrets: { masterKey: overrides.secrets?.masterKey ?? masterKey(env) },
+    witnesses: overrides.witnesses ?? list(env.MDIS_WITNESSES).map((w) => parseWitness(w, 'MDIS_WITNESSES')),
+    witnessTimeoutMs: overrides.witnessTimeoutMs ?? positiveInt(env, 'MDIS_WITNESS_TIMEOUT_MS', 5_000),
+  };
+}
+
+/** Items separated by commas or white space (verifier keys and URLs hold neither). */
+function list(raw: string | undefined): string[] {
+  return (raw ?? '').split(/[\s,]+/).filter(Boolean);
+}
+
+/**
+ * `<url>=<verifier key>`: a witness to send checkpoints to. The URL ends at its first '=', so it
+ * must hold none (witness URLs have no query string).
+ */
+export function parseWitness(raw: string, source: string): WitnessEndpoint {
+  const at = raw.indexOf('=');
+  const url = raw.slice(0, at);
+  const verifierKey = raw.slice(at + 1);
+  const key = /^[^+\s]+\+[0-9a-f]{8}\+([A-Za-z0-9+/=]+)$/.exec(verifierKey)?.[1];
+  const bytes = Buffer.from(key ?? '', 'base64');
+  // 0x04: a cosignature/v1 key (C2SP tlog-cosignature), not a log's checkpoint key (0x01).
+  if (at < 0 || !/^https?:\/\/[^\s=]+$/.test(url) || bytes.length !== 33 || bytes[0] !== 0x04) {
+    throw new ConfigError(
+      `${source} must be <http(s) URL>=<witness verifier key> (name+key id+base64 key), got "${raw}"`,
+    );
+  }
+  return { url, verifierKey };
+}
+
+/** `mdis witness`: a witness's own settings, apart from an mdis instance's. */
+export interface WitnessConfig {
+  port: number;
+  host: string;
+  /** Holds the witness's key, its name, and the last checkpoint it cosigned of each log. */
+  dataDir: string;
+  /** The witness's key name, fixed on first start: a schema-less URL such as witness.example/w1. */
+  name: string;
+  /** Verifier keys of the logs it witnesses (each key's name is the log's origin). */
+  logs: string[];
+  logLevel: string;
+}
+
+export function loadWitnessConfig(
+  overrides: Partial<WitnessConfig> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): WitnessConfig {
+  return {
+    port: overrides.port ?? positiveInt(env, 'MDIS_WITNESS_PORT', 7380, { allowZero: true }),
+    host: overrides.host ?? env.MDIS_WITNESS_HOST ?? '127.0.0.1',
+    dataDir: path.resolve(overrides.dataDir ?? env.MDIS_WITNESS_DATA_DIR ?? './witness'),
+    name: overrides.name ?? env.MDIS_WITNESS_NAME ?? 'mdis.example/witness',
+    logs: overrides.logs?.length ? overrides.logs : list(env.MDIS_WITNESS_LOGS),
+    logLevel: overrides.logLevel ?? env.MDIS_LOG_LEVEL ?? 'info',
   };
 }
 

@@ -27,6 +27,7 @@ import { SubjectService } from './identity/subject-service.ts';
 import { WorldService } from './identity/world-service.ts';
 import { Keyring } from './keyring.ts';
 import { LedgerService } from './ledger/ledger-service.ts';
+import { WitnessClient } from './ledger/witness-client.ts';
 import { DeliveryWorker } from './notify/delivery.ts';
 import { Notifier } from './notify/notifier.ts';
 import { SubscriptionService } from './notify/subscription-service.ts';
@@ -165,6 +166,10 @@ export async function openCore(config: Config, overrides: ContextOverrides = {})
       origin: config.logOrigin,
       schema: config.databaseSchema,
       now,
+      witnesses:
+        config.witnesses.length === 0
+          ? undefined
+          : new WitnessClient({ witnesses: config.witnesses, timeoutMs: config.witnessTimeoutMs, logger }),
     });
     await ledger.init();
     return { config, store, db, logger, now, policy, vault, keyring, ledger };

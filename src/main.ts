@@ -9,6 +9,7 @@ import { runCli } from './cli/run.ts';
 import { serveCommand } from './cli/serve.ts';
 import { simulateCommand } from './cli/simulate.ts';
 import { transparencyCommand } from './cli/transparency.ts';
+import { witnessCommand } from './cli/witness.ts';
 
 const program = new Command('mdis')
   .description(
@@ -22,6 +23,7 @@ const program = new Command('mdis')
   .addCommand(creditCommand())
   .addCommand(logCommand())
   .addCommand(simulateCommand())
-  .addCommand(transparencyCommand());
+  .addCommand(transparencyCommand())
+  .addCommand(witnessCommand());
 
 await runCli(program, process.argv);

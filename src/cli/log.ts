@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { ConfigError } from '../config.ts';
+import { ConfigError, parseWitness } from '../config.ts';
 import { openCommandContext } from '../context.ts';
 import { openStore } from '../db/database.ts';
 import { ValidationError } from '../errors.ts';
 import { verifierKey } from '../ledger/checkpoint.ts';
 import { readStoredLog } from '../ledger/stored-log.ts';
-import { verifyEntries, verifyOverHttp } from '../ledger/verify.ts';
+import { logOrigin, verifyEntries, verifyOverHttp } from '../ledger/verify.ts';
+import { askWitnesses, type TrustedWitness } from '../ledger/verify-witnesses.ts';
 import { storeConfig, withStoreOptions } from './options.ts';
 import { stderrLogger } from './run.ts';
 
@@ -38,18 +39,33 @@ export function logCommand(): Command {
           'the verifier key to trust (default: the store’s own, or the server’s)',
         ),
       )
+      .addOption(new Option('--since <file>', 'an earlier signed checkpoint the log must be consistent with'))
       .addOption(
-        new Option('--since <file>', 'an earlier signed checkpoint the log must be consistent with'),
+        new Option(
+          '--witness <[url=]key>',
+          'a witness to trust, by its verifier key; with <url>= also ask it what it cosigned. Repeat for more',
+        ).argParser(collectWitness),
+      )
+      .addOption(
+        new Option(
+          '--quorum <n>',
+          'how many of the --witness keys must cosign the latest checkpoint (default: all)',
+        ).argParser(parseQuorum),
       ),
-  ).action(async (options: { data?: string; url?: string; token?: string; key?: string; since?: string }) => {
+  ).action(async (options: VerifyOptions) => {
     const since = options.since === undefined ? undefined : fs.readFileSync(options.since, 'utf8');
+    const witnesses = witnessOptions(options);
     const report =
       options.url === undefined
-        ? await verifyStore(options, since)
-        : await verifyRemote({ url: options.url, token: options.token, key: options.key, since });
+        ? await verifyStore(options, since, witnesses)
+        : await verifyRemote({ url: options.url, token: options.token, key: options.key, since, witnesses });
     for (const problem of report.problems) process.stdout.write(`problem: ${problem}\n`);
     if (report.ok) {
-      process.stdout.write(`ok: ${report.size} entries, root ${report.root}, checkpoint signature valid\n`);
+      const cosigned =
+        witnesses === undefined ? '' : `, cosigned by a quorum of ${witnesses.quorum} witnesses`;
+      process.stdout.write(
+        `ok: ${report.size} entries, root ${report.root}, checkpoint signature valid${cosigned}\n`,
+      );
     } else {
       if (report.firstBadIndex !== undefined)
         process.stdout.write(`first bad index: ${report.firstBadIndex}\n`);
@@ -59,8 +75,52 @@ export function logCommand(): Command {
   return log;
 }
 
+interface VerifyOptions {
+  data?: string;
+  url?: string;
+  token?: string;
+  key?: string;
+  since?: string;
+  witness?: TrustedWitness[];
+  quorum?: number;
+}
+
+type WitnessOptions = { trusted: TrustedWitness[]; quorum: number } | undefined;
+
+/** `<url>=<key>` names where to ask the witness too; a bare key only checks its cosignatures. */
+function collectWitness(raw: string, previous: TrustedWitness[] = []): TrustedWitness[] {
+  return [...previous, /^https?:\/\//.test(raw) ? parseWitness(raw, '--witness') : { verifierKey: raw }];
+}
+
+function parseQuorum(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ConfigError(`--quorum must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function witnessOptions(options: VerifyOptions): WitnessOptions {
+  const trusted = options.witness ?? [];
+  if (trusted.length === 0) {
+    if (options.quorum !== undefined)
+      throw new ConfigError('--quorum needs the witnesses to count: --witness');
+    return undefined;
+  }
+  const quorum = options.quorum ?? trusted.length;
+  if (quorum > trusted.length) {
+    throw new ConfigError(`--quorum ${quorum} is more than the ${trusted.length} witnesses given`);
+  }
+  return { trusted, quorum };
+}
+
 /** Verifies over HTTP; what the operator got wrong (no token, a bad URL, a refusal) is one line. */
-async function verifyRemote(options: { url: string; token?: string; key?: string; since?: string }) {
+async function verifyRemote(options: {
+  url: string;
+  token?: string;
+  key?: string;
+  since?: string;
+  witnesses: WitnessOptions;
+}) {
   let url: URL | undefined;
   try {
     url = new URL(options.url);
@@ -88,7 +148,11 @@ async function verifyRemote(options: { url: string; token?: string; key?: string
 
 // Reads the store directly, without starting the services: a tampered log must be read as it
 // is, and verifying must not append anything to it.
-async function verifyStore(options: { data?: string; key?: string }, since: string | undefined) {
+async function verifyStore(
+  options: { data?: string; key?: string },
+  since: string | undefined,
+  witnesses: WitnessOptions,
+) {
   const config = storeConfig(options);
   const store = await openStore(config);
   try {
@@ -96,11 +160,13 @@ async function verifyStore(options: { data?: string; key?: string }, since: stri
     const trusted =
       options.key ?? (log.publicKey === undefined ? undefined : verifierKey(config.logOrigin, log.publicKey));
     if (trusted === undefined) throw new ValidationError('key', 'the store has no log key yet; give --key');
+    const views = witnesses && (await askWitnesses(witnesses.trusted, logOrigin(trusted)));
     return await verifyEntries({
       entries: log.entries,
       checkpoint: log.checkpoint,
       verifierKey: trusted,
       since,
+      witnesses: views && witnesses && { views, quorum: witnesses.quorum },
     });
   } finally {
     await store.close();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig, parsePort } from '../config.ts';
+import { ConfigError, loadConfig, parsePort, parseWitness, type WitnessEndpoint } from '../config.ts';
 import { type AppContext, createContext } from '../context.ts';
 import { buildServer } from '../http/server.ts';
 import { loadPolicy } from '../policy/load.ts';
@@ -15,6 +15,7 @@ interface ServeOptions {
   data?: string;
   policy?: string;
   demo?: boolean;
+  witness?: WitnessEndpoint[];
 }
 
 export function serveCommand(): Command {
@@ -26,6 +27,15 @@ export function serveCommand(): Command {
     .addOption(new Option('--host <host>', 'address to bind (env MDIS_HOST, default 127.0.0.1)'))
     .addOption(new Option('--data <dir>', 'data directory (env MDIS_DATA_DIR, default ./data)'))
     .addOption(new Option('--policy <file>', 'policy file (env MDIS_POLICY, default the one shipped)'))
+    .addOption(
+      new Option(
+        '--witness <url=key>',
+        'a witness to cosign checkpoints: <url>=<its verifier key>; repeat for more (env MDIS_WITNESSES)',
+      ).argParser((raw: string, previous: WitnessEndpoint[] = []) => [
+        ...previous,
+        parseWitness(raw, '--witness'),
+      ]),
+    )
     .option('--demo', 'on a new store, load the demo’s people (Tom and a token per role) and print sign-ins')
     .action(serve);
 }
@@ -36,6 +46,7 @@ async function serve(options: ServeOptions): Promise<void> {
     host: options.host,
     dataDir: options.data,
     policyFile: options.policy,
+    witnesses: options.witness,
   });
   // A bad policy leaves no data directory behind (createContext checks it again, as it does
   // for every command); a second server on a served directory changes nothing in it.

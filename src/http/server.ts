@@ -58,6 +58,11 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
         help: 'Emergency disclosures past their review deadline that oversight has not reviewed',
         read: () => ctx.disclosures.overdueCount(),
       },
+      {
+        name: 'mdis_checkpoint_cosignatures_missing',
+        help: 'Witnesses configured (MDIS_WITNESSES) whose cosignature the latest checkpoint lacks',
+        read: () => ctx.ledger.missingCosignatures(),
+      },
     ],
   });
   installHeaders(app);

@@ -9,6 +9,7 @@ import { canonicalJson } from '../util/canonical-json.ts';
 import { pooledRandomBytes } from '../util/random.ts';
 import { rawPublicKey, signCheckpoint, verifierKey } from './checkpoint.ts';
 import { leafHash, MerkleTree, type Peaks } from './merkle.ts';
+import type { WitnessClient } from './witness-client.ts';
 
 /** One sensitive act, as the log records it: no personal data, only ids and a salted digest. */
 export interface Act {
@@ -33,7 +34,16 @@ export interface LoggedAct {
 export interface StoredCheckpoint {
   size: number;
   root: Buffer;
+  /** The signed note, with the witnesses' cosignatures after the log's signature. */
   note: string;
+}
+
+/** A stored checkpoint: the log's signed note and its witnesses' cosignature lines apart. */
+interface CheckpointRow {
+  size: number;
+  root: Buffer;
+  note: string;
+  cosignatures: string;
 }
 
 const syncBatch = 10_000;
@@ -54,6 +64,7 @@ export class LedgerService {
   readonly #pending = new WeakMap<object, { count: number; peaks: Peaks }>();
   #key: { privateKey: KeyObject; publicKey: Buffer } | undefined;
   readonly #lockKey: number;
+  readonly #witnesses: WitnessClient | undefined;
   /** Every sensitive act goes through these: built and compiled once (see preparedQuery). */
   readonly #insertEntry;
   readonly #insertSalt;
@@ -65,12 +76,15 @@ export class LedgerService {
     origin: string;
     schema?: string;
     now: () => Date;
+    /** Witnesses to get each new checkpoint cosigned by before it is stored. */
+    witnesses?: WitnessClient;
   }) {
     this.#db = options.db;
     this.#engine = options.engine;
     this.#keyring = options.keyring;
     this.#origin = options.origin;
     this.#now = options.now;
+    this.#witnesses = options.witnesses;
     // Appends are serialised per store: one advisory lock key per PostgreSQL schema.
     this.#lockKey = createHash('sha256')
       .update(`mdis ledger ${options.schema ?? 'public'}`)
@@ -166,31 +180,59 @@ export class LedgerService {
   /** Signs and stores a checkpoint if the log grew since the last one; returns the latest. */
   async checkpoint(): Promise<StoredCheckpoint> {
     await this.sync();
-    const latest = await this.latestCheckpoint();
+    const latest = await this.#latestRow();
     const size = this.#tree.size;
-    if (latest !== undefined && latest.size >= size) return latest;
+    if (latest !== undefined && latest.size >= size) return this.#completeCosignatures(latest);
     const root = Buffer.from(this.#tree.root(size));
     const note = signCheckpoint(
       { origin: this.#origin, size, root },
       this.#origin,
       this.#requireKey().privateKey,
     );
+    // Cosigned before it is stored, so that the checkpoint is never served without them.
+    const cosignatures = (await this.#witnesses?.cosign(note, size, this.#tree)) ?? '';
     await this.#db
       .insertInto('ledger_checkpoints')
-      .values({ size, root, note, created_at: this.#now().toISOString() })
+      .values({ size, root, note, cosignatures, created_at: this.#now().toISOString() })
       .onConflict((oc) => oc.column('size').doNothing())
       .execute();
-    return { size, root, note };
+    return { size, root, note: note + cosignatures };
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
-    const row = await this.#db
+    const row = await this.#latestRow();
+    return row && { size: row.size, root: row.root, note: row.note + row.cosignatures };
+  }
+
+  #latestRow(): Promise<CheckpointRow | undefined> {
+    return this.#db
       .selectFrom('ledger_checkpoints')
-      .select(['size', 'root', 'note'])
+      .select(['size', 'root', 'note', 'cosignatures'])
       .orderBy('size', 'desc')
       .limit(1)
-      .executeTakeFirst();
-    return row === undefined ? undefined : { size: Number(row.size), root: row.root, note: row.note };
+      .executeTakeFirst()
+      .then((row) => row && { ...row, size: Number(row.size) });
+  }
+
+  /** The latest checkpoint, with the cosignatures of witnesses that were missing when it was signed. */
+  async #completeCosignatures(row: CheckpointRow): Promise<StoredCheckpoint> {
+    const stored = { size: row.size, root: row.root, note: row.note + row.cosignatures };
+    if (this.#witnesses === undefined || row.size > this.#tree.size) return stored;
+    const cosignatures = await this.#witnesses.complete(row.note, row.cosignatures, row.size, this.#tree);
+    if (cosignatures === undefined) return stored;
+    await this.#db
+      .updateTable('ledger_checkpoints')
+      .set({ cosignatures })
+      .where('size', '=', row.size)
+      .execute();
+    return { ...stored, note: row.note + cosignatures };
+  }
+
+  /** Witnesses configured whose cosignature the latest checkpoint lacks (0 without witnesses). */
+  async missingCosignatures(): Promise<number> {
+    if (this.#witnesses === undefined) return 0;
+    const latest = await this.latestCheckpoint();
+    return latest === undefined ? 0 : this.#witnesses.missingFrom(latest.note);
   }
 
   /**

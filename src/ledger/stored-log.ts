@@ -11,7 +11,7 @@ const page = 1000;
 export interface StoredLog {
   /** The checkpoint signer's raw Ed25519 public key; undefined before the first start. */
   publicKey: Buffer | undefined;
-  /** The note of the largest checkpoint signed, if any. */
+  /** The note of the largest checkpoint signed, if any, with its witnesses' cosignatures. */
   checkpoint: string | undefined;
   /** Every entry with its stored leaf hash, in index order, read a page at a time. */
   entries: AsyncIterable<StoredEntry>;
@@ -25,11 +25,15 @@ export async function readStoredLog(db: Db): Promise<StoredLog> {
     .executeTakeFirst();
   const checkpoint = await db
     .selectFrom('ledger_checkpoints')
-    .select('note')
+    .select(['note', 'cosignatures'])
     .orderBy('size', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return { publicKey: key?.public_key, checkpoint: checkpoint?.note, entries: storedEntries(db) };
+  return {
+    publicKey: key?.public_key,
+    checkpoint: checkpoint && checkpoint.note + checkpoint.cosignatures,
+    entries: storedEntries(db),
+  };
 }
 
 async function* storedEntries(db: Db): AsyncIterable<StoredEntry> {

@@ -1,6 +1,7 @@
 import { canonicalJson } from '../util/canonical-json.ts';
 import { type Checkpoint, type CheckpointError, openCheckpoint } from './checkpoint.ts';
 import { leafHash, MerkleTree } from './merkle.ts';
+import { askWitnesses, checkWitnesses, type TrustedWitness, type WitnessView } from './verify-witnesses.ts';
 
 /** One stored entry as a verifier reads it (from the store, or from the API). */
 export interface StoredEntry {
@@ -30,6 +31,8 @@ export async function verifyEntries(options: {
   checkpoint: string | undefined;
   verifierKey: string;
   since?: string;
+  /** What the trusted witnesses said, asked before the entries were read, and how many must agree. */
+  witnesses?: { views: WitnessView[]; quorum: number };
 }): Promise<VerifyReport> {
   const tree = new MerkleTree();
   const problems: string[] = [];
@@ -77,6 +80,16 @@ export async function verifyEntries(options: {
     if (latest?.result === 'shorter') report.firstBadIndex = tree.size;
     if (latest?.result === 'different' && latest.checkpoint.size === tree.size)
       report.firstBadIndex = tree.size - 1;
+    if (options.witnesses !== undefined) {
+      const checked = checkWitnesses({
+        latest: options.checkpoint,
+        logKey: options.verifierKey,
+        tree,
+        ...options.witnesses,
+      });
+      problems.push(...checked.problems);
+      report.firstBadIndex ??= checked.removedFrom;
+    }
   }
   report.ok = problems.length === 0;
   return report;
@@ -136,6 +149,7 @@ export async function verifyOverHttp(options: {
   token?: string;
   key?: string;
   since?: string;
+  witnesses?: { trusted: TrustedWitness[]; quorum: number };
 }): Promise<VerifyReport> {
   const base = options.url.replace(/\/$/, '');
   const get = async (path: string, token?: string) => {
@@ -145,10 +159,12 @@ export async function verifyOverHttp(options: {
     if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
     return response;
   };
-  const checkpoint = await (await get('/v1/log/checkpoint')).text();
-  const size = Number(checkpoint.split('\n')[1]);
   const verifierKey =
     options.key ?? ((await (await get('/v1/log/key')).json()) as { verifierKey: string }).verifierKey;
+  // Asked before the checkpoint is read: what they cosigned then, the log must still hold.
+  const views = options.witnesses && (await askWitnesses(options.witnesses.trusted, logOrigin(verifierKey)));
+  const checkpoint = await (await get('/v1/log/checkpoint')).text();
+  const size = Number(checkpoint.split('\n')[1]);
   async function* entries(): AsyncIterable<StoredEntry> {
     for (let start = 0; start < size; start += 1000) {
       const page = await get(
@@ -158,5 +174,16 @@ export async function verifyOverHttp(options: {
       yield* ((await page.json()) as { entries: StoredEntry[] }).entries;
     }
   }
-  return verifyEntries({ entries: entries(), checkpoint, verifierKey, since: options.since });
+  return verifyEntries({
+    entries: entries(),
+    checkpoint,
+    verifierKey,
+    since: options.since,
+    witnesses: views && options.witnesses && { views, quorum: options.witnesses.quorum },
+  });
+}
+
+/** The origin a log's verifier key names (its key name: mdis signs under its origin). */
+export function logOrigin(verifierKey: string): string {
+  return verifierKey.trim().split('+')[0]!;
 }

@@ -14,6 +14,7 @@ import * as appeals from './2026-12-02T0800-appeals.ts';
 import * as loggedReads from './2026-12-02T0900-logged-reads.ts';
 import * as principalProposals from './2026-12-02T1100-principal-proposals.ts';
 import * as disclosureCases from './2026-12-02T1200-disclosure-cases.ts';
+import * as checkpointCosignatures from './2026-12-02T1300-checkpoint-cosignatures.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -32,6 +33,7 @@ const migrations: Record<string, EngineMigration> = {
   '2026-12-02T0900-logged-reads': loggedReads,
   '2026-12-02T1100-principal-proposals': principalProposals,
   '2026-12-02T1200-disclosure-cases': disclosureCases,
+  '2026-12-02T1300-checkpoint-cosignatures': checkpointCosignatures,
 };
 
 export function migrationProvider(engine: Engine): MigrationProvider {
