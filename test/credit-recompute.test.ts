@@ -108,6 +108,7 @@ function platform(world: string) {
     world,
     actions: undefined,
     jurisdiction: undefined,
+    organisation: undefined,
     subject: undefined,
   };
 }

@@ -27,7 +27,11 @@ forEachStore(
     const enrolment = personEnrolment();
 
     before(async () => {
-      const made = await h.ctx.principals.create({ role: 'registrar', name: 'Ana at the Civil Registry' });
+      const made = await h.ctx.principals.create({
+        role: 'registrar',
+        name: 'Ana at the Civil Registry',
+        organisation: 'Civil Registry of Ruritania',
+      });
       registrar = { id: made.principal.id, token: made.token };
       admin = await h.token({ role: 'admin' });
       enrolment.natural.legalName = 'Philippa Readwell';
@@ -52,7 +56,7 @@ forEachStore(
       assert.deepEqual(entry.refs, {
         subject,
         role: 'registrar',
-        organisation: null,
+        organisation: 'Civil Registry of Ruritania',
         purpose: 'enrolment_check',
       });
       assert.equal(entry.digest, undefined, 'nothing of what was read, not even a digest');
@@ -154,7 +158,7 @@ forEachStore(
         'role',
       ]);
       assert.equal(reads[0].role, 'registrar');
-      assert.equal(reads[0].organisation, null);
+      assert.equal(reads[0].organisation, 'Civil Registry of Ruritania');
       assert.equal(reads[0].principal, registrar.id);
       assert.equal(reads[0].at, clock.now().toISOString());
       assert.equal(reads[0].logIndex, entry.idx);
@@ -274,6 +278,29 @@ forEachStore(
     test('the purposes a read may name are listed for staff', async () => {
       const reply = await h.call('GET', '/v1/policy/read-purposes', { token: registrar.token });
       assert.deepEqual(reply.body, { purposes: ['enrolment_check', 'correction', 'support', 'audit'] });
+    });
+
+    test('a staff principal is created with the organisation it acts for; a subject has none', async () => {
+      const created = await h.call('POST', '/v1/principals', {
+        token: admin,
+        body: { role: 'moderator', name: 'Ben', organisation: '  Plaza Trust & Safety ' },
+      });
+      assert.equal(created.status, 201);
+      assert.equal(created.body.principal.organisation, 'Plaza Trust & Safety');
+      const whoami = await h.call('GET', '/v1/whoami', { token: created.body.token });
+      assert.equal(whoami.body.organisation, 'Plaza Trust & Safety');
+
+      const before = await h.snapshot();
+      for (const [body, expected] of [
+        [{ role: 'subject', subject, organisation: 'Acme' }, 'does not apply to role subject'],
+        [{ role: 'registrar', organisation: '   ' }, 'must be 1 to 100 characters'],
+        [{ role: 'registrar', organisation: 'x'.repeat(101) }, 'organisation'],
+      ] as const) {
+        const refused = await h.call('POST', '/v1/principals', { token: admin, body });
+        assert.equal(refused.status, 400, JSON.stringify(body));
+        assert.match(refused.body.message, new RegExp(expected));
+      }
+      assert.equal(await h.snapshot(), before);
     });
   },
   { now: clock.now },

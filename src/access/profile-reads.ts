@@ -125,12 +125,9 @@ export class ProfileReadService {
   }
 }
 
-/**
- * The organisation a principal reads for. Principals carry none yet (a registrar's name is often
- * its office, a staff member's their own): null until they do, and the log says so.
- */
-function organisationOf(_reader: Principal): string | null {
-  return null;
+/** The organisation a principal reads for, as it was created with (null when none was given). */
+function organisationOf(reader: Principal): string | null {
+  return reader.organisation ?? null;
 }
 
 const newestReadFirst = [

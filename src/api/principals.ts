@@ -10,6 +10,7 @@ export const Whoami = Type.Object({
   world: Type.Optional(Type.String()),
   actions: Type.Optional(Type.Array(Type.String())),
   jurisdiction: Type.Optional(Type.String()),
+  organisation: Type.Optional(Type.String()),
   subject: Type.Optional(Type.String()),
 });
 export type Whoami = Static<typeof Whoami>;
@@ -36,6 +37,9 @@ export const NewPrincipal = Type.Object(
       }),
     ),
     jurisdiction: Type.Optional(Type.String({ description: 'authority: ISO 3166 code' })),
+    organisation: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'staff: the organisation it acts for' }),
+    ),
     subject: Type.Optional(Type.String({ description: 'subject: its own digital ID' })),
   },
   { additionalProperties: false },

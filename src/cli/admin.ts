@@ -30,6 +30,7 @@ export function adminCommand(): Command {
       .option('--actions <list>', 'service: comma-separated action categories')
       .option('--jurisdiction <code>', 'authority: ISO 3166 code of its jurisdiction')
       .option('--subject <id>', 'subject: its own digital ID')
+      .option('--organisation <name>', 'staff: the organisation it acts for')
       .option('--name <name>', 'a name to recognise it by')
       .option('--json', 'print {"id","role","token"} (and a person’s "activation") as JSON and nothing else'),
   ).action(async (options: StoreOptions & Record<string, string | boolean | undefined>) => {
@@ -41,6 +42,7 @@ export function adminCommand(): Command {
         typeof options.actions === 'string' ? options.actions.split(',').map((a) => a.trim()) : undefined,
       jurisdiction: options.jurisdiction as string | undefined,
       subject: options.subject as string | undefined,
+      organisation: options.organisation as string | undefined,
     };
     checkNewPrincipal(input); // bad input is refused before the store is opened, let alone created
     // A person (staff) also gets an activation code, to register a passkey on the console.

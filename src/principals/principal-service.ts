@@ -26,6 +26,8 @@ export interface NewPrincipal {
   world?: string;
   actions?: readonly string[];
   jurisdiction?: string;
+  /** The organisation a staff principal acts for; not for subjects. */
+  organisation?: string;
   subject?: string;
 }
 
@@ -113,6 +115,7 @@ export class PrincipalService {
       world_id: scope.world,
       actions: scope.actions === null ? null : JSON.stringify(scope.actions),
       jurisdiction: scope.jurisdiction,
+      organisation: scope.organisation,
       subject_id: scope.subject_id,
       created_at: this.#now().toISOString(),
       created_by: options.actor ?? null,
@@ -287,10 +290,16 @@ function checkScope(role: Role, input: NewPrincipal) {
   if (input.jurisdiction !== undefined && !jurisdictionRegex.test(input.jurisdiction)) {
     throw new ValidationError('jurisdiction', 'is not an ISO 3166 code');
   }
+  if (input.organisation !== undefined) {
+    if (role === 'subject') throw new ValidationError('organisation', 'does not apply to role subject');
+    if (input.organisation.trim().length === 0 || input.organisation.length > 100)
+      throw new ValidationError('organisation', 'must be 1 to 100 characters');
+  }
   return {
     world: input.world ?? null,
     actions: input.actions === undefined ? null : [...new Set(input.actions)],
     jurisdiction: input.jurisdiction ?? null,
+    organisation: input.organisation?.trim() ?? null,
     subject_id: input.subject === undefined ? null : parseDigitalId(input.subject, 'subject'),
   };
 }
@@ -304,6 +313,7 @@ export function principalRecord(row: Selectable<PrincipalsTable>): PrincipalReco
     world: row.world_id ?? undefined,
     actions: row.actions === null ? undefined : (JSON.parse(row.actions) as string[]),
     jurisdiction: row.jurisdiction ?? undefined,
+    organisation: row.organisation ?? undefined,
     subject: row.subject_id ?? undefined,
     createdAt: row.created_at,
     revokedAt: row.revoked_at ?? undefined,

@@ -32,6 +32,7 @@ export interface Principal {
   world: string | undefined;
   actions: string[] | undefined;
   jurisdiction: string | undefined;
+  organisation: string | undefined;
   subject: string | undefined;
 }
 

@@ -8,6 +8,8 @@ export interface PrincipalsTable {
   /** JSON array of action categories (service principals). */
   actions: string | null;
   jurisdiction: string | null;
+  /** The organisation a staff principal acts for (a registry office, a police force). */
+  organisation: string | null;
   subject_id: string | null;
   created_at: string;
   created_by: string | null;

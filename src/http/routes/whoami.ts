@@ -19,8 +19,8 @@ export function whoamiRoutes(app: Api): void {
       },
     },
     async (request) => {
-      const { id, role, name, world, actions, jurisdiction, subject } = caller(request);
-      return { id, role, name, world, actions, jurisdiction, subject };
+      const { id, role, name, world, actions, jurisdiction, organisation, subject } = caller(request);
+      return { id, role, name, world, actions, jurisdiction, organisation, subject };
     },
   );
 }

@@ -39,6 +39,7 @@ export function Principals(props: ScreenProps) {
           columns={[
             { label: 'Name', cell: (p) => p.name },
             { label: 'Role', cell: (p) => p.role },
+            { label: 'Organisation', cell: (p) => p.organisation ?? '—' },
             { label: 'Scope', cell: scopeOf },
             { label: 'Created', cell: (p) => when(p.createdAt) },
             {
@@ -77,6 +78,7 @@ function CreatePrincipal(props: { onCreated: () => void }) {
   const [role, setRole] = useState<Role>('moderator');
   const [name, setName] = useState('');
   const [scope, setScope] = useState('');
+  const [organisation, setOrganisation] = useState('');
   const [created, setCreated] = useState<
     { principal: Principal; token: string; activation?: Activation } | { proposal: PrincipalProposal }
   >();
@@ -88,7 +90,8 @@ function CreatePrincipal(props: { onCreated: () => void }) {
       field === undefined
         ? {}
         : { [field.name]: field.name === 'actions' ? value.split(/[\s,]+/).filter(Boolean) : value };
-    setCreated(await post(`/v1/principals`, { role, name: name.trim() || undefined, ...scoped }));
+    const acting = role === 'subject' ? {} : { organisation: organisation.trim() || undefined };
+    setCreated(await post(`/v1/principals`, { role, name: name.trim() || undefined, ...acting, ...scoped }));
     props.onCreated();
   });
   return (
@@ -114,6 +117,17 @@ function CreatePrincipal(props: { onCreated: () => void }) {
             onInput={(event) => setName(event.currentTarget.value)}
           />
         </label>
+        {role !== 'subject' && (
+          <label>
+            Organisation
+            <input
+              name="organisation"
+              maxLength={100}
+              value={organisation}
+              onInput={(event) => setOrganisation(event.currentTarget.value)}
+            />
+          </label>
+        )}
         {field !== undefined && (
           <label>
             {field.label}
