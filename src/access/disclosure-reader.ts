@@ -103,6 +103,7 @@ export class DisclosureReader {
         scope: JSON.parse(row.scope) as AttributeGroup[],
         status: row.status,
         reads: row.reads,
+        noticeAt: row.gag_until,
       })),
     );
   }

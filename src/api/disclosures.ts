@@ -103,6 +103,13 @@ export const DisclosureNotice = Type.Object({
   scope: Type.Array(Type.String()),
   status: Type.String(),
   reads: Type.Integer({ description: 'how many times the authority read your attributes' }),
+  noticeAt: Type.String({ description: 'when its gag ended: you were told from then on' }),
+  appealDeadline: Type.Optional(
+    Type.String({
+      description:
+        'until when you may appeal it to oversight (POST /v1/appeals, kind disclosure): a granted disclosure not yet appealed',
+    }),
+  ),
 });
 export type DisclosureNotice = Static<typeof DisclosureNotice>;
 

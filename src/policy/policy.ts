@@ -33,6 +33,12 @@ const Category = Type.Object(
       description: 'credit points by severity, 1 first',
     }),
     disclosure: DisclosureSchema,
+    negativeEvents: Type.Optional(
+      StringEnum(['report', 'direct'], {
+        description:
+          'what a negative conduct event of this category does: files a report that a moderator decides (report, the default), or counts on the score at once (direct: warned about, appealable as a credit contribution, and never alone the ground of a denial by grade outside the worlds)',
+      }),
+    ),
   },
   strict,
 );
@@ -111,6 +117,7 @@ export const PolicyDocument = Type.Object(
         windowDays: days,
         sanctionWindowDays: Type.Optional(days),
         disclosureWindowDays: Type.Optional(days),
+        contributionWindowDays: Type.Optional(days),
       },
       strict,
     ),
@@ -174,6 +181,8 @@ export interface Policy {
   gradeOf(score: number): string;
   /** How disclosure may follow conduct of `category`; undefined where it may not (or no such category). */
   disclosureRule(category: string): DisclosureRule | undefined;
+  /** Whether a negative event of `category` counts on the score at once (`negativeEvents: "direct"`). */
+  countsDirectly(category: string): boolean;
 }
 
 const checkDocument: (value: unknown, prefix: string) => asserts value is PolicyDocument =
@@ -215,6 +224,8 @@ export function parsePolicy(value: unknown): Policy {
     isAction: (name) => Object.hasOwn(document.actions, name),
     gradeOf: (score) => grades.find((band) => score >= band.min)?.grade ?? grades.at(-1)!.grade,
     disclosureRule: (name) => rules.get(name),
+    countsDirectly: (name) =>
+      Object.hasOwn(document.categories, name) && document.categories[name]!.negativeEvents === 'direct',
   };
 }
 
@@ -235,6 +246,9 @@ function checkCredit(document: PolicyDocument): void {
         `categories.${name}.points`,
         `${wrongSign} has the wrong sign for ${category.polarity} conduct`,
       );
+    }
+    if (category.negativeEvents !== undefined && category.polarity !== 'negative') {
+      throw new ValidationError(`categories.${name}.negativeEvents`, 'is for negative conduct only');
     }
     if (!Object.hasOwn(credit.dimensions, category.dimension)) {
       throw new ValidationError(
