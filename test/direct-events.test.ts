@@ -14,8 +14,8 @@ let clock = Date.parse('2026-06-01T12:00:00Z');
 // Issue 14, part 1: a policy may count a negative category's events directly
 // (`negativeEvents: "direct"`). Here fraud does; world.trade is denied at grade D as well, so that
 // a world action shows the grade with every point. From policy/default.json: fraud at severity 5
-// is −250, at 3 −90; identity_theft at 5 is −260; severity 5 gives 5 strikes, which reach a
-// 14-day suspension (−20), and 10 a 30-day one (−20); grade D is below 600, C below 850.
+// is −250, at 4 −150, at 3 −90; identity_theft at 5 is −260; severity 5 gives 5 strikes, which
+// reach a 14-day suspension (−20); grade D is below 600, C below 850.
 const dir = tempDir('direct-events');
 const policyFile = path.join(dir, 'policy.json');
 const document = JSON.parse(fs.readFileSync(defaultPolicyFile, 'utf8')) as PolicyDocument;
@@ -50,7 +50,7 @@ forEachStore(
     const trade = async (subject: string) =>
       (await h.call('GET', `/v1/eligibility?subject=${subject}&action=world.trade`, { token: f.platform }))
         .body;
-    const decideReport = async (handle: string, category: string, reporter: string) => {
+    const decideReport = async (handle: string, category: string, reporter: string, severity = 5) => {
       await bindReporters(h, f.world, [reporter]);
       const filed = await h.call('POST', '/v1/reports', {
         token: f.platform,
@@ -67,7 +67,7 @@ forEachStore(
       assert.equal(filed.status, 202, JSON.stringify(filed.body));
       const decided = await h.call('POST', `/v1/cases/${filed.body.caseId}/decision`, {
         token: f.moderator,
-        body: { outcome: 'upheld', severity: 5, rationale: 'Confirmed' },
+        body: { outcome: 'upheld', severity, rationale: 'Confirmed' },
       });
       assert.equal(decided.status, 200, JSON.stringify(decided.body));
     };
@@ -99,10 +99,14 @@ forEachStore(
       // A decided case adds reviewed points: 720 without the direct ones, still C.
       await decideReport('mallory', 'identity_theft', 'witness1');
       assert.deepEqual([(await credit(mallory)).score, (await air(mallory)).allowed], [220, true]);
-      // A second one takes the reviewed points alone to 450, D: now the grade denies the flight,
-      // though the score, already at the floor, did not move.
-      await decideReport('mallory', 'fraud', 'witness2');
-      assert.equal((await credit(mallory)).score, 0);
+      // A second one, fraud at severity 4 (−150; its 4 strikes make 9, no step of the ladder, so no
+      // sanction tells eligibility), takes the reviewed points alone to 570, D: the grade stays D,
+      // but now it denies the flight.
+      await decideReport('mallory', 'fraud', 'witness2', 4);
+      assert.equal((await credit(mallory)).score, 70);
+      const sanctions = (await h.call('GET', `/v1/sanctions?subject=${mallory}`, { token: f.moderator }))
+        .body;
+      assert.equal(sanctions.items.length, 1, 'the first decision’s suspension only');
       assert.deepEqual(await air(mallory), { allowed: false, reason: 'grade', sanctionIds: [] });
       await h.ctx.eligibility.rebuild();
       assert.equal((await air(mallory)).reason, 'grade');
@@ -115,6 +119,15 @@ forEachStore(
       assert.equal((await credit(eve)).score, 820);
       const mine = (await h.call('GET', `/v1/subjects/${eve}/credit`, { token: subject })).body;
       const [first, second] = mine.explanation.contributions.map((c: { id: string }) => c.id);
+      // The subject's own record shows until when each may be appealed: 30 days from its recording.
+      const deadlines = async () =>
+        Object.fromEntries(
+          (await h.call('GET', '/v1/me', { token: subject })).body.credit.explanation.contributions.map(
+            (c: { id: string; appealDeadline?: string }) => [c.id, c.appealDeadline],
+          ),
+        );
+      const thirtyDays = new Date(clock + 30 * dayMs).toISOString();
+      assert.deepEqual(await deadlines(), { [first]: thirtyDays, [second]: thirtyDays });
       const appeal = (id: string, token = subject) =>
         h.call('POST', '/v1/appeals', {
           token,
@@ -155,7 +168,9 @@ forEachStore(
         [409, 'no_pending_appeal', 'this credit contribution has no pending appeal'],
       );
 
+      assert.deepEqual(await deadlines(), { [second]: thirtyDays });
       const kept = await appeal(second);
+      assert.deepEqual(await deadlines(), { [second]: undefined });
       const upheld = await decide(kept.body.id, 'upheld');
       assert.equal(upheld.body.status, 'upheld');
       assert.equal((await credit(eve)).score, 910);
@@ -177,6 +192,14 @@ forEachStore(
           token,
           body: { target: { kind: 'contribution', id }, reason: 'No' },
         });
+      // Only the world's fraud event has a deadline in her record.
+      const shown = (await h.call('GET', '/v1/me', { token: subject })).body.credit.explanation.contributions;
+      assert.deepEqual(
+        shown
+          .filter((c: { appealDeadline?: string }) => c.appealDeadline !== undefined)
+          .map((c: { id: string }) => c.id),
+        [of('event', 'fraud')],
+      );
       const other = await h.token({ role: 'subject', subject: f.tom });
       const before = await h.snapshot();
       const refusals: [string, number, string, RegExp][] = [

@@ -1,5 +1,6 @@
 import type { Appeal } from '../api/appeals.ts';
 import type { CaseSummary } from '../api/cases.ts';
+import type { Contribution } from '../api/credit.ts';
 import type { DisclosureNotice } from '../api/disclosures.ts';
 import type { Sanction } from '../api/sanctions.ts';
 import type { PolicyDocument } from '../policy/policy.ts';
@@ -10,11 +11,12 @@ export interface AppealDeadlines {
   ofCase(c: CaseSummary): string | undefined;
   ofSanction(s: Sanction): string | undefined;
   ofDisclosure(d: DisclosureNotice): string | undefined;
+  ofContribution(c: Contribution): string | undefined;
 }
 
 /**
- * The deadlines of what a subject is shown: an upheld case, a sanction imposed directly or a
- * granted disclosure once told, not yet appealed (`appeals` are the subject's), whose window under
+ * The deadlines of what a subject is shown: an upheld case, a sanction imposed directly, a
+ * granted disclosure once told or a contribution counted without a decision, not yet appealed (`appeals` are the subject's), whose window under
  * the policy is still open at `now`. Pure.
  */
 export function appealDeadlines(
@@ -40,5 +42,10 @@ export function appealDeadlines(
       d.status !== 'granted' || appealed.has(`disclosure|${d.id}`)
         ? undefined
         : until(d.noticeAt, windows.disclosureWindowDays ?? windows.windowDays),
+    // Points against the subject that no one decided: a negative event counted directly.
+    ofContribution: (c) =>
+      c.cause.kind !== 'event' || c.points >= 0 || appealed.has(`contribution|${c.id}`)
+        ? undefined
+        : until(c.recordedAt ?? c.occurredAt, windows.contributionWindowDays ?? windows.windowDays),
   };
 }

@@ -42,7 +42,8 @@ export class CreditService {
   /** Told, in the transaction, of each subject whose grade changes. */
   readonly #eligibility: Pick<EligibilityService, 'changed'>;
   readonly #statements: CreditStatements;
-  readonly #countsSomeDirectly: boolean;
+  /** The grades some action is denied at. */
+  readonly #deniedGrades: ReadonlySet<string>;
 
   constructor(options: {
     db: Db;
@@ -57,8 +58,8 @@ export class CreditService {
     this.#now = options.now;
     this.#eligibility = options.eligibility;
     this.#statements = creditStatements(options.db);
-    this.#countsSomeDirectly = Object.values(options.model.policy.document.categories).some(
-      (c) => c.negativeEvents === 'direct',
+    this.#deniedGrades = new Set(
+      Object.values(options.model.policy.document.actions).flatMap((a) => a.deniedAtGrades),
     );
   }
 
@@ -237,7 +238,7 @@ export class CreditService {
   async contributions(
     subject: string,
     db: Db = this.#db,
-  ): Promise<(Contribution & { occurredAt: string; caseId?: string })[]> {
+  ): Promise<(Contribution & { occurredAt: string; caseId?: string; recordedAt?: string })[]> {
     const rows = await db
       .selectFrom('credit_contributions')
       .selectAll()
@@ -250,6 +251,7 @@ export class CreditService {
       ...toContribution(row),
       occurredAt: row.occurred_at,
       caseId: row.case_id ?? undefined,
+      recordedAt: row.recorded_at ?? undefined,
     }));
   }
 
@@ -276,10 +278,11 @@ export class CreditService {
       await this.#count(trx, before.kind, score, +1);
       await this.#history(trx, before.subject, score, grade, cause);
     }
-    // The grade actions outside the worlds are denied at, without the points of negative events
-    // counted directly, may change while the grade does not: under a policy that counts some
-    // directly, every change of score is told.
-    if (grade !== before.grade || (score !== before.score && this.#countsSomeDirectly)) {
+    // At a grade some action is denied at, the grade actions outside the worlds read (without the
+    // points of negative events counted directly) may change while this one does not, even while
+    // the score stays at the floor: every change of its contributions is told.
+    const reviewedMayChange = this.#deniedGrades.has(grade) && json !== JSON.stringify(before.dimensions);
+    if (grade !== before.grade || reviewedMayChange) {
       await this.#eligibility.changed(trx, [before.subject]);
     }
     return { ...before, score, grade, dimensions, asOfDay: day };

@@ -34,9 +34,13 @@ export function meRoutes(app: Api, ctx: AppContext): void {
         ctx.appeals.ofSubject(id),
       ]);
       const deadlines = ctx.appeals.deadlines(appeals);
+      const contributions = credit.explanation.contributions.map((c) => ({
+        ...c,
+        appealDeadline: deadlines.ofContribution(c),
+      }));
       return {
         subject: id,
-        credit,
+        credit: { ...credit, explanation: { ...credit.explanation, contributions } },
         cases: cases.map((c) => ({ ...c, appealDeadline: deadlines.ofCase(c) })),
         sanctions: sanctions.map((s) => ({ ...s, appealDeadline: deadlines.ofSanction(s) })),
         appeals,
