@@ -5,6 +5,8 @@
  * (a subject's id, say) is kept in the error's own fields.
  */
 
+import type { AppealKind } from './api/appeals.ts';
+
 /** Every machine code a domain error carries, named once. */
 export type ErrorCode =
   // 400
@@ -71,7 +73,9 @@ export type ErrorCode =
   | 'case_required'
   | 'case_not_about_target'
   | 'case_category_mismatch'
-  | 'review_overdue';
+  | 'review_overdue'
+  // 404, appeals of a credit contribution
+  | 'contribution_not_found';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;
@@ -295,12 +299,23 @@ export class AppealNotFoundError extends NotFoundError {
   }
 }
 
+/** What each kind of appeal target is called in a message. */
+const appealKindNames: Record<AppealKind, string> = {
+  case: 'case',
+  sanction: 'sanction',
+  disclosure: 'disclosure',
+  contribution: 'credit contribution',
+};
+
 export class NoPendingAppealError extends ConflictError {
   readonly caseId: string;
+  readonly kind: AppealKind;
 
-  constructor(caseId: string) {
-    super('no_pending_appeal', 'this case has no pending appeal');
+  /** `caseId`: the target (a case, sanction, disclosure or contribution id); `kind` what it is. */
+  constructor(caseId: string, kind: AppealKind = 'case') {
+    super('no_pending_appeal', `this ${appealKindNames[kind]} has no pending appeal`);
     this.caseId = caseId;
+    this.kind = kind;
   }
 }
 
@@ -530,5 +545,15 @@ export class ReviewOverdueError extends PolicyRefusedError {
       { reviewDueAt: dueAt },
     );
     this.disclosureId = disclosureId;
+  }
+}
+
+/** No credit contribution of the subject has this id (another's is not found either). */
+export class ContributionNotFoundError extends NotFoundError {
+  readonly contributionId: string;
+
+  constructor(contributionId: string) {
+    super('contribution_not_found', `no credit contribution has id "${contributionId}"`);
+    this.contributionId = contributionId;
   }
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { accessFixture, days, entriesSince, logSize, MovableClock, warrant } from './_access.ts';
 import { bindReporters, report } from './_fixtures.ts';
+import { race } from './_race.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 
 const clock = new MovableClock();
@@ -229,6 +230,13 @@ forEachStore(
       const gagged = await appeal(target);
       assert.deepEqual([gagged.status, gagged.body.error], [404, 'disclosure_not_found']);
       clock.advance(days(15));
+      // Told now, with its deadline: the policy's 30 days from the end of the gag.
+      const told = (await h.call('GET', '/v1/me/disclosures', { token: f.subject })).body.items.find(
+        (n: { id: string }) => n.id === asked.body.id,
+      );
+      assert.equal(told.status, 'granted');
+      assert.equal(told.appealDeadline, new Date(Date.parse(told.noticeAt) + days(30)).toISOString());
+      assert.ok(Date.parse(told.noticeAt) <= clock.now().getTime());
       const filed = await appeal(target);
       assert.equal(filed.status, 201, JSON.stringify(filed.body));
       assert.equal(filed.body.queue, 'oversight');
@@ -239,6 +247,10 @@ forEachStore(
         queue.body.items.map((a: { id: string }) => a.id),
         [filed.body.id],
       );
+      const appealed = (await h.call('GET', '/v1/me/disclosures', { token: f.subject })).body.items.find(
+        (n: { id: string }) => n.id === asked.body.id,
+      );
+      assert.equal(appealed.appealDeadline, undefined);
       const from = await logSize(h);
       const overturned = await decideAppeal(filed.body.id, 'overturned', secondOversight);
       assert.equal(overturned.status, 200, JSON.stringify(overturned.body));
@@ -286,6 +298,91 @@ forEachStore(
       const after = (await h.call('GET', '/v1/me', { token: f.subject })).body;
       assert.equal(after.cases.find((c: { id: string }) => c.id === caseId).appealDeadline, undefined);
       assert.ok(after.appeals.some((a: { target: string }) => a.target === caseId));
+    });
+
+    test('identical appeals at once: one is filed, the others are already_appealed', async () => {
+      for (const kind of ['sanction', 'case'] as const) {
+        const id =
+          kind === 'case'
+            ? await upheldCase('harassment')
+            : (
+                await h.call('POST', '/v1/sanctions', {
+                  token: f.moderator,
+                  body: { subject: f.tom, kind: 'warning', reason: 'Twice at once' },
+                })
+              ).body.id;
+        const all = await appealsAtOnce(kind, id);
+        assert.deepEqual(
+          all.map((r) => r.status).sort(),
+          [201, 409, 409, 409],
+          JSON.stringify(all.map((r) => r.body)),
+        );
+        assert.ok(all.filter((r) => r.status === 409).every((r) => r.body.error === 'already_appealed'));
+        const mine = (await h.call('GET', '/v1/me', { token: f.subject })).body.appeals;
+        assert.equal(mine.filter((a: { target: string }) => a.target === id).length, 1);
+      }
+    });
+
+    // Four at once, each past its check that no appeal was filed, before any has written one.
+    const appealsAtOnce = (kind: 'case' | 'sanction', id: string) =>
+      race(
+        h,
+        {
+          hold: (trx) =>
+            kind === 'case'
+              ? trx.updateTable('cases').set({ updated_at: 'held' }).where('id', '=', id).execute()
+              : trx
+                  .insertInto('appeals')
+                  .values({
+                    ...{ id: 'apl_heldheldheldheld', kind, target_id: id, subject_id: f.tom },
+                    ...{ queue: 'moderator', status: 'pending', sealed_reason: Buffer.from('held') },
+                    ...{ filed_at: 'held', filed_by: 'held', decision_by: 'held' },
+                    ...{ sealed_rationale: null, decided_at: null, decided_by: null },
+                  })
+                  .execute(),
+          waiting: kind === 'case' ? 'update "cases"' : 'insert into "appeals"',
+          count: 4,
+        },
+        () => Promise.all([1, 2, 3, 4].map(() => appeal({ kind, id }))),
+      );
+
+    test('the queue pages with an opaque cursor; a malformed one is a 400; a decided appeal names its kind', async () => {
+      for (const reason of ['One', 'Two', 'Three']) {
+        const imposed = await h.call('POST', '/v1/sanctions', {
+          token: f.moderator,
+          body: { subject: f.tom, kind: 'warning', reason },
+        });
+        assert.equal((await appeal({ kind: 'sanction', id: imposed.body.id })).status, 201);
+      }
+      const all = (await h.call('GET', '/v1/appeals?limit=500', { token: reviewer })).body;
+      assert.equal(all.cursor, undefined);
+      assert.ok(all.items.length >= 3);
+      const paged: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await h.call('GET', `/v1/appeals?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+          token: reviewer,
+        });
+        assert.equal(page.status, 200, JSON.stringify(page.body));
+        assert.ok(page.body.items.length <= 2);
+        paged.push(...page.body.items.map((a: { id: string }) => a.id));
+        cursor = page.body.cursor;
+      } while (cursor !== undefined);
+      assert.deepEqual(
+        paged,
+        all.items.map((a: { id: string }) => a.id),
+      );
+      for (const bad of ['not-a-cursor', 'eyJ4IjoxfQ']) {
+        const refused = await h.call('GET', `/v1/appeals?cursor=${bad}`, { token: reviewer });
+        assert.deepEqual([refused.status, refused.body.error], [400, 'invalid_request'], bad);
+      }
+      const first = all.items.find((a: { kind: string }) => a.kind === 'sanction');
+      assert.equal((await decideAppeal(first.id, 'upheld', reviewer)).status, 200);
+      const again = await decideAppeal(first.id, 'upheld', reviewer);
+      assert.deepEqual(
+        [again.status, again.body.error, again.body.message],
+        [409, 'no_pending_appeal', 'this sanction has no pending appeal'],
+      );
     });
 
     test('a subject appeals only what is about itself', async () => {

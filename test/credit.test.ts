@@ -9,7 +9,7 @@ let clock = Date.now();
 
 // Expectations are computed by hand from policy/default.json: base 1000; spreading_rumors at
 // severity 2 is −55 (civic, half-life 120 days); a suspension and a restriction are −20 each
-// (compliance); helping_others at severity 3 is +10 (civic); fraud at severity 5 is −250 (commerce).
+// (compliance); helping_others at severity 3 is +10 (civic); fraud at severity 5 is −250 (commerce), identity_theft at 5 −260 (compliance); 5 strikes a decision at severity 5.
 forEachStore(
   'credit: scores, grades, ranks and explanations',
   (h) => {
@@ -154,16 +154,26 @@ forEachStore(
       const code = enrolled.body.activation.code;
       await bindByConsent(h, { admin: f.admin, world: f.world, handle: 'mallory', code });
       const frauds = [1, 2].map((n) => event(`f${n}`, 'fraud', 5, 'mallory'));
-      const sent = await h.call('POST', '/v1/events', { token: f.platform, body: { events: frauds } });
+      const theft = event('t1', 'identity_theft', 5, 'mallory');
+      const sent = await h.call('POST', '/v1/events', {
+        token: f.platform,
+        body: { events: [...frauds, theft] },
+      });
       const caseId = sent.body.results[0].caseId;
       assert.equal(sent.body.results[1].caseId, caseId);
-      await h.call('POST', `/v1/cases/${caseId}/decision`, {
-        token: f.moderator,
-        body: { outcome: 'upheld', severity: 5, rationale: 'Two scams, confirmed' },
-      });
-      // Fraud at severity 5 is −250 and its 8 strikes reach the ladder's ban, −200.
+      for (const [decided, rationale] of [
+        [caseId, 'Two scams, confirmed'],
+        [sent.body.results[2].caseId, 'Used another’s credentials'],
+      ]) {
+        await h.call('POST', `/v1/cases/${decided}/decision`, {
+          token: f.moderator,
+          body: { outcome: 'upheld', severity: 5, rationale },
+        });
+      }
+      // Fraud at severity 5 is −250, identity theft −260; their 5 strikes each reach a 14-day,
+      // then a 30-day suspension, −20 each. No ban: that takes three such decisions.
       const c = await credit(f.moderator, id);
-      assert.deepEqual([c.score, c.grade], [550, 'D']);
+      assert.deepEqual([c.score, c.grade], [450, 'D']);
       const air = await h.call('GET', `/v1/eligibility?subject=${id}&action=travel.air`, {
         token: f.airline,
       });
@@ -183,7 +193,7 @@ forEachStore(
     test('rank and percentile among the same kind; ranking and distribution', async () => {
       const persons = (await h.call('GET', '/v1/credit/ranking?kind=person&limit=2', { token: f.admin }))
         .body;
-      // Persons: Tom 1005 (his +10 has decayed to +5 over the 120 days), Dora 957, Mallory 550.
+      // Persons: Tom 1005 (his +10 has decayed to +5 over the 120 days), Dora 957, Mallory 450.
       assert.deepEqual(
         persons.items.map((i: { score: number; rank: number }) => [i.score, i.rank]),
         [
@@ -198,7 +208,7 @@ forEachStore(
       ).body;
       assert.deepEqual(
         next.items.map((i: { score: number; rank: number }) => [i.score, i.rank]),
-        [[550, 3]],
+        [[450, 3]],
       );
       assert.equal(next.cursor, undefined);
       const tom = await credit();
@@ -212,7 +222,7 @@ forEachStore(
       assert.deepEqual(
         d.bands.map((b: { min: number; count: number }) => [b.min, b.count]),
         [
-          [550, 1],
+          [450, 1],
           [950, 1],
           [1000, 1],
         ],

@@ -94,7 +94,7 @@ forEachStore(
       assert.equal(told.body.items.length, 1);
       const notice = told.body.items[0];
       assert.deepEqual(
-        { ...notice, requestedAt: undefined },
+        { ...notice, requestedAt: undefined, noticeAt: undefined, appealDeadline: undefined },
         {
           id,
           requestedAt: undefined,
@@ -105,8 +105,13 @@ forEachStore(
           status: 'granted',
           reads: 1,
           case: await f.caseFor('spreading_rumors'),
+          noticeAt: undefined,
+          appealDeadline: undefined,
         },
       );
+      // Told when the gag ended; it may be appealed for the policy's 30 days from then.
+      assert.ok(Date.parse(notice.noticeAt) <= clock.now().getTime());
+      assert.equal(notice.appealDeadline, new Date(Date.parse(notice.noticeAt) + days(30)).toISOString());
       // Another subject is told nothing of it.
       const other = await h.ctx.subjects.enrol(personEnrolment() as Enrolment, 'test');
       const stranger = await h.token({ role: 'subject', subject: other.id });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { dayMs } from '../src/util/time.ts';
 import { conductFixture } from './_fixtures.ts';
+import { race } from './_race.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 
 let clock = Date.parse('2026-06-01T12:00:00Z');
@@ -74,15 +75,16 @@ forEachStore(
       assert.equal(again.body.duplicates, 1);
       assert.equal((await h.call('GET', `/v1/cases/${caseId}`, { token: f.moderator })).body.reportCount, 3);
 
-      // Only a moderator's decision changes the score: −250, and 8 strikes reach the ban, −200.
+      // Only a moderator's decision changes the score: −250, and its 5 strikes reach a 14-day
+      // suspension in the world, −20. One decision is no longer a ban, nor a grade D.
       const decided = await h.call('POST', `/v1/cases/${caseId}/decision`, {
         token: f.moderator,
         body: { outcome: 'upheld', severity: 5, rationale: 'The scams are confirmed by the bank' },
       });
       assert.equal(decided.status, 200);
       const after = await credit(stranger);
-      assert.deepEqual([after.score, after.grade], [550, 'D']);
-      assert.deepEqual(await air(stranger), { allowed: false, reason: 'grade', sanctionIds: [] });
+      assert.deepEqual([after.score, after.grade], [730, 'C']);
+      assert.deepEqual(await air(stranger), { allowed: true, reason: 'eligible', sanctionIds: [] });
     });
 
     test('a dismissed automated case leaves the score as it was', async () => {
@@ -117,6 +119,90 @@ forEachStore(
         body: { events: [event('h7', 'helping_others', 3, 'helper')] },
       });
       assert.equal(later.body.results[0].points, 10);
+    });
+
+    test('two batches racing to open the same case: both are accepted, into one case', async () => {
+      const racer = await enrol('racer');
+      const batch = (id: string) =>
+        h.call('POST', '/v1/events', {
+          token: f.platform,
+          body: { events: [event(id, 'spam', 1, 'racer')] },
+        });
+      const at = new Date(clock).toISOString();
+      const both = await race(
+        h,
+        {
+          // Another instance opening the case: its row, not yet committed.
+          hold: (trx) =>
+            trx
+              .insertInto('cases')
+              .values({
+                ...{ id: 'case_heldheldheldheld', world_id: f.world, handle: 'racer', subject_id: racer },
+                ...{ category: 'spam', status: 'open', report_count: 0, opened_at: at, updated_at: at },
+                ...{
+                  outcome: null,
+                  severity: null,
+                  sealed_rationale: null,
+                  decided_at: null,
+                  decided_by: null,
+                },
+                ...{
+                  appeal_status: null,
+                  sealed_appeal: null,
+                  appealed_at: null,
+                  sealed_appeal_rationale: null,
+                },
+                ...{ appeal_decided_at: null, appeal_decided_by: null, automated: 1 },
+              })
+              .execute(),
+          waiting: 'insert into "cases"',
+          count: 2,
+        },
+        () => Promise.all([batch('r1'), batch('r2')]),
+      );
+      assert.deepEqual(
+        both.map((r) => [r.status, r.body.accepted]),
+        [
+          [200, 1],
+          [200, 1],
+        ],
+        JSON.stringify(both.map((r) => r.body)),
+      );
+      const [a, b] = both.map((r) => r.body.results[0].caseId as string);
+      assert.equal(a, b);
+      const opened = (await h.call('GET', `/v1/cases/${a}`, { token: f.moderator })).body;
+      assert.equal(opened.reportCount, 2);
+    });
+
+    test('two batches at once cannot pass the cap together', async () => {
+      const capper = await enrol('capper');
+      const batch = (prefix: string) =>
+        h.call('POST', '/v1/events', {
+          token: f.platform,
+          body: { events: [1, 2, 3, 4, 5].map((n) => event(`${prefix}${n}`, 'helping_others', 3, 'capper')) },
+        });
+      const both = await race(
+        h,
+        {
+          // Another batch adding to the same subject: its score row, not yet committed.
+          hold: (trx) =>
+            trx
+              .updateTable('credit_scores')
+              .set({ updated_at: 'held' })
+              .where('subject_id', '=', capper)
+              .execute(),
+          waiting: 'update "credit_scores"',
+          count: 2,
+        },
+        () => Promise.all([batch('ca'), batch('cb')]),
+      );
+      const counted = both.flatMap((r) => r.body.results.map((x: { points: number }) => x.points));
+      assert.equal(
+        counted.reduce((sum: number, p: number) => sum + p, 0),
+        50,
+        JSON.stringify(counted),
+      );
+      assert.equal((await credit(capper)).score, 1050);
     });
   },
   { now: () => new Date(clock) },

@@ -114,6 +114,7 @@ export class DisclosureReader {
         status: row.status,
         reads: row.reads,
         case: row.case_id ?? undefined,
+        noticeAt: row.gag_until,
       })),
     );
   }

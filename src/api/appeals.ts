@@ -1,9 +1,12 @@
 import Type, { type Static } from 'typebox';
-import { recordIdPattern } from '../util/patterns.ts';
+import { recordIdPattern, sortableIdPattern } from '../util/patterns.ts';
 import { StringEnum } from '../util/string-enum.ts';
 
-/** What can be appealed: a case's decision, a sanction imposed directly, a disclosure once told. */
-export const appealKinds = ['case', 'sanction', 'disclosure'] as const;
+/**
+ * What can be appealed: a case's decision, a sanction imposed directly, a disclosure once told, a
+ * credit contribution counted without a decision (a negative event its category counts directly).
+ */
+export const appealKinds = ['case', 'sanction', 'disclosure', 'contribution'] as const;
 export type AppealKind = (typeof appealKinds)[number];
 /** Who hears an appeal: moderators for conduct, oversight for disclosures. */
 export const appealQueues = ['moderator', 'oversight'] as const;
@@ -15,6 +18,7 @@ const targetId = {
   case: recordIdPattern('case'),
   sanction: recordIdPattern('snc'),
   disclosure: recordIdPattern('dsc'),
+  contribution: sortableIdPattern('crd'),
 } as const;
 
 function target<K extends AppealKind>(kind: K) {
@@ -27,9 +31,9 @@ function target<K extends AppealKind>(kind: K) {
 /** A subject's appeal of one adverse decision about it. */
 export const NewAppeal = Type.Object(
   {
-    target: Type.Union([target('case'), target('sanction'), target('disclosure')], {
+    target: Type.Union([target('case'), target('sanction'), target('disclosure'), target('contribution')], {
       description:
-        'the decision appealed: a case, a sanction imposed directly, a disclosure after its notice',
+        'the decision appealed: a case, a sanction imposed directly, a disclosure after its notice, a credit contribution of a negative event counted directly',
     }),
     reason: Type.String({ minLength: 1, maxLength: 4000 }),
   },

@@ -21,6 +21,13 @@ export const Contribution = Type.Object({
       description: "the day it stops counting (its decayed weight falls below the policy's threshold)",
     }),
   ),
+  recordedAt: Type.Optional(Type.String({ description: 'when mdis recorded it' })),
+  appealDeadline: Type.Optional(
+    Type.String({
+      description:
+        'in your own record only: until when you may appeal it (POST /v1/appeals, kind contribution), for points counted against you without a decision',
+    }),
+  ),
 });
 export type Contribution = Static<typeof Contribution>;
 

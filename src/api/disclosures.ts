@@ -113,6 +113,13 @@ export const DisclosureNotice = Type.Object({
   status: Type.String(),
   reads: Type.Integer({ description: 'how many times the authority read your attributes' }),
   case: Type.Optional(Type.String({ description: 'the case about you the request named' })),
+  noticeAt: Type.String({ description: 'when its gag ended: you were told from then on' }),
+  appealDeadline: Type.Optional(
+    Type.String({
+      description:
+        'until when you may appeal it to oversight (POST /v1/appeals, kind disclosure): a granted disclosure not yet appealed',
+    }),
+  ),
 });
 export type DisclosureNotice = Static<typeof DisclosureNotice>;
 

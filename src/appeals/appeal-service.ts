@@ -1,15 +1,14 @@
 import type { DisclosureService } from '../access/disclosure-service.ts';
 import type { Appeal, AppealDecision, AppealKind, NewAppeal } from '../api/appeals.ts';
-import type { CaseSummary } from '../api/cases.ts';
-import type { Sanction } from '../api/sanctions.ts';
 import type { CaseService } from '../conduct/case-service.ts';
 import type { DecisionService } from '../conduct/decision-service.ts';
-import type { CreditService } from '../credit/credit-service.ts';
+import { type CreditService, toContribution } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
 import type { SanctionService } from '../enforcement/sanction-service.ts';
 import {
   AppealWindowExpiredError,
+  ContributionNotFoundError,
   DisclosureNotFoundError,
   ForbiddenError,
   NotAppealableError,
@@ -19,8 +18,10 @@ import {
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { Principal } from '../principals/roles.ts';
+import type { Page } from '../util/cursor.ts';
 import { dayMs } from '../util/time.ts';
 import type { AppealRow, AppealStore } from './appeal-store.ts';
+import { type AppealDeadlines, appealDeadlines } from './deadlines.ts';
 
 /** Where an appeal stands before it is filed: who decided, since when the window runs. */
 interface Appealable {
@@ -33,7 +34,7 @@ interface Appealable {
 /**
  * One appeal pipeline for every adverse decision about a subject: a case's decision (moderators),
  * a sanction a moderator imposed directly (moderators), a disclosure once its notice is given
- * (oversight). Each is appealed once, within the policy's window for its kind; no one decides the
+ * (oversight), a credit contribution counted without a decision (moderators). Each is appealed once, within the policy's window for its kind; no one decides the
  * appeal of their own decision; an overturned appeal undoes every effect in one transaction with
  * its log entries, and eligibility is told of each change through its one call.
  */
@@ -148,36 +149,14 @@ export class AppealService {
     return this.#store.view(await this.#store.row(appealId));
   }
 
-  /** The pending appeals a role hears, oldest first. */
-  queue(role: 'moderator' | 'oversight', limit: number): Promise<Appeal[]> {
-    return this.#store.pending(role, limit);
+  /** The pending appeals a role hears, oldest first, a page at a time. */
+  queue(role: 'moderator' | 'oversight', page: { cursor?: string; limit: number }): Promise<Page<Appeal>> {
+    return this.#store.pending(role, page);
   }
 
-  /**
-   * Until when each adverse decision shown to a subject may still be appealed: an upheld case or
-   * a sanction imposed directly, not yet appealed, whose window is open now.
-   */
-  deadlines(appeals: Appeal[]): {
-    ofCase(c: CaseSummary): string | undefined;
-    ofSanction(s: Sanction): string | undefined;
-  } {
-    const appealed = new Set(appeals.map((a) => `${a.kind}|${a.target}`));
-    const windows = this.#policy.document.appeals;
-    const now = this.#now().getTime();
-    const until = (since: string, windowDays: number) => {
-      const end = Date.parse(since) + windowDays * dayMs;
-      return end < now ? undefined : new Date(end).toISOString();
-    };
-    return {
-      ofCase: (c) =>
-        c.decision?.outcome !== 'upheld' || c.appeal !== undefined || appealed.has(`case|${c.id}`)
-          ? undefined
-          : until(c.decision.decidedAt, windows.windowDays),
-      ofSanction: (s) =>
-        s.source !== 'manual' || s.status === 'lifted' || appealed.has(`sanction|${s.id}`)
-          ? undefined
-          : until(s.createdAt, windows.sanctionWindowDays ?? windows.windowDays),
-    };
+  /** Until when each adverse decision shown to a subject may still be appealed (see deadlines.ts). */
+  deadlines(appeals: Appeal[]): AppealDeadlines {
+    return appealDeadlines(this.#policy.document.appeals, this.#now(), appeals);
   }
 
   ofSubject(subject: string): Promise<Appeal[]> {
@@ -185,6 +164,16 @@ export class AppealService {
   }
 
   async #undo(trx: Tx, row: AppealRow, rationale: string, actor: string): Promise<void> {
+    if (row.kind === 'contribution') {
+      const contribution = await this.#credit.contribution(row.target_id, trx);
+      await this.#credit.removeCause(
+        trx,
+        row.subject_id,
+        { causeKind: contribution.cause_kind, causeId: contribution.cause_id },
+        `appeal:${row.id}`,
+      );
+      return;
+    }
     if (row.kind === 'sanction') {
       const sanction = await trx
         .selectFrom('sanctions')
@@ -223,6 +212,7 @@ export class AppealService {
     subject: string,
   ): Promise<Appealable> {
     const windows = this.#policy.document.appeals;
+    if (kind === 'contribution') return this.#appealableContribution(trx, target, subject);
     if (kind === 'sanction') {
       const sanction = await trx
         .selectFrom('sanctions')
@@ -263,6 +253,30 @@ export class AppealService {
       decisionBy: disclosure.decided_by ?? disclosure.authority_id,
       since: disclosure.gag_until,
       windowDays: windows.disclosureWindowDays ?? windows.windowDays,
+    };
+  }
+
+  // Only points counted without a decision: a case's and a sanction's are appealed through them.
+  async #appealableContribution(trx: Tx, target: string, subject: string): Promise<Appealable> {
+    const row = await this.#credit.contribution(target, trx);
+    if (row.subject_id !== subject) throw new ContributionNotFoundError(target);
+    if (row.status !== 'active') throw new NotAppealableError(target, 'this contribution was removed');
+    if (row.case_id !== null) {
+      throw new NotAppealableError(target, `counted by the decision of case ${row.case_id}: appeal the case`);
+    }
+    if (row.cause_kind === 'sanction') {
+      throw new NotAppealableError(target, `the points of sanction ${row.cause_id}: appeal the sanction`);
+    }
+    if (!this.#credit.model.isDirect(toContribution(row))) {
+      throw new NotAppealableError(target, 'only points counted against the subject without a decision');
+    }
+    const windows = this.#policy.document.appeals;
+    return {
+      queue: 'moderator',
+      // No one decided: the world's event did. Any moderator hears it.
+      decisionBy: `event:${row.cause_id}`,
+      since: row.recorded_at ?? row.occurred_at,
+      windowDays: windows.contributionWindowDays ?? windows.windowDays,
     };
   }
 

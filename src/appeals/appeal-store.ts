@@ -1,13 +1,22 @@
 import type { Selectable } from 'kysely';
 import type { Appeal, AppealKind, AppealQueue } from '../api/appeals.ts';
 import type { Db } from '../db/database.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { type Keyset, keysetPage } from '../db/keyset.ts';
 import type { AppealsTable } from '../db/tables/appeals.ts';
 import type { Tx } from '../db/transaction.ts';
 import { AlreadyAppealedError, AppealNotFoundError, NoPendingAppealError } from '../errors.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
+import type { Page } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
 
 export type AppealRow = Selectable<AppealsTable>;
+
+/** The queue's order, served by the index appeals_pending_by_queue (queue, filed_at, id). */
+const filedFirst: Keyset<{ filed_at: string; id: string }> = [
+  { column: 'filed_at', type: 'string', order: 'asc' },
+  { column: 'id', type: 'string', order: 'asc' },
+];
 
 /**
  * The appeals table: its only writer, inside the caller's transaction, and its reads. The case
@@ -57,6 +66,7 @@ export class AppealStore {
     }
     const id = newId('apl');
     const sealer = await this.#subjects.sealer(input.subject, tx);
+    // Two identical appeals at once both find none; the unique index lets one in.
     await tx
       .insertInto('appeals')
       .values({
@@ -74,7 +84,10 @@ export class AppealStore {
         decided_at: null,
         decided_by: null,
       })
-      .execute();
+      .execute()
+      .catch((error: unknown) => {
+        throw isUniqueViolation(error) ? new AlreadyAppealedError(input.target) : error;
+      });
     return id;
   }
 
@@ -97,21 +110,17 @@ export class AppealStore {
       .where('id', '=', row.id)
       .where('status', '=', 'pending')
       .executeTakeFirst();
-    if (Number(decided.numUpdatedRows) !== 1) throw new NoPendingAppealError(row.target_id);
+    if (Number(decided.numUpdatedRows) !== 1) throw new NoPendingAppealError(row.target_id, row.kind);
   }
 
-  /** Pending appeals of one queue, oldest first. */
-  async pending(queue: AppealQueue, limit: number): Promise<Appeal[]> {
-    const rows = await this.#db
+  /** Pending appeals of one queue, oldest first, a page at a time (a malformed cursor is a 400). */
+  async pending(queue: AppealQueue, page: { cursor?: string; limit: number }): Promise<Page<Appeal>> {
+    const query = this.#db
       .selectFrom('appeals')
       .selectAll()
       .where('queue', '=', queue)
-      .where('status', '=', 'pending')
-      .orderBy('filed_at')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return Promise.all(rows.map((row) => this.view(row)));
+      .where('status', '=', 'pending');
+    return keysetPage(query, page, filedFirst, (rows) => Promise.all(rows.map((row) => this.view(row))));
   }
 
   /** Every appeal of a subject, newest first. */

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
 import { AvatarNotFoundError, ForbiddenError, itemError, MdisError, ValidationError } from '../errors.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
@@ -44,12 +45,16 @@ type Valid = {
 };
 
 export const maxEventBatch = 1000;
+/** Runs of a batch that lost a race to open a case, before its error is the answer. */
+const maxAttempts = 3;
 
 /**
  * Conduct events, good and bad, that worlds send in batches. A positive event counts in the
  * score at once, within the policy's cap for its world and period; a negative one changes no
  * score: it files a report in the avatar's open case (opened, if need be, marked automated), and
- * counts only once a moderator upholds that case.
+ * counts only once a moderator upholds that case. A negative event of a category the policy
+ * counts directly (`negativeEvents: "direct"`) counts at once instead, as a credit contribution
+ * the subject may appeal.
  */
 export class EventService {
   readonly #db: Db;
@@ -93,18 +98,27 @@ export class EventService {
         written: false,
       };
     }
-    const results = await inTransaction(this.#db, async (trx) => {
-      const out: EventResult[] = [];
-      for (const [index, item] of checked.entries()) {
-        out.push(
-          item.status === 'rejected'
-            ? item
-            : await this.#record(trx, index, item, caller.id, now.toISOString()),
-        );
-      }
-      return out;
-    });
+    const results = await this.#recordAll(checked, caller.id, now.toISOString());
     return { results, written: true };
+  }
+
+  // One transaction for the batch. Another instance may open the same case at the same moment: the
+  // unique index on open cases fails this transaction, and the batch runs again from the start,
+  // joining that case (its events were rolled back with it, so none counts twice).
+  async #recordAll(checked: (Valid | Rejected)[], actor: string, now: string): Promise<EventResult[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await inTransaction(this.#db, async (trx) => {
+          const out: EventResult[] = [];
+          for (const [index, item] of checked.entries()) {
+            out.push(item.status === 'rejected' ? item : await this.#record(trx, index, item, actor, now));
+          }
+          return out;
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= maxAttempts) throw error;
+      }
+    }
   }
 
   async #record(trx: Tx, index: number, item: Valid, actor: string, now: string): Promise<EventResult> {
@@ -138,11 +152,11 @@ export class EventService {
         .executeTakeFirstOrThrow();
       return { index, status: 'duplicate', eventId: existing.id };
     }
-    if (item.polarity === 'negative') {
+    if (item.polarity === 'negative' && !this.#policy.countsDirectly(event.category)) {
       const caseId = await this.#fileReport(trx, item, eventId, actor, now);
       return { index, status: 'accepted', eventId, caseId };
     }
-    const points = await this.#countPositive(trx, item, eventId, now);
+    const points = await this.#count(trx, item, eventId, now);
     return { index, status: 'accepted', eventId, points };
   }
 
@@ -168,13 +182,16 @@ export class EventService {
     return caseId;
   }
 
-  // Counts the event's points unless they would take what this world's events added to this
-  // subject in the policy's period above its cap; then it counts nothing.
-  async #countPositive(trx: Tx, item: Valid, eventId: string, now: string): Promise<number> {
+  // Counts the event's points: a negative one of a category counted directly at once; a positive
+  // one unless it would take what this world's positive events added to this subject in the
+  // policy's period above its cap, and then nothing. The subject's score row is held first, so
+  // that of two batches at once the second sums after the first has committed: the cap is exact.
+  async #count(trx: Tx, item: Valid, eventId: string, now: string): Promise<number> {
     const { event } = item;
     const points = this.#policy.category(event.category)!.points[event.severity - 1]!;
     const cap = this.#policy.document.events?.positiveCap;
-    if (cap !== undefined) {
+    if (cap !== undefined && item.polarity === 'positive') {
+      await this.#credit.hold(trx, item.subject);
       const since = new Date(Date.parse(now) - cap.periodDays * dayMs).toISOString();
       const counted = await trx
         .selectFrom('conduct_events')
@@ -182,6 +199,7 @@ export class EventService {
         .where('subject_id', '=', item.subject)
         .where('world_id', '=', event.world)
         .where('received_at', '>', since)
+        .where('points', '>', 0)
         .executeTakeFirstOrThrow();
       if (Number(counted.sum ?? 0) + points > cap.points) return 0;
     }

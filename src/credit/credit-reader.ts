@@ -97,6 +97,7 @@ export class CreditReader {
       points: points(milli),
       currentPoints: points(decayed),
       expiresOn: expiry === undefined ? undefined : dateOf(expiry),
+      recordedAt: c.recordedAt,
     };
   }
 

@@ -1,8 +1,10 @@
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import type { CreditContributionsTable } from '../db/tables/credit-contributions.ts';
 import type { Tx } from '../db/transaction.ts';
 import { inTransaction } from '../db/transaction.ts';
 import type { EligibilityService } from '../enforcement/eligibility-service.ts';
-import { SubjectNotFoundError } from '../errors.ts';
+import { ContributionNotFoundError, SubjectNotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { newSortableId } from '../util/ids.ts';
 import { type CreditStatements, creditStatements } from './credit-statements.ts';
@@ -40,6 +42,8 @@ export class CreditService {
   /** Told, in the transaction, of each subject whose grade changes. */
   readonly #eligibility: Pick<EligibilityService, 'changed'>;
   readonly #statements: CreditStatements;
+  /** The grades some action is denied at. */
+  readonly #deniedGrades: ReadonlySet<string>;
 
   constructor(options: {
     db: Db;
@@ -54,6 +58,9 @@ export class CreditService {
     this.#now = options.now;
     this.#eligibility = options.eligibility;
     this.#statements = creditStatements(options.db);
+    this.#deniedGrades = new Set(
+      Object.values(options.model.policy.document.actions).flatMap((a) => a.deniedAtGrades),
+    );
   }
 
   get model(): CreditModel {
@@ -84,6 +91,7 @@ export class CreditService {
   /** Adds contributions to a subject's record and updates its score. */
   async record(trx: Tx, subject: string, added: NewContribution[], cause: string): Promise<ScoreState> {
     const today = dayOf(this.#now());
+    const recordedAt = this.#now().toISOString();
     const rows = added.map((c) => ({
       // Sortable, so that the primary key grows at its end instead of taking random inserts.
       id: newSortableId('crd'),
@@ -109,6 +117,7 @@ export class CreditService {
         row.day,
         row.occurred_at,
         row.status,
+        recordedAt,
       ]);
     }
     const before = await this.state(subject, trx);
@@ -123,6 +132,19 @@ export class CreditService {
       dimensions = this.#model.evaluate(await this.contributions(subject, trx), today).dimensions;
     }
     return this.#save(trx, before, dimensions, today, cause);
+  }
+
+  /**
+   * Holds the subject's score row until the transaction ends (a write that changes nothing): of
+   * two transactions that read a subject's causes before adding one, the second reads after the
+   * first has committed. On SQLite the first write of a transaction holds the whole store anyway.
+   */
+  async hold(trx: Tx, subject: string): Promise<void> {
+    await trx
+      .updateTable('credit_scores')
+      .set((eb) => ({ as_of_day: eb.ref('as_of_day') }))
+      .where('subject_id', '=', subject)
+      .execute();
   }
 
   /** Removes a case's contributions (its own and its sanctions'): the decision was overturned. */
@@ -202,10 +224,21 @@ export class CreditService {
     };
   }
 
+  /** One contribution as recorded, removed or not. */
+  async contribution(id: string, db: Db = this.#db): Promise<Selectable<CreditContributionsTable>> {
+    const row = await db
+      .selectFrom('credit_contributions')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (row === undefined) throw new ContributionNotFoundError(id);
+    return row;
+  }
+
   async contributions(
     subject: string,
     db: Db = this.#db,
-  ): Promise<(Contribution & { occurredAt: string; caseId?: string })[]> {
+  ): Promise<(Contribution & { occurredAt: string; caseId?: string; recordedAt?: string })[]> {
     const rows = await db
       .selectFrom('credit_contributions')
       .selectAll()
@@ -218,6 +251,7 @@ export class CreditService {
       ...toContribution(row),
       occurredAt: row.occurred_at,
       caseId: row.case_id ?? undefined,
+      recordedAt: row.recorded_at ?? undefined,
     }));
   }
 
@@ -244,7 +278,13 @@ export class CreditService {
       await this.#count(trx, before.kind, score, +1);
       await this.#history(trx, before.subject, score, grade, cause);
     }
-    if (grade !== before.grade) await this.#eligibility.changed(trx, [before.subject]);
+    // At a grade some action is denied at, the grade actions outside the worlds read (without the
+    // points of negative events counted directly) may change while this one does not, even while
+    // the score stays at the floor: every change of its contributions is told.
+    const reviewedMayChange = this.#deniedGrades.has(grade) && json !== JSON.stringify(before.dimensions);
+    if (grade !== before.grade || reviewedMayChange) {
+      await this.#eligibility.changed(trx, [before.subject]);
+    }
     return { ...before, score, grade, dimensions, asOfDay: day };
   }
 

@@ -7,7 +7,7 @@ import { preparedQuery } from '../db/prepared.ts';
  */
 export function creditStatements(db: Db) {
   return {
-    // id, subject, cause kind, cause id, case id, code, severity, day, occurred at, status
+    // id, subject, cause kind, cause id, case id, code, severity, day, occurred at, status, recorded at
     insertContribution: preparedQuery(
       db.insertInto('credit_contributions').values({
         id: '',
@@ -20,6 +20,7 @@ export function creditStatements(db: Db) {
         day: 0,
         occurred_at: '',
         status: 'active',
+        recorded_at: '',
       }),
     ),
     // subject

@@ -99,6 +99,15 @@ export class CreditModel {
     return bySeverity[Math.min(severity ?? 1, bySeverity.length) - 1] ?? this.#unknown;
   }
 
+  /**
+   * Whether a contribution counted on the score without a decision: a negative conduct event,
+   * which only a category counted directly (`negativeEvents: "direct"`) records. A denial by grade
+   * of an action outside the worlds never rests on these points alone (credit/grades.ts).
+   */
+  isDirect(c: Pick<Contribution, 'causeKind' | 'code' | 'severity'>): boolean {
+    return c.causeKind === 'event' && this.weightOf(c.causeKind, c.code, c.severity).milli < 0;
+  }
+
   /** Milli-points left of `milli` after `days` in a dimension; 0 once below the policy's threshold. */
   #decayed(milli: number, days: number, dimension: number): number {
     const factor = days <= 0 ? one : (this.#decay[dimension]![days] ?? 0);

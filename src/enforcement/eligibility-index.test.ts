@@ -98,3 +98,25 @@ test('a grade the policy denies an action at denies it, after any sanction that 
   i.setGrade(tom, 'C');
   assert.equal(i.check(tom, 'travel.air', undefined, 1)?.allowed, true);
 });
+
+test('actions outside the worlds read the grade without directly counted points; world actions the grade', () => {
+  const actions = loadPolicy().document.actions;
+  actions['world.trade']!.deniedAtGrades = ['D'];
+  const i = new EligibilityIndex(actions);
+  i.setGrade(tom, 'D', 'C');
+  assert.equal(i.check(tom, 'travel.air', undefined, 0)?.allowed, true);
+  assert.deepEqual(i.check(tom, 'world.trade', 'plaza', 0), {
+    allowed: false,
+    reason: 'grade',
+    sanctionIds: [],
+  });
+  // Reviewed conduct alone at D: denied outside too.
+  i.setGrade(tom, 'D', 'D');
+  assert.equal(i.check(tom, 'travel.air', undefined, 0)?.reason, 'grade');
+  // Without a second grade, both read the one grade; clearing it clears both.
+  i.setGrade(tom, 'D');
+  assert.equal(i.check(tom, 'finance.credit', undefined, 0)?.reason, 'grade');
+  i.setGrade(tom, 'B');
+  assert.equal(i.check(tom, 'world.trade', 'plaza', 0)?.allowed, true);
+  assert.equal(i.check(tom, 'travel.air', undefined, 0)?.allowed, true);
+});

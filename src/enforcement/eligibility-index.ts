@@ -48,10 +48,26 @@ const reasonOf: Record<SanctionKind, EligibilityReason> = {
   warning: 'eligible',
 };
 
-/** What the index keeps of a subject that has sanctions or a grade some action is denied at. */
+/** Actions taken in a world (`world.*`): judged in one world, and the only ones a platform checks. */
+export function isWorldAction(action: string): boolean {
+  return action.startsWith('world.');
+}
+
+/**
+ * What the index keeps of a subject that has sanctions or a grade some action is denied at: its
+ * grade, and the grade it would have without the points of negative events counted directly,
+ * which is the one actions outside the worlds are denied at.
+ */
 interface Standing {
   sanctions: IndexedSanction[];
   grade: string | undefined;
+  outsideGrade: string | undefined;
+}
+
+/** The grades an action is denied at, and which of a subject's two grades it reads. */
+interface GradeRule {
+  grades: ReadonlySet<string>;
+  outside: boolean;
 }
 
 /**
@@ -66,14 +82,17 @@ export class EligibilityIndex {
   /** The standing of every marked subject: those with sanctions or a grade kept. */
   readonly #standings = new Map<string, Standing>();
   readonly #deniedBy: ReadonlyMap<string, ReadonlySet<SanctionKind>>;
-  readonly #deniedAtGrades: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly #deniedAtGrades: ReadonlyMap<string, GradeRule>;
   /** The grades some action is denied at: only those are kept. */
   readonly deniedGrades: readonly string[];
 
   constructor(actions: PolicyDocument['actions']) {
     this.#deniedBy = new Map(Object.entries(actions).map(([name, a]) => [name, new Set(a.deniedBy)]));
     this.#deniedAtGrades = new Map(
-      Object.entries(actions).map(([name, a]) => [name, new Set(a.deniedAtGrades)]),
+      Object.entries(actions).map(([name, a]) => [
+        name,
+        { grades: new Set(a.deniedAtGrades), outside: !isWorldAction(name) },
+      ]),
     );
     this.deniedGrades = [...new Set(Object.values(actions).flatMap((a) => a.deniedAtGrades))];
   }
@@ -89,19 +108,26 @@ export class EligibilityIndex {
 
   /** Replaces a subject's sanctions (those not lifted; the index itself ignores the expired). */
   setSanctions(subject: string, sanctions: IndexedSanction[]): void {
-    this.#set(subject, sanctions, this.#standings.get(subject)?.grade);
+    const standing = this.#standings.get(subject);
+    this.#set(subject, { sanctions, grade: standing?.grade, outsideGrade: standing?.outsideGrade });
   }
 
-  /** Records a subject's grade; only grades some action is denied at are kept. */
-  setGrade(subject: string, grade: string): void {
-    const kept = this.deniedGrades.includes(grade) ? grade : undefined;
-    this.#set(subject, this.#standings.get(subject)?.sanctions ?? [], kept);
+  /**
+   * Records a subject's grade, and the grade it has without the points of negative events counted
+   * directly (the same when it has none), which actions outside the worlds are denied at; only
+   * grades some action is denied at are kept.
+   */
+  setGrade(subject: string, grade: string, outsideGrade: string = grade): void {
+    const kept = (g: string) => (this.deniedGrades.includes(g) ? g : undefined);
+    const sanctions = this.#standings.get(subject)?.sanctions ?? [];
+    this.#set(subject, { sanctions, grade: kept(grade), outsideGrade: kept(outsideGrade) });
   }
 
-  #set(subject: string, sanctions: IndexedSanction[], grade: string | undefined): void {
-    const against = sanctions.length > 0 || grade !== undefined;
+  #set(subject: string, standing: Standing): void {
+    const against =
+      standing.sanctions.length > 0 || standing.grade !== undefined || standing.outsideGrade !== undefined;
     this.#subjects.mark(subject, against);
-    if (against) this.#standings.set(subject, { sanctions, grade });
+    if (against) this.#standings.set(subject, standing);
     else this.#standings.delete(subject);
   }
 
@@ -129,7 +155,9 @@ export class EligibilityIndex {
     }
     if (gravest !== undefined) return { allowed: false, reason: reasonOf[gravest], sanctionIds: ids };
     // A sanction that denies is the better reason to give; the grade comes after them.
-    const grade = standing.grade;
-    return grade !== undefined && this.#deniedAtGrades.get(action)?.has(grade) ? deniedByGrade : eligible;
+    const rule = this.#deniedAtGrades.get(action);
+    if (rule === undefined) return eligible;
+    const grade = rule.outside ? standing.outsideGrade : standing.grade;
+    return grade !== undefined && rule.grades.has(grade) ? deniedByGrade : eligible;
   }
 }

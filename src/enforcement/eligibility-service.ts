@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { subjectsAtGrades } from '../credit/grades.ts';
+import { gradesWithoutDirectPoints, subjectsAtGrades } from '../credit/grades.ts';
+import { CreditModel, dayOf } from '../credit/model.ts';
 import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
 import type { Tx } from '../db/transaction.ts';
@@ -9,7 +10,12 @@ import { ForbiddenError, SubjectNotFoundError, ValidationError } from '../errors
 import type { Policy, SanctionKind } from '../policy/policy.ts';
 import type { Principal } from '../principals/roles.ts';
 import type { CheckCounter } from './check-counts.ts';
-import { type Eligibility, EligibilityIndex, type IndexedSanction } from './eligibility-index.ts';
+import {
+  type Eligibility,
+  EligibilityIndex,
+  type IndexedSanction,
+  isWorldAction,
+} from './eligibility-index.ts';
 import { type UnliftedSanction, unliftedSanctions } from './unlifted-sanctions.ts';
 
 export interface EligibilityOptions {
@@ -44,6 +50,8 @@ export class EligibilityService {
   readonly #databaseUrl: string | undefined;
   readonly #databaseSchema: string | undefined;
   readonly #counts: CheckCounter | undefined;
+  /** Weighs a subject's contributions without the points counted directly (see #outsideGrades). */
+  readonly #model: CreditModel;
   #index: EligibilityIndex;
   /** Set by the first rebuild: a command that never builds the index has nothing to reload. */
   #built = false;
@@ -62,6 +70,7 @@ export class EligibilityService {
     this.#databaseSchema = options.databaseSchema;
     this.#counts = options.counts;
     this.#index = new EligibilityIndex(options.policy.document.actions);
+    this.#model = new CreditModel(options.policy);
   }
 
   /** The channel is per schema so that stores sharing a database do not wake each other. */
@@ -87,8 +96,9 @@ export class EligibilityService {
     }
     for (const [subject, sanctions] of group(await unliftedSanctions(this.#db)))
       index.setSanctions(subject, sanctions);
-    for (const { subject_id, grade } of await subjectsAtGrades(this.#db, index.deniedGrades))
-      index.setGrade(subject_id, grade);
+    const graded = await subjectsAtGrades(this.#db, index.deniedGrades);
+    const outside = await this.#outsideGrades(graded);
+    for (const { subject_id, grade } of graded) index.setGrade(subject_id, grade, outside.get(subject_id));
     this.#index = index;
     this.#built = true;
   }
@@ -153,13 +163,21 @@ export class EligibilityService {
     const db = this.#db;
     const existing = await db.selectFrom('subjects').select('id').where('id', 'in', subjects).execute();
     const sanctions = group(await unliftedSanctions(db, subjects));
-    const grades = new Map(
-      (await subjectsAtGrades(db, this.#index.deniedGrades, subjects)).map((g) => [g.subject_id, g.grade]),
-    );
+    const graded = await subjectsAtGrades(db, this.#index.deniedGrades, subjects);
+    const outside = await this.#outsideGrades(graded);
+    const grades = new Map(graded.map((g) => [g.subject_id, g.grade]));
     for (const { id } of existing) {
       this.#index.setSanctions(id, sanctions.get(id) ?? []);
-      this.#index.setGrade(id, grades.get(id) ?? '');
+      this.#index.setGrade(id, grades.get(id) ?? '', outside.get(id));
     }
+  }
+
+  // The grades actions outside the worlds are denied at, where they differ. Only a subject at a
+  // grade some action is denied at can have one that matters: leaving out negative points never
+  // lowers a grade.
+  #outsideGrades(graded: { subject_id: string }[]): Promise<Map<string, string>> {
+    const subjects = graded.map((g) => g.subject_id);
+    return gradesWithoutDirectPoints(this.#db, this.#model, dayOf(this.#now()), subjects);
   }
 
   /** On PostgreSQL, listens for other instances' changes; reconnects and rebuilds after a loss. */
@@ -223,11 +241,6 @@ export class EligibilityService {
     }
     return world;
   }
-}
-
-/** Actions taken in a world (`world.*`): judged in one world, and the only ones a platform checks. */
-function isWorldAction(action: string): boolean {
-  return action.startsWith('world.');
 }
 
 function* chunks(subjects: readonly string[]): Generator<string[]> {

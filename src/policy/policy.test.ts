@@ -101,8 +101,8 @@ test('the ladder step crossed is the highest one reached, once', () => {
   const policy = parsePolicy(shipped());
   assert.deepEqual(policy.ladderStepCrossed(0, 1), { atStrikes: 1, sanction: 'suspension', days: 1 });
   assert.deepEqual(policy.ladderStepCrossed(1, 4), { atStrikes: 4, sanction: 'suspension', days: 7 });
-  assert.equal(policy.ladderStepCrossed(5, 7), undefined);
-  assert.deepEqual(policy.ladderStepCrossed(6, 20), { atStrikes: 8, sanction: 'ban' });
+  assert.equal(policy.ladderStepCrossed(5, 9), undefined);
+  assert.deepEqual(policy.ladderStepCrossed(6, 20), { atStrikes: 15, sanction: 'ban' });
 });
 
 test('errors name the bad key', () => {
@@ -121,7 +121,7 @@ test('errors name the bad key', () => {
       /^strikes\.ladder\.2\.atStrikes/,
     ],
     ['suspension days', (p) => delete p.strikes.ladder[0].days, /^strikes\.ladder\.0\.days/],
-    ['ban with days', (p) => Object.assign(p.strikes.ladder[5], { days: 3 }), /^strikes\.ladder\.5\.days/],
+    ['ban with days', (p) => Object.assign(p.strikes.ladder[6], { days: 3 }), /^strikes\.ladder\.6\.days/],
     [
       'denied by',
       (p) => p.actions['travel.air'].deniedBy.push('warning'),

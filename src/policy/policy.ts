@@ -33,6 +33,12 @@ const Category = Type.Object(
       description: 'credit points by severity, 1 first',
     }),
     disclosure: DisclosureSchema,
+    negativeEvents: Type.Optional(
+      StringEnum(['report', 'direct'], {
+        description:
+          'what a negative conduct event of this category does: files a report that a moderator decides (report, the default), or counts on the score at once (direct: warned about, appealable as a credit contribution, and never alone the ground of a denial by grade outside the worlds)',
+      }),
+    ),
   },
   strict,
 );
@@ -111,6 +117,7 @@ export const PolicyDocument = Type.Object(
         windowDays: days,
         sanctionWindowDays: Type.Optional(days),
         disclosureWindowDays: Type.Optional(days),
+        contributionWindowDays: Type.Optional(days),
       },
       strict,
     ),
@@ -203,6 +210,8 @@ export interface Policy {
   disclosureRule(category: string): DisclosureRule | undefined;
   /** The purposes a staff read of a decrypted profile may name (`access.readPurposes`, else the default). */
   readPurposes: readonly string[];
+  /** Whether a negative event of `category` counts on the score at once (`negativeEvents: "direct"`). */
+  countsDirectly(category: string): boolean;
 }
 
 /** The read purposes of a policy that lists none. */
@@ -248,6 +257,8 @@ export function parsePolicy(value: unknown): Policy {
     gradeOf: (score) => grades.find((band) => score >= band.min)?.grade ?? grades.at(-1)!.grade,
     disclosureRule: (name) => rules.get(name),
     readPurposes: document.access?.readPurposes ?? defaultReadPurposes,
+    countsDirectly: (name) =>
+      Object.hasOwn(document.categories, name) && document.categories[name]!.negativeEvents === 'direct',
   };
 }
 
@@ -268,6 +279,9 @@ function checkCredit(document: PolicyDocument): void {
         `categories.${name}.points`,
         `${wrongSign} has the wrong sign for ${category.polarity} conduct`,
       );
+    }
+    if (category.negativeEvents !== undefined && category.polarity !== 'negative') {
+      throw new ValidationError(`categories.${name}.negativeEvents`, 'is for negative conduct only');
     }
     if (!Object.hasOwn(credit.dimensions, category.dimension)) {
       throw new ValidationError(

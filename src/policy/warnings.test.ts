@@ -6,14 +6,15 @@ import type { PolicyDocument } from './policy.ts';
 import { policyWarnings } from './warnings.ts';
 
 // One test per rule of issue 14, part 5, each on the shipped policy changed in one place. The
-// shipped policy itself warns once: its ladder bans after one decision at severity 5.
+// shipped policy itself warns of nothing: a ban takes three decisions at severity 5 (15 strikes,
+// 5 a decision).
 const shipped = (): PolicyDocument =>
   JSON.parse(fs.readFileSync(defaultPolicyFile, 'utf8')) as PolicyDocument;
 const keys = (document: PolicyDocument) => policyWarnings(document).map((w) => w.key);
-const ladderBan = 'strikes.ladder.5.atStrikes';
+const ladderBan = 'strikes.ladder.6.atStrikes';
 
-test('the shipped policy: only its ladder', () => {
-  assert.deepEqual(keys(shipped()), [ladderBan]);
+test('the shipped policy warns of nothing', () => {
+  assert.deepEqual(keys(shipped()), []);
 });
 
 test('statute or emergency without oversight', () => {
@@ -25,33 +26,33 @@ test('statute or emergency without oversight', () => {
     gagDays: 10,
     scope: ['natural'],
   };
-  assert.deepEqual(keys(p), ['categories.fraud.disclosure.oversight', ladderBan]);
+  assert.deepEqual(keys(p), ['categories.fraud.disclosure.oversight']);
   assert.match(policyWarnings(p)[0]!.message, /statute disclose without oversight/);
 });
 
 test('a gag longer than the appeal window', () => {
   const p = shipped();
   p.categories.harassment!.disclosure.gagDays = 31;
-  assert.deepEqual(keys(p), ['categories.harassment.disclosure.gagDays', ladderBan]);
+  assert.deepEqual(keys(p), ['categories.harassment.disclosure.gagDays']);
   p.categories.harassment!.disclosure.gagDays = 30;
-  assert.deepEqual(keys(p), [ladderBan]);
+  assert.deepEqual(keys(p), []);
 });
 
 test('grades above the lowest denying an action outside the worlds; world actions are not counted', () => {
   const p = shipped();
   p.actions['travel.air']!.deniedAtGrades = ['C', 'D'];
   p.actions['world.enter']!.deniedAtGrades = ['C'];
-  assert.deepEqual(keys(p), ['actions.travel.air.deniedAtGrades', ladderBan]);
+  assert.deepEqual(keys(p), ['actions.travel.air.deniedAtGrades']);
   assert.match(policyWarnings(p)[0]!.message, /above D \(C\)/);
 });
 
 test('speech that may lead to an emergency disclosure; other conduct may', () => {
   const p = shipped();
   p.categories.hate_speech!.disclosure.legalBases = ['warrant', 'emergency'];
-  assert.deepEqual(keys(p), ['categories.hate_speech.disclosure.legalBases', ladderBan]);
+  assert.deepEqual(keys(p), ['categories.hate_speech.disclosure.legalBases']);
   const fraud = shipped();
   assert.ok(fraud.categories.fraud!.disclosure.legalBases?.includes('emergency'));
-  assert.deepEqual(keys(fraud), [ladderBan]);
+  assert.deepEqual(keys(fraud), []);
 });
 
 test('speech that may lead to disclosure without a case; other conduct may', () => {
@@ -64,12 +65,26 @@ test('speech that may lead to disclosure without a case; other conduct may', () 
 
 test('a ladder that bans after fewer than three decisions', () => {
   const p = shipped();
-  // 8 strikes at most per decision: a ban at 24 takes three, at 23 still three, at 16 two.
-  p.strikes.ladder.at(-1)!.atStrikes = 24;
+  // 5 strikes at most per decision: a ban at 15 takes three, at 11 still three, at 10 two.
+  p.strikes.ladder.at(-1)!.atStrikes = 11;
   assert.deepEqual(keys(p), []);
-  p.strikes.ladder.at(-1)!.atStrikes = 16;
+  p.strikes.ladder.at(-2)!.atStrikes = 9;
+  p.strikes.ladder.at(-1)!.atStrikes = 10;
   assert.deepEqual(keys(p), [ladderBan]);
   assert.match(policyWarnings(p)[0]!.message, /follows 2 upheld decision/);
   p.strikes.ladder = p.strikes.ladder.filter((step) => step.sanction !== 'ban');
   assert.deepEqual(keys(p), []);
+});
+
+test('negative events counted directly; speech among them warns twice', () => {
+  const p = shipped();
+  p.categories.fraud!.negativeEvents = 'direct';
+  p.categories.spreading_rumors!.negativeEvents = 'direct';
+  p.categories.spam!.negativeEvents = 'report';
+  assert.deepEqual(keys(p), [
+    'categories.fraud.negativeEvents',
+    'categories.spreading_rumors.negativeEvents',
+    'categories.spreading_rumors.speech',
+  ]);
+  assert.match(policyWarnings(p)[2]!.message, /speech counts against the score on a world’s word alone/);
 });

@@ -14,11 +14,13 @@ export const minDecisionsToBan = 3;
  * The harsh choices `mdis policy check` warns about (issue 14): disclosure on statute or in an
  * emergency without oversight, a gag longer than the appeal window, grades above the lowest
  * denying actions outside the worlds, speech that may lead to an emergency disclosure or to one
- * without a case (issue 13), and a ladder that bans after fewer than three decisions. Pure: the document in, the warnings out.
+ * without a case (issue 13), a ladder that bans after fewer than three decisions, and negative
+ * events that count directly (speech among them above all). Pure: the document in, the warnings out.
  */
 export function policyWarnings(document: PolicyDocument): PolicyWarning[] {
   const warnings: PolicyWarning[] = [];
   const windowDays = document.appeals.windowDays;
+  warnings.push(...directEventWarnings(document));
   for (const [name, category] of Object.entries(document.categories)) {
     const rule = category.disclosure;
     if (!rule.allowed) continue;
@@ -70,6 +72,26 @@ export function policyWarnings(document: PolicyDocument): PolicyWarning[] {
       warnings.push({
         key: `strikes.ladder.${document.strikes.ladder.indexOf(ban)}.atStrikes`,
         message: `a ban follows ${decisions} upheld decision(s) (${ban.atStrikes} strikes, up to ${most} a decision): fewer than ${minDecisionsToBan}`,
+      });
+    }
+  }
+  return warnings;
+}
+
+// A negative event of a category that counts directly lowers a score on a world's word alone.
+function directEventWarnings(document: PolicyDocument): PolicyWarning[] {
+  const warnings: PolicyWarning[] = [];
+  for (const [name, category] of Object.entries(document.categories)) {
+    if (category.negativeEvents !== 'direct') continue;
+    warnings.push({
+      key: `categories.${name}.negativeEvents`,
+      message:
+        'negative events count on the score without a moderator: a world’s word alone lowers it (appealable as a credit contribution; denials by grade outside the worlds ignore these points)',
+    });
+    if (category.speech === true) {
+      warnings.push({
+        key: `categories.${name}.speech`,
+        message: 'speech counts against the score on a world’s word alone, before any review',
       });
     }
   }

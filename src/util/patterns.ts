@@ -20,3 +20,8 @@ export const sha256HexPattern = '^[0-9a-f]{64}$';
 export function recordIdPattern(prefix: 'case' | 'snc' | 'dsc' | 'sub' | 'prn' | 'apl' | 'ppr'): string {
   return `^${prefix}_[0-9a-z]{16}$`;
 }
+
+/** A record id made by `newSortableId(prefix)` (util/ids.ts): `crd_0lq3x9a1b2c3dk7m2p4qz`. */
+export function sortableIdPattern(prefix: 'crd'): string {
+  return `^${prefix}_[0-9a-z]{21}$`;
+}

@@ -15,6 +15,7 @@ import * as loggedReads from './2026-12-02T0900-logged-reads.ts';
 import * as principalProposals from './2026-12-02T1100-principal-proposals.ts';
 import * as disclosureCases from './2026-12-02T1200-disclosure-cases.ts';
 import * as checkpointCosignatures from './2026-12-02T1300-checkpoint-cosignatures.ts';
+import * as contributionRecorded from './2026-12-02T1400-contribution-recorded.ts';
 import * as principalOrganisation from './2026-12-02T1500-principal-organisation.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -35,6 +36,7 @@ const migrations: Record<string, EngineMigration> = {
   '2026-12-02T1100-principal-proposals': principalProposals,
   '2026-12-02T1200-disclosure-cases': disclosureCases,
   '2026-12-02T1300-checkpoint-cosignatures': checkpointCosignatures,
+  '2026-12-02T1400-contribution-recorded': contributionRecorded,
   '2026-12-02T1500-principal-organisation': principalOrganisation,
 };
 

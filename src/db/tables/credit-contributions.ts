@@ -11,4 +11,6 @@ export interface CreditContributionsTable {
   day: number;
   occurred_at: string;
   status: 'active' | 'removed';
+  /** When mdis recorded it (null before 2026-12-02T1400): an appeal's window runs from then. */
+  recorded_at: string | null;
 }

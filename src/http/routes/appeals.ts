@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.ts';
 import { recordIdPattern } from '../../util/patterns.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
-import { responses } from '../schemas.ts';
+import { PageQuery, responses } from '../schemas.ts';
 
 const subject = ['subject'] as const;
 const hearers = ['moderator', 'oversight'] as const;
@@ -19,7 +19,8 @@ export function appealRoutes(app: Api, ctx: AppContext): void {
         tags: ['appeals'],
         summary: 'Appeal an adverse decision about yourself: once, within the policy’s window for its kind',
         description:
-          'A case’s upheld decision or a sanction imposed directly go to the moderators; a disclosure, once its ' +
+          'A case’s upheld decision, a sanction imposed directly or a credit contribution counted without a decision ' +
+          '(a negative event its category counts directly) go to the moderators; a disclosure, once its ' +
           'notice is given, to oversight. 409 already_appealed or not_appealable; 422 appeal_window_expired.',
         body: NewAppeal,
         response: responses({ 201: Appeal }),
@@ -38,17 +39,17 @@ export function appealRoutes(app: Api, ctx: AppContext): void {
       config: { roles: hearers },
       schema: {
         tags: ['appeals'],
-        summary: 'The pending appeals the caller’s role hears, oldest first',
-        querystring: Type.Object(
-          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
-          { additionalProperties: false },
-        ),
-        response: responses({ 200: Type.Object({ items: Type.Array(Appeal) }) }),
+        summary: 'The pending appeals the caller’s role hears, oldest first, paged with an opaque cursor',
+        description: 'A malformed cursor is a 400 invalid_request.',
+        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
+        response: responses({
+          200: Type.Object({ items: Type.Array(Appeal), cursor: Type.Optional(Type.String()) }),
+        }),
       },
     },
     async (request) => {
       const role = caller(request).role as (typeof hearers)[number];
-      return { items: await ctx.appeals.queue(role, request.query.limit ?? 100) };
+      return ctx.appeals.queue(role, { cursor: request.query.cursor, limit: request.query.limit ?? 50 });
     },
   );
 

@@ -13,7 +13,10 @@ const Result = Type.Object({
   eventId: Type.Optional(Type.String()),
   caseId: Type.Optional(Type.String({ description: 'the case a negative event filed its report in' })),
   points: Type.Optional(
-    Type.Integer({ description: 'what a positive event counted in the score: 0 beyond the policy’s cap' }),
+    Type.Integer({
+      description:
+        'what the event counted in the score: a positive one 0 beyond the policy’s cap; a negative one of a category counted directly its (negative) points',
+    }),
   ),
   error: Type.Optional(Type.String()),
   message: Type.Optional(Type.String()),
@@ -32,7 +35,8 @@ export function eventRoutes(app: Api, ctx: AppContext): void {
         description:
           'A negative event changes no score: it files a report in the avatar’s open case (opened marked ' +
           'automated), which counts once a moderator upholds it. A positive event counts at once, up to the ' +
-          'policy’s cap for its world and period. Each item is accepted, a duplicate (same world and id), or rejected with its error; the others are ' +
+          'policy’s cap for its world and period. A negative event of a category the policy counts directly ' +
+          '(negativeEvents: "direct") counts at once, as a credit contribution the subject may appeal. Each item is accepted, a duplicate (same world and id), or rejected with its error; the others are ' +
           'kept. With ?atomic=true one rejected item rejects the batch (400 batch_rejected) and nothing is written.',
         querystring: Type.Object({ atomic: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         body: Type.Object({ events: Batch(ConductEvent, maxEventBatch) }, { additionalProperties: false }),

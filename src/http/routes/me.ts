@@ -36,9 +36,13 @@ export function meRoutes(app: Api, ctx: AppContext): void {
         ctx.appeals.ofSubject(id),
       ]);
       const deadlines = ctx.appeals.deadlines(appeals);
+      const contributions = credit.explanation.contributions.map((c) => ({
+        ...c,
+        appealDeadline: deadlines.ofContribution(c),
+      }));
       return {
         subject: id,
-        credit,
+        credit: { ...credit, explanation: { ...credit.explanation, contributions } },
         cases: cases.map((c) => ({ ...c, appealDeadline: deadlines.ofCase(c) })),
         sanctions: sanctions.map((s) => ({ ...s, appealDeadline: deadlines.ofSanction(s) })),
         appeals,
@@ -53,7 +57,8 @@ export function meRoutes(app: Api, ctx: AppContext): void {
       config: { roles: subject },
       schema: {
         tags: ['subject'],
-        summary: 'Disclosures of your identity whose gag period has ended, newest first',
+        summary:
+          'Disclosures of your identity whose gag period has ended, newest first, each with its appeal deadline while it may be appealed',
         querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
         response: responses({
           200: Type.Object({
@@ -63,11 +68,18 @@ export function meRoutes(app: Api, ctx: AppContext): void {
         }),
       },
     },
-    async (request) =>
-      ctx.disclosureReader.noticesFor(caller(request).subject!, {
-        cursor: request.query.cursor,
-        limit: request.query.limit ?? 50,
-      }),
+    async (request) => {
+      const id = caller(request).subject!;
+      const [page, appeals] = await Promise.all([
+        ctx.disclosureReader.noticesFor(id, {
+          cursor: request.query.cursor,
+          limit: request.query.limit ?? 50,
+        }),
+        ctx.appeals.ofSubject(id),
+      ]);
+      const deadlines = ctx.appeals.deadlines(appeals);
+      return { ...page, items: page.items.map((n) => ({ ...n, appealDeadline: deadlines.ofDisclosure(n) })) };
+    },
   );
   myAccess(app, ctx);
 }

@@ -1,7 +1,7 @@
-import { get, post } from '../../api.ts';
+import { get } from '../../api.ts';
+import { AppealForm } from '../../components/appeal-form.tsx';
 import { DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
-import { ReasonForm } from '../../components/reason-form.tsx';
 import { SanctionList } from '../../components/sanction-list.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { day, when, words } from '../../format.ts';
@@ -165,31 +165,5 @@ function SanctionAppeal(props: { sanction: MySanction; onAppealed: () => void })
       </p>
       <AppealForm target={{ kind: 'sanction', id: s.id }} what="sanction" onAppealed={props.onAppealed} />
     </section>
-  );
-}
-
-/** One appeal, through the one pipeline (POST /v1/appeals); the reason field starts empty. */
-function AppealForm(props: {
-  target: { kind: 'case' | 'sanction'; id: string };
-  what: string;
-  onAppealed: () => void;
-}) {
-  return (
-    <ReasonForm
-      open={{ text: `Appeal this ${props.what}` }}
-      field={{
-        label: `Why the ${props.what} is wrong (you may appeal once)`,
-        name: 'appeal-reason',
-        maxLength: 4000,
-        lines: 3,
-      }}
-      submit={{ text: 'Send the appeal', busyText: 'Sending…', primary: true }}
-      layout="panel"
-      leaves
-      send={async (reason) => {
-        await post('/v1/appeals', { target: props.target, reason });
-        props.onAppealed();
-      }}
-    />
   );
 }

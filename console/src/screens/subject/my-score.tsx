@@ -1,4 +1,5 @@
 import { get } from '../../api.ts';
+import { AppealForm } from '../../components/appeal-form.tsx';
 import { StepChart } from '../../components/chart.tsx';
 import { DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
@@ -32,13 +33,13 @@ export function MyScore(_props: ScreenProps) {
       {credit === undefined ? (
         record.loading && <p class="loading">Loading your score…</p>
       ) : (
-        <Score credit={credit} />
+        <Score credit={credit} onAppealed={record.reload} />
       )}
     </section>
   );
 }
 
-function Score(props: { credit: CreditReport }) {
+function Score(props: { credit: CreditReport; onAppealed: () => void }) {
   const { credit } = props;
   const history = [...credit.history].sort((a, b) => a.at.localeCompare(b.at));
   return (
@@ -76,11 +77,30 @@ function Score(props: { credit: CreditReport }) {
           { label: 'Points', cell: (c) => points(c.points), numeric: true },
           { label: 'Current points', cell: (c) => points(c.currentPoints), numeric: true },
           { label: 'Expires on', cell: (c) => day(c.expiresOn) },
+          {
+            label: 'Appeal until',
+            cell: (c) => (c.appealDeadline === undefined ? '—' : when(c.appealDeadline)),
+          },
         ]}
         rows={credit.explanation.contributions}
         rowKey={(c) => c.id}
         empty="Nothing has changed your score: it is the base score."
       />
+      {credit.explanation.contributions
+        .filter((c) => c.appealDeadline !== undefined)
+        .map((c) => (
+          <section key={c.id} class="card" aria-label={`Contribution ${c.id}`}>
+            <p>
+              {points(c.points)} for {causeOf(c)}, counted on a world’s word without a moderator’s decision:
+              you may appeal it until {when(c.appealDeadline!)}.
+            </p>
+            <AppealForm
+              target={{ kind: 'contribution', id: c.id }}
+              what="contribution"
+              onAppealed={props.onAppealed}
+            />
+          </section>
+        ))}
 
       <h2>By dimension</h2>
       <DataTable
