@@ -31,6 +31,7 @@ import { SubscriptionService } from './notify/subscription-service.ts';
 import { activatePolicy, storedPolicy } from './policy/activation.ts';
 import { loadPolicy } from './policy/load.ts';
 import type { Policy } from './policy/policy.ts';
+import { PrincipalPeople } from './principals/principal-people.ts';
 import { PrincipalService } from './principals/principal-service.ts';
 
 // Start-up in three stages: open the core (store, keys, log, policy), wire the services on it in
@@ -156,6 +157,7 @@ export async function openCore(config: Config, overrides: ContextOverrides = {})
       origin: config.logOrigin,
       schema: config.databaseSchema,
       now,
+      people: new PrincipalPeople(db),
     });
     await ledger.init();
     return { config, store, db, logger, now, policy, vault, keyring, ledger };

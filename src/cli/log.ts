@@ -31,7 +31,9 @@ export function logCommand(): Command {
         'recompute the log from its entries; check every entry, the signed checkpoint, and consistency',
       )
       .addOption(new Option('--url <url>', 'verify a running mdis over HTTP instead of a data directory'))
-      .addOption(new Option('--token <token>', 'an auditor token, to read entries over HTTP'))
+      .addOption(
+        new Option('--token <token>', 'a token to send with the reads (not needed: the log is public)'),
+      )
       .addOption(
         new Option(
           '--key <verifier>',
@@ -70,11 +72,9 @@ async function verifyRemote(options: { url: string; token?: string; key?: string
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new ConfigError(`--url must be an http:// or https:// URL of a running mdis, got "${options.url}"`);
   }
-  if (options.token === undefined || options.token === '') {
-    throw new ConfigError('--url needs --token: an auditor token, to read the log entries');
-  }
   try {
-    return await verifyOverHttp({ ...options, token: options.token });
+    // The entries are public; a token, if given, is sent along (older servers asked an auditor's).
+    return await verifyOverHttp({ ...options, token: options.token || undefined });
   } catch (error) {
     const cause =
       error instanceof Error

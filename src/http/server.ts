@@ -20,6 +20,7 @@ import { disclosureRoutes } from './routes/disclosures.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
 import { eventRoutes } from './routes/events.ts';
 import { logRoutes } from './routes/log.ts';
+import { logOpeningRoutes } from './routes/log-openings.ts';
 import { meRoutes } from './routes/me.ts';
 import { oidcProviderRoutes } from './routes/oidc.ts';
 import { oidcClientRoutes } from './routes/oidc-clients.ts';
@@ -164,4 +165,5 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   oidcClientRoutes(api, ctx);
   bindingRoutes(api, ctx);
   oidcInteractionRoutes(api, ctx);
+  logOpeningRoutes(api, ctx);
 }

@@ -3,11 +3,15 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
 import { preparedQuery } from '../db/prepared.ts';
-import type { Tx } from '../db/transaction.ts';
+import { inTransaction, type Tx } from '../db/transaction.ts';
 import type { Keyring } from '../keyring.ts';
+import type { PrincipalPeople } from '../principals/principal-people.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { pooledRandomBytes } from '../util/random.ts';
 import { rawPublicKey, signCheckpoint, verifierKey } from './checkpoint.ts';
+import { committingFormat } from './commitments.ts';
+import { conceal } from './conceal.ts';
+import { LogOpenings } from './log-openings.ts';
 import { leafHash, MerkleTree, type Peaks } from './merkle.ts';
 
 /** One sensitive act, as the log records it: no personal data, only ids and a salted digest. */
@@ -15,7 +19,11 @@ export interface Act {
   kind: string;
   /** The principal that did it ("system" for scheduled work). */
   actor: string;
-  /** Ids and codes that say what it was about: subject, case, sanction, world ids, kinds. */
+  /**
+   * Ids and codes that say what it was about: subject, case, sanction, world ids, kinds. The refs
+   * that name a person (subject, pseudonym, handle; principal when it is a person's own) are
+   * logged as commitments only (see conceal.ts).
+   */
   refs: Record<string, string | number | boolean | null | undefined>;
   /** Anything more (texts, attribute values): logged as SHA-256(salt ‖ canonical JSON) only. */
   details?: unknown;
@@ -28,6 +36,8 @@ export interface LoggedAct {
   kind: string;
   actor: string;
   refs: Record<string, string | number | boolean | null>;
+  /** Format 2: a commitment for each ref that named a person (ref name to base64url digest). */
+  commitments?: Record<string, string>;
 }
 
 export interface StoredCheckpoint {
@@ -57,6 +67,11 @@ export class LedgerService {
   /** Every sensitive act goes through these: built and compiled once (see preparedQuery). */
   readonly #insertEntry;
   readonly #insertSalt;
+  /** An entry's openings in one statement, compiled once per number of rows. */
+  readonly #insertOpenings = new Map<number, ReturnType<typeof openingsInsert>>();
+  readonly #people: PrincipalPeople;
+  /** The openings of the entries' commitments, for the people they concern and the auditors. */
+  readonly openings: LogOpenings;
 
   constructor(options: {
     db: Db;
@@ -65,12 +80,16 @@ export class LedgerService {
     origin: string;
     schema?: string;
     now: () => Date;
+    /** Tells a person's own principal from staff, so that the log commits to the former. */
+    people: PrincipalPeople;
   }) {
     this.#db = options.db;
     this.#engine = options.engine;
     this.#keyring = options.keyring;
     this.#origin = options.origin;
     this.#now = options.now;
+    this.#people = options.people;
+    this.openings = new LogOpenings(options.db);
     // Appends are serialised per store: one advisory lock key per PostgreSQL schema.
     this.#lockKey = createHash('sha256')
       .update(`mdis ledger ${options.schema ?? 'public'}`)
@@ -100,10 +119,19 @@ export class LedgerService {
     return this.#tree;
   }
 
-  /** Loads (or on first start creates) the signing key, and reads the log into memory. */
+  /**
+   * Loads (or on first start creates) the signing key, reads the log into memory, and records
+   * where the log switched to the format that commits to people, if it has not yet.
+   */
   async init(): Promise<void> {
     this.#key = await this.#loadKey();
     await this.sync();
+    await inTransaction(this.#db, async (trx) => {
+      await this.#begin(trx);
+      if ((await this.#lastFormat(trx)) < committingFormat) {
+        await this.append(trx, { kind: 'log.format', actor: 'system', refs: { version: committingFormat } });
+      }
+    });
   }
 
   /** The verifier key of the checkpoints: `<origin>+<key id>+<base64 key>`. */
@@ -113,34 +141,66 @@ export class LedgerService {
 
   /** Appends an act inside `trx`; it is in the log exactly when the transaction commits. */
   async append(trx: Tx, act: Act): Promise<number> {
-    let pending = this.#pending.get(trx);
-    if (pending === undefined) {
-      // First entry of this transaction: take the log's lock, then catch up with what others
-      // committed, so the index and the previous root are those the entry will really follow.
-      if (this.#engine === 'postgres') await sql`select pg_advisory_xact_lock(${this.#lockKey})`.execute(trx);
-      await this.sync(trx);
-      pending = { count: 0, peaks: this.#tree.peaks() };
-      this.#pending.set(trx, pending);
-    }
+    const pending = await this.#begin(trx);
+    const concealed = await conceal(act, (id) => this.#people.subjectOf(trx, id));
     const idx = this.#tree.size + pending.count;
     const at = this.#now().toISOString();
     const salt = act.details === undefined ? undefined : pooledRandomBytes(16);
     const entry = canonicalJson({
-      v: 1,
+      v: committingFormat,
       idx,
       at,
       kind: act.kind,
-      actor: act.actor,
-      refs: act.refs,
+      actor: concealed.actor,
+      refs: concealed.refs,
+      commitments: concealed.commitments,
       digest: salt && createHash('sha256').update(salt).update(canonicalJson(act.details)).digest('hex'),
       prev: Buffer.from(pending.peaks.root()).toString('base64'),
     });
     const leaf = leafHash(Buffer.from(entry));
     await this.#insertEntry(trx, [idx, entry, leaf, at]);
     if (salt !== undefined) await this.#insertSalt(trx, [idx, salt]);
+    const { openings } = concealed;
+    if (openings.length > 0) {
+      let insert = this.#insertOpenings.get(openings.length);
+      if (insert === undefined) {
+        insert = openingsInsert(this.#db, openings.length);
+        this.#insertOpenings.set(openings.length, insert);
+      }
+      await insert(
+        trx,
+        openings.flatMap((o) => [idx, o.ref, o.subject, o.value, o.salt]),
+      );
+    }
     pending.peaks.push(leaf);
     pending.count++;
     return idx;
+  }
+
+  /**
+   * The first append of a transaction takes the log's lock, then catches up with what others
+   * committed, so the index and the previous root are those the entry will really follow.
+   */
+  async #begin(trx: Tx): Promise<{ count: number; peaks: Peaks }> {
+    let pending = this.#pending.get(trx);
+    if (pending === undefined) {
+      if (this.#engine === 'postgres') await sql`select pg_advisory_xact_lock(${this.#lockKey})`.execute(trx);
+      await this.sync(trx);
+      pending = { count: 0, peaks: this.#tree.peaks() };
+      this.#pending.set(trx, pending);
+    }
+    return pending;
+  }
+
+  /** The format of the newest entry (0 when the log is empty): one index read. */
+  async #lastFormat(db: Db): Promise<number> {
+    const last = await db
+      .selectFrom('ledger_entries')
+      .select('entry')
+      .orderBy('idx', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return last === undefined ? 0 : Number((JSON.parse(last.entry) as { v?: unknown }).v);
   }
 
   /** Reads entries committed since the last read into the in-memory tree. */
@@ -283,4 +343,10 @@ export class LedgerService {
     if (this.#key === undefined) throw new Error('the ledger is not initialised');
     return this.#key;
   }
+}
+
+/** Inserts `rows` openings, each (idx, ref, subject, value, salt) in the parameters. */
+function openingsInsert(db: Db, rows: number) {
+  const row = { idx: 0, ref: '', subject_id: '', value: '', salt: Buffer.alloc(0) };
+  return preparedQuery(db.insertInto('ledger_openings').values(Array.from({ length: rows }, () => row)));
 }

@@ -1,5 +1,6 @@
 import { canonicalJson } from '../util/canonical-json.ts';
 import { type Checkpoint, type CheckpointError, openCheckpoint } from './checkpoint.ts';
+import { committingFormat, committingProblem } from './commitments.ts';
 import { leafHash, MerkleTree } from './merkle.ts';
 
 /** One stored entry as a verifier reads it (from the store, or from the API). */
@@ -18,6 +19,8 @@ export interface VerifyReport {
   firstBadIndex?: number;
   problems: string[];
   checkpoint?: Checkpoint;
+  /** The entry from which on the log commits to people (format 2), if it has switched. */
+  committingFrom?: number;
 }
 
 /**
@@ -34,6 +37,7 @@ export async function verifyEntries(options: {
   const tree = new MerkleTree();
   const problems: string[] = [];
   let firstBadIndex: number | undefined;
+  const format = { committingFrom: undefined as number | undefined };
   const bad = (index: number, problem: string) => {
     firstBadIndex ??= index;
     problems.push(`entry ${index}: ${problem}`);
@@ -45,7 +49,7 @@ export async function verifyEntries(options: {
       bad(index, stored.index > index ? 'missing (the log skips to a later index)' : 'out of order');
       break;
     }
-    const problem = checkEntry(stored, index, tree);
+    const problem = checkEntry(stored, index, tree) ?? checkFormat(stored.entry, index, format);
     if (problem !== undefined) {
       // An entry whose previous root is wrong was preceded by an entry that changed.
       if (problem.startsWith('previous root')) bad(index - 1, `altered (${problem} in entry ${index})`);
@@ -61,6 +65,7 @@ export async function verifyEntries(options: {
     root: Buffer.from(tree.root()).toString('base64'),
     firstBadIndex,
     problems,
+    committingFrom: format.committingFrom,
   };
   if (firstBadIndex === undefined) {
     const latest = checkAgainst(
@@ -97,6 +102,29 @@ function checkEntry(stored: StoredEntry, index: number, tree: MerkleTree): strin
   }
   if (parsed.prev !== Buffer.from(tree.root()).toString('base64')) return 'previous root does not match';
   return undefined;
+}
+
+/**
+ * Entries are format 1 until a `log.format` entry switches the log to format 2, which it never
+ * leaves, and every entry of format 2 names people only through commitments.
+ */
+function checkFormat(
+  entry: string,
+  index: number,
+  format: { committingFrom: number | undefined },
+): string | undefined {
+  const parsed = JSON.parse(entry) as { v?: unknown; kind?: unknown; refs?: { version?: unknown } };
+  if (parsed.v === 1) {
+    if (format.committingFrom === undefined) return undefined;
+    return `format 1 after the log switched to format ${committingFormat} at entry ${format.committingFrom}`;
+  }
+  if (parsed.v !== committingFormat) return `altered (unknown format ${String(parsed.v)})`;
+  if (format.committingFrom === undefined) {
+    if (parsed.kind !== 'log.format' || parsed.refs?.version !== committingFormat)
+      return `format ${committingFormat} before the log switched to it`;
+    format.committingFrom = index;
+  }
+  return committingProblem(parsed);
 }
 
 function checkAgainst(

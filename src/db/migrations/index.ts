@@ -11,6 +11,7 @@ import * as policyActivations from './2026-12-02T0100-policy-activations.ts';
 import * as peopleSignIn from './2026-12-02T0600-people-sign-in.ts';
 import * as eventsAsReports from './2026-12-02T0700-events-as-reports.ts';
 import * as appeals from './2026-12-02T0800-appeals.ts';
+import * as ledgerOpenings from './2026-12-02T1000-ledger-openings.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -26,6 +27,7 @@ const migrations: Record<string, EngineMigration> = {
   '2026-12-02T0600-people-sign-in': peopleSignIn,
   '2026-12-02T0700-events-as-reports': eventsAsReports,
   '2026-12-02T0800-appeals': appeals,
+  '2026-12-02T1000-ledger-openings': ledgerOpenings,
 };
 
 export function migrationProvider(engine: Engine): MigrationProvider {
