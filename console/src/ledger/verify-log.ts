@@ -31,7 +31,7 @@ const seenKey = 'mdis.log.seen';
 export async function verifyLog(options: {
   verifier: string;
   index: number | undefined;
-  /** Auditors may read entries: the leaf hash is then computed here, not taken from the proof. */
+  /** Read the entry (the entries are public): the leaf hash is then computed here, not taken from the proof. */
   readEntries: boolean;
   report: (step: Step) => void;
 }): Promise<{ checkpoint: Checkpoint; entry?: string }> {

@@ -12,9 +12,10 @@ interface Entry {
   kind: string;
   actor: string;
   refs?: Record<string, unknown>;
+  commitments?: Record<string, string>;
 }
 
-/** Auditors read the entries themselves, newest first, a page at a time. */
+/** Anyone reads the entries themselves, newest first, a page at a time. */
 export function EntryBrowser() {
   const size = useLoad(async () => Number((await getText('/v1/log/checkpoint')).split('\n')[1]), []);
   const [end, setEnd] = useState<number>();
@@ -43,6 +44,9 @@ export function EntryBrowser() {
               <li key={e.idx}>
                 <code>#{e.idx}</code> {e.kind} by <code>{e.actor}</code>, {when(e.at)}
                 {e.refs !== undefined && <span class="muted"> {JSON.stringify(e.refs)}</span>}
+                {e.commitments !== undefined && (
+                  <span class="muted"> commits to {Object.keys(e.commitments).join(', ')}</span>
+                )}
               </li>
             ))}
           </ol>
