@@ -2,16 +2,17 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { pino } from 'pino';
+import { createContext } from '../src/context.ts';
 import { inTransaction } from '../src/db/transaction.ts';
+import { buildServer } from '../src/http/server.ts';
 import { type Opening, opensEntry } from '../src/ledger/commitments.ts';
-import { LedgerService } from '../src/ledger/ledger-service.ts';
 import { leafHash, MerkleTree } from '../src/ledger/merkle.ts';
 import { readStoredLog } from '../src/ledger/stored-log.ts';
 import { verifyEntries } from '../src/ledger/verify.ts';
-import { PrincipalPeople } from '../src/principals/principal-people.ts';
 import { canonicalJson } from '../src/util/canonical-json.ts';
 import { bindReporters, conductFixture, report } from './_fixtures.ts';
-import { forEachStore, type Harness, personEnrolment, postgresUrl } from './_util.ts';
+import { call, forEachStore, type Harness, personEnrolment, postgresUrl } from './_util.ts';
 
 const run = promisify(execFile);
 
@@ -214,43 +215,64 @@ function formatOneEntries(count: number, subject: string) {
 }
 
 forEachStore('a log kept before commitments', (h) => {
-  test('its format 1 entries, then the switch, then format 2: it verifies, and says where it switched', async () => {
+  test('its format 1 entries, the switch, then format 2: it verifies, over HTTP too, and hides the old entries', async () => {
     const { db } = h.ctx;
+    const auditor = await h.token({ role: 'auditor' });
     const tom = (await h.call('POST', '/v1/subjects', {
       token: await h.token({ role: 'registrar' }),
       body: personEnrolment(),
     })) as { body: { id: string } };
-    // The store as an older mdis left it: format 1 entries only, one checkpoint.
+    // The store as an older mdis left it: format 1 entries only, naming Tom in the clear.
     for (const table of ['ledger_entries', 'ledger_salts', 'ledger_openings', 'ledger_checkpoints'] as const)
       await db.deleteFrom(table).execute();
     await db.insertInto('ledger_entries').values(formatOneEntries(5, tom.body.id)).execute();
-    const restarted = new LedgerService({
-      db,
-      engine: h.ctx.store.engine,
-      keyring: h.ctx.keyring,
-      origin: h.ctx.config.logOrigin,
-      schema: h.ctx.config.databaseSchema,
-      now: () => new Date(),
-      people: new PrincipalPeople(db),
-    });
-    await restarted.init();
-    await restarted.init(); // a second start switches nothing again
-    await inTransaction(db, (trx) =>
-      restarted.append(trx, { kind: 'credit.changed', actor: 'system', refs: { subject: tom.body.id } }),
-    );
-    await restarted.checkpoint();
+    // A new mdis starts on it (twice: the second switches nothing again), and logs an act.
+    await (await createContext(h.ctx.config, { logger: pino({ level: 'silent' }) })).close();
+    const ctx = await createContext(h.ctx.config, { logger: pino({ level: 'silent' }) });
+    const app = await buildServer(ctx);
+    try {
+      assert.equal(ctx.ledger.committingFrom, 5);
+      await inTransaction(ctx.db, (trx) =>
+        ctx.ledger.append(trx, { kind: 'credit.changed', actor: 'system', refs: { subject: tom.body.id } }),
+      );
+      await ctx.ledger.checkpoint();
 
-    const log = await readStoredLog(db);
-    const report = await verifyEntries({
-      entries: log.entries,
-      checkpoint: log.checkpoint,
-      verifierKey: restarted.verifierKey,
-    });
-    assert.deepEqual(report.problems, []);
-    assert.equal(report.size, 7);
-    assert.equal(report.committingFrom, 5);
-    const cli = await verifyCli(h);
-    assert.equal(cli.code, 0, cli.out);
+      const log = await readStoredLog(db);
+      const report = await verifyEntries({
+        entries: log.entries,
+        checkpoint: log.checkpoint,
+        verifierKey: ctx.ledger.verifierKey,
+      });
+      assert.deepEqual(report.problems, []);
+      assert.equal(report.size, 7);
+      assert.equal(report.committingFrom, 5);
+      const cli = await verifyCli(h);
+      assert.equal(cli.code, 0, cli.out);
+
+      // The public gets the old entries' leaf hashes only; auditors read them in full.
+      const open = (await call(app, 'GET', '/v1/log/entries?start=0&end=7')).body.entries;
+      assert.deepEqual(
+        open.map((e: { entry?: string }) => e.entry === undefined),
+        [true, true, true, true, true, false, false],
+      );
+      assert.ok(!JSON.stringify(open).includes(tom.body.id));
+      const full = await call(app, 'GET', '/v1/log/entries/full?start=0&end=7', { token: auditor });
+      assert.equal(full.body.entries[0].entry.includes(tom.body.id), true);
+      assert.equal((await call(app, 'GET', '/v1/log/entries/full?start=0&end=7')).status, 401);
+      const address = await app.listen({ port: 0, host: '127.0.0.1' });
+      const anyone = await verifyCli(h, ['--url', address]);
+      assert.equal(anyone.code, 0, anyone.out);
+      assert.match(
+        anyone.out,
+        /^note: 5 entries from before the switch to commitments were checked by their leaf hashes only/m,
+      );
+      const audited = await verifyCli(h, ['--url', address, '--token', auditor]);
+      assert.equal(audited.code, 0, audited.out);
+      assert.doesNotMatch(audited.out, /note:/);
+    } finally {
+      await app.close();
+      await ctx.close();
+    }
 
     // An entry of format 1 after the switch, or one of format 2 naming someone, is named.
     const rows = await db.selectFrom('ledger_entries').select(['idx', 'entry']).orderBy('idx').execute();
@@ -261,11 +283,11 @@ forEachStore('a log kept before commitments', (h) => {
         change(parsed);
         return { index, entry: canonicalJson(parsed) };
       });
-    const check = async (entries: { index: number; entry: string }[]) => {
+    const check = async (entries: { index: number; entry?: string }[]) => {
       async function* each() {
         yield* entries;
       }
-      return verifyEntries({ entries: each(), checkpoint: undefined, verifierKey: restarted.verifierKey });
+      return verifyEntries({ entries: each(), checkpoint: undefined, verifierKey: h.ctx.ledger.verifierKey });
     };
     const named = await check(
       tampered(6, (e) => {
@@ -280,5 +302,7 @@ forEachStore('a log kept before commitments', (h) => {
       }),
     );
     assert.match(older.problems[0]!, /entry 6: format 1 after the log switched to format 2 at entry 5/);
+    const hidden = rows.map((row) => ({ index: Number(row.idx) }));
+    assert.match((await check(hidden)).problems[0]!, /entry 0: missing/);
   });
 });

@@ -50,6 +50,11 @@ export function logCommand(): Command {
         ? await verifyStore(options, since)
         : await verifyRemote({ url: options.url, token: options.token, key: options.key, since });
     for (const problem of report.problems) process.stdout.write(`problem: ${problem}\n`);
+    if (report.withheld > 0) {
+      process.stdout.write(
+        `note: ${report.withheld} entries from before the switch to commitments were checked by their leaf hashes only (an auditor's --token reads them in full)\n`,
+      );
+    }
     if (report.ok) {
       process.stdout.write(`ok: ${report.size} entries, root ${report.root}, checkpoint signature valid\n`);
     } else {

@@ -11,6 +11,7 @@ import { pooledRandomBytes } from '../util/random.ts';
 import { rawPublicKey, signCheckpoint, verifierKey } from './checkpoint.ts';
 import { committingFormat } from './commitments.ts';
 import { conceal } from './conceal.ts';
+import { committingFrom, formatAt } from './log-format.ts';
 import { LogOpenings } from './log-openings.ts';
 import { leafHash, MerkleTree, type Peaks } from './merkle.ts';
 
@@ -40,6 +41,9 @@ export interface LoggedAct {
   commitments?: Record<string, string>;
 }
 
+/** An entry as the public reads it: its text, or only its leaf hash (base64) if withheld. */
+export type PublicEntry = { index: number; entry: string } | { index: number; leafHash: string };
+
 export interface StoredCheckpoint {
   size: number;
   root: Buffer;
@@ -67,8 +71,7 @@ export class LedgerService {
   /** Every sensitive act goes through these: built and compiled once (see preparedQuery). */
   readonly #insertEntry;
   readonly #insertSalt;
-  /** An entry's openings in one statement, compiled once per number of rows. */
-  readonly #insertOpenings = new Map<number, ReturnType<typeof openingsInsert>>();
+  #committingFrom: number | undefined;
   readonly #people: PrincipalPeople;
   /** The openings of the entries' commitments, for the people they concern and the auditors. */
   readonly openings: LogOpenings;
@@ -128,10 +131,21 @@ export class LedgerService {
     await this.sync();
     await inTransaction(this.#db, async (trx) => {
       await this.#begin(trx);
-      if ((await this.#lastFormat(trx)) < committingFormat) {
+      if ((await formatAt(trx, this.#tree.size - 1)) < committingFormat) {
         await this.append(trx, { kind: 'log.format', actor: 'system', refs: { version: committingFormat } });
       }
     });
+    await this.sync();
+    this.#committingFrom = await committingFrom(this.#db, this.#tree.size);
+  }
+
+  /**
+   * The index of the entry from which on the log commits to people. Entries before it (a log kept
+   * by an older mdis) name people in the clear: they are served to auditors only.
+   */
+  get committingFrom(): number {
+    if (this.#committingFrom === undefined) throw new Error('the ledger is not initialised');
+    return this.#committingFrom;
   }
 
   /** The verifier key of the checkpoints: `<origin>+<key id>+<base64 key>`. */
@@ -160,18 +174,7 @@ export class LedgerService {
     const leaf = leafHash(Buffer.from(entry));
     await this.#insertEntry(trx, [idx, entry, leaf, at]);
     if (salt !== undefined) await this.#insertSalt(trx, [idx, salt]);
-    const { openings } = concealed;
-    if (openings.length > 0) {
-      let insert = this.#insertOpenings.get(openings.length);
-      if (insert === undefined) {
-        insert = openingsInsert(this.#db, openings.length);
-        this.#insertOpenings.set(openings.length, insert);
-      }
-      await insert(
-        trx,
-        openings.flatMap((o) => [idx, o.ref, o.subject, o.value, o.salt]),
-      );
-    }
+    await this.openings.record(trx, idx, concealed.openings);
     pending.peaks.push(leaf);
     pending.count++;
     return idx;
@@ -190,17 +193,6 @@ export class LedgerService {
       this.#pending.set(trx, pending);
     }
     return pending;
-  }
-
-  /** The format of the newest entry (0 when the log is empty): one index read. */
-  async #lastFormat(db: Db): Promise<number> {
-    const last = await db
-      .selectFrom('ledger_entries')
-      .select('entry')
-      .orderBy('idx', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return last === undefined ? 0 : Number((JSON.parse(last.entry) as { v?: unknown }).v);
   }
 
   /** Reads entries committed since the last read into the in-memory tree. */
@@ -302,6 +294,7 @@ export class LedgerService {
     return rows.map((row) => JSON.parse(row.entry) as LoggedAct).filter((act) => act.kind === kind);
   }
 
+  /** Entries [start, end) as stored: for auditors (and the tests). */
   async entries(start: number, end: number) {
     const rows = await this.#db
       .selectFrom('ledger_entries')
@@ -311,6 +304,26 @@ export class LedgerService {
       .orderBy('idx')
       .execute();
     return rows.map((r) => ({ index: Number(r.idx), entry: r.entry }));
+  }
+
+  /**
+   * Entries [start, end) for anyone: as stored from the switch to commitments on; before it (they
+   * name people in the clear) only their leaf hash, which keeps the tree checkable.
+   */
+  async publicEntries(start: number, end: number): Promise<PublicEntry[]> {
+    const from = this.committingFrom;
+    const rows = await this.#db
+      .selectFrom('ledger_entries')
+      .select(['idx', 'entry', 'leaf_hash'])
+      .where('idx', '>=', start)
+      .where('idx', '<', end)
+      .orderBy('idx')
+      .execute();
+    return rows.map((r) =>
+      Number(r.idx) < from
+        ? { index: Number(r.idx), leafHash: r.leaf_hash.toString('base64') }
+        : { index: Number(r.idx), entry: r.entry },
+    );
   }
 
   async #loadKey(): Promise<{ privateKey: KeyObject; publicKey: Buffer }> {
@@ -343,10 +356,4 @@ export class LedgerService {
     if (this.#key === undefined) throw new Error('the ledger is not initialised');
     return this.#key;
   }
-}
-
-/** Inserts `rows` openings, each (idx, ref, subject, value, salt) in the parameters. */
-function openingsInsert(db: Db, rows: number) {
-  const row = { idx: 0, ref: '', subject_id: '', value: '', salt: Buffer.alloc(0) };
-  return preparedQuery(db.insertInto('ledger_openings').values(Array.from({ length: rows }, () => row)));
 }

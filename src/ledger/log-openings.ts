@@ -1,6 +1,9 @@
 import type { LogOpening, MyLogEntry } from '../api/log.ts';
 import type { Db } from '../db/database.ts';
+import { preparedQuery } from '../db/prepared.ts';
+import type { Tx } from '../db/transaction.ts';
 import { decodeCursor, encodeCursor, type Page } from '../util/cursor.ts';
+import type { OpeningRow } from './conceal.ts';
 
 /** Entries at most in one auditor's read of openings, as in one read of entries. */
 export const maxOpeningEntries = 1000;
@@ -14,9 +17,25 @@ const salt = (bytes: Buffer) => bytes.toString('base64url');
  */
 export class LogOpenings {
   readonly #db: Db;
+  /** An entry's openings in one statement, compiled once per number of rows (see preparedQuery). */
+  readonly #inserts = new Map<number, ReturnType<typeof openingsInsert>>();
 
   constructor(db: Db) {
     this.#db = db;
+  }
+
+  /** Stores the openings of entry `idx`, in the transaction that appends it. */
+  async record(trx: Tx, idx: number, openings: readonly OpeningRow[]): Promise<void> {
+    if (openings.length === 0) return;
+    let insert = this.#inserts.get(openings.length);
+    if (insert === undefined) {
+      insert = openingsInsert(this.#db, openings.length);
+      this.#inserts.set(openings.length, insert);
+    }
+    await insert(
+      trx,
+      openings.flatMap((o) => [idx, o.ref, o.subject, o.value, o.salt]),
+    );
   }
 
   /**
@@ -78,4 +97,10 @@ export class LogOpenings {
       salt: salt(row.salt),
     }));
   }
+}
+
+/** Inserts `rows` openings, each (idx, ref, subject, value, salt) in the parameters. */
+function openingsInsert(db: Db, rows: number) {
+  const row = { idx: 0, ref: '', subject_id: '', value: '', salt: Buffer.alloc(0) };
+  return preparedQuery(db.insertInto('ledger_openings').values(Array.from({ length: rows }, () => row)));
 }

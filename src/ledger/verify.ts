@@ -6,8 +6,9 @@ import { leafHash, MerkleTree } from './merkle.ts';
 /** One stored entry as a verifier reads it (from the store, or from the API). */
 export interface StoredEntry {
   index: number;
-  entry: string;
-  /** The leaf hash stored beside it, when the verifier reads the store itself. */
+  /** Absent when withheld: the public is not served entries from before the switch to commitments. */
+  entry?: string;
+  /** The leaf hash stored beside it, when the verifier reads the store itself; alone when withheld. */
   leafHash?: Uint8Array;
 }
 
@@ -21,6 +22,8 @@ export interface VerifyReport {
   checkpoint?: Checkpoint;
   /** The entry from which on the log commits to people (format 2), if it has switched. */
   committingFrom?: number;
+  /** Entries (before the switch) served as their leaf hashes only: checked in the tree, not one by one. */
+  withheld: number;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function verifyEntries(options: {
   const problems: string[] = [];
   let firstBadIndex: number | undefined;
   const format = { committingFrom: undefined as number | undefined };
+  let withheld = 0;
   const bad = (index: number, problem: string) => {
     firstBadIndex ??= index;
     problems.push(`entry ${index}: ${problem}`);
@@ -49,7 +53,23 @@ export async function verifyEntries(options: {
       bad(index, stored.index > index ? 'missing (the log skips to a later index)' : 'out of order');
       break;
     }
-    const problem = checkEntry(stored, index, tree) ?? checkFormat(stored.entry, index, format);
+    if (stored.entry === undefined) {
+      const problem =
+        format.committingFrom !== undefined
+          ? 'withheld, though after the switch to commitments'
+          : stored.leafHash === undefined
+            ? 'missing (neither the entry nor its leaf hash)'
+            : undefined;
+      if (problem !== undefined) {
+        bad(index, problem);
+        break;
+      }
+      withheld++;
+      tree.append(stored.leafHash!);
+      continue;
+    }
+    const problem =
+      checkEntry(stored as Required<StoredEntry>, index, tree) ?? checkFormat(stored.entry, index, format);
     if (problem !== undefined) {
       // An entry whose previous root is wrong was preceded by an entry that changed.
       if (problem.startsWith('previous root')) bad(index - 1, `altered (${problem} in entry ${index})`);
@@ -66,6 +86,7 @@ export async function verifyEntries(options: {
     firstBadIndex,
     problems,
     committingFrom: format.committingFrom,
+    withheld,
   };
   if (firstBadIndex === undefined) {
     const latest = checkAgainst(
@@ -87,7 +108,11 @@ export async function verifyEntries(options: {
   return report;
 }
 
-function checkEntry(stored: StoredEntry, index: number, tree: MerkleTree): string | undefined {
+function checkEntry(
+  stored: StoredEntry & { entry: string },
+  index: number,
+  tree: MerkleTree,
+): string | undefined {
   let parsed: { idx?: unknown; prev?: unknown };
   try {
     parsed = JSON.parse(stored.entry);
@@ -177,13 +202,26 @@ export async function verifyOverHttp(options: {
   const size = Number(checkpoint.split('\n')[1]);
   const verifierKey =
     options.key ?? ((await (await get('/v1/log/key')).json()) as { verifierKey: string }).verifierKey;
+  // The entries are public; an auditor's token also reads those from before the switch to
+  // commitments in full (a server older than the switch serves them all at /v1/log/entries).
+  let path = options.token === undefined ? '/v1/log/entries' : '/v1/log/entries/full';
   async function* entries(): AsyncIterable<StoredEntry> {
     for (let start = 0; start < size; start += 1000) {
-      const page = await get(
-        `/v1/log/entries?start=${start}&end=${Math.min(size, start + 1000)}`,
-        options.token,
-      );
-      yield* ((await page.json()) as { entries: StoredEntry[] }).entries;
+      const range = `?start=${start}&end=${Math.min(size, start + 1000)}`;
+      let page: Response;
+      try {
+        page = await get(`${path}${range}`, options.token);
+      } catch (error) {
+        if (path === '/v1/log/entries' || !String(error).includes(': 404 ')) throw error;
+        path = '/v1/log/entries';
+        page = await get(`${path}${range}`, options.token);
+      }
+      const read = (await page.json()) as { entries: { index: number; entry?: string; leafHash?: string }[] };
+      yield* read.entries.map((e) => ({
+        index: e.index,
+        entry: e.entry,
+        leafHash: e.leafHash === undefined ? undefined : Buffer.from(e.leafHash, 'base64'),
+      }));
     }
   }
   return verifyEntries({ entries: entries(), checkpoint, verifierKey, since: options.since });

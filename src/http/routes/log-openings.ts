@@ -37,6 +37,27 @@ export function logOpeningRoutes(app: Api, ctx: AppContext): void {
   );
 
   app.get(
+    '/v1/log/entries/full',
+    {
+      config: { roles: ['auditor'] },
+      schema: {
+        tags: ['log'],
+        summary: `Entries [start, end) as stored, also those from before the switch to commitments (at most ${maxOpeningEntries})`,
+        querystring: Type.Object({ start: count, end: count }, { additionalProperties: false }),
+        response: responses({
+          200: Type.Object({
+            entries: Type.Array(Type.Object({ index: Type.Integer(), entry: Type.String() })),
+          }),
+        }),
+      },
+    },
+    async (request) => {
+      const { start, end } = checkRange(request.query);
+      return { entries: await ctx.ledger.entries(start, end) };
+    },
+  );
+
+  app.get(
     '/v1/log/openings',
     {
       config: { roles: ['auditor'] },
@@ -48,11 +69,15 @@ export function logOpeningRoutes(app: Api, ctx: AppContext): void {
       },
     },
     async (request) => {
-      const { start, end } = request.query;
-      if (end < start) throw new ValidationError('end', 'must not be before start');
-      if (end - start > maxOpeningEntries)
-        throw new ValidationError('end', `at most ${maxOpeningEntries} entries at once`);
+      const { start, end } = checkRange(request.query);
       return { openings: await ctx.ledger.openings.inRange(start, end) };
     },
   );
+}
+
+function checkRange(range: { start: number; end: number }): { start: number; end: number } {
+  if (range.end < range.start) throw new ValidationError('end', 'must not be before start');
+  if (range.end - range.start > maxOpeningEntries)
+    throw new ValidationError('end', `at most ${maxOpeningEntries} entries at once`);
+  return range;
 }
