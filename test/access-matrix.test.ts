@@ -413,6 +413,14 @@ const endpoints: Endpoint[] = [
     writes: false,
     request: () => ({ url: '/v1/log/openings?start=0&end=5' }),
   },
+  {
+    method: 'GET',
+    route: '/v1/log/entries/full',
+    allowed: ['auditor'],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/log/entries/full?start=0&end=5' }),
+  },
 ];
 
 function expectedStatus(endpoint: Endpoint, caller: string): number {
