@@ -19,8 +19,8 @@ export interface Concealed {
   openings: OpeningRow[];
 }
 
-/** The subject whose own principal an id is, or null (see PrincipalPeople). */
-export type SubjectOfPrincipal = (id: string) => Promise<string | null>;
+/** The subject whose own principal an id is, or null (see PrincipalPeople); at once when known. */
+export type SubjectOfPrincipal = (id: string) => string | null | Promise<string | null>;
 
 /** The role shown in place of a person's own principal when they act themselves. */
 export const personActor = 'subject';
@@ -35,23 +35,23 @@ export async function conceal(
   act: { actor: string; refs: Record<string, RefValue> },
   subjectOf: SubjectOfPrincipal,
 ): Promise<Concealed> {
-  const refs: Record<string, RefValue> = { ...act.refs };
   const openings: OpeningRow[] = [];
-  const about = personValue('subject', refs.subject);
-  for (const ref of personRefs) {
-    if (refs[ref] === undefined) continue;
-    openings.push(opening(ref, personValue(ref, refs[ref]), about));
-    delete refs[ref];
-  }
-  if (typeof refs.principal === 'string') {
-    const owner = await subjectOf(refs.principal);
-    if (owner !== null) {
-      openings.push(opening('principal', refs.principal, owner));
-      delete refs.principal;
-    }
+  const about = personValue('subject', act.refs.subject);
+  // A new object with the visible refs only (deleting keys would slow every later read of it).
+  const refs: Record<string, RefValue> = {};
+  for (const [ref, value] of Object.entries(act.refs)) {
+    if (value === undefined) continue;
+    if (isPersonRef(ref)) openings.push(opening(ref, personValue(ref, value), about));
+    else if (ref === 'principal' && typeof value === 'string') {
+      const found = subjectOf(value);
+      const owner = found instanceof Promise ? await found : found;
+      if (owner === null) refs[ref] = value;
+      else openings.push(opening(ref, value, owner));
+    } else refs[ref] = value;
   }
   let actor = act.actor;
-  const owner = await subjectOf(actor);
+  const found = subjectOf(actor);
+  const owner = found instanceof Promise ? await found : found;
   if (owner !== null) {
     openings.push(opening('actor', actor, owner));
     actor = personActor;
@@ -61,6 +61,8 @@ export async function conceal(
   for (const o of openings) commitments[o.ref] = commitment(o);
   return { actor, refs, commitments, openings };
 }
+
+const isPersonRef = (ref: string) => (personRefs as readonly string[]).includes(ref);
 
 function opening(ref: string, value: string | null, subject: string | null): OpeningRow {
   return { ref, subject, value, salt: pooledRandomBytes(16) };

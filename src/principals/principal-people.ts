@@ -24,10 +24,15 @@ export class PrincipalPeople {
    * no principal ("system", "policy", "operator"). Reads through `db`: in the transaction that
    * creates the principal, it is already there.
    */
-  async subjectOf(db: Db, id: string): Promise<string | null> {
+  subjectOf(db: Db, id: string): string | null | Promise<string | null> {
     if (!id.startsWith('prn_')) return null;
+    // Known: answered at once, without a turn of the event loop (every append asks of its actor).
     const known = this.#bySubject.get(id);
     if (known !== undefined) return known;
+    return this.#lookUp(db, id);
+  }
+
+  async #lookUp(db: Db, id: string): Promise<string | null> {
     const row = (await this.#query(db, [id])).rows[0];
     const subject = row?.role === 'subject' ? row.subject_id : null;
     // An id not (yet) in the store is not remembered: it may be a principal created after this.
