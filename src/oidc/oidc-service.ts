@@ -12,12 +12,16 @@ import type { WorldService } from '../identity/world-service.ts';
 import type { Keyring } from '../keyring.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Principal } from '../principals/roles.ts';
+import type { LockService } from '../rights/lock-service.ts';
 import { handlePattern } from '../util/patterns.ts';
 import { claimDescriptions, isOver, type Scope, scopeClaims, standingIn } from './claims.ts';
 import { OidcClientService } from './client-service.ts';
 import { createProvider } from './provider.ts';
 
 const handleRegex = new RegExp(handlePattern);
+
+/** What a world is told when the person has locked the use of its identity. */
+export const lockedDescription = 'the person has locked the use of this identity';
 
 /** What the consent page shows: the world, each claim it asks for, the avatar it names. */
 export interface ConsentRequest {
@@ -40,6 +44,7 @@ export interface OidcOptions {
   subjects: SubjectService;
   avatars: AvatarService;
   worlds: WorldService;
+  locks: LockService;
   now: () => Date;
 }
 
@@ -69,6 +74,7 @@ export class OidcService {
       clients: this.clients,
       claimsFor: (subject, world, scopes) => this.claimsFor(subject, world, scopes),
       ownerOf: (world, handle) => this.#options.avatars.subjectOf(world, handle),
+      isLocked: (subject) => this.#options.locks.isLocked(subject),
     });
     return this.#provider;
   }
@@ -116,7 +122,8 @@ export class OidcService {
   /**
    * The person consents: the avatar is bound to them in this world (a handle bound to someone
    * else is refused), the grant holds the scopes asked for (nationality only if ticked), and the
-   * authorization resumes. Returns where the browser goes next.
+   * authorization resumes. Returns where the browser goes next. A person who locked its identity
+   * gets as far as this page, and the world is told access_denied: nothing is bound or granted.
    */
   async consent(
     raw: Raw,
@@ -126,6 +133,7 @@ export class OidcService {
   ): Promise<string> {
     if (principal.subject === undefined) throw new ForbiddenError('only a subject signs in to a world');
     const details = await this.#details(raw, uid);
+    if (await this.#options.locks.isLocked(principal.subject)) return this.#refuseLocked(raw);
     const world = String(details.params.client_id);
     const named = typeof details.params.avatar === 'string' ? details.params.avatar : undefined;
     if (named !== undefined && input.avatar !== undefined && input.avatar !== named) {
@@ -158,6 +166,16 @@ export class OidcService {
       raw.req,
       raw.res,
       { error: 'access_denied', error_description: 'the person declined' },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  async #refuseLocked(raw: Raw): Promise<string> {
+    const provider = await this.provider();
+    return provider.interactionResult(
+      raw.req,
+      raw.res,
+      { error: 'access_denied', error_description: lockedDescription },
       { mergeWithLastSubmission: false },
     );
   }
