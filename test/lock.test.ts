@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { entriesSince, logSize } from './_access.ts';
 import { bindReporters, conductFixture, report } from './_fixtures.ts';
-import { type Person, pkce, rawBindingPolicyFile, redirectUriOf } from './_people.ts';
+import { Person, pkce, rawBindingPolicyFile, redirectUriOf } from './_people.ts';
 import { forEachStore, type Harness } from './_util.ts';
 
 /** Tom signs in to the world through mdis, naming `avatar`: the world's redirect back. */
@@ -163,6 +163,17 @@ forEachStore(
       assert.equal(notLocked.status, 409);
       assert.equal(notLocked.body.error, 'identity_not_locked');
       assert.equal(await h.snapshot(), before);
+    });
+
+    test('lost every passkey: a registrar’s recovery code gives a new passkey, and it unlocks', async () => {
+      assert.equal((await f.tomPerson.call('POST', '/v1/me/lock')).status, 200);
+      const issued = await h.call('POST', `/v1/subjects/${f.tom}/activation-code`, { token: f.registrar });
+      assert.equal(issued.status, 201, JSON.stringify(issued.body));
+      const recovered = new Person(h);
+      assert.equal((await recovered.activate(issued.body.code)).status, 201);
+      assert.equal((await recovered.call('GET', '/v1/me')).body.locked !== null, true);
+      const unlocked = await unlockWithPasskey(recovered);
+      assert.equal(unlocked.status, 200, JSON.stringify(unlocked.body));
     });
   },
   { config: { policyFile: rawBindingPolicyFile() } },
