@@ -64,6 +64,7 @@ forEachStore(
       assert.equal(known.code, undefined);
       assert.equal(known.back?.searchParams.get('error'), 'access_denied');
       assert.match(String(known.back?.searchParams.get('error_description')), /locked/);
+      assert.equal(known.details?.body.lockedSince, locked.body.locked, 'the consent page is told why');
       // A new avatar: not bound either.
       const fresh = await signInToWorld(f.tomPerson, f.world, 'tom2');
       assert.equal(fresh.back?.searchParams.get('error'), 'access_denied');

@@ -30,6 +30,8 @@ export interface ConsentRequest {
   claims: { name: string; scope: string; description: string }[];
   /** The handle named in the authorization request; absent, the person types it. */
   avatar?: string;
+  /** Since when the signed-in person has locked its identity: consenting tells the world access_denied. */
+  lockedSince?: string;
 }
 
 type Raw = { req: IncomingMessage; res: ServerResponse };
@@ -66,11 +68,7 @@ export class OidcService {
       config: this.#options.config,
       vault: this.#options.vault,
       keyring: this.#options.keyring,
-      signedIn: async (cookieHeader) => {
-        const cookie = readCookie(cookieHeader, sessionCookie);
-        if (cookie === undefined || cookie.length === 0 || cookie.length > 100) return undefined;
-        return (await this.#options.sessions.authenticate(cookie))?.principal.subject;
-      },
+      signedIn: (cookieHeader) => this.#signedIn(cookieHeader),
       clients: this.clients,
       claimsFor: (subject, world, scopes) => this.claimsFor(subject, world, scopes),
       ownerOf: (world, handle) => this.#options.avatars.subjectOf(world, handle),
@@ -109,6 +107,8 @@ export class OidcService {
     const details = await this.#details(raw, uid);
     const world = await this.#options.worlds.get(String(details.params.client_id));
     const scopes = requestedScopes(details.params.scope);
+    const person = await this.#signedIn(raw.req.headers.cookie);
+    const lockedSince = person === undefined ? undefined : await this.#options.locks.lockedSince(person);
     return {
       uid,
       world: { id: world.id, name: world.name },
@@ -116,6 +116,7 @@ export class OidcService {
         scopeClaims[scope].map((name) => ({ name, scope, description: claimDescriptions[name] ?? name })),
       ),
       ...(typeof details.params.avatar === 'string' ? { avatar: details.params.avatar } : {}),
+      ...(lockedSince === undefined ? {} : { lockedSince }),
     };
   }
 
@@ -168,6 +169,13 @@ export class OidcService {
       { error: 'access_denied', error_description: 'the person declined' },
       { mergeWithLastSubmission: false },
     );
+  }
+
+  /** The subject signed in to mdis by this request's session cookie, if any. */
+  async #signedIn(cookieHeader: string | undefined): Promise<string | undefined> {
+    const cookie = readCookie(cookieHeader, sessionCookie);
+    if (cookie === undefined || cookie.length === 0 || cookie.length > 100) return undefined;
+    return (await this.#options.sessions.authenticate(cookie))?.principal.subject;
   }
 
   async #refuseLocked(raw: Raw): Promise<string> {
