@@ -75,7 +75,11 @@ export type ErrorCode =
   | 'case_category_mismatch'
   | 'review_overdue'
   // 404, appeals of a credit contribution
-  | 'contribution_not_found';
+  | 'contribution_not_found'
+  // the person's lock of its identity (issue 15)
+  | 'identity_locked'
+  | 'identity_not_locked'
+  | 'passkey_required';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;
@@ -555,5 +559,34 @@ export class ContributionNotFoundError extends NotFoundError {
   constructor(contributionId: string) {
     super('contribution_not_found', `no credit contribution has id "${contributionId}"`);
     this.contributionId = contributionId;
+  }
+}
+
+// The person's lock of its identity (issue 15)
+
+/**
+ * A new use of a locked identity: a new avatar binding, a new credential (409), or a lock asked
+ * of an identity already locked. Sanctions, eligibility, cases and disclosures never throw it.
+ */
+export class IdentityLockedError extends ConflictError {
+  constructor(since: string, message = 'the person has locked the use of this identity') {
+    super('identity_locked', message, { lockedSince: since });
+  }
+}
+
+/** An unlock asked of an identity that is not locked. */
+export class IdentityNotLockedError extends ConflictError {
+  constructor() {
+    super('identity_not_locked', 'your identity is not locked');
+  }
+}
+
+/** An unlock asked by a caller with no passkey to prove it is the person (a machine's bearer token). */
+export class PasskeyRequiredError extends MdisError {
+  constructor() {
+    super(
+      'passkey_required',
+      'unlocking needs a fresh passkey assertion, and this principal has no passkey: a registrar can issue a recovery activation code',
+    );
   }
 }

@@ -59,6 +59,11 @@ interface Endpoint {
   success: number;
   /** Whether a successful call adds to the store (a refused one never may). */
   writes: boolean;
+  /**
+   * A route that needs a passkey assertion besides the role: the allowed callers here (bearer
+   * tokens, with no passkey) are let in at the role level and refused 403 passkey_required.
+   */
+  passkeyOnly?: true;
   /** Callers let in at the role level whose every item is refused in the answer: nothing written. */
   refusedPerItem?: readonly Caller[];
   /** A request that succeeds for an allowed caller; made anew for each cell. */
@@ -444,6 +449,36 @@ const endpoints: Endpoint[] = [
     writes: true,
     request: async (f) => ({ url: `/v1/principal-proposals/${await f.pendingProposal()}/refuse` }),
   },
+  // The person's lock (issue 15): last, as it leaves the subject locked.
+  {
+    method: 'POST',
+    route: '/v1/me/lock',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: true,
+    request: () => ({ url: '/v1/me/lock' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/me/unlock/options',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: true,
+    passkeyOnly: true,
+    request: () => ({ url: '/v1/me/unlock/options' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/me/unlock',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: true,
+    passkeyOnly: true,
+    request: () => ({
+      url: '/v1/me/unlock',
+      body: { credential: { id: 'x', rawId: 'x', type: 'public-key', response: {} } },
+    }),
+  },
   ...['/healthz', '/metrics', '/openapi.json', '/docs', '/v1/transparency/report'].map(
     (route): Endpoint => ({
       method: 'GET',
@@ -493,6 +528,7 @@ function expectedStatus(endpoint: Endpoint, caller: string): number {
   if (endpoint.allowed === 'public') return endpoint.success;
   if (unauthenticated.includes(caller)) return 401;
   if (endpoint.refusedPerItem?.includes(caller as Caller)) return endpoint.success;
+  if (endpoint.passkeyOnly === true) return 403;
   return (endpoint.allowed as readonly string[]).includes(caller) ? endpoint.success : 403;
 }
 
@@ -628,7 +664,10 @@ forEachStore(
             return;
           }
           assert.deepEqual(Object.keys(reply.body).sort(), ['error', 'message']);
-          assert.equal(reply.body.error, expected === 401 ? 'unauthenticated' : 'forbidden');
+          const passkeyRequired =
+            endpoint.passkeyOnly === true && endpoint.allowed.includes(caller as Caller);
+          const code = passkeyRequired ? 'passkey_required' : 'forbidden';
+          assert.equal(reply.body.error, expected === 401 ? 'unauthenticated' : code);
           assert.equal(typeof reply.body.message, 'string');
           assert.ok(reply.body.message.length > 0, 'the message is empty');
           assert.equal(after, before, 'a refused call wrote to the store');

@@ -11,6 +11,7 @@ import {
   NotFoundError,
   OwnDecisionError,
   OwnProposalError,
+  PasskeyRequiredError,
   PolicyRefusedError,
   PurposeRequiredError,
   RateLimitedError,
@@ -37,6 +38,7 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [RateLimitedError, 429],
   [PurposeRequiredError, 400],
   [UnknownPurposeError, 400],
+  [PasskeyRequiredError, 403],
 ];
 
 /** Fastify's own request errors, by its error code. */

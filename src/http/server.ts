@@ -19,6 +19,7 @@ import { creditRoutes } from './routes/credit.ts';
 import { disclosureRoutes } from './routes/disclosures.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
 import { eventRoutes } from './routes/events.ts';
+import { lockRoutes } from './routes/lock.ts';
 import { logRoutes } from './routes/log.ts';
 import { logOpeningRoutes } from './routes/log-openings.ts';
 import { meRoutes } from './routes/me.ts';
@@ -173,4 +174,5 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   oidcInteractionRoutes(api, ctx);
   principalProposalRoutes(api, ctx);
   logOpeningRoutes(api, ctx);
+  lockRoutes(api, ctx);
 }
