@@ -36,6 +36,8 @@ import { loadPolicy } from './policy/load.ts';
 import type { Policy } from './policy/policy.ts';
 import { PrincipalService } from './principals/principal-service.ts';
 import { ProposalService } from './principals/proposal-service.ts';
+import { CorrectionService } from './rights/correction-service.ts';
+import { CorrectionStore } from './rights/correction-store.ts';
 
 // Start-up in three stages: open the core (store, keys, log, policy), wire the services on it in
 // dependency order, then start the runtime of a serving instance (the policy put in force, the
@@ -85,6 +87,8 @@ export interface Services extends SignInServices {
   checkCounts: CheckCounter;
   /** Two admins for the overseeing roles: proposals to create or revoke them. */
   principalProposals: ProposalService;
+  /** The person's corrections of its own attributes, and the registrars' decisions on them. */
+  corrections: CorrectionService;
 }
 
 /** What a command (`mdis admin`, `mdis credit`, ...) works with. */
@@ -240,6 +244,10 @@ export function wireServices(core: Core): Services {
     ...signIn,
     ...{ profileReads, checkCounts },
     principalProposals: new ProposalService({ ...base, principals, activation: signIn.activation }),
+    corrections: new CorrectionService({
+      ...{ db, ledger, subjects, profileReads, now },
+      store: new CorrectionStore({ db, subjects }),
+    }),
   };
 }
 

@@ -15,12 +15,14 @@ import { avatarRoutes } from './routes/avatars.ts';
 import { bindingRoutes } from './routes/bindings.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { consoleRoutes } from './routes/console.ts';
+import { correctionRoutes } from './routes/corrections.ts';
 import { creditRoutes } from './routes/credit.ts';
 import { disclosureRoutes } from './routes/disclosures.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
 import { eventRoutes } from './routes/events.ts';
 import { logRoutes } from './routes/log.ts';
 import { meRoutes } from './routes/me.ts';
+import { myProfileRoutes } from './routes/my-profile.ts';
 import { oidcProviderRoutes } from './routes/oidc.ts';
 import { oidcClientRoutes } from './routes/oidc-clients.ts';
 import { oidcInteractionRoutes } from './routes/oidc-interactions.ts';
@@ -171,4 +173,6 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   bindingRoutes(api, ctx);
   oidcInteractionRoutes(api, ctx);
   principalProposalRoutes(api, ctx);
+  myProfileRoutes(api, ctx);
+  correctionRoutes(api, ctx);
 }
