@@ -1,5 +1,4 @@
 import Type, { type Static } from 'typebox';
-import { recordIdPattern } from '../util/patterns.ts';
 import { StringEnum } from '../util/string-enum.ts';
 
 export const correctionStatuses = ['pending', 'accepted', 'refused'] as const;
@@ -33,7 +32,8 @@ export const CorrectionRefusal = Type.Object(
 );
 export type CorrectionRefusal = Static<typeof CorrectionRefusal>;
 
-export const CorrectionIdParam = Type.String({ pattern: recordIdPattern('cor') });
+// As newId('cor') makes it (util/ids.ts).
+export const CorrectionIdParam = Type.String({ pattern: '^cor_[0-9a-z]{16}$' });
 
 const decided = {
   decidedAt: Type.Optional(Type.String()),
