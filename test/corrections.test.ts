@@ -362,6 +362,41 @@ forEachStore(
       assert.ok(decided.body.items.length >= 1);
     });
 
+    test('accepting is checked as PATCH checks: another’s document, a value the field has by now', async () => {
+      const taken = personEnrolment();
+      const holder = await h.call('POST', '/v1/subjects', { token: registrar.token, body: taken });
+      assert.equal(holder.status, 201);
+      const document = { ...taken.natural.document };
+      const made = await propose({
+        field: 'natural.document',
+        value: document,
+        reason: 'This is my passport',
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      let before = await h.snapshot();
+      const duplicate = await h.call('POST', `/v1/corrections/${made.body.id}/accept`, {
+        token: registrar.token,
+      });
+      assert.equal(duplicate.status, 409, JSON.stringify(duplicate.body));
+      assert.equal(duplicate.body.error, 'duplicate_identity');
+      assert.equal(await h.snapshot(), before, 'a refused acceptance wrote');
+
+      const moved = await propose({ field: 'social.occupation', value: 'Head painter', reason: 'Promoted' });
+      assert.equal(moved.status, 201, JSON.stringify(moved.body));
+      const patched = await h.call('PATCH', `/v1/subjects/${subject}/attributes`, {
+        token: registrar.token,
+        body: { social: { occupation: 'Head painter' } },
+      });
+      assert.equal(patched.status, 200);
+      before = await h.snapshot();
+      const unchanged = await h.call('POST', `/v1/corrections/${moved.body.id}/accept`, {
+        token: registrar.token,
+      });
+      assert.equal(unchanged.status, 409, JSON.stringify(unchanged.body));
+      assert.equal(unchanged.body.error, 'correction_unchanged');
+      assert.equal(await h.snapshot(), before, 'a refused acceptance wrote');
+    });
+
     test('no plaintext of a proposed value or reason in the store nor in the log', async () => {
       const value = 'Zephyrine Quackenbush';
       const reason = 'Obadiah-Reason-Marker';
