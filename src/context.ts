@@ -37,6 +37,8 @@ import type { Policy } from './policy/policy.ts';
 import { PrincipalPeople } from './principals/principal-people.ts';
 import { PrincipalService } from './principals/principal-service.ts';
 import { ProposalService } from './principals/proposal-service.ts';
+import { CorrectionService } from './rights/correction-service.ts';
+import { CorrectionStore } from './rights/correction-store.ts';
 import { LockService } from './rights/lock-service.ts';
 
 // Start-up in three stages: open the core (store, keys, log, policy), wire the services on it in
@@ -89,6 +91,8 @@ export interface Services extends SignInServices {
   principalProposals: ProposalService;
   /** The person's lock on the use of its identity (issue 15). */
   locks: LockService;
+  /** The person's corrections of its own attributes, and the registrars' decisions on them. */
+  corrections: CorrectionService;
 }
 
 /** What a command (`mdis admin`, `mdis credit`, ...) works with. */
@@ -247,6 +251,10 @@ export function wireServices(core: Core): Services {
     ...{ profileReads, checkCounts },
     principalProposals: new ProposalService({ ...base, principals, activation: signIn.activation }),
     locks,
+    corrections: new CorrectionService({
+      ...{ db, ledger, subjects, profileReads, now },
+      store: new CorrectionStore({ db, subjects }),
+    }),
   };
 }
 

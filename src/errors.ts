@@ -79,7 +79,13 @@ export type ErrorCode =
   // the person's lock of its identity (issue 15)
   | 'identity_locked'
   | 'identity_not_locked'
-  | 'passkey_required';
+  | 'passkey_required'
+  // the person's corrections of its own attributes (issue 15)
+  | 'correction_not_found'
+  | 'not_correctable'
+  | 'correction_unchanged'
+  | 'correction_pending'
+  | 'correction_closed';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;
@@ -588,5 +594,51 @@ export class PasskeyRequiredError extends MdisError {
       'passkey_required',
       'unlocking needs a fresh passkey assertion, and this principal has no passkey: a registrar can issue a recovery activation code',
     );
+  }
+}
+
+// The person's corrections of its own attributes (issue 15).
+
+/** No correction has this id (or, for a subject, none of its own has). */
+export class CorrectionNotFoundError extends NotFoundError {
+  readonly correctionId: string;
+
+  constructor(correctionId: string) {
+    super('correction_not_found', `no correction has id "${correctionId}"`);
+    this.correctionId = correctionId;
+  }
+}
+
+/** A field the person may not correct: one the registry derives or captures, not one it states. */
+export class NotCorrectableError extends PolicyRefusedError {
+  constructor(field: string, why: string) {
+    super('not_correctable', `${field} cannot be corrected by its subject: ${why}`, { field });
+  }
+}
+
+/** A correction whose value is the one already recorded. */
+export class CorrectionUnchangedError extends ConflictError {
+  constructor(field: string) {
+    super('correction_unchanged', `${field} already has this value`, { field });
+  }
+}
+
+/** A second correction of a field while one is pending: the person waits for the first. */
+export class CorrectionPendingError extends ConflictError {
+  constructor(field: string, correctionId: string) {
+    super('correction_pending', `a correction of ${field} is already pending (${correctionId})`, {
+      field,
+      correctionId,
+    });
+  }
+}
+
+/** A decision asked of a correction that was already accepted or refused. */
+export class CorrectionClosedError extends ConflictError {
+  readonly correctionId: string;
+
+  constructor(correctionId: string, status: string) {
+    super('correction_closed', `correction "${correctionId}" was already ${status}`, { status });
+    this.correctionId = correctionId;
   }
 }

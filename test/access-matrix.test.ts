@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, test } from 'node:test';
+import type { Enrolment } from '../src/identity/attributes.ts';
 import { type Role, requiredScope, roles } from '../src/principals/roles.ts';
 import { dayMs } from '../src/util/time.ts';
 import { report } from './_fixtures.ts';
@@ -50,6 +51,8 @@ interface Fixtures {
   proposer: string;
   /** A new pending proposal (an auditor) by `proposer`. */
   pendingProposal(): Promise<string>;
+  /** A new pending correction, by a new subject (one pending correction per field and subject). */
+  pendingCorrection(): Promise<string>;
 }
 
 interface Endpoint {
@@ -479,6 +482,71 @@ const endpoints: Endpoint[] = [
       body: { credential: { id: 'x', rawId: 'x', type: 'public-key', response: {} } },
     }),
   },
+  // The person's own data (issue 15)
+  {
+    method: 'GET',
+    route: '/v1/me/profile',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    // The person's own read: not a staff read, not logged.
+    writes: false,
+    request: () => ({ url: '/v1/me/profile' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/me/corrections',
+    allowed: ['subject', otherSubject],
+    success: 201,
+    writes: true,
+    request: (f) => ({
+      url: '/v1/me/corrections',
+      body: { field: 'social.employer', value: `Employer ${f.fresh()}`, reason: 'I changed jobs' },
+    }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/me/corrections',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/me/corrections' }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/corrections',
+    allowed: ['registrar'],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/corrections?status=pending&limit=5' }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/corrections/:id',
+    allowed: ['registrar'],
+    success: 200,
+    // A logged read of the profile (purpose correction).
+    writes: true,
+    request: async (f) => ({ url: `/v1/corrections/${await f.pendingCorrection()}` }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/corrections/:id/accept',
+    allowed: ['registrar'],
+    success: 200,
+    writes: true,
+    request: async (f) => ({ url: `/v1/corrections/${await f.pendingCorrection()}/accept` }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/corrections/:id/refuse',
+    allowed: ['registrar'],
+    success: 200,
+    writes: true,
+    request: async (f) => ({
+      url: `/v1/corrections/${await f.pendingCorrection()}/refuse`,
+      body: { reason: 'Refused for the access matrix' },
+    }),
+  },
   ...['/healthz', '/metrics', '/openapi.json', '/docs', '/v1/transparency/report'].map(
     (route): Endpoint => ({
       method: 'GET',
@@ -585,6 +653,11 @@ forEachStore(
           source: 'manual',
         } as const;
         return (await h.ctx.sanctions.impose(input, 'test')).id;
+      },
+      async pendingCorrection() {
+        const enrolled = await h.ctx.subjects.enrol(personEnrolment() as Enrolment, 'test');
+        const input = { field: 'social.occupation', value: 'Baker', reason: 'I bake now' };
+        return (await h.ctx.corrections.propose(enrolled.id, input, 'test')).id;
       },
       async pendingDisclosure() {
         const asked = await h.call('POST', '/v1/disclosures', {

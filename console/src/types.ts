@@ -56,3 +56,4 @@ export const legalBasisKinds = every<LegalBasisKind>({
   statute: true,
   emergency: true,
 });
+export type { CorrectionReview, CorrectionSummary, MyCorrection } from '../../src/api/corrections.ts';

@@ -2,6 +2,7 @@ import type { AppealsTable } from './tables/appeals.ts';
 import type { AvatarsTable } from './tables/avatars.ts';
 import type { CasesTable } from './tables/cases.ts';
 import type { ConductEventsTable } from './tables/conduct-events.ts';
+import type { CorrectionsTable } from './tables/corrections.ts';
 import type { CreditContributionsTable } from './tables/credit-contributions.ts';
 import type { CreditHistogramTable } from './tables/credit-histogram.ts';
 import type { CreditHistoryTable } from './tables/credit-history.ts';
@@ -80,4 +81,6 @@ export interface DatabaseSchema {
   ledger_openings: LedgerOpeningsTable;
   // The person's own data (issue 15)
   identity_locks: IdentityLocksTable;
+  // The person's own data (issue 15)
+  corrections: CorrectionsTable;
 }

@@ -15,6 +15,7 @@ import { avatarRoutes } from './routes/avatars.ts';
 import { bindingRoutes } from './routes/bindings.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { consoleRoutes } from './routes/console.ts';
+import { correctionRoutes } from './routes/corrections.ts';
 import { creditRoutes } from './routes/credit.ts';
 import { disclosureRoutes } from './routes/disclosures.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
@@ -23,6 +24,7 @@ import { lockRoutes } from './routes/lock.ts';
 import { logRoutes } from './routes/log.ts';
 import { logOpeningRoutes } from './routes/log-openings.ts';
 import { meRoutes } from './routes/me.ts';
+import { myProfileRoutes } from './routes/my-profile.ts';
 import { oidcProviderRoutes } from './routes/oidc.ts';
 import { oidcClientRoutes } from './routes/oidc-clients.ts';
 import { oidcInteractionRoutes } from './routes/oidc-interactions.ts';
@@ -175,4 +177,6 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   principalProposalRoutes(api, ctx);
   logOpeningRoutes(api, ctx);
   lockRoutes(api, ctx);
+  myProfileRoutes(api, ctx);
+  correctionRoutes(api, ctx);
 }
