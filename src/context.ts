@@ -23,6 +23,7 @@ import { SanctionService } from './enforcement/sanction-service.ts';
 import { StrikeService } from './enforcement/strike-service.ts';
 import { AttributeVault, loadMasterKey } from './identity/attribute-vault.ts';
 import { AvatarService } from './identity/avatar-service.ts';
+import { ServicePseudonymService } from './identity/service-pseudonyms.ts';
 import { SubjectService } from './identity/subject-service.ts';
 import { WorldService } from './identity/world-service.ts';
 import { Keyring } from './keyring.ts';
@@ -85,6 +86,8 @@ export interface Services extends SignInServices {
   checkCounts: CheckCounter;
   /** Two admins for the overseeing roles: proposals to create or revoke them. */
   principalProposals: ProposalService;
+  /** The pseudonyms services know people by (pairwise subjects of their sign-ins). */
+  servicePseudonyms: ServicePseudonymService;
 }
 
 /** What a command (`mdis admin`, `mdis credit`, ...) works with. */
@@ -194,8 +197,10 @@ export function wireServices(core: Core): Services {
     now,
     onError: (error) => logger.error({ err: error }, 'writing eligibility check counts failed'),
   });
+  const servicePseudonyms = new ServicePseudonymService({ db, ledger, vault, now });
   const eligibility = new EligibilityService({
     counts: checkCounts,
+    pseudonyms: servicePseudonyms,
     db,
     engine: store.engine,
     policy,
@@ -231,7 +236,7 @@ export function wireServices(core: Core): Services {
   });
   const signIn = buildSignIn({
     ...{ db, config, ledger, principals, subjects, now },
-    ...{ vault, keyring, avatars, worlds, notifier },
+    ...{ vault, keyring, avatars, worlds, notifier, servicePseudonyms },
   });
   return {
     ...{ principals, subjects, worlds, avatars, notifier, subscriptions, deliveries },
@@ -240,6 +245,7 @@ export function wireServices(core: Core): Services {
     ...signIn,
     ...{ profileReads, checkCounts },
     principalProposals: new ProposalService({ ...base, principals, activation: signIn.activation }),
+    servicePseudonyms,
   };
 }
 

@@ -71,7 +71,10 @@ export type ErrorCode =
   | 'case_required'
   | 'case_not_about_target'
   | 'case_category_mismatch'
-  | 'review_overdue';
+  | 'review_overdue'
+  // pseudonyms per service (issue 16)
+  | 'digital_id_not_allowed'
+  | 'pseudonym_not_found';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;
@@ -530,5 +533,28 @@ export class ReviewOverdueError extends PolicyRefusedError {
       { reviewDueAt: dueAt },
     );
     this.disclosureId = disclosureId;
+  }
+}
+
+/** A service checked by digital ID an action the policy keeps to pseudonyms (403). */
+export class DigitalIdNotAllowedError extends MdisError {
+  readonly action: string;
+
+  constructor(action: string) {
+    super(
+      'digital_id_not_allowed',
+      `the policy lets services check ${action} by their own pseudonym for the person only, not by digital ID (eligibility.digitalIdChecks)`,
+      { field: 'subject' },
+    );
+    this.action = action;
+  }
+}
+
+/** A pseudonym this service was never given (another service's, or made up): one answer for both. */
+export class PseudonymNotFoundError extends NotFoundError {
+  constructor() {
+    super('pseudonym_not_found', 'no person is known to this service by this pseudonym', {
+      field: 'pseudonym',
+    });
   }
 }

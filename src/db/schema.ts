@@ -17,6 +17,7 @@ import type { PoliciesTable, PolicyActivationsTable } from './tables/policies.ts
 import type { PrincipalProposalsTable, PrincipalsTable } from './tables/principals.ts';
 import type { ReportsTable } from './tables/reports.ts';
 import type { SanctionsTable } from './tables/sanctions.ts';
+import type { OidcServiceClientsTable, ServicePseudonymsTable } from './tables/service-pseudonyms.ts';
 import type {
   ActivationCodesTable,
   OidcClientsTable,
@@ -74,4 +75,7 @@ export interface DatabaseSchema {
   subject_reads: SubjectReadsTable;
   eligibility_check_counts: EligibilityCheckCountsTable;
   principal_proposals: PrincipalProposalsTable;
+  // Pseudonyms per service (issue 16)
+  oidc_service_clients: OidcServiceClientsTable;
+  service_pseudonyms: ServicePseudonymsTable;
 }

@@ -6,14 +6,27 @@ import type { PolicyDocument } from './policy.ts';
 import { policyWarnings } from './warnings.ts';
 
 // One test per rule of issue 14, part 5, each on the shipped policy changed in one place. The
-// shipped policy itself warns once: its ladder bans after one decision at severity 5.
-const shipped = (): PolicyDocument =>
-  JSON.parse(fs.readFileSync(defaultPolicyFile, 'utf8')) as PolicyDocument;
+// shipped policy itself warns twice: its ladder bans after one decision at severity 5, and services
+// may still check some actions by digital ID (issue 16); the other tests start with that list empty.
+const file = (): PolicyDocument => JSON.parse(fs.readFileSync(defaultPolicyFile, 'utf8')) as PolicyDocument;
+const shipped = (): PolicyDocument => ({ ...file(), eligibility: { digitalIdChecks: [] } });
 const keys = (document: PolicyDocument) => policyWarnings(document).map((w) => w.key);
 const ladderBan = 'strikes.ladder.5.atStrikes';
+const digitalIdChecks = 'eligibility.digitalIdChecks';
 
-test('the shipped policy: only its ladder', () => {
-  assert.deepEqual(keys(shipped()), [ladderBan]);
+test('the shipped policy: its ladder and the digital-ID checks it still allows', () => {
+  assert.deepEqual(keys(file()), [ladderBan, digitalIdChecks]);
+  assert.match(policyWarnings(file())[1]!.message, /check travel\.\*, finance\.\*, world\.\* by digital ID/);
+});
+
+test('services checking by digital ID: listed actions, or every action when the policy says nothing', () => {
+  const p = shipped();
+  assert.deepEqual(keys(p), [ladderBan]);
+  p.eligibility = { digitalIdChecks: ['travel.air'] };
+  assert.deepEqual(keys(p), [ladderBan, digitalIdChecks]);
+  delete p.eligibility;
+  assert.deepEqual(keys(p), [ladderBan, digitalIdChecks]);
+  assert.match(policyWarnings(p)[1]!.message, /check \* by digital ID: services that do can link a person/);
 });
 
 test('statute or emergency without oversight', () => {

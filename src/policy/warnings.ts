@@ -14,7 +14,8 @@ export const minDecisionsToBan = 3;
  * The harsh choices `mdis policy check` warns about (issue 14): disclosure on statute or in an
  * emergency without oversight, a gag longer than the appeal window, grades above the lowest
  * denying actions outside the worlds, speech that may lead to an emergency disclosure or to one
- * without a case (issue 13), and a ladder that bans after fewer than three decisions. Pure: the document in, the warnings out.
+ * without a case (issue 13), a ladder that bans after fewer than three decisions, and services
+ * checking by digital ID (issue 16). Pure: the document in, the warnings out.
  */
 export function policyWarnings(document: PolicyDocument): PolicyWarning[] {
   const warnings: PolicyWarning[] = [];
@@ -72,6 +73,13 @@ export function policyWarnings(document: PolicyDocument): PolicyWarning[] {
         message: `a ban follows ${decisions} upheld decision(s) (${ban.atStrikes} strikes, up to ${most} a decision): fewer than ${minDecisionsToBan}`,
       });
     }
+  }
+  const digitalIdChecks = document.eligibility?.digitalIdChecks ?? ['*'];
+  if (digitalIdChecks.length > 0) {
+    warnings.push({
+      key: 'eligibility.digitalIdChecks',
+      message: `services may check ${digitalIdChecks.join(', ')} by digital ID: services that do can link a person across them; move them to their own pseudonyms and empty this list`,
+    });
   }
   return warnings;
 }

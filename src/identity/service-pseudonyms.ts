@@ -1,0 +1,104 @@
+import type { Db } from '../db/database.ts';
+import type { Tx } from '../db/transaction.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
+import type { AttributeVault } from './attribute-vault.ts';
+
+/** A service pseudonym as the API takes it: `SV` and 24 base32 characters. */
+export const servicePseudonymPattern = '^SV[0-9A-HJKMNP-TV-Z]{24}$';
+
+/** Rows read per query when the map is loaded. */
+const loadBatch = 50_000;
+
+/**
+ * The pseudonyms services know people by: one per (service, person), handed out as the pairwise
+ * `sub` when the person signs in to the service through mdis, and kept so that the service can
+ * check eligibility by it. Resolving is one lookup in a map in memory; a pseudonym this instance
+ * has not seen (given out on another instance a moment ago) is looked up once in the store.
+ */
+export class ServicePseudonymService {
+  readonly #db: Db;
+  readonly #ledger: LedgerService;
+  readonly #vault: AttributeVault;
+  readonly #now: () => Date;
+  /** pseudonym → its service and subject: the pseudonym is a keyed hash of both. */
+  #known = new Map<string, { service: string; subject: string }>();
+
+  constructor(options: { db: Db; ledger: LedgerService; vault: AttributeVault; now: () => Date }) {
+    this.#db = options.db;
+    this.#ledger = options.ledger;
+    this.#vault = options.vault;
+    this.#now = options.now;
+  }
+
+  /** The service's pseudonym for the subject; the same as the one `record` keeps. */
+  pseudonymOf(service: string, subject: string): string {
+    return this.#vault.servicePseudonym(service, subject);
+  }
+
+  /**
+   * Keeps the service's pseudonym for the subject, the first time the subject consents to the
+   * service, and logs it (the person can then be checked by it).
+   */
+  async record(tx: Tx, input: { service: string; subject: string }, actor: string): Promise<string> {
+    const pseudonym = this.pseudonymOf(input.service, input.subject);
+    // Two consents at once: the second inserts nothing and logs nothing.
+    const inserted = await tx
+      .insertInto('service_pseudonyms')
+      .values({
+        pseudonym,
+        principal_id: input.service,
+        subject_id: input.subject,
+        created_at: this.#now().toISOString(),
+      })
+      .onConflict((oc) => oc.column('pseudonym').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return pseudonym;
+    await this.#ledger.append(tx, {
+      kind: 'service.pseudonym_issued',
+      actor,
+      refs: { service: input.service, subject: input.subject, pseudonym },
+      details: {},
+    });
+    tx.afterCommit(() => this.#known.set(pseudonym, { service: input.service, subject: input.subject }));
+    return pseudonym;
+  }
+
+  /**
+   * The subject behind `pseudonym`, if `service` was given it; undefined for another service's
+   * pseudonym exactly as for one never given out, so that a service cannot probe.
+   */
+  async resolve(service: string, pseudonym: string): Promise<string | undefined> {
+    let found = this.#known.get(pseudonym);
+    if (found === undefined) {
+      const row = await this.#db
+        .selectFrom('service_pseudonyms')
+        .select(['principal_id', 'subject_id'])
+        .where('pseudonym', '=', pseudonym)
+        .executeTakeFirst();
+      if (row === undefined) return undefined;
+      found = { service: row.principal_id, subject: row.subject_id };
+      this.#known.set(pseudonym, found);
+    }
+    return found.service === service ? found.subject : undefined;
+  }
+
+  /** Loads every pseudonym given out (a serving instance, with the eligibility index). */
+  async load(): Promise<void> {
+    const known = new Map<string, { service: string; subject: string }>();
+    let after = '';
+    for (;;) {
+      const rows = await this.#db
+        .selectFrom('service_pseudonyms')
+        .select(['pseudonym', 'principal_id', 'subject_id'])
+        .where('pseudonym', '>', after)
+        .orderBy('pseudonym')
+        .limit(loadBatch)
+        .execute();
+      for (const row of rows)
+        known.set(row.pseudonym, { service: row.principal_id, subject: row.subject_id });
+      if (rows.length < loadBatch) break;
+      after = rows.at(-1)!.pseudonym;
+    }
+    this.#known = known;
+  }
+}
