@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
+import { ServicePseudonymService } from '../src/identity/service-pseudonyms.ts';
 import { conductFixture } from './_fixtures.ts';
 import { harnessOrigin, type Person } from './_people.ts';
 import { forEachStore, type Harness } from './_util.ts';
@@ -225,6 +226,16 @@ forEachStore('pseudonyms per service', (h) => {
       (await eligibility(airline.token, `pseudonym=${bankSub}&action=travel.air`)).body,
       madeUp.body,
     );
+    // Another instance, whose map has never seen them: found in the store, and still only the service's own.
+    const other = new ServicePseudonymService({
+      db: h.ctx.db,
+      ledger: h.ctx.ledger,
+      vault: h.ctx.vault,
+      now: () => new Date(),
+    });
+    assert.equal(await other.resolve(airline.id, airlineSub), f.tom);
+    assert.equal(await other.resolve(airline.id, bankSub), undefined);
+    assert.equal(await other.resolve(bank.id, bankSub), f.tom);
     await h.ctx.checkCounts.flush();
     assert.equal(await h.snapshot(), before);
   });

@@ -10,6 +10,39 @@ export const servicePseudonymPattern = '^SV[0-9A-HJKMNP-TV-Z]{24}$';
 const loadBatch = 50_000;
 
 /**
+ * The pseudonyms given out, in memory: pseudonym → its service and subject. Pure, so that the
+ * bench measures the lookup a check makes. Service ids are interned: one string per service.
+ */
+export class PseudonymMap {
+  readonly #entries = new Map<string, { service: string; subject: string }>();
+  readonly #services = new Map<string, string>();
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Whether `pseudonym` was given out to any service (as far as this map knows). */
+  known(pseudonym: string): boolean {
+    return this.#entries.has(pseudonym);
+  }
+
+  /** The subject behind `pseudonym` if it is `service`'s; undefined for another's or an unknown one. */
+  subjectFor(service: string, pseudonym: string): string | undefined {
+    const found = this.#entries.get(pseudonym);
+    return found !== undefined && found.service === service ? found.subject : undefined;
+  }
+
+  set(pseudonym: string, service: string, subject: string): void {
+    let interned = this.#services.get(service);
+    if (interned === undefined) {
+      interned = service;
+      this.#services.set(service, service);
+    }
+    this.#entries.set(pseudonym, { service: interned, subject });
+  }
+}
+
+/**
  * The pseudonyms services know people by: one per (service, person), handed out as the pairwise
  * `sub` when the person signs in to the service through mdis, and kept so that the service can
  * check eligibility by it. Resolving is one lookup in a map in memory; a pseudonym this instance
@@ -20,8 +53,7 @@ export class ServicePseudonymService {
   readonly #ledger: LedgerService;
   readonly #vault: AttributeVault;
   readonly #now: () => Date;
-  /** pseudonym → its service and subject: the pseudonym is a keyed hash of both. */
-  #known = new Map<string, { service: string; subject: string }>();
+  #known = new PseudonymMap();
 
   constructor(options: { db: Db; ledger: LedgerService; vault: AttributeVault; now: () => Date }) {
     this.#db = options.db;
@@ -59,7 +91,7 @@ export class ServicePseudonymService {
       refs: { service: input.service, subject: input.subject, pseudonym },
       details: {},
     });
-    tx.afterCommit(() => this.#known.set(pseudonym, { service: input.service, subject: input.subject }));
+    tx.afterCommit(() => this.#known.set(pseudonym, input.service, input.subject));
     return pseudonym;
   }
 
@@ -68,23 +100,21 @@ export class ServicePseudonymService {
    * pseudonym exactly as for one never given out, so that a service cannot probe.
    */
   async resolve(service: string, pseudonym: string): Promise<string | undefined> {
-    let found = this.#known.get(pseudonym);
-    if (found === undefined) {
+    if (!this.#known.known(pseudonym)) {
       const row = await this.#db
         .selectFrom('service_pseudonyms')
         .select(['principal_id', 'subject_id'])
         .where('pseudonym', '=', pseudonym)
         .executeTakeFirst();
       if (row === undefined) return undefined;
-      found = { service: row.principal_id, subject: row.subject_id };
-      this.#known.set(pseudonym, found);
+      this.#known.set(pseudonym, row.principal_id, row.subject_id);
     }
-    return found.service === service ? found.subject : undefined;
+    return this.#known.subjectFor(service, pseudonym);
   }
 
   /** Loads every pseudonym given out (a serving instance, with the eligibility index). */
   async load(): Promise<void> {
-    const known = new Map<string, { service: string; subject: string }>();
+    const known = new PseudonymMap();
     let after = '';
     for (;;) {
       const rows = await this.#db
@@ -94,8 +124,7 @@ export class ServicePseudonymService {
         .orderBy('pseudonym')
         .limit(loadBatch)
         .execute();
-      for (const row of rows)
-        known.set(row.pseudonym, { service: row.principal_id, subject: row.subject_id });
+      for (const row of rows) known.set(row.pseudonym, row.principal_id, row.subject_id);
       if (rows.length < loadBatch) break;
       after = rows.at(-1)!.pseudonym;
     }
