@@ -544,7 +544,6 @@ export class DigitalIdNotAllowedError extends MdisError {
     super(
       'digital_id_not_allowed',
       `the policy lets services check ${action} by their own pseudonym for the person only, not by digital ID (eligibility.digitalIdChecks)`,
-      { field: 'subject' },
     );
     this.action = action;
   }
@@ -553,8 +552,6 @@ export class DigitalIdNotAllowedError extends MdisError {
 /** A pseudonym this service was never given (another service's, or made up): one answer for both. */
 export class PseudonymNotFoundError extends NotFoundError {
   constructor() {
-    super('pseudonym_not_found', 'no person is known to this service by this pseudonym', {
-      field: 'pseudonym',
-    });
+    super('pseudonym_not_found', 'no person is known to this service by this pseudonym');
   }
 }

@@ -154,7 +154,7 @@ forEachStore('pseudonyms per service', (h) => {
     assert.equal(await issued(), 3, 'one service.pseudonym_issued per service, not per sign-in');
   });
 
-  test('a service may not ask for a world’s claims (standing, avatar)', async () => {
+  test('a service may not ask for a world’s claims (standing, avatar) nor name a world', async () => {
     const url = client.buildAuthorizationUrl(airline.config, {
       redirect_uri: callback,
       scope: 'openid standing',
@@ -165,6 +165,12 @@ forEachStore('pseudonyms per service', (h) => {
     const started = await f.tomPerson.call('GET', `${url.pathname}${url.search}`);
     const back = new URL(String(started.headers.location), harnessOrigin);
     assert.equal(back.searchParams.get('error'), 'invalid_scope', back.href);
+    url.searchParams.set('scope', 'openid');
+    url.searchParams.set('world', f.world);
+    const named = await f.tomPerson.call('GET', `${url.pathname}${url.search}`);
+    const refused = new URL(String(named.headers.location), harnessOrigin);
+    assert.equal(refused.searchParams.get('error'), 'invalid_request', refused.href);
+    assert.equal(refused.searchParams.get('error_description'), 'a service acts for no world');
   });
 
   test('eligibility by pseudonym answers as by digital ID, allowed and denied, alone and in a batch', async () => {
@@ -201,7 +207,6 @@ forEachStore('pseudonyms per service', (h) => {
         index: 3,
         error: 'pseudonym_not_found',
         message: 'no person is known to this service by this pseudonym',
-        field: 'pseudonym',
       },
     ]);
     const lifted = await h.call('POST', `/v1/sanctions/${imposed.body.id}/lift`, {

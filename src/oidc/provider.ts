@@ -137,6 +137,9 @@ const extraParams: Configuration['extraParams'] = {
   },
   // A world asks about its own users only.
   world(_ctx, value, client) {
+    if (value !== undefined && client !== undefined && isServiceClient(client.clientId)) {
+      throw new errors.InvalidRequest('a service acts for no world');
+    }
     if (value !== undefined && value !== client?.clientId) {
       throw new errors.InvalidRequest(`this client acts for world "${client?.clientId}", not "${value}"`);
     }
