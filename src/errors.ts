@@ -85,7 +85,10 @@ export type ErrorCode =
   | 'not_correctable'
   | 'correction_unchanged'
   | 'correction_pending'
-  | 'correction_closed';
+  | 'correction_closed'
+  // pseudonyms per service (issue 16)
+  | 'digital_id_not_allowed'
+  | 'pseudonym_not_found';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;
@@ -640,5 +643,25 @@ export class CorrectionClosedError extends ConflictError {
   constructor(correctionId: string, status: string) {
     super('correction_closed', `correction "${correctionId}" was already ${status}`, { status });
     this.correctionId = correctionId;
+  }
+}
+
+/** A service checked by digital ID an action the policy keeps to pseudonyms (403). */
+export class DigitalIdNotAllowedError extends MdisError {
+  readonly action: string;
+
+  constructor(action: string) {
+    super(
+      'digital_id_not_allowed',
+      `the policy lets services check ${action} by their own pseudonym for the person only, not by digital ID (eligibility.digitalIdChecks)`,
+    );
+    this.action = action;
+  }
+}
+
+/** A pseudonym this service was never given (another service's, or made up): one answer for both. */
+export class PseudonymNotFoundError extends NotFoundError {
+  constructor() {
+    super('pseudonym_not_found', 'no person is known to this service by this pseudonym');
   }
 }

@@ -5,6 +5,7 @@ import { CsrfRefusedError, SignInRefusedError } from '../auth/errors.ts';
 import { BatchRejectedError } from '../conduct/event-service.ts';
 import {
   ConflictError,
+  DigitalIdNotAllowedError,
   ForbiddenError,
   MalformedIdError,
   MdisError,
@@ -39,6 +40,7 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [PurposeRequiredError, 400],
   [UnknownPurposeError, 400],
   [PasskeyRequiredError, 403],
+  [DigitalIdNotAllowedError, 403],
 ];
 
 /** Fastify's own request errors, by its error code. */
