@@ -12,6 +12,9 @@ import { DecisionService } from './conduct/decision-service.ts';
 import { EventService } from './conduct/event-service.ts';
 import { ReportService } from './conduct/report-service.ts';
 import type { Config } from './config.ts';
+import { CredentialService } from './credentials/credential-service.ts';
+import { CredentialKeys } from './credentials/keys.ts';
+import { OfferService } from './credentials/offers.ts';
 import { CreditReader } from './credit/credit-reader.ts';
 import { CreditService } from './credit/credit-service.ts';
 import { CreditModel } from './credit/model.ts';
@@ -31,6 +34,7 @@ import { WitnessClient } from './ledger/witness-client.ts';
 import { DeliveryWorker } from './notify/delivery.ts';
 import { Notifier } from './notify/notifier.ts';
 import { SubscriptionService } from './notify/subscription-service.ts';
+import { issuerOf } from './oidc/provider.ts';
 import { activatePolicy, storedPolicy } from './policy/activation.ts';
 import { loadPolicy } from './policy/load.ts';
 import type { Policy } from './policy/policy.ts';
@@ -85,6 +89,8 @@ export interface Services extends SignInServices {
   checkCounts: CheckCounter;
   /** Two admins for the overseeing roles: proposals to create or revoke them. */
   principalProposals: ProposalService;
+  /** The credential issuer: SD-JWT VC over OpenID4VCI, status lists (issue 16). */
+  credentials: CredentialService;
 }
 
 /** What a command (`mdis admin`, `mdis credit`, ...) works with. */
@@ -240,7 +246,21 @@ export function wireServices(core: Core): Services {
     ...signIn,
     ...{ profileReads, checkCounts },
     principalProposals: new ProposalService({ ...base, principals, activation: signIn.activation }),
+    credentials: buildCredentials({ ...core, subjects, sanctions }),
   };
+}
+
+/** The credential issuer; a ban in force revokes the subject's standing credentials in its transaction. */
+function buildCredentials(options: Core & { subjects: SubjectService; sanctions: SanctionService }) {
+  const { db, keyring, now, ledger, subjects, sanctions, config } = options;
+  const issuer = () => issuerOf(config);
+  const credentials = new CredentialService({
+    ...{ db, ledger, keyring, subjects, now, issuer },
+    keys: new CredentialKeys({ db, keyring, now }),
+    offers: new OfferService({ db, keyring, now, issuer }),
+  });
+  sanctions.afterImpose((tx, sanction) => credentials.sanctioned(tx, sanction));
+  return credentials;
 }
 
 /** Stage 3: the policy in force, the eligibility index and its listener; the jobs on `startJobs`. */

@@ -2,6 +2,14 @@ import type { AppealsTable } from './tables/appeals.ts';
 import type { AvatarsTable } from './tables/avatars.ts';
 import type { CasesTable } from './tables/cases.ts';
 import type { ConductEventsTable } from './tables/conduct-events.ts';
+import type {
+  CredentialAccessTokensTable,
+  CredentialKeysTable,
+  CredentialOffersTable,
+  CredentialSpentNoncesTable,
+  CredentialStatusListsTable,
+  CredentialsTable,
+} from './tables/credentials.ts';
 import type { CreditContributionsTable } from './tables/credit-contributions.ts';
 import type { CreditHistogramTable } from './tables/credit-histogram.ts';
 import type { CreditHistoryTable } from './tables/credit-history.ts';
@@ -74,4 +82,11 @@ export interface DatabaseSchema {
   subject_reads: SubjectReadsTable;
   eligibility_check_counts: EligibilityCheckCountsTable;
   principal_proposals: PrincipalProposalsTable;
+  // Credentials (issue 16)
+  credential_keys: CredentialKeysTable;
+  credential_offers: CredentialOffersTable;
+  credential_access_tokens: CredentialAccessTokensTable;
+  credential_spent_nonces: CredentialSpentNoncesTable;
+  credential_status_lists: CredentialStatusListsTable;
+  credentials: CredentialsTable;
 }

@@ -4,6 +4,11 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { CsrfRefusedError, SignInRefusedError } from '../auth/errors.ts';
 import { BatchRejectedError } from '../conduct/event-service.ts';
 import {
+  CredentialProtocolError,
+  InvalidAccessTokenError,
+  StatusListNotFoundError,
+} from '../credentials/errors.ts';
+import {
   ConflictError,
   ForbiddenError,
   MalformedIdError,
@@ -37,6 +42,9 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [RateLimitedError, 429],
   [PurposeRequiredError, 400],
   [UnknownPurposeError, 400],
+  [CredentialProtocolError, 400],
+  [InvalidAccessTokenError, 401],
+  [StatusListNotFoundError, 404],
 ];
 
 /** Fastify's own request errors, by its error code. */

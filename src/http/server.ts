@@ -26,6 +26,7 @@ import { oidcClientRoutes } from './routes/oidc-clients.ts';
 import { oidcInteractionRoutes } from './routes/oidc-interactions.ts';
 import { passkeyRoutes } from './routes/passkeys.ts';
 import { principalProposalRoutes } from './routes/principal-proposals.ts';
+import { credentialRoutes } from './routes/credentials.ts';
 import { principalRoutes } from './routes/principals.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sanctionRoutes } from './routes/sanctions.ts';
@@ -171,4 +172,5 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   bindingRoutes(api, ctx);
   oidcInteractionRoutes(api, ctx);
   principalProposalRoutes(api, ctx);
+  credentialRoutes(api, ctx);
 }

@@ -16,6 +16,7 @@ import * as principalProposals from './2026-12-02T1100-principal-proposals.ts';
 import * as disclosureCases from './2026-12-02T1200-disclosure-cases.ts';
 import * as checkpointCosignatures from './2026-12-02T1300-checkpoint-cosignatures.ts';
 import * as principalOrganisation from './2026-12-02T1500-principal-organisation.ts';
+import * as credentials from './2026-12-02T1800-credentials.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -36,6 +37,7 @@ const migrations: Record<string, EngineMigration> = {
   '2026-12-02T1200-disclosure-cases': disclosureCases,
   '2026-12-02T1300-checkpoint-cosignatures': checkpointCosignatures,
   '2026-12-02T1500-principal-organisation': principalOrganisation,
+  '2026-12-02T1800-credentials': credentials,
 };
 
 export function migrationProvider(engine: Engine): MigrationProvider {
