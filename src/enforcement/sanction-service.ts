@@ -34,13 +34,13 @@ export interface NewSanction {
   source: 'decision' | 'ladder' | 'manual';
 }
 
-/** Imposes, lifts, expires and lists sanctions; keeps the eligibility index and the worlds told. */
 /** What another domain is told of a sanction imposed, in its transaction. */
 export type ImposedHook = (
   tx: Tx,
   sanction: { id: string; subject: string; kind: string; startsAt: string },
 ) => Promise<void>;
 
+/** Imposes, lifts, expires and lists sanctions; keeps the eligibility index and the worlds told. */
 export class SanctionService {
   readonly #db: Db;
   readonly #ledger: LedgerService;

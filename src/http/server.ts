@@ -111,9 +111,11 @@ function createApp(ctx: AppContext, options: ServerOptions): FastifyInstance {
 
 function installHeaders(app: FastifyInstance): void {
   // API answers are per caller and JSON only: no cache may keep them, no browser may sniff them.
+  // A public answer meant for caches (a credential status list) says so itself.
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/v1/') || request.url === '/v1') {
-      reply.header('cache-control', 'no-store');
+      if (!reply.hasHeader('cache-control') || reply.statusCode >= 400)
+        reply.header('cache-control', 'no-store');
       reply.header('x-content-type-options', 'nosniff');
     } else if (request.url.startsWith('/docs')) {
       reply.header('x-content-type-options', 'nosniff');
