@@ -271,6 +271,8 @@ export async function startRuntime(
   const { eligibility, deliveries, checkCounts } = services;
   try {
     await putPolicyInForce(core, services);
+    // The issuer's key exists before the first request: publishing it writes nothing.
+    await services.credentials.keys.active();
     await eligibility.rebuild();
     await eligibility.listen();
   } catch (error) {
