@@ -15,6 +15,7 @@ import { OtherRole } from './screens/other-role.tsx';
 import { Bindings } from './screens/people/bindings.tsx';
 import { Passkeys } from './screens/people/passkeys.tsx';
 import { SubjectProfileScreen } from './screens/staff/subject-profile.tsx';
+import { MyCredentials } from './screens/subject/my-credentials.tsx';
 import { MyRecord } from './screens/subject/my-record.tsx';
 import { MyScore } from './screens/subject/my-score.tsx';
 import type { Role } from './types.ts';
@@ -42,6 +43,13 @@ export const screens: Screen[] = [
   { path: '/me', title: 'My record', nav: 'My record', roles: ['subject'], view: MyRecord },
   { path: '/me/score', title: 'My score', nav: 'My score', roles: ['subject'], view: MyScore },
   { path: '/me/avatars', title: 'My avatars', nav: 'My avatars', roles: ['subject'], view: Bindings },
+  {
+    path: '/me/credentials',
+    title: 'Credentials',
+    nav: 'Credentials',
+    roles: ['subject'],
+    view: MyCredentials,
+  },
   { path: '/dashboard', title: 'Dashboard', nav: 'Dashboard', roles: ['admin'], view: Dashboard },
   { path: '/principals', title: 'Principals', nav: 'Principals', roles: ['admin'], view: Principals },
   {
