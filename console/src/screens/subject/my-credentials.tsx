@@ -37,25 +37,28 @@ export function MyCredentials() {
         ID.
       </p>
       <form onSubmit={make.onSubmit}>
-        {(Object.keys(kinds) as Kind[]).map((kind) => (
-          <label key={kind}>
+        <fieldset class="choices">
+          <legend>Credentials to offer</legend>
+          {(Object.keys(kinds) as Kind[]).map((kind) => (
+            <label key={kind}>
+              <input
+                type="checkbox"
+                checked={chosen[kind]}
+                onChange={(e) => setChosen({ ...chosen, [kind]: (e.target as HTMLInputElement).checked })}
+              />{' '}
+              {kinds[kind]}
+            </label>
+          ))}
+          <label>
             <input
               type="checkbox"
-              checked={chosen[kind]}
-              onChange={(e) => setChosen({ ...chosen, [kind]: (e.target as HTMLInputElement).checked })}
+              checked={withGrade}
+              disabled={!chosen.mdis_standing}
+              onChange={(e) => setWithGrade((e.target as HTMLInputElement).checked)}
             />{' '}
-            {kinds[kind]}
+            Include my grade in the standing credential
           </label>
-        ))}
-        <label>
-          <input
-            type="checkbox"
-            checked={withGrade}
-            disabled={!chosen.mdis_standing}
-            onChange={(e) => setWithGrade((e.target as HTMLInputElement).checked)}
-          />{' '}
-          Include my grade in the standing credential
-        </label>
+        </fieldset>
         <button type="submit" disabled={make.busy || !(chosen.mdis_identity || chosen.mdis_standing)}>
           Make an offer for my wallet
         </button>
