@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import { before, test } from 'node:test';
+import { digest } from '@sd-jwt/crypto-nodejs';
+import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { PresentationVerifier } from '../src/credentials/verifier.ts';
 import { inTransaction } from '../src/db/transaction.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
@@ -9,10 +12,11 @@ import { TestWallet } from './_wallet.ts';
 // wallet makes: each way a presentation can be wrong fails with its own reason, and a revoked
 // credential fails as revoked, never as a bad signature.
 
-let clock = new Date('2026-12-02T12:00:00.000Z');
+const start = new Date('2026-12-02T12:00:00.000Z');
+let clock = start;
 const now = () => clock;
 const world = 'https://plaza.example';
-const iat = Math.floor(clock.getTime() / 1000);
+const iat = Math.floor(start.getTime() / 1000);
 
 forEachStore(
   'credentials: a world verifies presentations',
@@ -22,9 +26,11 @@ forEachStore(
     let wallet: TestWallet;
     let sdJwt: string;
     let verifier: PresentationVerifier;
+    let library: SDJwtVcInstance;
     const fetched: string[] = [];
 
     before(async () => {
+      clock = start;
       base = await h.app.listen({ port: 0, host: '127.0.0.1' });
       (h.ctx.config as { publicUrl: string | undefined }).publicUrl = base;
       const registrar = await h.token({ role: 'registrar' });
@@ -38,7 +44,7 @@ forEachStore(
       sdJwt = await wallet.receive(offer.body.offerUri, offer.body.txCode, 'mdis_identity');
       // The world knows mdis's keys from its published metadata, fetched once.
       const metadata = (await (await fetch(`${base}/.well-known/jwt-vc-issuer`)).json()) as {
-        jwks: { keys: [] };
+        jwks: { keys: (import('node:crypto').JsonWebKey & { kty: string })[] };
       };
       verifier = new PresentationVerifier({
         issuer: base,
@@ -48,6 +54,17 @@ forEachStore(
           fetched.push(uri);
           return (await fetch(uri)).text();
         },
+      });
+      // The OpenWallet Foundation's SD-JWT VC verifier, with the same published key and status list.
+      const issuerKey = createPublicKey({ key: metadata.jwks.keys[0]!, format: 'jwk' });
+      const holderKey = createPublicKey({ key: wallet.publicJwk as never, format: 'jwk' });
+      const ed25519 = (key: typeof issuerKey) => (data: string, signature: string) =>
+        verifySignature(null, Buffer.from(data), key, Buffer.from(signature, 'base64url'));
+      library = new SDJwtVcInstance({
+        hasher: digest,
+        verifier: ed25519(issuerKey),
+        kbVerifier: ed25519(holderKey),
+        statusListFetcher: async (uri) => (await fetch(uri)).text(),
       });
     });
 
@@ -106,6 +123,18 @@ forEachStore(
       assert.equal(await reasonOf(forged), 'bad_signature');
     });
 
+    test('the OpenWallet Foundation verifier (@sd-jwt/sd-jwt-vc) accepts the same presentation', async () => {
+      const presented = wallet.present(sdJwt, ['age_over_18', 'nationality'], {
+        aud: world,
+        nonce: 'n-1',
+        iat,
+      });
+      const result = await library.verify(presented, { keyBindingNonce: 'n-1', currentDate: iat });
+      assert.equal((result.payload as Record<string, unknown>).age_over_18, true);
+      assert.equal((result.payload as Record<string, unknown>).nationality, 'GB');
+      assert.equal((result.payload as Record<string, unknown>).name, undefined);
+    });
+
     test('a revoked credential fails as revoked, with a valid signature', async () => {
       await inTransaction(h.ctx.db, (tx) => h.ctx.credentials.revokeAllOf(tx, subject, 'locked'));
       const presented = wallet.present(sdJwt, ['age_over_18'], { aud: world, nonce: 'n-1', iat });
@@ -113,6 +142,10 @@ forEachStore(
       assert.ok((await verify(presented)).ok, 'the cached list was not used');
       clock = new Date(clock.getTime() + 1_000);
       assert.equal(await reasonOf(presented), 'revoked');
+      await assert.rejects(
+        library.verify(presented, { keyBindingNonce: 'n-1', currentDate: iat + 1 }),
+        /Status is not valid/,
+      );
       assert.ok(
         fetched.length >= 1 && fetched.every((uri) => uri.startsWith(`${base}/v1/credentials/status/`)),
       );
