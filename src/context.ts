@@ -322,9 +322,12 @@ export interface ScheduledJob {
 
 /** The periodic work of a serving instance, with how often each runs. */
 export function scheduledJobs(
-  ctx: Pick<AppContext, 'ledger' | 'sanctions' | 'credit' | 'deliveries' | 'checkCounts' | 'oversight'>,
+  ctx: Pick<
+    AppContext,
+    'ledger' | 'sanctions' | 'credit' | 'deliveries' | 'checkCounts' | 'oversight' | 'credentials'
+  >,
 ) {
-  const { ledger, sanctions, credit, deliveries, checkCounts, oversight } = ctx;
+  const { ledger, sanctions, credit, deliveries, checkCounts, oversight, credentials } = ctx;
   const jobs: ScheduledJob[] = [
     { name: 'sign checkpoint', everyMs: 250, run: () => ledger.checkpoint() },
     { name: 'expire sanctions', everyMs: 5_000, run: () => sanctions.expireDue() },
@@ -333,6 +336,7 @@ export function scheduledJobs(
     { name: 'write check counts', everyMs: checkCountFlushMs, run: () => checkCounts.flush() },
     // Reads check the deadline themselves; this pass only puts its passing in the log.
     { name: 'log overdue reviews', everyMs: 5_000, run: () => oversight.logOverdue() },
+    { name: 'prune expired credential offers', everyMs: 60_000, run: () => credentials.pruneExpired() },
   ];
   return jobs;
 }

@@ -221,6 +221,20 @@ forEachStore(
       });
       assert.equal(await issuedCount(), issued);
     });
+
+    test('the pruning pass deletes expired offers, access tokens and spent nonces, nothing live', async () => {
+      later(3_600);
+      const live = await newOffer();
+      const deleted = await h.ctx.credentials.pruneExpired();
+      assert.ok(deleted > 0, 'nothing was pruned');
+      const offers = await h.ctx.db.selectFrom('credential_offers').select('expires_at').execute();
+      assert.equal(offers.length, 1);
+      for (const table of ['credential_access_tokens', 'credential_spent_nonces'] as const) {
+        assert.equal((await h.ctx.db.selectFrom(table).selectAll().execute()).length, 0, table);
+      }
+      const form = { grant_type: preAuthorized, 'pre-authorized_code': live.code, tx_code: live.txCode };
+      assert.equal((await token(form)).status, 200, 'the live offer was pruned');
+    });
   },
   { now },
 );

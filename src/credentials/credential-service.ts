@@ -221,6 +221,24 @@ export class CredentialService {
     }));
   }
 
+  /**
+   * Deletes what has expired and can no longer be used: offers, access tokens, and spent nonces
+   * (an expired nonce is refused by its own expiry, so its row is no longer needed).
+   */
+  async pruneExpired(): Promise<number> {
+    const now = this.#now().toISOString();
+    let deleted = 0;
+    for (const table of [
+      'credential_offers',
+      'credential_access_tokens',
+      'credential_spent_nonces',
+    ] as const) {
+      const result = await this.#db.deleteFrom(table).where('expires_at', '<=', now).executeTakeFirst();
+      deleted += Number(result.numDeletedRows);
+    }
+    return deleted;
+  }
+
   /** The signed status list token of list `list`, or undefined if there is no such list. */
   async statusList(list: number): Promise<string | undefined> {
     const key = await this.keys.active();

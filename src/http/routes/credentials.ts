@@ -9,6 +9,7 @@ import {
   issuerMetadata,
   jwtVcIssuerMetadata,
 } from '../../credentials/metadata.ts';
+import { accessTokenLifetimeSeconds } from '../../credentials/offers.ts';
 import { newNonce } from '../../credentials/proof.ts';
 import { statusListTtlSeconds } from '../../credentials/status-list.ts';
 import type { Api } from '../api.ts';
@@ -72,7 +73,7 @@ export function credentialRoutes(app: Api, ctx: AppContext): void {
       const { accessToken } = await ctx.credentials.offers.redeem(form);
       return reply
         .header('cache-control', noStore)
-        .send({ access_token: accessToken, token_type: 'Bearer', expires_in: 300 });
+        .send({ access_token: accessToken, token_type: 'Bearer', expires_in: accessTokenLifetimeSeconds });
     });
   });
   app.post(credentialPaths.nonce, hidden, async (_request, reply) =>
