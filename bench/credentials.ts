@@ -7,9 +7,11 @@ import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { SDJwtInstance } from '@sd-jwt/core';
 import { digest, generateSalt, getSigner, getVerifier } from '@sd-jwt/crypto-nodejs';
 import { getListFromStatusListJWT, StatusList } from '@sd-jwt/jwt-status-list';
+import { newNonce } from '../src/credentials/proof.ts';
 import { issueSdJwt } from '../src/credentials/sd-jwt.ts';
 import { StatusBits, statusListSize } from '../src/credentials/status-list.ts';
 import { PresentationVerifier } from '../src/credentials/verifier.ts';
+import { openBenchStore, person } from './_fixtures.ts';
 import { progress, rates, type Suite } from './_measure.ts';
 
 const issuer = 'https://mdis.example';
@@ -117,6 +119,7 @@ export const credentials: Suite = {
       mdis: { async: () => verifier.verify(ourPresentation, { audience, nonce: 'n-1' }) },
       library: { async: () => library.verify(theirPresentation, { keyBindingNonce: 'n-1' } as never) },
     });
+    const endpoint = await endpointRate(issuance.library);
     const bits = StatusBits.fromClaim({ bits: 1, lst: list.compressStatusList() });
     const decoded = getListFromStatusListJWT(signedList);
     const mask = statusListSize - 1;
@@ -151,6 +154,7 @@ export const credentials: Suite = {
           baselineValue: verification.library,
           target: { ratioAtLeast: 1.0 },
         },
+        endpoint,
         {
           name: 'status lookups in a decoded list',
           value: lookups.mdis,
@@ -181,4 +185,48 @@ function presentTwo(
   const withoutKb = `${jwt}~${chosen.map((d) => `${d}~`).join('')}`;
   const input = `${b64({ typ: 'kb+jwt', alg: 'EdDSA' })}.${b64({ ...kb, sd_hash: createHash('sha256').update(withoutKb).digest('base64url') })}`;
   return `${withoutKb}${input}.${sign(null, Buffer.from(input), holder).toString('base64url')}`;
+}
+
+/**
+ * The whole credential endpoint in-process, on a durable SQLite store: access token looked up,
+ * proof of possession checked, c_nonce spent, a status entry taken, the previous credential of the
+ * type revoked (a reissue), the credential signed, its row and two log entries written. The
+ * wallet's proof is made in the loop too. Set against the library's bare issuance, for scale.
+ */
+async function endpointRate(libraryIssuance: number) {
+  const store = await openBenchStore();
+  try {
+    const { ctx } = store;
+    const subject = (await ctx.subjects.enrol(person(0), 'bench')).id;
+    const offer = await ctx.credentials.offers.create(subject, {
+      configurations: ['mdis_identity'],
+      withGrade: false,
+    });
+    const grant = offer.offer.grants as Record<string, { 'pre-authorized_code': string }>;
+    const code = Object.values(grant)[0]!['pre-authorized_code'];
+    const { accessToken } = await ctx.credentials.offers.redeem({
+      grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code',
+      'pre-authorized_code': code,
+      tx_code: offer.txCode,
+    });
+    const holder = generateKeyPairSync('ed25519');
+    const jwk = holder.publicKey.export({ format: 'jwk' });
+    const aud = ctx.credentials.issuer();
+    const request = () => {
+      const input = `${b64({ typ: 'openid4vci-proof+jwt', alg: 'EdDSA', jwk })}.${b64({ aud, iat: Math.floor(Date.now() / 1000), nonce: newNonce(ctx.keyring, new Date()) })}`;
+      const proof = `${input}.${sign(null, Buffer.from(input), holder.privateKey).toString('base64url')}`;
+      return { credential_configuration_id: 'mdis_identity', proofs: { jwt: [proof] } };
+    };
+    const rate = await rates({
+      endpoint: { async: () => ctx.credentials.issue(`Bearer ${accessToken}`, request()) },
+    });
+    return {
+      name: 'credential endpoint in-process (SQLite, durable; proof, nonce, status entry, reissue, 2 log entries)',
+      value: rate.endpoint,
+      baseline: '@sd-jwt/core issue (signing only)',
+      baselineValue: libraryIssuance,
+    };
+  } finally {
+    await store.remove();
+  }
 }

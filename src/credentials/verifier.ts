@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { sha256b64url, splitSdJwt } from './sd-jwt.ts';
 import { StatusBits, statusValid } from './status-list.ts';
 
@@ -56,6 +56,34 @@ export interface VerifierOptions {
   maxKeyBindingAgeSeconds?: number;
 }
 
+interface VerifyKey {
+  key: webcrypto.CryptoKey;
+  algorithm: { name: string; hash?: string };
+}
+
+/** A public key for WebCrypto's `verify`: Ed25519 (EdDSA) or P-256 (ES256), nothing else. */
+async function importVerifyKey(jwk: Jwk, reason: FailureReason): Promise<VerifyKey> {
+  const { kty, crv, x, y } = jwk;
+  const ed = kty === 'OKP' && crv === 'Ed25519';
+  const ec = kty === 'EC' && crv === 'P-256';
+  if (!ed && !ec) throw new Refused(reason, `keys of type ${kty}/${crv} are not accepted`);
+  try {
+    const key = await webcrypto.subtle.importKey(
+      'jwk',
+      { kty, crv, x, ...(ec ? { y } : {}) },
+      ed ? { name: 'Ed25519' } : { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['verify'],
+    );
+    return { key, algorithm: ed ? { name: 'Ed25519' } : { name: 'ECDSA', hash: 'SHA-256' } };
+  } catch {
+    throw new Refused(reason, 'the key does not import');
+  }
+}
+
+/** Holder keys kept imported, the oldest dropped first. */
+const holderCacheSize = 4_096;
+
 class Refused extends Error {
   readonly reason: FailureReason;
 
@@ -68,16 +96,17 @@ class Refused extends Error {
 /** Verifies presentations of mdis SD-JWT VCs: signature, disclosures, key binding, expiry, status. */
 export class PresentationVerifier {
   readonly #options: VerifierOptions;
-  readonly #keys = new Map<string, KeyObject>();
+  readonly #keys = new Map<string, Jwk>();
+  readonly #imported = new Map<string, Promise<VerifyKey>>();
   readonly #lists = new Map<string, { bits: StatusBits; until: number }>();
+  readonly #holders = new Map<string, Promise<VerifyKey>>();
   readonly #now: () => Date;
 
   constructor(options: VerifierOptions) {
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
     for (const jwk of options.keys) {
-      if (jwk.kid !== undefined)
-        this.#keys.set(jwk.kid, createPublicKey({ key: jwk as never, format: 'jwk' }));
+      if (jwk.kid !== undefined) this.#keys.set(jwk.kid, jwk);
     }
   }
 
@@ -97,7 +126,11 @@ export class PresentationVerifier {
 
   async #verify(presentation: string, expected: { audience: string; nonce: string }): Promise<Verification> {
     const parts = splitSdJwt(presentation);
-    const { header, payload } = this.#verifyJwt(parts.jwt, (h) => this.#issuerKey(h.kid), 'bad_signature');
+    const { header, payload } = await this.#verifyJwt(
+      parts.jwt,
+      (h) => this.#issuerKey(h.kid),
+      'bad_signature',
+    );
     if (header.typ !== 'dc+sd-jwt')
       throw new Refused('wrong_type', `typ is ${String(header.typ)}, not dc+sd-jwt`);
     if (payload.iss !== this.#options.issuer)
@@ -106,7 +139,7 @@ export class PresentationVerifier {
     if (typeof payload.exp !== 'number' || payload.exp <= now)
       throw new Refused('expired', 'the credential has expired');
     const claims = disclosed(parts.disclosures, payload);
-    this.#checkKeyBinding(parts, payload, expected, now);
+    await this.#checkKeyBinding(parts, payload, expected, now);
     await this.#checkStatus(payload);
     return {
       ok: true,
@@ -117,41 +150,51 @@ export class PresentationVerifier {
     };
   }
 
-  #issuerKey(kid: unknown): KeyObject {
-    const key = typeof kid === 'string' ? this.#keys.get(kid) : undefined;
-    if (key === undefined) throw new Refused('unknown_key', `no published key "${String(kid)}"`);
+  #issuerKey(kid: unknown): Promise<VerifyKey> {
+    const jwk = typeof kid === 'string' ? this.#keys.get(kid) : undefined;
+    if (jwk === undefined) throw new Refused('unknown_key', `no published key "${String(kid)}"`);
+    let key = this.#imported.get(jwk.kid!);
+    if (key === undefined) {
+      key = importVerifyKey(jwk, 'unknown_key');
+      this.#imported.set(jwk.kid!, key);
+    }
     return key;
   }
 
-  #verifyJwt(jwt: string, keyOf: (header: Record<string, unknown>) => KeyObject, reason: FailureReason) {
+  // WebCrypto, as the library does: its Ed25519 verification is no slower than node:crypto's
+  // one-shot `verify`, and it runs off the main thread.
+  async #verifyJwt(
+    jwt: string,
+    keyOf: (header: Record<string, unknown>) => Promise<VerifyKey>,
+    reason: FailureReason,
+  ) {
     const [h, p, s] = jwt.split('.');
     if (h === undefined || p === undefined || s === undefined)
       throw new Refused('malformed', 'not a compact JWS');
     const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const key = keyOf(header);
-    const ec = key.asymmetricKeyType === 'ec';
-    const ok = verify(
-      ec ? 'sha256' : null,
-      Buffer.from(`${h}.${p}`),
-      ec ? { key, dsaEncoding: 'ieee-p1363' } : key,
+    const { key, algorithm } = await keyOf(header);
+    const ok = await webcrypto.subtle.verify(
+      algorithm,
+      key,
       Buffer.from(s, 'base64url'),
+      Buffer.from(`${h}.${p}`),
     );
     if (!ok) throw new Refused(reason, 'the signature does not verify');
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
     return { header, payload };
   }
 
-  #checkKeyBinding(
+  async #checkKeyBinding(
     parts: ReturnType<typeof splitSdJwt>,
     payload: Record<string, unknown>,
     expected: { audience: string; nonce: string },
     now: number,
-  ): void {
+  ): Promise<void> {
     if (parts.kb === '') throw new Refused('key_binding_missing', 'the presentation has no key-binding JWT');
     const cnf = (payload.cnf as { jwk?: Jwk } | undefined)?.jwk;
     if (cnf === undefined) throw new Refused('key_binding_missing', 'the credential has no cnf.jwk');
-    const holder = createPublicKey({ key: cnf as never, format: 'jwk' });
-    const { header, payload: kb } = this.#verifyJwt(parts.kb, () => holder, 'key_binding_signature');
+    const holder = this.#holderKey(cnf);
+    const { header, payload: kb } = await this.#verifyJwt(parts.kb, () => holder, 'key_binding_signature');
     if (header.typ !== 'kb+jwt')
       throw new Refused('key_binding_signature', 'the key-binding JWT is not typed kb+jwt');
     if (kb.aud !== expected.audience)
@@ -166,6 +209,20 @@ export class PresentationVerifier {
     if (typeof kb.iat !== 'number' || Math.abs(now - kb.iat) > age) {
       throw new Refused('key_binding_stale', 'the key-binding JWT is not recent');
     }
+  }
+
+  // A holder presents again and again with the same key: importing it is a third of a verification.
+  #holderKey(jwk: Jwk): Promise<VerifyKey> {
+    const id = `${jwk.kty}|${jwk.crv}|${jwk.x}|${jwk.y}`;
+    let key = this.#holders.get(id);
+    if (key === undefined) {
+      key = importVerifyKey(jwk, 'key_binding_signature');
+      // A key that does not import is not kept: the next presentation tries it afresh.
+      key.catch(() => this.#holders.delete(id));
+      if (this.#holders.size >= holderCacheSize) this.#holders.delete(this.#holders.keys().next().value!);
+      this.#holders.set(id, key);
+    }
+    return key;
   }
 
   async #checkStatus(payload: Record<string, unknown>): Promise<void> {
@@ -190,7 +247,11 @@ export class PresentationVerifier {
     } catch (error) {
       throw new Refused('status_unavailable', `the status list could not be fetched: ${String(error)}`);
     }
-    const { header, payload } = this.#verifyJwt(token, (h) => this.#issuerKey(h.kid), 'status_unavailable');
+    const { header, payload } = await this.#verifyJwt(
+      token,
+      (h) => this.#issuerKey(h.kid),
+      'status_unavailable',
+    );
     const expired = typeof payload.exp === 'number' && payload.exp * 1000 <= now;
     if (header.typ !== 'statuslist+jwt' || payload.sub !== uri || expired) {
       throw new Refused('status_unavailable', 'the status list token is not this list, or has expired');
