@@ -65,6 +65,7 @@ export class TestWallet {
     issuerMetadata: Awaited<ReturnType<Openid4vciClient['resolveIssuerMetadata']>>,
     accessToken: string,
     credentialConfigurationId: string,
+    additionalRequestPayload?: Record<string, unknown>,
   ): Promise<string> {
     const { c_nonce } = await this.client.requestNonce({ issuerMetadata });
     const proof = await this.client.createCredentialRequestJwtProof({
@@ -79,6 +80,7 @@ export class TestWallet {
       accessToken,
       credentialConfigurationId,
       proofs: { jwt: [proof.jwt] },
+      ...(additionalRequestPayload === undefined ? {} : { additionalRequestPayload }),
     });
     const first = response.credentialResponse.credentials?.[0];
     const credential = typeof first === 'object' && 'credential' in first ? first.credential : undefined;

@@ -126,6 +126,17 @@ forEachStore(
       assert.notEqual(without.payload.sub, withGrade.payload.sub);
     });
 
+    test('a wallet may ask for fewer claims: only those are in the credential', async () => {
+      const { offerUri, txCode } = await offer(['mdis_identity']);
+      const { issuerMetadata, accessToken } = await wallet.redeem(offerUri, txCode);
+      const sdJwt = await wallet.request(issuerMetadata, accessToken, 'mdis_identity', {
+        claims: [{ path: ['age_over_18'] }],
+      });
+      const { payload, claims } = openByHand(sdJwt);
+      assert.deepEqual(claims, { age_over_18: true });
+      assert.equal(payload._sd.length, 1);
+    });
+
     test('the store keeps what revocation needs, the ledger ids only; no claim value anywhere', async () => {
       const snapshot = await h.snapshot();
       for (const value of ['Thomas Example', '1990-04-01', wallet.publicJwk.x!]) {

@@ -86,7 +86,7 @@ export class CredentialService {
     authorization: string | undefined,
     body: unknown,
   ): Promise<{ credentials: { credential: string }[] }> {
-    const token = /^(?:bearer|dpop) ([A-Za-z0-9_-]{20,100})$/i.exec(authorization ?? '')?.[1];
+    const token = /^bearer ([A-Za-z0-9_-]{20,100})$/i.exec(authorization ?? '')?.[1];
     if (token === undefined)
       throw new InvalidAccessTokenError('send the access token: Authorization: Bearer <token>');
     const grant = await this.offers.grantOf(this.#db, token);
