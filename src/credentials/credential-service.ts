@@ -6,14 +6,11 @@ import type { Keyring } from '../keyring.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { newId } from '../util/ids.ts';
 import { dayMs } from '../util/time.ts';
-import { type ConfigurationId, claimsOf, configurations, isConfigurationId } from './configurations.ts';
-import {
-  InvalidAccessTokenError,
-  InvalidCredentialRequestError,
-  UnknownCredentialConfigurationError,
-} from './errors.ts';
-import type { CredentialKeys } from './keys.ts';
-import type { OfferService } from './offers.ts';
+import { type ConfigurationId, claimsOf, configurations } from './configurations.ts';
+import { type CredentialRequest, gradeOf, parseRequest, pick } from './credential-request.ts';
+import { InvalidAccessTokenError, UnknownCredentialConfigurationError } from './errors.ts';
+import type { CredentialKeys, SigningKey } from './keys.ts';
+import type { Grant, OfferService } from './offers.ts';
 import { checkProof, spendNonce } from './proof.ts';
 import { issueSdJwt } from './sd-jwt.ts';
 import { allocateEntry, statusListToken } from './status-list.ts';
@@ -101,64 +98,80 @@ export class CredentialService {
     const key = await this.keys.active();
     const credential = await inTransaction(this.#db, async (tx) => {
       await spendNonce(tx, this.#keyring, nonce, now);
-      // Read in the transaction: a ban committed before it is in the claims, one after revokes it.
-      const facts = {
-        kind,
-        natural,
-        sanctions: await unliftedSanctions(tx, [grant.subject]),
-        grade: await gradeOf(tx, grant.subject),
-      };
-      const all = claimsOf(request.configuration, facts, { withGrade: grant.withGrade, today: now });
-      const disclosable = request.claims === undefined ? all : pick(all, request.claims);
-      const id = newId('crd');
-      const entry = await allocateEntry(tx);
-      const config = configurations[request.configuration];
-      const iat = Math.floor(now.getTime() / 1000);
-      const exp = iat + config.lifetimeDays * (dayMs / 1000);
-      await this.revokeAllOf(tx, grant.subject, 'reissued', [request.configuration]);
-      const { sdJwt } = issueSdJwt({
-        header: { alg: 'EdDSA', typ: 'dc+sd-jwt', kid: key.kid },
-        payload: {
-          iss: this.issuer(),
-          iat,
-          exp,
-          vct: `${this.issuer()}${config.vctPath}`,
-          sub: this.#keyring.keyedHash(`credential subject|${id}`),
-          cnf: { jwk: holderJwk },
-          status: { status_list: { idx: entry.index, uri: this.statusListUri(entry.list) } },
-        },
-        disclosable,
-        key: key.privateKey,
-      });
-      await tx
-        .insertInto('credentials')
-        .values({
-          id,
-          subject_id: grant.subject,
-          type: request.configuration,
-          status_list: entry.list,
-          status_index: entry.index,
-          kid: key.kid,
-          issued_at: now.toISOString(),
-          expires_at: new Date(exp * 1000).toISOString(),
-          revoked_at: null,
-          revoked_reason: null,
-        })
-        .execute();
-      await this.#ledger.append(tx, {
-        kind: 'credential.issued',
-        actor: 'credential-issuer',
-        refs: { credential: id, type: request.configuration, subject: grant.subject },
-        details: {
-          statusList: entry.list,
-          statusIndex: entry.index,
-          kid: key.kid,
-          claims: Object.keys(disclosable),
-        },
-      });
-      return sdJwt;
+      return this.#issueIn(tx, { grant, request, holderJwk, subject: { natural, kind }, key, now });
     });
     return { credentials: [{ credential }] };
+  }
+
+  // The credential itself, in the transaction that spent its nonce: its claims read from the
+  // subject's facts as they are in it (a ban committed before is in the claims, one after revokes
+  // it), its status entry, the reissue's revocation, its row and its log entry.
+  async #issueIn(
+    tx: Tx,
+    options: {
+      grant: Grant;
+      request: CredentialRequest;
+      holderJwk: object;
+      subject: { natural: Record<string, unknown>; kind: string };
+      key: SigningKey;
+      now: Date;
+    },
+  ): Promise<string> {
+    const { grant, request, holderJwk, key, now } = options;
+    const facts = {
+      ...options.subject,
+      sanctions: await unliftedSanctions(tx, [grant.subject]),
+      grade: await gradeOf(tx, grant.subject),
+    };
+    const all = claimsOf(request.configuration, facts, { withGrade: grant.withGrade, today: now });
+    const disclosable = request.claims === undefined ? all : pick(all, request.claims);
+    const id = newId('crd');
+    const entry = await allocateEntry(tx);
+    const config = configurations[request.configuration];
+    const iat = Math.floor(now.getTime() / 1000);
+    const exp = iat + config.lifetimeDays * (dayMs / 1000);
+    await this.revokeAllOf(tx, grant.subject, 'reissued', [request.configuration]);
+    const { sdJwt } = issueSdJwt({
+      header: { alg: 'EdDSA', typ: 'dc+sd-jwt', kid: key.kid },
+      payload: {
+        iss: this.issuer(),
+        iat,
+        exp,
+        vct: `${this.issuer()}${config.vctPath}`,
+        sub: this.#keyring.keyedHash(`credential subject|${id}`),
+        cnf: { jwk: holderJwk },
+        status: { status_list: { idx: entry.index, uri: this.statusListUri(entry.list) } },
+      },
+      disclosable,
+      key: key.privateKey,
+    });
+    await tx
+      .insertInto('credentials')
+      .values({
+        id,
+        subject_id: grant.subject,
+        type: request.configuration,
+        status_list: entry.list,
+        status_index: entry.index,
+        kid: key.kid,
+        issued_at: now.toISOString(),
+        expires_at: new Date(exp * 1000).toISOString(),
+        revoked_at: null,
+        revoked_reason: null,
+      })
+      .execute();
+    await this.#ledger.append(tx, {
+      kind: 'credential.issued',
+      actor: 'credential-issuer',
+      refs: { credential: id, type: request.configuration, subject: grant.subject },
+      details: {
+        statusList: entry.list,
+        statusIndex: entry.index,
+        kid: key.kid,
+        claims: Object.keys(disclosable),
+      },
+    });
+    return sdJwt;
   }
 
   /**
@@ -248,59 +261,4 @@ export class CredentialService {
   statusListUri(list: number): string {
     return `${this.issuer()}${credentialPaths.statusList}/${list}`;
   }
-}
-
-interface CredentialRequest {
-  configuration: ConfigurationId;
-  proof: unknown;
-  claims: string[] | undefined;
-}
-
-// OpenID4VCI 1.0 section 8.2: `credential_configuration_id` and `proofs.jwt` (one proof: no batch);
-// the draft's single `proof` is still read. `claims` (mdis's own) narrows the claims put in.
-function parseRequest(body: unknown): CredentialRequest {
-  if (typeof body !== 'object' || body === null)
-    throw new InvalidCredentialRequestError('the request is not a JSON object');
-  const b = body as Record<string, unknown>;
-  const id = b.credential_configuration_id;
-  if (typeof id !== 'string')
-    throw new InvalidCredentialRequestError('credential_configuration_id is required');
-  if (!isConfigurationId(id)) throw new UnknownCredentialConfigurationError(id);
-  const proofs = (b.proofs as { jwt?: unknown } | undefined)?.jwt;
-  const proof = Array.isArray(proofs)
-    ? proofs.length === 1
-      ? proofs[0]
-      : undefined
-    : (b.proof as { jwt?: unknown } | undefined)?.jwt;
-  if (Array.isArray(proofs) && proofs.length !== 1)
-    throw new InvalidCredentialRequestError('send exactly one proof');
-  let claims: string[] | undefined;
-  if (b.claims !== undefined) {
-    if (!Array.isArray(b.claims) || b.claims.length === 0)
-      throw new InvalidCredentialRequestError('claims must be a non-empty array');
-    claims = b.claims.map((c: unknown) => {
-      const path = (c as { path?: unknown })?.path;
-      const name = Array.isArray(path) && path.length === 1 ? path[0] : undefined;
-      if (typeof name !== 'string' || !(name in configurations[id].claims)) {
-        throw new InvalidCredentialRequestError(
-          `configuration "${id}" has no claim ${JSON.stringify(path ?? c)}`,
-        );
-      }
-      return name;
-    });
-  }
-  return { configuration: id, proof, claims };
-}
-
-function pick(all: Record<string, unknown>, names: string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(all).filter(([name]) => names.includes(name)));
-}
-
-async function gradeOf(tx: Tx, subject: string): Promise<string | undefined> {
-  const row = await tx
-    .selectFrom('credit_scores')
-    .select('grade')
-    .where('subject_id', '=', subject)
-    .executeTakeFirst();
-  return row?.grade;
 }
