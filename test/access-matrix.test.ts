@@ -504,36 +504,6 @@ const endpoints: Endpoint[] = [
     writes: true,
     request: async (f) => ({ url: `/v1/principal-proposals/${await f.pendingProposal()}/refuse` }),
   },
-  // The person's lock (issue 15): last, as it leaves the subject locked.
-  {
-    method: 'POST',
-    route: '/v1/me/lock',
-    allowed: ['subject', otherSubject],
-    success: 200,
-    writes: true,
-    request: () => ({ url: '/v1/me/lock' }),
-  },
-  {
-    method: 'POST',
-    route: '/v1/me/unlock/options',
-    allowed: ['subject', otherSubject],
-    success: 200,
-    writes: true,
-    passkeyOnly: true,
-    request: () => ({ url: '/v1/me/unlock/options' }),
-  },
-  {
-    method: 'POST',
-    route: '/v1/me/unlock',
-    allowed: ['subject', otherSubject],
-    success: 200,
-    writes: true,
-    passkeyOnly: true,
-    request: () => ({
-      url: '/v1/me/unlock',
-      body: { credential: { id: 'x', rawId: 'x', type: 'public-key', response: {} } },
-    }),
-  },
   // The person's own data (issue 15)
   {
     method: 'GET',
@@ -716,6 +686,36 @@ const endpoints: Endpoint[] = [
     success: 200,
     writes: false,
     request: () => ({ url: '/v1/log/entries/full?start=0&end=5' }),
+  },
+  // The person's lock (issue 15): last, as it leaves the subject locked.
+  {
+    method: 'POST',
+    route: '/v1/me/lock',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: true,
+    request: () => ({ url: '/v1/me/lock' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/me/unlock/options',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: true,
+    passkeyOnly: true,
+    request: () => ({ url: '/v1/me/unlock/options' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/me/unlock',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: true,
+    passkeyOnly: true,
+    request: () => ({
+      url: '/v1/me/unlock',
+      body: { credential: { id: 'x', rawId: 'x', type: 'public-key', response: {} } },
+    }),
   },
 ];
 
