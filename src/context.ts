@@ -300,9 +300,12 @@ export interface ScheduledJob {
 
 /** The periodic work of a serving instance, with how often each runs. */
 export function scheduledJobs(
-  ctx: Pick<AppContext, 'ledger' | 'sanctions' | 'credit' | 'deliveries' | 'checkCounts' | 'oversight'>,
+  ctx: Pick<
+    AppContext,
+    'ledger' | 'sanctions' | 'credit' | 'deliveries' | 'checkCounts' | 'oversight' | 'oidc'
+  >,
 ) {
-  const { ledger, sanctions, credit, deliveries, checkCounts, oversight } = ctx;
+  const { ledger, sanctions, credit, deliveries, checkCounts, oversight, oidc } = ctx;
   const jobs: ScheduledJob[] = [
     { name: 'sign checkpoint', everyMs: 250, run: () => ledger.checkpoint() },
     { name: 'expire sanctions', everyMs: 5_000, run: () => sanctions.expireDue() },
@@ -311,6 +314,8 @@ export function scheduledJobs(
     { name: 'write check counts', everyMs: checkCountFlushMs, run: () => checkCounts.flush() },
     // Reads check the deadline themselves; this pass only puts its passing in the log.
     { name: 'log overdue reviews', everyMs: 5_000, run: () => oversight.logOverdue() },
+    // A key rotated by `mdis keys rotate` (the log's key is read again at each checkpoint).
+    { name: 'reload signing keys', everyMs: 5_000, run: () => oidc.refreshKeys() },
   ];
   return jobs;
 }

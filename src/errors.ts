@@ -75,7 +75,11 @@ export type ErrorCode =
   | 'case_category_mismatch'
   | 'review_overdue'
   // 404, appeals of a credit contribution
-  | 'contribution_not_found';
+  | 'contribution_not_found'
+  // 404, key rotation: no stored checkpoint covers the entry asked about (yet)
+  | 'checkpoint_not_found'
+  // 422, key rotation: a purpose whose keys this build cannot rotate yet
+  | 'key_purpose_unavailable';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;
@@ -555,5 +559,22 @@ export class ContributionNotFoundError extends NotFoundError {
   constructor(contributionId: string) {
     super('contribution_not_found', `no credit contribution has id "${contributionId}"`);
     this.contributionId = contributionId;
+  }
+}
+
+/** No stored checkpoint covers the entry asked about (yet). */
+export class CheckpointNotFoundError extends NotFoundError {
+  constructor(index: number) {
+    super('checkpoint_not_found', `no checkpoint covers entry ${index} yet`);
+  }
+}
+
+/** A key purpose named, but whose keys this build does not have (yet) to rotate or list. */
+export class KeyPurposeUnavailableError extends MdisError {
+  readonly purpose: string;
+
+  constructor(purpose: string, reason: string) {
+    super('key_purpose_unavailable', `cannot rotate ${purpose} keys: ${reason}`);
+    this.purpose = purpose;
   }
 }

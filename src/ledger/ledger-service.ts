@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
@@ -8,7 +8,9 @@ import type { Keyring } from '../keyring.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { pooledRandomBytes } from '../util/random.ts';
 import { rawPublicKey, signCheckpoint, verifierKey } from './checkpoint.ts';
+import { LedgerKeys, type LogKey, newKey } from './ledger-keys.ts';
 import { leafHash, MerkleTree, type Peaks } from './merkle.ts';
+import { checkpointCovering } from './stored-log.ts';
 import type { WitnessClient } from './witness-client.ts';
 
 /** One sensitive act, as the log records it: no personal data, only ids and a salted digest. */
@@ -56,13 +58,12 @@ const syncBatch = 10_000;
 export class LedgerService {
   readonly #db: Db;
   readonly #engine: Engine;
-  readonly #keyring: Keyring;
+  readonly #keys: LedgerKeys;
   readonly #origin: string;
   readonly #now: () => Date;
   readonly #tree = new MerkleTree();
   /** Per open transaction: how many entries it appended, and the tree's right edge with them. */
   readonly #pending = new WeakMap<object, { count: number; peaks: Peaks }>();
-  #key: { privateKey: KeyObject; publicKey: Buffer } | undefined;
   readonly #lockKey: number;
   readonly #witnesses: WitnessClient | undefined;
   /** Every sensitive act goes through these: built and compiled once (see preparedQuery). */
@@ -81,7 +82,7 @@ export class LedgerService {
   }) {
     this.#db = options.db;
     this.#engine = options.engine;
-    this.#keyring = options.keyring;
+    this.#keys = new LedgerKeys({ db: options.db, keyring: options.keyring, origin: options.origin });
     this.#origin = options.origin;
     this.#now = options.now;
     this.#witnesses = options.witnesses;
@@ -116,26 +117,41 @@ export class LedgerService {
 
   /** Loads (or on first start creates) the signing key, and reads the log into memory. */
   async init(): Promise<void> {
-    this.#key = await this.#loadKey();
+    await this.#keys.init(this.#now());
     await this.sync();
   }
 
   /** The verifier key of the checkpoints: `<origin>+<key id>+<base64 key>`. */
   get verifierKey(): string {
-    return verifierKey(this.#origin, this.#requireKey().publicKey);
+    return this.#keys.current.verifierKey;
+  }
+
+  /** Every checkpoint key the log has had, oldest first, as this instance last read them. */
+  async keys(): Promise<readonly LogKey[]> {
+    await this.#keys.refresh();
+    return this.#keys.all;
+  }
+
+  /**
+   * Rotates the checkpoint key inside `trx`: appends a `log.key_rotated` entry that announces the
+   * new verifier key, and stores the key to sign from the size after it. The first checkpoint that
+   * covers the entry is signed by the old key and the new one (see LedgerKeys.signersFor), so a
+   * verifier that trusts the old key learns the new one from the log itself.
+   */
+  async rotateKey(trx: Tx, actor: string): Promise<{ previous: string; key: string; index: number }> {
+    await this.#begin(trx);
+    await this.#keys.refresh(trx);
+    const previous = this.#keys.current.verifierKey;
+    const privateKey = newKey();
+    const key = verifierKey(this.#origin, rawPublicKey(privateKey));
+    const index = await this.append(trx, { kind: 'log.key_rotated', actor, refs: { key, previous } });
+    await this.#keys.insert(trx, { fromSize: index + 1, now: this.#now(), privateKey });
+    return { previous, key, index };
   }
 
   /** Appends an act inside `trx`; it is in the log exactly when the transaction commits. */
   async append(trx: Tx, act: Act): Promise<number> {
-    let pending = this.#pending.get(trx);
-    if (pending === undefined) {
-      // First entry of this transaction: take the log's lock, then catch up with what others
-      // committed, so the index and the previous root are those the entry will really follow.
-      if (this.#engine === 'postgres') await sql`select pg_advisory_xact_lock(${this.#lockKey})`.execute(trx);
-      await this.sync(trx);
-      pending = { count: 0, peaks: this.#tree.peaks() };
-      this.#pending.set(trx, pending);
-    }
+    const pending = await this.#begin(trx);
     const idx = this.#tree.size + pending.count;
     const at = this.#now().toISOString();
     const salt = act.details === undefined ? undefined : pooledRandomBytes(16);
@@ -155,6 +171,21 @@ export class LedgerService {
     pending.peaks.push(leaf);
     pending.count++;
     return idx;
+  }
+
+  /**
+   * At the first entry of a transaction: takes the log's lock, then catches up with what others
+   * committed, so the index and the previous root are those the entry will really follow.
+   */
+  async #begin(trx: Tx): Promise<{ count: number; peaks: Peaks }> {
+    let pending = this.#pending.get(trx);
+    if (pending === undefined) {
+      if (this.#engine === 'postgres') await sql`select pg_advisory_xact_lock(${this.#lockKey})`.execute(trx);
+      await this.sync(trx);
+      pending = { count: 0, peaks: this.#tree.peaks() };
+      this.#pending.set(trx, pending);
+    }
+    return pending;
   }
 
   /** Reads entries committed since the last read into the in-memory tree. */
@@ -184,11 +215,11 @@ export class LedgerService {
     const size = this.#tree.size;
     if (latest !== undefined && latest.size >= size) return this.#completeCosignatures(latest);
     const root = Buffer.from(this.#tree.root(size));
-    const note = signCheckpoint(
-      { origin: this.#origin, size, root },
-      this.#origin,
-      this.#requireKey().privateKey,
-    );
+    // Read again before each signature: a rotation by another process (`mdis keys rotate`) is
+    // signed from the checkpoint that covers it on, by whichever instance signs it.
+    await this.#keys.refresh();
+    const signers = await this.#keys.signersFor(latest?.size ?? 0, size);
+    const note = signCheckpoint({ origin: this.#origin, size, root }, this.#origin, signers);
     // Cosigned before it is stored, so that the checkpoint is never served without them.
     const cosignatures = (await this.#witnesses?.cosign(note, size, this.#tree)) ?? '';
     await this.#db
@@ -197,6 +228,11 @@ export class LedgerService {
       .onConflict((oc) => oc.column('size').doNothing())
       .execute();
     return { size, root, note: note + cosignatures };
+  }
+
+  /** The first stored checkpoint covering entry `index`, with its cosignatures. */
+  checkpointCovering(index: number): Promise<string | undefined> {
+    return checkpointCovering(this.#db, index);
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
@@ -324,36 +360,5 @@ export class LedgerService {
       .filter(
         (act) => select.kinds.includes(act.kind) || select.flags.some((flag) => act.refs?.[flag] === true),
       );
-  }
-
-  async #loadKey(): Promise<{ privateKey: KeyObject; publicKey: Buffer }> {
-    const find = () =>
-      this.#db.selectFrom('ledger_keys').selectAll().where('id', '=', 'checkpoint').executeTakeFirst();
-    let row = await find();
-    if (row === undefined) {
-      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-      const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
-      await this.#db
-        .insertInto('ledger_keys')
-        .values({
-          id: 'checkpoint',
-          sealed_private_key: this.#keyring.sealSecret('ledger key', pkcs8),
-          public_key: rawPublicKey(publicKey),
-          created_at: this.#now().toISOString(),
-        })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-      row = await find(); // another instance may have created it first: use theirs
-    }
-    const der = Buffer.from(this.#keyring.openSecret('ledger key', row!.sealed_private_key), 'base64');
-    return {
-      privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
-      publicKey: row!.public_key,
-    };
-  }
-
-  #requireKey() {
-    if (this.#key === undefined) throw new Error('the ledger is not initialised');
-    return this.#key;
   }
 }
