@@ -20,6 +20,7 @@ import { disclosureRoutes } from './routes/disclosures.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
 import { eventRoutes } from './routes/events.ts';
 import { logRoutes } from './routes/log.ts';
+import { logOpeningRoutes } from './routes/log-openings.ts';
 import { meRoutes } from './routes/me.ts';
 import { oidcProviderRoutes } from './routes/oidc.ts';
 import { oidcClientRoutes } from './routes/oidc-clients.ts';
@@ -171,4 +172,5 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   bindingRoutes(api, ctx);
   oidcInteractionRoutes(api, ctx);
   principalProposalRoutes(api, ctx);
+  logOpeningRoutes(api, ctx);
 }
