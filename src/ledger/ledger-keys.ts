@@ -62,7 +62,7 @@ export class LedgerKeys {
   async init(now: Date): Promise<void> {
     await this.refresh();
     if (this.#keys.length > 0) return;
-    await this.insert(this.#db, { id: firstId, fromSize: 0, now, privateKey: newKey() });
+    await this.insert(this.#db, { first: true, fromSize: 0, now, privateKey: newKey() });
     await this.refresh();
   }
 
@@ -100,22 +100,25 @@ export class LedgerKeys {
     return Promise.all([...keys].map((key) => this.#open(key)));
   }
 
-  /** Stores a new key announced by the entry at `index` (inside the rotation's transaction). */
+  /**
+   * Stores a key: the log's first, or (inside the rotation's transaction) the one its entry
+   * announces, which retires the key in force (kept: it verifies what it signed).
+   */
   async insert(
     db: Db,
-    options: { id?: string; fromSize: number; now: Date; privateKey: KeyObject },
+    options: { first?: boolean; fromSize: number; now: Date; privateKey: KeyObject },
   ): Promise<string> {
     const publicKey = rawPublicKey(options.privateKey);
     const key = verifierKey(this.#origin, publicKey);
     const pkcs8 = options.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
     const at = options.now.toISOString();
-    if (options.id === undefined) {
+    if (options.first !== true) {
       await db.updateTable('ledger_keys').set({ retired_at: at }).where('retired_at', 'is', null).execute();
     }
     await db
       .insertInto('ledger_keys')
       .values({
-        id: options.id ?? `checkpoint-${key.split('+')[1]}`,
+        id: options.first === true ? firstId : `checkpoint-${key.split('+')[1]}`,
         sealed_private_key: this.#keyring.sealSecret(sealContext, pkcs8),
         public_key: publicKey,
         created_at: at,
