@@ -364,8 +364,12 @@ export function scheduledJobs(
     // Reads check the deadline themselves; this pass only puts its passing in the log.
     { name: 'log overdue reviews', everyMs: 5_000, run: () => oversight.logOverdue() },
     { name: 'prune expired credential offers', everyMs: 60_000, run: () => credentials.pruneExpired() },
-    // A key rotated by `mdis keys rotate` (the log's key is read again at each checkpoint).
-    { name: 'reload signing keys', everyMs: 5_000, run: () => oidc.refreshKeys() },
+    // Keys rotated by `mdis keys rotate` (the log's key is read again at each checkpoint).
+    {
+      name: 'reload signing keys',
+      everyMs: 5_000,
+      run: () => Promise.all([oidc.refreshKeys(), credentials.keys.refresh()]),
+    },
   ];
   return jobs;
 }

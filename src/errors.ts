@@ -99,9 +99,7 @@ export type ErrorCode =
   | 'digital_id_not_allowed'
   | 'pseudonym_not_found'
   // 404, key rotation: no stored checkpoint covers the entry asked about (yet)
-  | 'checkpoint_not_found'
-  // 422, key rotation: a purpose whose keys this build cannot rotate yet
-  | 'key_purpose_unavailable';
+  | 'checkpoint_not_found';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;
@@ -683,15 +681,5 @@ export class PseudonymNotFoundError extends NotFoundError {
 export class CheckpointNotFoundError extends NotFoundError {
   constructor(index: number) {
     super('checkpoint_not_found', `no checkpoint covers entry ${index} yet`);
-  }
-}
-
-/** A key purpose named, but whose keys this build does not have (yet) to rotate or list. */
-export class KeyPurposeUnavailableError extends MdisError {
-  readonly purpose: string;
-
-  constructor(purpose: string, reason: string) {
-    super('key_purpose_unavailable', `cannot rotate ${purpose} keys: ${reason}`);
-    this.purpose = purpose;
   }
 }

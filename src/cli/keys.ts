@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import { openCommandContext } from '../context.ts';
-import { KeyPurposeUnavailableError } from '../errors.ts';
 import { type KeyInfo, type KeyPurposeName, keyPurposes } from '../keys/purposes.ts';
 import { storeConfig, withStoreOptions } from './options.ts';
 import { stderrLogger } from './run.ts';
@@ -42,15 +41,8 @@ export function keysCommand(): Command {
     const ctx = await openCommandContext(storeConfig(options), { logger: stderrLogger() });
     try {
       for (const name of options.purpose === undefined ? names : [options.purpose]) {
-        let listed: KeyInfo[];
-        try {
-          listed = await keyPurposes[name].list(ctx);
-        } catch (error) {
-          if (!(error instanceof KeyPurposeUnavailableError)) throw error;
-          process.stdout.write(`${name}\t-\t${error.message}\n`);
-          continue;
-        }
-        for (const key of listed) process.stdout.write(`${name}\t${key.kid}\t${state(key)}\n`);
+        for (const key of await keyPurposes[name].list(ctx))
+          process.stdout.write(`${name}\t${key.kid}\t${state(key)}\n`);
       }
     } finally {
       await ctx.close();

@@ -12,7 +12,6 @@ import {
   ConflictError,
   DigitalIdNotAllowedError,
   ForbiddenError,
-  KeyPurposeUnavailableError,
   MalformedIdError,
   MdisError,
   NotFoundError,
@@ -50,7 +49,6 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [CredentialProtocolError, 400],
   [InvalidAccessTokenError, 401],
   [StatusListNotFoundError, 404],
-  [KeyPurposeUnavailableError, 422],
 ];
 
 /** Fastify's own request errors, by its error code. */

@@ -1,10 +1,10 @@
-import type { Core } from '../context.ts';
+import type { CommandContext } from '../context.ts';
 import { credentialKeys } from './credential-keys.ts';
 import { logKeys } from './log-keys.ts';
 import { oidcKeys } from './oidc-keys.ts';
 
-/** What a purpose's keys need: the store, the keyring that seals them, the log, the clock. */
-export type KeyContext = Pick<Core, 'db' | 'keyring' | 'ledger' | 'now'>;
+/** What a purpose's keys need: the store, the keyring that seals them, the log, the clock, their owner. */
+export type KeyContext = Pick<CommandContext, 'db' | 'keyring' | 'ledger' | 'now' | 'credentials'>;
 
 /** One key as `mdis keys list` shows it. */
 export interface KeyInfo {

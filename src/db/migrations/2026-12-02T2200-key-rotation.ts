@@ -11,4 +11,6 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .execute();
   await db.schema.alterTable('ledger_keys').addColumn('retired_at', 'text').execute();
   await db.schema.alterTable('oidc_keys').addColumn('retired_at', 'text').execute();
+  // When a credential key stopped signing (its `retired_at` says until when it stays published).
+  await db.schema.alterTable('credential_keys').addColumn('replaced_at', 'text').execute();
 }
