@@ -260,5 +260,28 @@ forEachStore('key rotation: what mdis log verify refuses', (h) => {
       ),
     );
     assert.match(result.out, new RegExp(`^first bad index: ${index}$`, 'm'));
+    // The same over HTTP, from the checkpoint the server gives for the entry.
+    const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const remote = await cli(h, ['log', 'verify', '--url', address]);
+    assert.equal(remote.code, 1, remote.out + remote.err);
+    assert.match(
+      remote.out,
+      new RegExp(`^problem: entry ${index}: the key rotation to ${keyIdOf(key)} is not signed`, 'm'),
+    );
+  });
+
+  test('the checkpoint covering an entry: 404 when none covers it yet, 400 for a bad index', async () => {
+    const beyond = await h.call('GET', `/v1/log/checkpoint?covering=${h.ctx.ledger.size + 5}`);
+    assert.equal(beyond.status, 404);
+    assert.deepEqual(beyond.body, {
+      error: 'checkpoint_not_found',
+      message: `no checkpoint covers entry ${h.ctx.ledger.size + 5} yet`,
+    });
+    for (const bad of ['-1', 'x', '1.5']) {
+      const reply = await h.call('GET', `/v1/log/checkpoint?covering=${bad}`);
+      assert.equal(reply.status, 400, bad);
+      assert.equal(typeof reply.body.error, 'string');
+    }
+    assert.equal((await h.call('GET', '/v1/log/checkpoint?covering=0')).status, 200);
   });
 });
