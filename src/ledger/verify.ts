@@ -253,10 +253,7 @@ export async function verifyOverHttp(options: {
     if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
     return response;
   };
-  // By default the log's first key: every later one is then accepted only through the log.
-  const verifierKey =
-    options.key ??
-    ((await (await get('/v1/log/keys')).json()) as { keys: { verifierKey: string }[] }).keys[0]!.verifierKey;
+  const verifierKey = options.key ?? (await firstKey(base, get));
   // Asked before the checkpoint is read: what they cosigned then, the log must still hold.
   const views = options.witnesses && (await askWitnesses(options.witnesses.trusted, logOrigin(verifierKey)));
   const checkpoint = await (await get('/v1/log/checkpoint')).text();
@@ -295,6 +292,18 @@ export async function verifyOverHttp(options: {
     since: options.since,
     witnesses: views && options.witnesses && { views, quorum: options.witnesses.quorum },
   });
+}
+
+/**
+ * By default the log's first key: every later one is then accepted only through the log. A
+ * server from before key rotation has no key list: its one key is the first.
+ */
+async function firstKey(base: string, get: (path: string) => Promise<Response>): Promise<string> {
+  const listed = await fetch(`${base}/v1/log/keys`);
+  if (listed.status === 404)
+    return ((await (await get('/v1/log/key')).json()) as { verifierKey: string }).verifierKey;
+  if (!listed.ok) throw new Error(`GET /v1/log/keys: ${listed.status} ${await listed.text()}`);
+  return ((await listed.json()) as { keys: { verifierKey: string }[] }).keys[0]!.verifierKey;
 }
 
 /** The origin a log's verifier key names (its key name: mdis signs under its origin). */
