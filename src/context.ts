@@ -351,10 +351,10 @@ export interface ScheduledJob {
 export function scheduledJobs(
   ctx: Pick<
     AppContext,
-    'ledger' | 'sanctions' | 'credit' | 'deliveries' | 'checkCounts' | 'oversight' | 'credentials'
+    'ledger' | 'sanctions' | 'credit' | 'deliveries' | 'checkCounts' | 'oversight' | 'credentials' | 'oidc'
   >,
 ) {
-  const { ledger, sanctions, credit, deliveries, checkCounts, oversight, credentials } = ctx;
+  const { ledger, sanctions, credit, deliveries, checkCounts, oversight, credentials, oidc } = ctx;
   const jobs: ScheduledJob[] = [
     { name: 'sign checkpoint', everyMs: 250, run: () => ledger.checkpoint() },
     { name: 'expire sanctions', everyMs: 5_000, run: () => sanctions.expireDue() },
@@ -364,6 +364,12 @@ export function scheduledJobs(
     // Reads check the deadline themselves; this pass only puts its passing in the log.
     { name: 'log overdue reviews', everyMs: 5_000, run: () => oversight.logOverdue() },
     { name: 'prune expired credential offers', everyMs: 60_000, run: () => credentials.pruneExpired() },
+    // Keys rotated by `mdis keys rotate` (the log's key is read again at each checkpoint).
+    {
+      name: 'reload signing keys',
+      everyMs: 5_000,
+      run: () => Promise.all([oidc.refreshKeys(), credentials.keys.refresh()]),
+    },
   ];
   return jobs;
 }

@@ -97,7 +97,9 @@ export type ErrorCode =
   | 'correction_closed'
   // pseudonyms per service (issue 16)
   | 'digital_id_not_allowed'
-  | 'pseudonym_not_found';
+  | 'pseudonym_not_found'
+  // 404, key rotation: no stored checkpoint covers the entry asked about (yet)
+  | 'checkpoint_not_found';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;
@@ -672,5 +674,12 @@ export class DigitalIdNotAllowedError extends MdisError {
 export class PseudonymNotFoundError extends NotFoundError {
   constructor() {
     super('pseudonym_not_found', 'no person is known to this service by this pseudonym');
+  }
+}
+
+/** No stored checkpoint covers the entry asked about (yet). */
+export class CheckpointNotFoundError extends NotFoundError {
+  constructor(index: number) {
+    super('checkpoint_not_found', `no checkpoint covers entry ${index} yet`);
   }
 }

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { before, test } from 'node:test';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
-import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { CredentialKeys, replacedKeySeconds } from '../src/credentials/keys.ts';
+import { storeCli } from './_store-cli.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 import { TestWallet } from './_wallet.ts';
 
@@ -206,6 +208,60 @@ forEachStore(
       const reply = await h.call('GET', '/v1/credentials/status/999');
       assert.equal(reply.status, 404);
       assert.equal(reply.body.error, 'status_list_not_found');
+    });
+
+    test('mdis keys rotate --purpose credential: a credential signed before still verifies at the JWKS; new ones and the status list use the new key', async () => {
+      // Another person: the one above has locked its identity.
+      const registrar = await h.token({ role: 'registrar' });
+      subject = (await h.call('POST', '/v1/subjects', { token: registrar, body: personEnrolment() })).body.id;
+      subjectToken = await h.token({ role: 'subject', subject });
+      const before = openByHand(await receive('mdis_identity'));
+      const oldKid = decodeProtectedHeader(before.jwt).kid;
+      const rotated = await storeCli(h, ['keys', 'rotate', '--purpose', 'credential']);
+      assert.equal(rotated.code, 0, rotated.err);
+      const kid = /^rotated credential: new key (\S+)$/m.exec(rotated.out)?.[1];
+      assert.ok(kid && kid !== oldKid, rotated.out);
+
+      // The serving instance's reload pass, driven here: it publishes and signs with the new key.
+      assert.equal(await h.ctx.credentials.keys.refresh(), true);
+      const jwks = await getJson(`${base}/.well-known/jwks.json`);
+      assert.deepEqual(
+        jwks.keys.map((k: { kid: string }) => k.kid),
+        [kid, oldKid],
+      );
+      const did = await getJson(`${base}/.well-known/did.json`);
+      assert.equal(did.verificationMethod.length, 2);
+      const keys = createRemoteJWKSet(new URL(`${base}/.well-known/jwks.json`));
+      const options = { issuer: base, typ: 'dc+sd-jwt', currentDate: clock };
+      assert.equal((await jwtVerify(before.jwt, keys, options)).protectedHeader.kid, oldKid);
+      const after = openByHand(await receive('mdis_identity'));
+      assert.equal((await jwtVerify(after.jwt, keys, options)).protectedHeader.kid, kid);
+      const { uri } = (after.payload.status as { status_list: { uri: string } }).status_list;
+      const list = await (await fetch(uri)).text();
+      assert.equal((await jwtVerify(list, keys, { currentDate: clock })).protectedHeader.kid, kid);
+
+      const logged = await h.ctx.ledger.entriesOfKind('keys.rotated', '2000', '3000');
+      assert.deepEqual(
+        logged.map((act) => act.refs),
+        [{ purpose: 'credential', kid }],
+      );
+      // The replaced key leaves once every credential it may have signed has expired.
+      const at = (seconds: number) =>
+        new CredentialKeys({
+          db: h.ctx.db,
+          keyring: h.ctx.keyring,
+          now: () => new Date(Date.now() + seconds * 1000),
+        });
+      const publishedAt = async (seconds: number) => (await at(seconds).published()).map((k) => k.kid);
+      assert.deepEqual(await publishedAt(replacedKeySeconds - 60), [kid, oldKid]);
+      assert.deepEqual(await publishedAt(replacedKeySeconds + 1), [kid]);
+      const listed = (await storeCli(h, ['keys', 'list', '--purpose', 'credential'])).out.trim().split('\n');
+      assert.equal(listed.length, 2);
+      assert.match(
+        listed[0]!,
+        new RegExp(`^credential\t${oldKid}\tcreated \\S+\tretired \\S+\tpublished until \\S+$`),
+      );
+      assert.match(listed[1]!, new RegExp(`^credential\t${kid}\tcreated \\S+\tsigning$`));
     });
   },
   { now },

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { DemoBrowser } from '../src/demo/browser.ts';
-import { Server } from './_cli.ts';
+import { mdis, Server } from './_cli.ts';
 import { personEnrolment, tempDir } from './_util.ts';
 
 // A world integrates as it would in production: openid-client against a running `mdis serve`.
@@ -157,7 +157,42 @@ describe('a world signs people in with openid-client against mdis serve', () => 
       return true;
     });
   });
+
+  // Last: it restarts the server. The rotation is done by the CLI on the stopped server's store;
+  // the restarted one (same port, so the same issuer) reads the keys at start, without a timer.
+  test('key rotation: an ID token signed before it still verifies at the JWKS; a new one has the new kid', async () => {
+    const world = await server.request('POST', '/v1/worlds', admin, {
+      id: 'keep',
+      name: 'The Keep',
+      oidc: { redirectUris: [callback] },
+    });
+    assert.equal(world.status, 201, JSON.stringify(world.body));
+    const secret = world.body.oidc.clientSecret as string;
+    const discover = () =>
+      client.discovery(issuer, 'keep', secret, undefined, { execute: [client.allowInsecureRequests] });
+    const before = await signIn(await discover(), (await enrolledBrowser()).browser, 'ada');
+    const oldKid = decodeHeader(before.id_token!).kid;
+
+    await server.stop('SIGTERM');
+    const rotated = await mdis(['keys', 'rotate', '--purpose', 'oidc', '--data', dir]);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    const newKid = /^rotated oidc: new key (\S+)$/m.exec(rotated.stdout)?.[1];
+    server = await Server.start(dir, ['--port', issuer.port]);
+
+    const config = await discover();
+    const jwks = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri!));
+    const old = await jwtVerify(before.id_token!, jwks, { issuer: issuer.origin, audience: 'keep' });
+    assert.equal(old.protectedHeader.kid, oldKid);
+    const after = await signIn(config, (await enrolledBrowser()).browser, 'bea');
+    const fresh = await jwtVerify(after.id_token!, jwks, { issuer: issuer.origin, audience: 'keep' });
+    assert.equal(fresh.protectedHeader.kid, newKid);
+    assert.notEqual(newKid, oldKid);
+  });
 });
+
+function decodeHeader(jwt: string): { kid?: string } {
+  return JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString('utf8'));
+}
 
 function ecKey() {
   return crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [

@@ -171,6 +171,19 @@ describe('a witness (C2SP tlog-witness) over HTTP', () => {
     assert.ok(again.latest(log.origin)?.includes('\n13\n'));
     assert.throws(() => Witness.open({ dir, name: 'witness.test/other', logs: [log.key] }), /cannot become/);
   });
+
+  test('a log that rotated its key: refused under the old key alone, cosigned once its new key is given too', async () => {
+    const rotated = testLog(log.origin); // the same log, signing with its next key
+    log.grow(3);
+    const request = addRequest(13, log.tree.consistencyProof(13, 16), rotated.note(16, log.tree));
+    const refused = await add(w.url, request);
+    assert.deepEqual([refused.status, JSON.parse(refused.text).error], [403, 'bad_log_signature']);
+    await w.close();
+    w = await startWitness(dir, [log.key, rotated.key]);
+    const cosigned = await add(w.url, request);
+    assert.equal(cosigned.status, 200, cosigned.text);
+    assert.equal(JSON.parse(state()).logs[log.origin].size, 16);
+  });
 });
 
 describe('mdis witness', () => {

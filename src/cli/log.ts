@@ -4,7 +4,7 @@ import { ConfigError, parseWitness } from '../config.ts';
 import { openCommandContext } from '../context.ts';
 import { openStore } from '../db/database.ts';
 import { ValidationError } from '../errors.ts';
-import { verifierKey } from '../ledger/checkpoint.ts';
+import { verifierKey, verifierKeyId } from '../ledger/checkpoint.ts';
 import { readStoredLog } from '../ledger/stored-log.ts';
 import { logOrigin, verifyEntries, verifyOverHttp } from '../ledger/verify.ts';
 import { askWitnesses, type TrustedWitness } from '../ledger/verify-witnesses.ts';
@@ -38,7 +38,7 @@ export function logCommand(): Command {
       .addOption(
         new Option(
           '--key <verifier>',
-          'the verifier key to trust (default: the store’s own, or the server’s)',
+          'the verifier key to trust; later keys only through the log’s key rotations (default: the log’s first key, from the store or the server)',
         ),
       )
       .addOption(new Option('--since <file>', 'an earlier signed checkpoint the log must be consistent with'))
@@ -70,8 +70,13 @@ export function logCommand(): Command {
     if (report.ok) {
       const cosigned =
         witnesses === undefined ? '' : `, cosigned by a quorum of ${witnesses.quorum} witnesses`;
+      const rotations = report.keys.length - 1;
+      const keys =
+        rotations === 0
+          ? ''
+          : `, ${rotations} key rotation${rotations === 1 ? '' : 's'} followed to key ${verifierKeyId(report.keys.at(-1)!.verifierKey)}`;
       process.stdout.write(
-        `ok: ${report.size} entries, root ${report.root}, checkpoint signature valid${cosigned}\n`,
+        `ok: ${report.size} entries, root ${report.root}, checkpoint signature valid${keys}${cosigned}\n`,
       );
     } else {
       if (report.firstBadIndex !== undefined)
@@ -170,6 +175,7 @@ async function verifyStore(
       entries: log.entries,
       checkpoint: log.checkpoint,
       verifierKey: trusted,
+      handover: log.handover,
       since,
       witnesses: views && witnesses && { views, quorum: witnesses.quorum },
     });

@@ -40,7 +40,7 @@ export function witnessCommand(): Command {
     .addOption(
       new Option(
         '--log <verifier key>',
-        'a log to witness, by its verifier key (`mdis log key`); repeat for more (env MDIS_WITNESS_LOGS)',
+        'a log to witness, by its verifier key (`mdis log key`); repeat for more, or for a log’s new key when it rotates (env MDIS_WITNESS_LOGS)',
       ).argParser(collect),
     )
     .action(serveWitness);

@@ -1,8 +1,34 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import type { Keyring } from '../keyring.ts';
+import { configurations } from './configurations.ts';
+import { statusListLifetimeSeconds } from './status-list.ts';
 
 const sealContext = 'credential signing key';
+
+/**
+ * How long a replaced key stays published: the longest credential lifetime, plus a status list's
+ * (a list token signed just before the rotation), plus a day for an instance that signed with the
+ * old key before its reload pass saw the rotation. Nothing the key signed outlives it.
+ */
+export const replacedKeySeconds =
+  Math.max(...Object.values(configurations).map((c) => c.lifetimeDays)) * 86_400 +
+  statusListLifetimeSeconds +
+  86_400;
+
+/** One key as `mdis keys list` shows it. */
+export interface CredentialKeyInfo {
+  kid: string;
+  createdAt: string;
+  retiredAt: string | null;
+  expiresAt: string | null;
+}
 
 /** A credential signing key as this process holds it. */
 export interface SigningKey {
@@ -38,6 +64,54 @@ export class CredentialKeys {
     this.#db = options.db;
     this.#keyring = options.keyring;
     this.#now = options.now;
+  }
+
+  /**
+   * Reads the published kids again and drops what this process loaded when they changed: a
+   * rotation (by `mdis keys rotate`, in any process) or a replaced key's time running out. A
+   * scheduled pass ('reload signing keys'); tests call it directly.
+   */
+  async refresh(): Promise<boolean> {
+    if (this.#loaded === undefined) return false; // read at first use anyway
+    const loaded = (await this.published()).map((k) => k.kid).join(' ');
+    const rows = await this.#rows();
+    const active = rows.find((row) => row.active === 1) ?? rows[0];
+    const now = [active, ...rows.filter((row) => row !== active)].map((row) => row?.kid).join(' ');
+    if (now === loaded) return false;
+    this.#loaded = undefined;
+    return true;
+  }
+
+  /**
+   * Makes a new key the one that signs (inside the rotation's transaction); the one it replaces
+   * stays published for `replacedKeySeconds`. Returns the new kid.
+   */
+  async rotate(db: Db): Promise<string> {
+    const now = this.#now();
+    const until = new Date(now.getTime() + replacedKeySeconds * 1000).toISOString();
+    await db
+      .updateTable('credential_keys')
+      .set({ active: 0, replaced_at: now.toISOString(), retired_at: until })
+      .where('active', '=', 1)
+      .execute();
+    const kid = `mdis-credential-${randomBytes(6).toString('base64url')}`;
+    await this.#create(kid, db);
+    return kid;
+  }
+
+  /** Every key, oldest first, published or not. */
+  async list(): Promise<CredentialKeyInfo[]> {
+    const rows = await this.#db
+      .selectFrom('credential_keys')
+      .select(['kid', 'created_at', 'replaced_at', 'retired_at'])
+      .orderBy('created_at')
+      .execute();
+    return rows.map((row) => ({
+      kid: row.kid,
+      createdAt: row.created_at,
+      retiredAt: row.replaced_at,
+      expiresAt: row.retired_at,
+    }));
   }
 
   /** The key that signs now. */
@@ -82,16 +156,17 @@ export class CredentialKeys {
     return this.#db
       .selectFrom('credential_keys')
       .selectAll()
-      .where('retired_at', 'is', null)
+      .where((eb) => eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', this.#now().toISOString())]))
       .orderBy('created_at', 'desc')
+      .orderBy('kid')
       .execute();
   }
 
   // Two instances may both find no key: the kid is fixed, so the second insert does nothing.
-  async #create(kid: string): Promise<void> {
+  async #create(kid: string, db: Db = this.#db): Promise<void> {
     const { privateKey } = generateKeyPairSync('ed25519');
     const jwk = privateKey.export({ format: 'jwk' });
-    await this.#db
+    await db
       .insertInto('credential_keys')
       .values({
         kid,

@@ -39,12 +39,36 @@ export function verifierKey(name: string, publicKey: Buffer): string {
   return `${name}+${keyId(name, publicKey).toString('hex')}+${Buffer.concat([Buffer.of(ed25519Type), publicKey]).toString('base64')}`;
 }
 
-export function signCheckpoint(c: Checkpoint, name: string, privateKey: KeyObject): string {
+/**
+ * Signs a checkpoint with one key, or with several (a signed note may carry many signatures: the
+ * checkpoint that covers a key rotation is signed by the key it retires and the one it announces).
+ */
+export function signCheckpoint(c: Checkpoint, name: string, privateKeys: KeyObject | KeyObject[]): string {
   const body = checkpointBody(c);
-  const signature = sign(null, Buffer.from(body), privateKey);
-  const publicKey = rawPublicKey(createPublicKey(privateKey));
-  const blob = Buffer.concat([keyId(name, publicKey), signature]).toString('base64');
-  return `${body}\n${dash} ${name} ${blob}\n`;
+  const lines = (Array.isArray(privateKeys) ? privateKeys : [privateKeys]).map((privateKey) => {
+    const signature = sign(null, Buffer.from(body), privateKey);
+    const publicKey = rawPublicKey(createPublicKey(privateKey));
+    const blob = Buffer.concat([keyId(name, publicKey), signature]).toString('base64');
+    return `${dash} ${name} ${blob}\n`;
+  });
+  return `${body}\n${lines.join('')}`;
+}
+
+/** The hex key id a verifier key names (`<name>+<key id>+<key>`); undefined if it is not one. */
+export function verifierKeyId(verifier: string): string | undefined {
+  return /^[^+\s]+\+([0-9a-f]{8})\+/.exec(verifier.trim())?.[1];
+}
+
+/** The hex key ids of the signature lines by `name` on a note, whether or not they verify. */
+export function signatureKeyIds(note: string, name: string): string[] {
+  const split = note.indexOf('\n\n');
+  if (split < 0) return [];
+  return note
+    .slice(split + 2)
+    .split('\n')
+    .map((line) => new RegExp(`^${dash} (\\S+) (\\S+)$`).exec(line))
+    .filter((match) => match?.[1] === name)
+    .map((match) => Buffer.from(match![2]!, 'base64').subarray(0, 4).toString('hex'));
 }
 
 export class CheckpointError extends Error {

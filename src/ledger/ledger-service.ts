@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
@@ -11,9 +11,11 @@ import { pooledRandomBytes } from '../util/random.ts';
 import { rawPublicKey, signCheckpoint, verifierKey } from './checkpoint.ts';
 import { committingFormat } from './commitments.ts';
 import { conceal } from './conceal.ts';
+import { LedgerKeys, type LogKey, newKey } from './ledger-keys.ts';
 import { committingFrom, formatAt } from './log-format.ts';
 import { LogOpenings } from './log-openings.ts';
 import { leafHash, MerkleTree, type Peaks } from './merkle.ts';
+import { checkpointCovering } from './stored-log.ts';
 import type { WitnessClient } from './witness-client.ts';
 
 /** One sensitive act, as the log records it: no personal data, only ids and a salted digest. */
@@ -70,13 +72,12 @@ const syncBatch = 10_000;
 export class LedgerService {
   readonly #db: Db;
   readonly #engine: Engine;
-  readonly #keyring: Keyring;
+  readonly #keys: LedgerKeys;
   readonly #origin: string;
   readonly #now: () => Date;
   readonly #tree = new MerkleTree();
   /** Per open transaction: how many entries it appended, and the tree's right edge with them. */
   readonly #pending = new WeakMap<object, { count: number; peaks: Peaks }>();
-  #key: { privateKey: KeyObject; publicKey: Buffer } | undefined;
   readonly #lockKey: number;
   readonly #witnesses: WitnessClient | undefined;
   /** Every sensitive act goes through these: built and compiled once (see preparedQuery). */
@@ -101,7 +102,7 @@ export class LedgerService {
   }) {
     this.#db = options.db;
     this.#engine = options.engine;
-    this.#keyring = options.keyring;
+    this.#keys = new LedgerKeys({ db: options.db, keyring: options.keyring, origin: options.origin });
     this.#origin = options.origin;
     this.#now = options.now;
     this.#witnesses = options.witnesses;
@@ -141,7 +142,7 @@ export class LedgerService {
    * where the log switched to the format that commits to people, if it has not yet.
    */
   async init(): Promise<void> {
-    this.#key = await this.#loadKey();
+    await this.#keys.init(this.#now());
     await this.sync();
     await inTransaction(this.#db, async (trx) => {
       await this.#begin(trx);
@@ -164,7 +165,30 @@ export class LedgerService {
 
   /** The verifier key of the checkpoints: `<origin>+<key id>+<base64 key>`. */
   get verifierKey(): string {
-    return verifierKey(this.#origin, this.#requireKey().publicKey);
+    return this.#keys.current.verifierKey;
+  }
+
+  /** Every checkpoint key the log has had, oldest first, as this instance last read them. */
+  async keys(): Promise<readonly LogKey[]> {
+    await this.#keys.refresh();
+    return this.#keys.all;
+  }
+
+  /**
+   * Rotates the checkpoint key inside `trx`: appends a `log.key_rotated` entry that announces the
+   * new verifier key, and stores the key to sign from the size after it. The first checkpoint that
+   * covers the entry is signed by the old key and the new one (see LedgerKeys.signersFor), so a
+   * verifier that trusts the old key learns the new one from the log itself.
+   */
+  async rotateKey(trx: Tx, actor: string): Promise<{ previous: string; key: string; index: number }> {
+    await this.#begin(trx);
+    await this.#keys.refresh(trx);
+    const previous = this.#keys.current.verifierKey;
+    const privateKey = newKey();
+    const key = verifierKey(this.#origin, rawPublicKey(privateKey));
+    const index = await this.append(trx, { kind: 'log.key_rotated', actor, refs: { key, previous } });
+    await this.#keys.insert(trx, { fromSize: index + 1, now: this.#now(), privateKey });
+    return { previous, key, index };
   }
 
   /** Appends an act inside `trx`; it is in the log exactly when the transaction commits. */
@@ -236,11 +260,11 @@ export class LedgerService {
     const size = this.#tree.size;
     if (latest !== undefined && latest.size >= size) return this.#completeCosignatures(latest);
     const root = Buffer.from(this.#tree.root(size));
-    const note = signCheckpoint(
-      { origin: this.#origin, size, root },
-      this.#origin,
-      this.#requireKey().privateKey,
-    );
+    // Read again before each signature: a rotation by another process (`mdis keys rotate`) is
+    // signed from the checkpoint that covers it on, by whichever instance signs it.
+    await this.#keys.refresh();
+    const signers = await this.#keys.signersFor(latest?.size ?? 0, size);
+    const note = signCheckpoint({ origin: this.#origin, size, root }, this.#origin, signers);
     // Cosigned before it is stored, so that the checkpoint is never served without them.
     const cosignatures = (await this.#witnesses?.cosign(note, size, this.#tree)) ?? '';
     await this.#db
@@ -249,6 +273,11 @@ export class LedgerService {
       .onConflict((oc) => oc.column('size').doNothing())
       .execute();
     return { size, root, note: note + cosignatures };
+  }
+
+  /** The first stored checkpoint covering entry `index`, with its cosignatures. */
+  checkpointCovering(index: number): Promise<string | undefined> {
+    return checkpointCovering(this.#db, index);
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
@@ -397,36 +426,5 @@ export class LedgerService {
         ? { index: Number(r.idx), leafHash: r.leaf_hash.toString('base64') }
         : { index: Number(r.idx), entry: r.entry },
     );
-  }
-
-  async #loadKey(): Promise<{ privateKey: KeyObject; publicKey: Buffer }> {
-    const find = () =>
-      this.#db.selectFrom('ledger_keys').selectAll().where('id', '=', 'checkpoint').executeTakeFirst();
-    let row = await find();
-    if (row === undefined) {
-      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-      const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
-      await this.#db
-        .insertInto('ledger_keys')
-        .values({
-          id: 'checkpoint',
-          sealed_private_key: this.#keyring.sealSecret('ledger key', pkcs8),
-          public_key: rawPublicKey(publicKey),
-          created_at: this.#now().toISOString(),
-        })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-      row = await find(); // another instance may have created it first: use theirs
-    }
-    const der = Buffer.from(this.#keyring.openSecret('ledger key', row!.sealed_private_key), 'base64');
-    return {
-      privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
-      publicKey: row!.public_key,
-    };
-  }
-
-  #requireKey() {
-    if (this.#key === undefined) throw new Error('the ledger is not initialised');
-    return this.#key;
   }
 }

@@ -9,8 +9,10 @@ const page = 1000;
  * verifying appends nothing.
  */
 export interface StoredLog {
-  /** The checkpoint signer's raw Ed25519 public key; undefined before the first start. */
+  /** The first checkpoint key's raw Ed25519 public key (later ones follow from the log); undefined before the first start. */
   publicKey: Buffer | undefined;
+  /** The first stored checkpoint that covers entry `index`: the hand-over of a key rotation there. */
+  handover: (index: number) => Promise<string | undefined>;
   /** The note of the largest checkpoint signed, if any, with its witnesses' cosignatures. */
   checkpoint: string | undefined;
   /** Every entry with its stored leaf hash, in index order, read a page at a time. */
@@ -21,7 +23,8 @@ export async function readStoredLog(db: Db): Promise<StoredLog> {
   const key = await db
     .selectFrom('ledger_keys')
     .select('public_key')
-    .where('id', '=', 'checkpoint')
+    .orderBy('from_size')
+    .limit(1)
     .executeTakeFirst();
   const checkpoint = await db
     .selectFrom('ledger_checkpoints')
@@ -33,6 +36,7 @@ export async function readStoredLog(db: Db): Promise<StoredLog> {
     publicKey: key?.public_key,
     checkpoint: checkpoint && checkpoint.note + checkpoint.cosignatures,
     entries: storedEntries(db),
+    handover: (index) => checkpointCovering(db, index),
   };
 }
 
@@ -48,4 +52,16 @@ async function* storedEntries(db: Db): AsyncIterable<StoredEntry> {
     for (const row of rows) yield { index: Number(row.idx), entry: row.entry, leafHash: row.leaf_hash };
     if (rows.length < page) return;
   }
+}
+
+/** The smallest stored checkpoint with more than `index` entries, with its cosignatures. */
+export async function checkpointCovering(db: Db, index: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('ledger_checkpoints')
+    .select(['note', 'cosignatures'])
+    .where('size', '>', index)
+    .orderBy('size')
+    .limit(1)
+    .executeTakeFirst();
+  return row && row.note + row.cosignatures;
 }

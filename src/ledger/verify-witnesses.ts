@@ -51,7 +51,8 @@ export async function askWitnesses(
  */
 export function checkWitnesses(options: {
   latest: string | undefined;
-  logKey: string;
+  /** The log's key in force at a checkpoint size (keys rotate). */
+  logKey: (size: number) => string;
   tree: MerkleTree;
   views: readonly WitnessView[];
   quorum: number;
@@ -89,14 +90,14 @@ export function checkWitnesses(options: {
   return { problems, removedFrom };
 }
 
-function checkView(note: string, cosigner: Cosigner, logKey: string, tree: MerkleTree) {
+function checkView(note: string, cosigner: Cosigner, logKey: (size: number) => string, tree: MerkleTree) {
   const split = splitNote(note);
   if (split === undefined || cosignatureTime(split.body, split.signatures, cosigner) === undefined) {
     return { text: 'answered a checkpoint without its valid cosignature', removed: false };
   }
   let checkpoint: ReturnType<typeof openCheckpoint>;
   try {
-    checkpoint = openCheckpoint(note, logKey);
+    checkpoint = openCheckpoint(note, logKey(Number(note.split('\n')[1])));
   } catch (error) {
     if (!(error instanceof CheckpointError)) throw error;
     return { text: `answered a checkpoint the log key did not sign: ${error.message}`, removed: false };

@@ -1,7 +1,21 @@
 import { canonicalJson } from '../util/canonical-json.ts';
-import { type Checkpoint, type CheckpointError, openCheckpoint } from './checkpoint.ts';
+import {
+  type Checkpoint,
+  CheckpointError,
+  openCheckpoint,
+  signatureKeyIds,
+  verifierKeyId,
+} from './checkpoint.ts';
 import { committingFormat, committingProblem } from './commitments.ts';
 import { leafHash, MerkleTree } from './merkle.ts';
+import {
+  type ChainKey,
+  claimedSize,
+  followRotations,
+  keyAt,
+  type Rotation,
+  rotationOf,
+} from './verify-rotations.ts';
 import { askWitnesses, checkWitnesses, type TrustedWitness, type WitnessView } from './verify-witnesses.ts';
 
 /** One stored entry as a verifier reads it (from the store, or from the API). */
@@ -21,6 +35,8 @@ export interface VerifyReport {
   firstBadIndex?: number;
   problems: string[];
   checkpoint?: Checkpoint;
+  /** The checkpoint keys followed, from the trusted one to the one in force. */
+  keys: ChainKey[];
   /** The entry from which on the log commits to people (format 2), if it has switched. */
   committingFrom?: number;
   /** Entries (before the switch) served as their leaf hashes only: checked in the tree, not one by one. */
@@ -35,7 +51,10 @@ export interface VerifyReport {
 export async function verifyEntries(options: {
   entries: AsyncIterable<StoredEntry>;
   checkpoint: string | undefined;
+  /** The key the verifier trusts; later keys are accepted only through the log's key rotations. */
   verifierKey: string;
+  /** The first stored checkpoint that covers entry `index`: how a rotation there was signed. */
+  handover?: (index: number) => Promise<string | undefined>;
   since?: string;
   /** What the trusted witnesses said, asked before the entries were read, and how many must agree. */
   witnesses?: { views: WitnessView[]; quorum: number };
@@ -43,6 +62,7 @@ export async function verifyEntries(options: {
   const tree = new MerkleTree();
   const problems: string[] = [];
   let firstBadIndex: number | undefined;
+  const rotations: Rotation[] = [];
   const format = { committingFrom: undefined as number | undefined };
   let withheld = 0;
   const bad = (index: number, problem: string) => {
@@ -80,6 +100,8 @@ export async function verifyEntries(options: {
       break;
     }
     tree.append(leafHash(Buffer.from(stored.entry)));
+    const rotation = rotationOf(index, stored.entry);
+    if (rotation !== undefined) rotations.push(rotation);
   }
 
   const report: VerifyReport = {
@@ -88,20 +110,25 @@ export async function verifyEntries(options: {
     root: Buffer.from(tree.root()).toString('base64'),
     firstBadIndex,
     problems,
+    keys: [{ verifierKey: options.verifierKey.trim(), fromSize: 0 }],
     committingFrom: format.committingFrom,
     withheld,
   };
   if (firstBadIndex === undefined) {
-    const latest = checkAgainst(
-      options.checkpoint,
-      'the latest checkpoint',
-      options.verifierKey,
+    const followed = await followRotations({
+      trusted: options.verifierKey,
+      rotations,
       tree,
+      handover: options.handover ?? (async () => undefined),
       problems,
-    );
+    });
+    report.keys = followed.chain;
+    report.firstBadIndex = followed.badIndex;
+    const logKeyAt = (size: number) => keyAt(followed.chain, size)?.verifierKey;
+    const latest = checkAgainst(options.checkpoint, 'the latest checkpoint', logKeyAt, tree, problems);
     report.checkpoint = latest?.checkpoint;
     if (options.since !== undefined)
-      checkAgainst(options.since, 'the earlier checkpoint', options.verifierKey, tree, problems);
+      checkAgainst(options.since, 'the earlier checkpoint', logKeyAt, tree, problems);
     // Every entry's previous root matched, so only the last entry is unchecked by the chain.
     if (latest?.result === 'shorter') report.firstBadIndex = tree.size;
     if (latest?.result === 'different' && latest.checkpoint.size === tree.size)
@@ -109,7 +136,7 @@ export async function verifyEntries(options: {
     if (options.witnesses !== undefined) {
       const checked = checkWitnesses({
         latest: options.checkpoint,
-        logKey: options.verifierKey,
+        logKey: (size) => logKeyAt(size) ?? options.verifierKey,
         tree,
         ...options.witnesses,
       });
@@ -168,7 +195,7 @@ function checkFormat(
 function checkAgainst(
   note: string | undefined,
   name: string,
-  verifierKey: string,
+  keyAt: (size: number) => string | undefined,
   tree: MerkleTree,
   problems: string[],
 ): { checkpoint: Checkpoint; result: 'matches' | 'shorter' | 'different' } | undefined {
@@ -176,11 +203,25 @@ function checkAgainst(
     if (tree.size > 0) problems.push(`${name} is missing`);
     return undefined;
   }
+  const verifierKey = keyAt(claimedSize(note));
+  if (verifierKey === undefined) {
+    problems.push(
+      `${name} (size ${claimedSize(note)}) is older than the trusted key: give --key the key it was signed with`,
+    );
+    return undefined;
+  }
   let checkpoint: Checkpoint;
   try {
     checkpoint = openCheckpoint(note, verifierKey);
   } catch (error) {
-    problems.push(`${name}: ${(error as CheckpointError).message}`);
+    if (!(error instanceof CheckpointError)) throw error;
+    const expected = verifierKeyId(verifierKey);
+    const ids = signatureKeyIds(note, verifierKey.split('+')[0]!).filter((id) => id !== expected);
+    problems.push(
+      ids.length === 0
+        ? `${name}: ${error.message}`
+        : `${name}: not signed by the log's key ${expected}; it is signed by ${ids.join(', ')}, a key no key rotation in the log announced`,
+    );
     return undefined;
   }
   if (checkpoint.size > tree.size) {
@@ -212,8 +253,7 @@ export async function verifyOverHttp(options: {
     if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
     return response;
   };
-  const verifierKey =
-    options.key ?? ((await (await get('/v1/log/key')).json()) as { verifierKey: string }).verifierKey;
+  const verifierKey = options.key ?? (await firstKey(base, get));
   // Asked before the checkpoint is read: what they cosigned then, the log must still hold.
   const views = options.witnesses && (await askWitnesses(options.witnesses.trusted, logOrigin(verifierKey)));
   const checkpoint = await (await get('/v1/log/checkpoint')).text();
@@ -240,13 +280,30 @@ export async function verifyOverHttp(options: {
       }));
     }
   }
+  const handover = async (index: number) => {
+    const response = await fetch(`${base}/v1/log/checkpoint?covering=${index}`);
+    return response.ok ? response.text() : undefined;
+  };
   return verifyEntries({
     entries: entries(),
     checkpoint,
     verifierKey,
+    handover,
     since: options.since,
     witnesses: views && options.witnesses && { views, quorum: options.witnesses.quorum },
   });
+}
+
+/**
+ * By default the log's first key: every later one is then accepted only through the log. A
+ * server from before key rotation has no key list: its one key is the first.
+ */
+async function firstKey(base: string, get: (path: string) => Promise<Response>): Promise<string> {
+  const listed = await fetch(`${base}/v1/log/keys`);
+  if (listed.status === 404)
+    return ((await (await get('/v1/log/key')).json()) as { verifierKey: string }).verifierKey;
+  if (!listed.ok) throw new Error(`GET /v1/log/keys: ${listed.status} ${await listed.text()}`);
+  return ((await listed.json()) as { keys: { verifierKey: string }[] }).keys[0]!.verifierKey;
 }
 
 /** The origin a log's verifier key names (its key name: mdis signs under its origin). */

@@ -40,7 +40,8 @@ export class Witness {
   readonly name: string;
   readonly #dir: string;
   readonly #key: KeyObject;
-  readonly #logs: Map<string, string>;
+  /** Each log's verifier keys, by origin: more than one while its key rotates. */
+  readonly #logs: Map<string, string[]>;
   readonly #now: () => Date;
   #state: State;
   /**
@@ -53,7 +54,7 @@ export class Witness {
     dir: string;
     name: string;
     key: KeyObject;
-    logs: Map<string, string>;
+    logs: Map<string, string[]>;
     state: State;
     now: () => Date;
   }) {
@@ -68,15 +69,17 @@ export class Witness {
   /**
    * Opens the witness kept in `dir`: its key (made on first start), its name (fixed on first
    * start: the key id depends on it) and what it has cosigned. `logs` are the verifier keys of the
-   * logs it witnesses; each key's name is the log's origin.
+   * logs it witnesses; each key's name is the log's origin. Two keys of one origin: the log rotates
+   * its key (`mdis keys rotate --purpose log`), and a checkpoint signed by either is accepted.
    */
   static open(options: { dir: string; name: string; logs: readonly string[]; now?: () => Date }): Witness {
     fs.mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     const name = fixName(options.dir, options.name);
-    const logs = new Map<string, string>();
+    const logs = new Map<string, string[]>();
     for (const verifier of options.logs) {
       // Checked now, so that a bad key is the operator's error at start and not a 403 later.
-      logs.set(logOrigin(verifier), verifier.trim());
+      const origin = logOrigin(verifier);
+      logs.set(origin, [...(logs.get(origin) ?? []), verifier.trim()]);
     }
     const statePath = path.join(options.dir, stateFile);
     const state = fs.existsSync(statePath)
@@ -108,14 +111,10 @@ export class Witness {
    */
   async addCheckpoint(request: string): Promise<string> {
     const parsed = parseRequest(request);
-    const verifier = this.#logs.get(parsed.origin);
-    if (verifier === undefined) throw new UnknownLogError(parsed.origin);
-    try {
-      openCheckpoint(parsed.note, verifier);
-    } catch (error) {
-      if (error instanceof CheckpointError) throw new BadSignatureError(parsed.origin);
-      throw error;
-    }
+    const verifiers = this.#logs.get(parsed.origin);
+    if (verifiers === undefined) throw new UnknownLogError(parsed.origin);
+    if (!verifiers.some((verifier) => signedBy(parsed.note, verifier)))
+      throw new BadSignatureError(parsed.origin);
     return this.#exclusive(async () => this.#cosign(parsed));
   }
 
@@ -208,6 +207,16 @@ function parseRequest(request: string): ParsedRequest {
     size,
     root: Buffer.from(rootText!, 'base64'),
   };
+}
+
+function signedBy(note: string, verifier: string): boolean {
+  try {
+    openCheckpoint(note, verifier);
+    return true;
+  } catch (error) {
+    if (error instanceof CheckpointError) return false;
+    throw error;
+  }
 }
 
 const logKey = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/;

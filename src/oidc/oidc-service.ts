@@ -19,7 +19,8 @@ import type { LockService } from '../rights/lock-service.ts';
 import { handlePattern } from '../util/patterns.ts';
 import { claimDescriptions, isOver, type Scope, scopeClaims, standingIn } from './claims.ts';
 import { isServiceClient, OidcClientService } from './client-service.ts';
-import { createProvider } from './provider.ts';
+import { publishedKids } from './keys.ts';
+import { type Callback, createProvider } from './provider.ts';
 
 const handleRegex = new RegExp(handlePattern);
 
@@ -67,6 +68,9 @@ export class OidcService {
   readonly clients: OidcClientService;
   readonly #options: OidcOptions;
   #provider: Promise<Provider> | undefined;
+  #callback: Promise<Callback> | undefined;
+  /** The kids of the JWKS the provider was built with. */
+  #kids: string | undefined;
 
   constructor(options: OidcOptions) {
     this.#options = options;
@@ -75,18 +79,45 @@ export class OidcService {
 
   /** Built at first use: `serve` knows its public URL (the issuer) only once it listens. */
   provider(): Promise<Provider> {
-    this.#provider ??= createProvider({
+    this.#provider ??= this.#build();
+    return this.#provider;
+  }
+
+  async #build(): Promise<Provider> {
+    // Read before the keys the provider loads: a rotation in between costs one more rebuild.
+    this.#kids = await publishedKids(this.#options.db, this.#options.now());
+    return createProvider({
       db: this.#options.db,
       config: this.#options.config,
       vault: this.#options.vault,
       keyring: this.#options.keyring,
+      now: this.#options.now,
       signedIn: (cookieHeader) => this.#signedIn(cookieHeader),
       clients: this.clients,
       claimsFor: (subject, world, scopes) => this.claimsFor(subject, world, scopes),
       ownerOf: (world, handle) => this.#options.avatars.subjectOf(world, handle),
       isLocked: (subject) => this.#options.locks.isLocked(subject),
     });
-    return this.#provider;
+  }
+
+  /** The provider's request handler (the provider's current one: keys rotate). */
+  callback(): Promise<Callback> {
+    this.#callback ??= this.provider().then((provider) => provider.callback());
+    return this.#callback;
+  }
+
+  /**
+   * Rebuilds the provider when the JWKS it should publish changed: a key rotated (by `mdis keys
+   * rotate`, in any process) or a retired key's ID tokens all expired. A scheduled pass; tests
+   * call it directly. The provider keeps no state of its own: all of it is in the store.
+   */
+  async refreshKeys(): Promise<boolean> {
+    if (this.#kids === undefined) return false; // not built yet: it will read the keys then
+    const kids = await publishedKids(this.#options.db, this.#options.now());
+    if (kids === this.#kids) return false;
+    this.#provider = undefined;
+    this.#callback = undefined;
+    return true;
   }
 
   /** The predicates a world may learn, for the scopes granted; never a record. */

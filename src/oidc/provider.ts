@@ -13,7 +13,7 @@ import { handlePattern } from '../util/patterns.ts';
 import { kyselyAdapter } from './adapter.ts';
 import { scopeClaims } from './claims.ts';
 import { isServiceClient, type OidcClientService } from './client-service.ts';
-import { signingKeys } from './keys.ts';
+import { idTokenSeconds, signingKeys } from './keys.ts';
 
 const handleRegex = new RegExp(handlePattern);
 
@@ -22,6 +22,7 @@ export interface ProviderOptions {
   config: Config;
   vault: AttributeVault;
   keyring: Keyring;
+  now: () => Date;
   /** The subject signed in to mdis by the session cookie of this request, if any. */
   signedIn: (cookieHeader: string | undefined) => Promise<string | undefined>;
   clients: OidcClientService;
@@ -99,7 +100,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
       long: { httpOnly: true, sameSite: 'lax' },
       short: { httpOnly: true, sameSite: 'lax' },
     },
-    jwks: { keys: (await signingKeys(db, keyring)) as never },
+    jwks: { keys: (await signingKeys(db, keyring, options.now())) as never },
     routes,
     ttl: lifetimes(config),
   };
@@ -171,7 +172,7 @@ function lifetimes(config: Config): Configuration['ttl'] {
   return {
     AccessToken: 600,
     AuthorizationCode: 60,
-    IdToken: 600,
+    IdToken: idTokenSeconds,
     Interaction: 900,
     Grant: 365 * 86_400,
     // The provider's own session follows the person's mdis session, no longer.

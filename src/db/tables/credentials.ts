@@ -6,6 +6,8 @@ export interface CredentialKeysTable {
   /** 1 for the key that signs new credentials; every key stays published until `retired_at`. */
   active: number;
   retired_at: string | null;
+  /** When a newer key took over signing (null: never replaced). */
+  replaced_at: string | null;
 }
 
 /** A credential offer: its pre-authorized code and transaction code, kept as keyed hashes only. */

@@ -76,4 +76,6 @@ export interface OidcKeysTable {
   kid: string;
   sealed_jwk: Buffer;
   created_at: string;
+  /** When a newer key took over signing; published until the ID tokens it signed expire. */
+  retired_at: string | null;
 }

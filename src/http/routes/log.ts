@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
-import { ValidationError } from '../../errors.ts';
+import { CheckpointNotFoundError, ValidationError } from '../../errors.ts';
 import type { Api } from '../api.ts';
 import { responses } from '../schemas.ts';
 
@@ -24,6 +24,7 @@ export function logRoutes(app: Api, ctx: AppContext): void {
   logEntries(app, ctx);
   inclusionProof(app, ctx);
   consistencyProof(app, ctx);
+  logKeys(app, ctx);
 }
 
 function logCheckpoint(app: Api, ctx: AppContext): void {
@@ -32,11 +33,19 @@ function logCheckpoint(app: Api, ctx: AppContext): void {
     {
       schema: {
         tags: ['log'],
-        summary: 'The latest signed checkpoint (C2SP tlog-checkpoint signed note, Ed25519), as text',
-        response: { 200: Type.String() },
+        summary:
+          'The latest signed checkpoint (C2SP tlog-checkpoint signed note, Ed25519), as text; with `covering`, the first one that covers that entry (how a key rotation there was signed)',
+        querystring: Type.Object({ covering: Type.Optional(count) }, { additionalProperties: false }),
+        response: responses({ 200: Type.String() }),
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      const { covering } = request.query;
+      if (covering !== undefined) {
+        const note = await ctx.ledger.checkpointCovering(covering);
+        if (note === undefined) throw new CheckpointNotFoundError(covering);
+        return reply.type('text/plain; charset=utf-8').send(note);
+      }
       const checkpoint = (await ctx.ledger.latestCheckpoint()) ?? (await ctx.ledger.checkpoint());
       return reply.type('text/plain; charset=utf-8').send(checkpoint.note);
     },
@@ -53,7 +62,37 @@ function logKey(app: Api, ctx: AppContext): void {
         response: { 200: Type.Object({ origin: Type.String(), verifierKey: Type.String() }) },
       },
     },
-    async () => ({ origin: ctx.ledger.origin, verifierKey: ctx.ledger.verifierKey }),
+    async () => {
+      const keys = await ctx.ledger.keys();
+      return { origin: ctx.ledger.origin, verifierKey: keys.at(-1)!.verifierKey };
+    },
+  );
+}
+
+function logKeys(app: Api, ctx: AppContext): void {
+  app.get(
+    '/v1/log/keys',
+    {
+      schema: {
+        tags: ['log'],
+        summary:
+          'Every checkpoint key, oldest first: each signs from `fromSize` entries on, announced by the `log.key_rotated` entry before',
+        response: {
+          200: Type.Object({
+            keys: Type.Array(
+              Type.Object({
+                verifierKey: Type.String(),
+                keyId: Type.String(),
+                fromSize: Type.Integer(),
+                createdAt: Type.String(),
+                retiredAt: Type.Union([Type.String(), Type.Null()]),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => ({ keys: [...(await ctx.ledger.keys())] }),
   );
 }
 

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import type { Callback } from '../../oidc/provider.ts';
 
 /**
  * oidc-provider (a Koa app) mounted under Fastify: discovery, JWKS, authorization, token and
@@ -11,9 +10,8 @@ export async function oidcProviderRoutes(app: FastifyInstance, options: { ctx: A
   const { ctx } = options;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
-  let callback: Callback | undefined;
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
-    callback ??= (await ctx.oidc.provider()).callback();
+    const callback = await ctx.oidc.callback();
     reply.hijack();
     callback(request.raw, reply.raw);
   };
