@@ -26,16 +26,19 @@ import { AvatarService } from './identity/avatar-service.ts';
 import { SubjectService } from './identity/subject-service.ts';
 import { WorldService } from './identity/world-service.ts';
 import { Keyring } from './keyring.ts';
+import { SigningKeys } from './keys/signing-keys.ts';
 import { LedgerService } from './ledger/ledger-service.ts';
 import { WitnessClient } from './ledger/witness-client.ts';
 import { DeliveryWorker } from './notify/delivery.ts';
 import { Notifier } from './notify/notifier.ts';
 import { SubscriptionService } from './notify/subscription-service.ts';
+import { issuerOf } from './oidc/provider.ts';
 import { activatePolicy, storedPolicy } from './policy/activation.ts';
 import { loadPolicy } from './policy/load.ts';
 import type { Policy } from './policy/policy.ts';
 import { PrincipalService } from './principals/principal-service.ts';
 import { ProposalService } from './principals/proposal-service.ts';
+import { type ExportDeps, ExportService } from './rights/export-service.ts';
 
 // Start-up in three stages: open the core (store, keys, log, policy), wire the services on it in
 // dependency order, then start the runtime of a serving instance (the policy put in force, the
@@ -85,6 +88,10 @@ export interface Services extends SignInServices {
   checkCounts: CheckCounter;
   /** Two admins for the overseeing roles: proposals to create or revoke them. */
   principalProposals: ProposalService;
+  /** The key that signs exports, published at /.well-known/jwks.json. */
+  exportKeys: SigningKeys;
+  /** The person's signed export of everything mdis holds about it (issue 15). */
+  exports: ExportService;
 }
 
 /** What a command (`mdis admin`, `mdis credit`, ...) works with. */
@@ -240,6 +247,24 @@ export function wireServices(core: Core): Services {
     ...signIn,
     ...{ profileReads, checkCounts },
     principalProposals: new ProposalService({ ...base, principals, activation: signIn.activation }),
+    ...buildExports(core, {
+      ...{ subjects, creditReader, cases, sanctions, strikes, appeals, bindings: signIn.bindings },
+      ...{ disclosureReader, profileReads, checkCounts },
+    }),
+  };
+}
+
+/** The person's export, from the services that answer its /v1/me routes, and the key that signs it. */
+function buildExports(
+  core: Core,
+  services: Omit<ExportDeps, 'db' | 'ledger' | 'keys' | 'issuer' | 'now'>,
+): Pick<Services, 'exportKeys' | 'exports'> {
+  const { db, ledger, keyring, now, config } = core;
+  const exportKeys = new SigningKeys({ db, keyring, now, purpose: 'export' });
+  const issuer = () => issuerOf(config);
+  return {
+    exportKeys,
+    exports: new ExportService({ ...services, db, ledger, now, issuer, keys: exportKeys }),
   };
 }
 
@@ -251,6 +276,8 @@ export async function startRuntime(
   const { eligibility, deliveries, checkCounts } = services;
   try {
     await putPolicyInForce(core, services);
+    // Published from the first answer on: the key set a verifier fetches does not change under it.
+    await services.exportKeys.ensure();
     await eligibility.rebuild();
     await eligibility.listen();
   } catch (error) {

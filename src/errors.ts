@@ -75,7 +75,9 @@ export type ErrorCode =
   | 'case_category_mismatch'
   | 'review_overdue'
   // 404, appeals of a credit contribution
-  | 'contribution_not_found';
+  | 'contribution_not_found'
+  // 413, the person's export (issue 15)
+  | 'export_too_large';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;
@@ -555,5 +557,18 @@ export class ContributionNotFoundError extends NotFoundError {
   constructor(contributionId: string) {
     super('contribution_not_found', `no credit contribution has id "${contributionId}"`);
     this.contributionId = contributionId;
+  }
+}
+
+/**
+ * A person's export would hold more rows in one list than one signed bundle may (the bundle is
+ * signed whole, so it is built in memory): the operator must hand it over another way.
+ */
+export class ExportTooLargeError extends MdisError {
+  constructor(list: string, max: number) {
+    super('export_too_large', `your ${list} hold more than ${max} rows, more than one export may carry`, {
+      list,
+      max,
+    });
   }
 }

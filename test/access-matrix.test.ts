@@ -444,7 +444,23 @@ const endpoints: Endpoint[] = [
     writes: true,
     request: async (f) => ({ url: `/v1/principal-proposals/${await f.pendingProposal()}/refuse` }),
   },
-  ...['/healthz', '/metrics', '/openapi.json', '/docs', '/v1/transparency/report'].map(
+  // The person's export (issue 15): a log entry each, so it writes.
+  {
+    method: 'GET',
+    route: '/v1/me/export',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: true,
+    request: () => ({ url: '/v1/me/export' }),
+  },
+  ...[
+    '/healthz',
+    '/metrics',
+    '/openapi.json',
+    '/docs',
+    '/v1/transparency/report',
+    '/.well-known/jwks.json',
+  ].map(
     (route): Endpoint => ({
       method: 'GET',
       route,

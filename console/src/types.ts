@@ -17,6 +17,7 @@ export type {
   DisclosureSummary,
   TransparencyReport,
 } from '../../src/api/disclosures.ts';
+export type { ExportBundle, SignedExport } from '../../src/api/export.ts';
 export type { CheckCount, MyAccess, MyCase, MyRecord, MySanction, ProfileRead } from '../../src/api/me.ts';
 export type { PrincipalProposal, PrincipalRecord as Principal, Whoami } from '../../src/api/principals.ts';
 export type { Sanction, Strike } from '../../src/api/sanctions.ts';

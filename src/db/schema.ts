@@ -27,6 +27,7 @@ import type {
   SignInNoticesTable,
   WebauthnChallengesTable,
 } from './tables/sign-in.ts';
+import type { SigningKeysTable } from './tables/signing-keys.ts';
 import type { StrikesTable } from './tables/strikes.ts';
 import type { SubjectAttributesTable } from './tables/subject-attributes.ts';
 import type { EligibilityCheckCountsTable, SubjectReadsTable } from './tables/subject-reads.ts';
@@ -74,4 +75,6 @@ export interface DatabaseSchema {
   subject_reads: SubjectReadsTable;
   eligibility_check_counts: EligibilityCheckCountsTable;
   principal_proposals: PrincipalProposalsTable;
+  // The person's export (issue 15)
+  signing_keys: SigningKeysTable;
 }

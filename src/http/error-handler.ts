@@ -5,6 +5,7 @@ import { CsrfRefusedError, SignInRefusedError } from '../auth/errors.ts';
 import { BatchRejectedError } from '../conduct/event-service.ts';
 import {
   ConflictError,
+  ExportTooLargeError,
   ForbiddenError,
   MalformedIdError,
   MdisError,
@@ -37,6 +38,7 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [RateLimitedError, 429],
   [PurposeRequiredError, 400],
   [UnknownPurposeError, 400],
+  [ExportTooLargeError, 413],
 ];
 
 /** Fastify's own request errors, by its error code. */

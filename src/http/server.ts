@@ -19,6 +19,8 @@ import { creditRoutes } from './routes/credit.ts';
 import { disclosureRoutes } from './routes/disclosures.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
 import { eventRoutes } from './routes/events.ts';
+import { exportRoutes } from './routes/export.ts';
+import { jwksRoutes } from './routes/jwks.ts';
 import { logRoutes } from './routes/log.ts';
 import { meRoutes } from './routes/me.ts';
 import { oidcProviderRoutes } from './routes/oidc.ts';
@@ -171,4 +173,6 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   bindingRoutes(api, ctx);
   oidcInteractionRoutes(api, ctx);
   principalProposalRoutes(api, ctx);
+  exportRoutes(api, ctx);
+  jwksRoutes(api, ctx);
 }

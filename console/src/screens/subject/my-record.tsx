@@ -9,6 +9,7 @@ import { Link } from '../../router.tsx';
 import type { ScreenProps } from '../../screen-props.ts';
 import type { MyCase, MySanction, MyRecord as Record } from '../../types.ts';
 import { MyAccess } from './my-access.tsx';
+import { MyExport } from './my-export.tsx';
 
 /** The subject's own record: cases and their decisions, sanctions, strikes; appeals. */
 export function MyRecord(_props: ScreenProps) {
@@ -91,6 +92,7 @@ export function MyRecord(_props: ScreenProps) {
             empty="No strikes."
           />
           <MyAccess />
+          <MyExport />
         </>
       )}
     </section>
