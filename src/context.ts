@@ -36,6 +36,7 @@ import { issuerOf } from './oidc/provider.ts';
 import { activatePolicy, storedPolicy } from './policy/activation.ts';
 import { loadPolicy } from './policy/load.ts';
 import type { Policy } from './policy/policy.ts';
+import { PrincipalPeople } from './principals/principal-people.ts';
 import { PrincipalService } from './principals/principal-service.ts';
 import { ProposalService } from './principals/proposal-service.ts';
 import { type ExportDeps, ExportService } from './rights/export-service.ts';
@@ -177,6 +178,7 @@ export async function openCore(config: Config, overrides: ContextOverrides = {})
         config.witnesses.length === 0
           ? undefined
           : new WitnessClient({ witnesses: config.witnesses, timeoutMs: config.witnessTimeoutMs, logger }),
+      people: new PrincipalPeople(db),
     });
     await ledger.init();
     return { config, store, db, logger, now, policy, vault, keyring, ledger };

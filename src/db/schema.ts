@@ -11,6 +11,7 @@ import type { DisclosuresTable } from './tables/disclosures.ts';
 import type { LedgerCheckpointsTable } from './tables/ledger-checkpoints.ts';
 import type { LedgerEntriesTable } from './tables/ledger-entries.ts';
 import type { LedgerKeysTable } from './tables/ledger-keys.ts';
+import type { LedgerOpeningsTable } from './tables/ledger-openings.ts';
 import type { LedgerSaltsTable } from './tables/ledger-salts.ts';
 import type { OutboxTable } from './tables/outbox.ts';
 import type { PoliciesTable, PolicyActivationsTable } from './tables/policies.ts';
@@ -75,6 +76,8 @@ export interface DatabaseSchema {
   subject_reads: SubjectReadsTable;
   eligibility_check_counts: EligibilityCheckCountsTable;
   principal_proposals: PrincipalProposalsTable;
+  // The log's commitments to people (issue 13)
+  ledger_openings: LedgerOpeningsTable;
   // The person's export (issue 15)
   signing_keys: SigningKeysTable;
 }

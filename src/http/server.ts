@@ -22,6 +22,7 @@ import { eventRoutes } from './routes/events.ts';
 import { exportRoutes } from './routes/export.ts';
 import { jwksRoutes } from './routes/jwks.ts';
 import { logRoutes } from './routes/log.ts';
+import { logOpeningRoutes } from './routes/log-openings.ts';
 import { meRoutes } from './routes/me.ts';
 import { oidcProviderRoutes } from './routes/oidc.ts';
 import { oidcClientRoutes } from './routes/oidc-clients.ts';
@@ -173,6 +174,7 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   bindingRoutes(api, ctx);
   oidcInteractionRoutes(api, ctx);
   principalProposalRoutes(api, ctx);
+  logOpeningRoutes(api, ctx);
   exportRoutes(api, ctx);
   jwksRoutes(api, ctx);
 }
