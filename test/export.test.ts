@@ -5,6 +5,7 @@ import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jos
 import { ExportTooLargeError } from '../src/errors.ts';
 import { toErrorResponse } from '../src/http/error-handler.ts';
 import { openCheckpoint } from '../src/ledger/checkpoint.ts';
+import { leafHash, verifyInclusion } from '../src/ledger/merkle.ts';
 import { ExportService } from '../src/rights/export-service.ts';
 import { accessFixture, days, entriesSince, logSize, MovableClock, warrant } from './_access.ts';
 import { bindReporters, report } from './_fixtures.ts';
@@ -72,12 +73,28 @@ async function exportFixture(h: Harness) {
   assert.equal((await h.call('GET', `/v1/disclosures/${disclosure}`, { token: f.authority })).status, 200);
   clock.advance(days(15));
 
+  // A second request, still under its gag: nothing of it may reach Tom yet, not even its log entries.
+  const gagged = await h.call('POST', '/v1/disclosures', {
+    token: f.authority,
+    body: await f.withCase(warrant(clock, { purpose: 'A second look' })),
+  });
+  assert.equal(gagged.status, 201, JSON.stringify(gagged.body));
+
   const read = await h.call('GET', `/v1/subjects/${f.tom}?purpose=support`, { token: f.registrar });
   assert.equal(read.status, 200);
   const air = await h.call('GET', `/v1/eligibility?subject=${f.tom}&action=travel.air`, { token: f.airline });
   assert.equal(air.status, 200);
   await h.ctx.checkCounts.flush();
-  return { ...f, caseId, disclosure, reporter, reporterPseudonym, direct: direct.body.id as string };
+  const direct_ = direct.body.id as string;
+  return {
+    ...f,
+    caseId,
+    disclosure,
+    gagged: gagged.body.id as string,
+    reporter,
+    reporterPseudonym,
+    direct: direct_,
+  };
 }
 
 forEachStore(
@@ -171,6 +188,22 @@ forEachStore(
       const checkpoint = openCheckpoint(b.log.checkpoint, key.body.verifierKey);
       assert.ok(checkpoint.size >= from);
 
+      // The log's entries about Tom, each with the openings of its commitments to him and its proof.
+      const { items } = await h.ctx.ledger.openings.ofSubject(f.tom, { limit: 500 });
+      // But for the entries of the request still under its gag.
+      assert.ok(
+        items.some((e) => e.entry.includes(f.gagged)),
+        'the gagged request has entries about Tom',
+      );
+      const listedBefore = items.filter((e) => e.index < reply.body.logIndex && !e.entry.includes(f.gagged));
+      assert.ok(!JSON.stringify(reply.body).includes(f.gagged), 'the gagged request is in the export');
+      assert.deepEqual(
+        b.log.entries.map(({ proof: _, ...e }: { proof: string[] }) => e),
+        listedBefore,
+      );
+      assert.ok(b.log.entries.length >= 8, `${b.log.entries.length} entries about Tom`);
+      assert.ok(b.log.entries.every((e: { index: number }) => e.index < checkpoint.size));
+
       // The same as what /v1/me answers, but for the score's history, which the export holds whole.
       const me = await h.call('GET', '/v1/me', { token: f.subject });
       for (const part of ['cases', 'sanctions', 'appeals', 'strikes'] as const) {
@@ -182,11 +215,57 @@ forEachStore(
       const logged = entries.filter((e) => e.kind === 'export.downloaded');
       assert.equal(logged.length, 1);
       assert.equal(logged[0].idx, reply.body.logIndex);
+      // The person through commitments only: the entry is public.
       assert.deepEqual(logged[0].refs, {
-        subject: f.tom,
         bundle: createHash('sha256').update(reply.body.jws).digest('base64url'),
       });
-      assert.ok(!logged[0].text.includes('Thomas'), 'no personal data in the entry');
+      assert.deepEqual(Object.keys(logged[0].commitments).sort(), ['actor', 'subject']);
+      assert.equal(logged[0].actor, 'subject');
+      for (const value of [f.tom, 'Thomas']) assert.ok(!logged[0].text.includes(value), value);
+      // Told to the person as every entry about it is: in GET /v1/me/log, and in its next export.
+      const listed = await h.call('GET', '/v1/me/log?limit=500', { token: f.subject });
+      assert.ok(listed.body.items.some((e: { index: number }) => e.index === reply.body.logIndex));
+      const next = await exportOf(f.subject);
+      assert.ok(next.body.bundle.log.entries.some((e: { index: number }) => e.index === reply.body.logIndex));
+    });
+
+    test('a third party checks an opening against the public entry, and the entry’s proof against the checkpoint', async () => {
+      const reply = await exportOf(f.subject);
+      assert.equal(reply.status, 200);
+      const { log } = reply.body.bundle;
+      // The staff read of Tom's profile: who (a registrar) is public, whom only Tom's opening says.
+      const read = log.entries.find((e: { entry: string }) => JSON.parse(e.entry).kind === 'subject.read');
+      assert.ok(read, 'the subject.read entry is in the bundle');
+      const published = await h.call('GET', `/v1/log/entries?start=${read.index}&end=${read.index + 1}`);
+      assert.equal(published.status, 200);
+      assert.equal(published.body.entries[0].entry, read.entry, 'the bundle holds the entry as published');
+      const entry = JSON.parse(published.body.entries[0].entry);
+      const opening = read.openings.find((o: { ref: string }) => o.ref === 'subject');
+      assert.equal(opening.value, f.tom);
+      // SHA-256(salt ‖ canonical JSON of {ref, value}): computed here, not by mdis's code.
+      const commitment = (value: string) =>
+        createHash('sha256')
+          .update(Buffer.from(opening.salt, 'base64url'))
+          .update(JSON.stringify({ ref: 'subject', value }))
+          .digest('base64url');
+      assert.equal(commitment(opening.value), entry.commitments.subject);
+      assert.notEqual(commitment(other.id), entry.commitments.subject, 'the opening names Tom only');
+
+      // The proof: the leaf up to the root of the checkpoint, whose signature is the log's.
+      const key = (await h.call('GET', '/v1/log/key')).body.verifierKey;
+      const checkpoint = openCheckpoint(log.checkpoint, key);
+      const leaf = leafHash(Buffer.from(read.entry));
+      const proof = read.proof.map((hash: string) => Buffer.from(hash, 'base64'));
+      assert.ok(verifyInclusion(leaf, read.index, checkpoint.size, proof, checkpoint.root));
+      // The same proof for another leaf, or a changed entry, does not lead to the root.
+      const changed = leafHash(Buffer.from(read.entry.replace('"support"', '"audit"')));
+      assert.equal(verifyInclusion(changed, read.index, checkpoint.size, proof, checkpoint.root), false);
+      // And the server's own proof of that entry in that tree is the same.
+      const served = await h.call(
+        'GET',
+        `/v1/log/proof/inclusion?index=${read.index}&size=${checkpoint.size}`,
+      );
+      assert.deepEqual(served.body.hashes, read.proof);
     });
 
     test('no reporter identity anywhere: not her handle, digital ID, pseudonym or name', async () => {

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Binding } from './avatars.ts';
 import { DisclosureNotice } from './disclosures.ts';
+import { MyLogEntry } from './log.ts';
 import { CheckCount, MyRecord, ProfileRead } from './me.ts';
 import { SubjectProfile } from './subjects.ts';
 
@@ -10,7 +11,17 @@ export const exportJwsType = 'mdis-export+jwt';
 /** The version of the bundle's layout, in `format`; a reader should refuse one it does not know. */
 export const exportFormat = 'mdis-export/1';
 
-/** The log as the bundle holds it: the checkpoint its proofs are against, and how to check it. */
+/** An entry of the public log about the person, its openings, and its proof against the checkpoint. */
+export const ExportLogEntry = Type.Object({
+  ...MyLogEntry.properties,
+  proof: Type.Array(Type.String(), {
+    description:
+      'RFC 9162 inclusion proof (base64 hashes) of the entry in the tree of the bundle’s checkpoint',
+  }),
+});
+export type ExportLogEntry = Static<typeof ExportLogEntry>;
+
+/** The log as the bundle holds it: the entries about the person and the checkpoint they are proved in. */
 export const ExportLog = Type.Object({
   origin: Type.String({ description: 'the log’s name, the first line of its checkpoints' }),
   verifierKey: Type.String({
@@ -19,6 +30,7 @@ export const ExportLog = Type.Object({
   checkpoint: Type.String({
     description: 'the latest signed checkpoint (C2SP signed note) when the bundle was made',
   }),
+  entries: Type.Array(ExportLogEntry, { description: 'oldest first, as GET /v1/me/log lists them' }),
 });
 export type ExportLog = Static<typeof ExportLog>;
 

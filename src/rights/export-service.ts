@@ -77,7 +77,7 @@ export class ExportService {
       all('disclosures', (page) => d.disclosureReader.noticesFor(subject, page)),
       all('profile reads', (page) => d.profileReads.readsOf(subject, page)),
       all('eligibility checks', (page) => d.checkCounts.countsOf(subject, page)),
-      this.#log(),
+      this.#log(subject),
     ]);
     const deadlines = d.appeals.deadlines(record.appeals);
     return {
@@ -93,15 +93,33 @@ export class ExportService {
       credit: { ...record.credit, history },
       disclosures: notices.map((n) => ({ ...n, appealDeadline: deadlines.ofDisclosure(n) })),
       access: { reads, checks },
-      log,
+      log: { ...log, entries: withoutGagged(log.entries, notices) },
     };
   }
 
-  async #log(): Promise<ExportBundle['log']> {
+  /**
+   * The entries about the subject with the openings of their commitments to it, and a checkpoint
+   * that covers them all, each entry with its inclusion proof in that checkpoint's tree.
+   */
+  async #log(subject: string): Promise<ExportBundle['log']> {
     const { ledger } = this.#deps;
-    // A checkpoint of the log as it stands (signed now if it grew since the last one).
+    const entries = await allPages('log entries', this.#maxRows, (page) =>
+      ledger.openings.ofSubject(subject, page),
+    );
+    // Read after the entries: it is signed now if the log grew since the last one, so it covers
+    // every entry read. Another instance may have signed a larger one: the tree catches up to it.
     const checkpoint = await ledger.checkpoint();
-    return { origin: ledger.origin, verifierKey: ledger.verifierKey, checkpoint: checkpoint.note };
+    await ledger.sync();
+    const b64 = (hash: Uint8Array) => Buffer.from(hash).toString('base64');
+    return {
+      origin: ledger.origin,
+      verifierKey: ledger.verifierKey,
+      checkpoint: checkpoint.note,
+      entries: entries.map((e) => ({
+        ...e,
+        proof: ledger.tree.inclusionProof(e.index, checkpoint.size).map(b64),
+      })),
+    };
   }
 
   async #sign(bundle: ExportBundle): Promise<string> {
@@ -111,4 +129,16 @@ export class ExportService {
       .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: exportJwsType })
       .sign(key.privateKey);
   }
+}
+
+/**
+ * The entries the person may see now: an entry of a disclosure about it whose gag has not ended
+ * (`refs.disclosure` not among its notices) would tell it of the request before the policy does.
+ */
+function withoutGagged<E extends { entry: string }>(entries: E[], notices: readonly { id: string }[]): E[] {
+  const told = new Set(notices.map((n) => n.id));
+  return entries.filter((e) => {
+    const disclosure = (JSON.parse(e.entry) as { refs?: { disclosure?: unknown } }).refs?.disclosure;
+    return typeof disclosure !== 'string' || told.has(disclosure);
+  });
 }
