@@ -39,7 +39,10 @@ import type { Policy } from './policy/policy.ts';
 import { PrincipalPeople } from './principals/principal-people.ts';
 import { PrincipalService } from './principals/principal-service.ts';
 import { ProposalService } from './principals/proposal-service.ts';
+import { CorrectionService } from './rights/correction-service.ts';
+import { CorrectionStore } from './rights/correction-store.ts';
 import { type ExportDeps, ExportService } from './rights/export-service.ts';
+import { LockService } from './rights/lock-service.ts';
 
 // Start-up in three stages: open the core (store, keys, log, policy), wire the services on it in
 // dependency order, then start the runtime of a serving instance (the policy put in force, the
@@ -89,6 +92,10 @@ export interface Services extends SignInServices {
   checkCounts: CheckCounter;
   /** Two admins for the overseeing roles: proposals to create or revoke them. */
   principalProposals: ProposalService;
+  /** The person's lock on the use of its identity (issue 15). */
+  locks: LockService;
+  /** The person's corrections of its own attributes, and the registrars' decisions on them. */
+  corrections: CorrectionService;
   /** The key that signs exports, published at /.well-known/jwks.json. */
   exportKeys: SigningKeys;
   /** The person's signed export of everything mdis holds about it (issue 15). */
@@ -194,7 +201,8 @@ export function wireServices(core: Core): Services {
   const principals = new PrincipalService({ db, ledger, now });
   const subjects = new SubjectService({ db, ledger, vault, now });
   const worlds = new WorldService({ db, ledger, principals, now });
-  const avatars = new AvatarService({ db, ledger, vault, subjects, now });
+  const locks = new LockService({ db, ledger, now });
+  const avatars = new AvatarService({ db, ledger, vault, subjects, locks, now });
   const notifier = new Notifier({ avatars });
   const subscriptions = new SubscriptionService({ db, keyring, worlds, now });
   const deliveries = new DeliveryWorker({ db, keyring, logger, now });
@@ -240,7 +248,7 @@ export function wireServices(core: Core): Services {
   });
   const signIn = buildSignIn({
     ...{ db, config, ledger, principals, subjects, now },
-    ...{ vault, keyring, avatars, worlds, notifier },
+    ...{ vault, keyring, avatars, worlds, notifier, locks },
   });
   return {
     ...{ principals, subjects, worlds, avatars, notifier, subscriptions, deliveries },
@@ -249,8 +257,13 @@ export function wireServices(core: Core): Services {
     ...signIn,
     ...{ profileReads, checkCounts },
     principalProposals: new ProposalService({ ...base, principals, activation: signIn.activation }),
+    locks,
+    corrections: new CorrectionService({
+      ...{ db, ledger, subjects, profileReads, now },
+      store: new CorrectionStore({ db, subjects }),
+    }),
     ...buildExports(core, {
-      ...{ subjects, creditReader, cases, sanctions, strikes, appeals, bindings: signIn.bindings },
+      ...{ subjects, creditReader, cases, sanctions, strikes, appeals, locks, bindings: signIn.bindings },
       ...{ disclosureReader, profileReads, checkCounts },
     }),
   };

@@ -3,6 +3,7 @@ import { Appeal } from './appeals.ts';
 import { CaseSummary } from './cases.ts';
 import { CreditReport } from './credit.ts';
 import { DisclosureNotice } from './disclosures.ts';
+import { LockState } from './lock.ts';
 import { Sanction, Strike } from './sanctions.ts';
 
 /** A report as the subject sees it: what, when and the evidence; never who reported it. */
@@ -43,6 +44,7 @@ export const MyRecord = Type.Object({
     active: Type.Integer(),
     history: Type.Array(Strike),
   }),
+  locked: LockState.properties.locked,
 });
 export type MyRecord = Static<typeof MyRecord>;
 

@@ -2,12 +2,14 @@ import type { AppealsTable } from './tables/appeals.ts';
 import type { AvatarsTable } from './tables/avatars.ts';
 import type { CasesTable } from './tables/cases.ts';
 import type { ConductEventsTable } from './tables/conduct-events.ts';
+import type { CorrectionsTable } from './tables/corrections.ts';
 import type { CreditContributionsTable } from './tables/credit-contributions.ts';
 import type { CreditHistogramTable } from './tables/credit-histogram.ts';
 import type { CreditHistoryTable } from './tables/credit-history.ts';
 import type { CreditScoresTable } from './tables/credit-scores.ts';
 import type { DisclosureReadsTable } from './tables/disclosure-reads.ts';
 import type { DisclosuresTable } from './tables/disclosures.ts';
+import type { IdentityLocksTable } from './tables/identity-locks.ts';
 import type { LedgerCheckpointsTable } from './tables/ledger-checkpoints.ts';
 import type { LedgerEntriesTable } from './tables/ledger-entries.ts';
 import type { LedgerKeysTable } from './tables/ledger-keys.ts';
@@ -78,6 +80,10 @@ export interface DatabaseSchema {
   principal_proposals: PrincipalProposalsTable;
   // The log's commitments to people (issue 13)
   ledger_openings: LedgerOpeningsTable;
+  // The person's own data (issue 15)
+  identity_locks: IdentityLocksTable;
+  // The person's own data (issue 15)
+  corrections: CorrectionsTable;
   // The person's export (issue 15)
   signing_keys: SigningKeysTable;
 }

@@ -15,15 +15,18 @@ import { avatarRoutes } from './routes/avatars.ts';
 import { bindingRoutes } from './routes/bindings.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { consoleRoutes } from './routes/console.ts';
+import { correctionRoutes } from './routes/corrections.ts';
 import { creditRoutes } from './routes/credit.ts';
 import { disclosureRoutes } from './routes/disclosures.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
 import { eventRoutes } from './routes/events.ts';
 import { exportRoutes } from './routes/export.ts';
 import { jwksRoutes } from './routes/jwks.ts';
+import { lockRoutes } from './routes/lock.ts';
 import { logRoutes } from './routes/log.ts';
 import { logOpeningRoutes } from './routes/log-openings.ts';
 import { meRoutes } from './routes/me.ts';
+import { myProfileRoutes } from './routes/my-profile.ts';
 import { oidcProviderRoutes } from './routes/oidc.ts';
 import { oidcClientRoutes } from './routes/oidc-clients.ts';
 import { oidcInteractionRoutes } from './routes/oidc-interactions.ts';
@@ -175,6 +178,9 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   oidcInteractionRoutes(api, ctx);
   principalProposalRoutes(api, ctx);
   logOpeningRoutes(api, ctx);
+  lockRoutes(api, ctx);
+  myProfileRoutes(api, ctx);
+  correctionRoutes(api, ctx);
   exportRoutes(api, ctx);
   jwksRoutes(api, ctx);
 }
