@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { before, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import { pino } from 'pino';
+import { createContext } from '../src/context.ts';
 import { ExportTooLargeError } from '../src/errors.ts';
 import { toErrorResponse } from '../src/http/error-handler.ts';
 import { openCheckpoint } from '../src/ledger/checkpoint.ts';
@@ -346,6 +348,29 @@ forEachStore(
       const named = await h.call('GET', `/v1/me/export?subject=${f.tom}`, { token: other.token });
       assert.equal(named.status, 400, JSON.stringify(named.body));
       assert.equal(await h.snapshot(), before);
+    });
+
+    test('the export key is sealed by the keyring, and another instance on the store signs with it', async () => {
+      const rows = await h.ctx.db.selectFrom('signing_keys').selectAll().execute();
+      assert.deepEqual(
+        rows.map((r) => [r.kid, r.purpose, r.retired_at]),
+        [['mdis-export-1', 'export', null]],
+      );
+      const { privateKey } = await h.ctx.exportKeys.active();
+      const d = String(privateKey.export({ format: 'jwk' }).d);
+      const sealed = Buffer.from(rows[0]!.sealed_jwk);
+      for (const form of [sealed.toString('utf8'), sealed.toString('base64'), sealed.toString('base64url')]) {
+        assert.ok(!form.includes(d), 'the private key is in the store in the clear');
+      }
+      // Sealed for its purpose and kid: it does not open as another purpose's key.
+      assert.throws(() => h.ctx.keyring.openSecret('signing key|credential|mdis-export-1', sealed));
+      const second = await createContext(h.ctx.config, { logger: pino({ level: 'silent' }) });
+      try {
+        assert.deepEqual(await second.exportKeys.published(), await h.ctx.exportKeys.published());
+        assert.equal((await second.db.selectFrom('signing_keys').select('kid').execute()).length, 1);
+      } finally {
+        await second.close();
+      }
     });
 
     test('a list longer than one bundle may carry is a 413 naming it, and nothing is logged', async () => {
