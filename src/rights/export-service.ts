@@ -62,7 +62,7 @@ export class ExportService {
   }
 
   /**
-   * The bundle, unsigned. Each part is read as its route reads it, one after the other: not one
+   * The bundle, unsigned. Each part is read as its route reads it, side by side: not in one
    * snapshot of the store, which a long read must not hold against every writer.
    */
   async bundle(subject: string): Promise<ExportBundle> {
