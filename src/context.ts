@@ -23,6 +23,7 @@ import { SanctionService } from './enforcement/sanction-service.ts';
 import { StrikeService } from './enforcement/strike-service.ts';
 import { AttributeVault, loadMasterKey } from './identity/attribute-vault.ts';
 import { AvatarService } from './identity/avatar-service.ts';
+import { ServicePseudonymService } from './identity/service-pseudonyms.ts';
 import { SubjectService } from './identity/subject-service.ts';
 import { WorldService } from './identity/world-service.ts';
 import { Keyring } from './keyring.ts';
@@ -96,6 +97,8 @@ export interface Services extends SignInServices {
   locks: LockService;
   /** The person's corrections of its own attributes, and the registrars' decisions on them. */
   corrections: CorrectionService;
+  /** The pseudonyms services know people by (pairwise subjects of their sign-ins). */
+  servicePseudonyms: ServicePseudonymService;
   /** The key that signs exports, published at /.well-known/jwks.json. */
   exportKeys: SigningKeys;
   /** The person's signed export of everything mdis holds about it (issue 15). */
@@ -211,8 +214,10 @@ export function wireServices(core: Core): Services {
     now,
     onError: (error) => logger.error({ err: error }, 'writing eligibility check counts failed'),
   });
+  const servicePseudonyms = new ServicePseudonymService({ db, ledger, vault, now });
   const eligibility = new EligibilityService({
     counts: checkCounts,
+    pseudonyms: servicePseudonyms,
     db,
     engine: store.engine,
     policy,
@@ -248,7 +253,7 @@ export function wireServices(core: Core): Services {
   });
   const signIn = buildSignIn({
     ...{ db, config, ledger, principals, subjects, now },
-    ...{ vault, keyring, avatars, worlds, notifier, locks },
+    ...{ vault, keyring, avatars, worlds, notifier, locks, servicePseudonyms },
   });
   return {
     ...{ principals, subjects, worlds, avatars, notifier, subscriptions, deliveries },
@@ -262,6 +267,7 @@ export function wireServices(core: Core): Services {
       ...{ db, ledger, subjects, profileReads, now },
       store: new CorrectionStore({ db, subjects }),
     }),
+    servicePseudonyms,
     ...buildExports(core, {
       ...{ subjects, creditReader, cases, sanctions, strikes, appeals, locks, bindings: signIn.bindings },
       ...{ disclosureReader, profileReads, checkCounts },

@@ -86,6 +86,9 @@ export type ErrorCode =
   | 'correction_unchanged'
   | 'correction_pending'
   | 'correction_closed'
+  // pseudonyms per service (issue 16)
+  | 'digital_id_not_allowed'
+  | 'pseudonym_not_found'
   // 413, the person's export (issue 15)
   | 'export_too_large';
 
@@ -654,5 +657,25 @@ export class ExportTooLargeError extends MdisError {
       list,
       max,
     });
+  }
+}
+
+/** A service checked by digital ID an action the policy keeps to pseudonyms (403). */
+export class DigitalIdNotAllowedError extends MdisError {
+  readonly action: string;
+
+  constructor(action: string) {
+    super(
+      'digital_id_not_allowed',
+      `the policy lets services check ${action} by their own pseudonym for the person only, not by digital ID (eligibility.digitalIdChecks)`,
+    );
+    this.action = action;
+  }
+}
+
+/** A pseudonym this service was never given (another service's, or made up): one answer for both. */
+export class PseudonymNotFoundError extends NotFoundError {
+  constructor() {
+    super('pseudonym_not_found', 'no person is known to this service by this pseudonym');
   }
 }

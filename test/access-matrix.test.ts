@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, test } from 'node:test';
+import { inTransaction } from '../src/db/transaction.ts';
 import type { Enrolment } from '../src/identity/attributes.ts';
 import { type Role, requiredScope, roles } from '../src/principals/roles.ts';
 import { dayMs } from '../src/util/time.ts';
@@ -53,6 +54,10 @@ interface Fixtures {
   pendingProposal(): Promise<string>;
   /** A new pending correction, by a new subject (one pending correction per field and subject). */
   pendingCorrection(): Promise<string>;
+  /** The `service` caller's own pseudonym for `subject` (as its sign-in gives it). */
+  pseudonym: string;
+  /** A live service principal's id, created for this request. */
+  newService(): Promise<string>;
 }
 
 interface Endpoint {
@@ -339,6 +344,38 @@ const endpoints: Endpoint[] = [
     request: (f) => ({
       url: '/v1/eligibility',
       body: { checks: [{ subject: f.subject, action: 'travel.air' }] },
+    }),
+  },
+  // By the service's own pseudonym (issue 16): a service only; a platform has none.
+  {
+    method: 'GET',
+    route: '/v1/eligibility (by pseudonym)',
+    allowed: ['service'],
+    success: 200,
+    writes: false,
+    request: (f) => ({ url: `/v1/eligibility?pseudonym=${f.pseudonym}&action=travel.air` }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/eligibility (by pseudonym)',
+    allowed: ['service', 'platform', otherWorld],
+    success: 200,
+    writes: false,
+    refusedPerItem: [otherActions, 'platform', otherWorld],
+    request: (f) => ({
+      url: '/v1/eligibility',
+      body: { checks: [{ pseudonym: f.pseudonym, action: 'travel.air' }] },
+    }),
+  },
+  {
+    method: 'PUT',
+    route: '/v1/principals/:id/oidc-client',
+    allowed: ['admin'],
+    success: 200,
+    writes: true,
+    request: async (f) => ({
+      url: `/v1/principals/${await f.newService()}/oidc-client`,
+      body: { redirectUris: ['https://airline.example/callback'] },
     }),
   },
   {
@@ -628,7 +665,10 @@ forEachStore(
       rumourCase: '',
       disclosureId: '',
       proposer: '',
+      pseudonym: '',
       fresh: () => ++counter,
+      newService: async () =>
+        (await h.ctx.principals.create({ role: 'service', actions: ['travel.air'] })).principal.id,
       newPrincipal: async () => (await h.ctx.principals.create({ role: 'registrar' })).principal.id,
       async pendingProposal() {
         // By an admin other than the `admin` caller, who may then decide it.
@@ -711,6 +751,16 @@ forEachStore(
         const scope = requiredScope[role];
         auth[role] = { token: await h.token({ role, ...(scope === undefined ? {} : scopes[scope]) }) };
       }
+      // The service caller has signed the subject in: it knows them by its own pseudonym.
+      const service = await h.ctx.principals.create({ role: 'service', ...scopes.actions });
+      auth.service = { token: service.token };
+      fixtures.pseudonym = await inTransaction(h.ctx.db, (tx) =>
+        h.ctx.servicePseudonyms.record(
+          tx,
+          { service: service.principal.id, subject: fixtures.subject },
+          'test',
+        ),
+      );
       auth[otherWorld] = { token: await h.token({ role: 'platform', world: away }) };
       auth[otherSubject] = { token: await h.token({ role: 'subject', subject: other.body.id }) };
       auth[otherActions] = { token: await h.token({ role: 'service', actions: ['travel.rail'] }) };

@@ -20,6 +20,7 @@ import type { PoliciesTable, PolicyActivationsTable } from './tables/policies.ts
 import type { PrincipalProposalsTable, PrincipalsTable } from './tables/principals.ts';
 import type { ReportsTable } from './tables/reports.ts';
 import type { SanctionsTable } from './tables/sanctions.ts';
+import type { OidcServiceClientsTable, ServicePseudonymsTable } from './tables/service-pseudonyms.ts';
 import type {
   ActivationCodesTable,
   OidcClientsTable,
@@ -84,6 +85,9 @@ export interface DatabaseSchema {
   identity_locks: IdentityLocksTable;
   // The person's own data (issue 15)
   corrections: CorrectionsTable;
+  // Pseudonyms per service (issue 16)
+  oidc_service_clients: OidcServiceClientsTable;
+  service_pseudonyms: ServicePseudonymsTable;
   // The person's export (issue 15)
   signing_keys: SigningKeysTable;
 }

@@ -5,6 +5,7 @@ import { CsrfRefusedError, SignInRefusedError } from '../auth/errors.ts';
 import { BatchRejectedError } from '../conduct/event-service.ts';
 import {
   ConflictError,
+  DigitalIdNotAllowedError,
   ExportTooLargeError,
   ForbiddenError,
   MalformedIdError,
@@ -40,6 +41,7 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [PurposeRequiredError, 400],
   [UnknownPurposeError, 400],
   [PasskeyRequiredError, 403],
+  [DigitalIdNotAllowedError, 403],
   [ExportTooLargeError, 413],
 ];
 
