@@ -12,6 +12,9 @@ import { DecisionService } from './conduct/decision-service.ts';
 import { EventService } from './conduct/event-service.ts';
 import { ReportService } from './conduct/report-service.ts';
 import type { Config } from './config.ts';
+import { CredentialService } from './credentials/credential-service.ts';
+import { CredentialKeys } from './credentials/keys.ts';
+import { OfferService } from './credentials/offers.ts';
 import { CreditReader } from './credit/credit-reader.ts';
 import { CreditService } from './credit/credit-service.ts';
 import { CreditModel } from './credit/model.ts';
@@ -99,6 +102,8 @@ export interface Services extends SignInServices {
   corrections: CorrectionService;
   /** The pseudonyms services know people by (pairwise subjects of their sign-ins). */
   servicePseudonyms: ServicePseudonymService;
+  /** The credential issuer: SD-JWT VC over OpenID4VCI, status lists (issue 16). */
+  credentials: CredentialService;
   /** The key that signs exports, published at /.well-known/jwks.json. */
   exportKeys: SigningKeys;
   /** The person's signed export of everything mdis holds about it (issue 15). */
@@ -268,6 +273,7 @@ export function wireServices(core: Core): Services {
       store: new CorrectionStore({ db, subjects }),
     }),
     servicePseudonyms,
+    credentials: buildCredentials({ ...core, subjects, sanctions }),
     ...buildExports(core, {
       ...{ subjects, creditReader, cases, sanctions, strikes, appeals, locks, bindings: signIn.bindings },
       ...{ disclosureReader, profileReads, checkCounts },
@@ -289,6 +295,19 @@ function buildExports(
   };
 }
 
+/** The credential issuer; a ban in force revokes the subject's standing credentials in its transaction. */
+function buildCredentials(options: Core & { subjects: SubjectService; sanctions: SanctionService }) {
+  const { db, keyring, now, ledger, subjects, sanctions, config } = options;
+  const issuer = () => issuerOf(config);
+  const credentials = new CredentialService({
+    ...{ db, ledger, keyring, subjects, now, issuer },
+    keys: new CredentialKeys({ db, keyring, now }),
+    offers: new OfferService({ db, keyring, now, issuer }),
+  });
+  sanctions.afterImpose((tx, sanction) => credentials.sanctioned(tx, sanction));
+  return credentials;
+}
+
 /** Stage 3: the policy in force, the eligibility index and its listener; the jobs on `startJobs`. */
 export async function startRuntime(
   core: Core,
@@ -297,6 +316,8 @@ export async function startRuntime(
   const { eligibility, deliveries, checkCounts } = services;
   try {
     await putPolicyInForce(core, services);
+    // The issuer's key exists before the first request: publishing it writes nothing.
+    await services.credentials.keys.active();
     // Published from the first answer on: the key set a verifier fetches does not change under it.
     await services.exportKeys.ensure();
     await eligibility.rebuild();
@@ -348,9 +369,12 @@ export interface ScheduledJob {
 
 /** The periodic work of a serving instance, with how often each runs. */
 export function scheduledJobs(
-  ctx: Pick<AppContext, 'ledger' | 'sanctions' | 'credit' | 'deliveries' | 'checkCounts' | 'oversight'>,
+  ctx: Pick<
+    AppContext,
+    'ledger' | 'sanctions' | 'credit' | 'deliveries' | 'checkCounts' | 'oversight' | 'credentials'
+  >,
 ) {
-  const { ledger, sanctions, credit, deliveries, checkCounts, oversight } = ctx;
+  const { ledger, sanctions, credit, deliveries, checkCounts, oversight, credentials } = ctx;
   const jobs: ScheduledJob[] = [
     { name: 'sign checkpoint', everyMs: 250, run: () => ledger.checkpoint() },
     { name: 'expire sanctions', everyMs: 5_000, run: () => sanctions.expireDue() },
@@ -359,6 +383,7 @@ export function scheduledJobs(
     { name: 'write check counts', everyMs: checkCountFlushMs, run: () => checkCounts.flush() },
     // Reads check the deadline themselves; this pass only puts its passing in the log.
     { name: 'log overdue reviews', everyMs: 5_000, run: () => oversight.logOverdue() },
+    { name: 'prune expired credential offers', everyMs: 60_000, run: () => credentials.pruneExpired() },
   ];
   return jobs;
 }

@@ -58,6 +58,15 @@ export type ErrorCode =
   | 'last_passkey'
   | 'interaction_not_found'
   | 'raw_binding_closed'
+  // credentials (issue 16): the OAuth and OpenID4VCI protocols' own codes
+  | 'invalid_grant'
+  | 'unsupported_grant_type'
+  | 'invalid_proof'
+  | 'invalid_nonce'
+  | 'invalid_credential_request'
+  | 'unknown_credential_configuration'
+  | 'invalid_token'
+  | 'status_list_not_found'
   // start-up and CLI only
   | 'invalid_policy'
   | 'policy_unknown'

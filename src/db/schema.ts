@@ -3,6 +3,14 @@ import type { AvatarsTable } from './tables/avatars.ts';
 import type { CasesTable } from './tables/cases.ts';
 import type { ConductEventsTable } from './tables/conduct-events.ts';
 import type { CorrectionsTable } from './tables/corrections.ts';
+import type {
+  CredentialAccessTokensTable,
+  CredentialKeysTable,
+  CredentialOffersTable,
+  CredentialSpentNoncesTable,
+  CredentialStatusListsTable,
+  CredentialsTable,
+} from './tables/credentials.ts';
 import type { CreditContributionsTable } from './tables/credit-contributions.ts';
 import type { CreditHistogramTable } from './tables/credit-histogram.ts';
 import type { CreditHistoryTable } from './tables/credit-history.ts';
@@ -88,6 +96,13 @@ export interface DatabaseSchema {
   // Pseudonyms per service (issue 16)
   oidc_service_clients: OidcServiceClientsTable;
   service_pseudonyms: ServicePseudonymsTable;
+  // Credentials (issue 16)
+  credential_keys: CredentialKeysTable;
+  credential_offers: CredentialOffersTable;
+  credential_access_tokens: CredentialAccessTokensTable;
+  credential_spent_nonces: CredentialSpentNoncesTable;
+  credential_status_lists: CredentialStatusListsTable;
+  credentials: CredentialsTable;
   // The person's export (issue 15)
   signing_keys: SigningKeysTable;
 }

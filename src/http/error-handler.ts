@@ -4,6 +4,11 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { CsrfRefusedError, SignInRefusedError } from '../auth/errors.ts';
 import { BatchRejectedError } from '../conduct/event-service.ts';
 import {
+  CredentialProtocolError,
+  InvalidAccessTokenError,
+  StatusListNotFoundError,
+} from '../credentials/errors.ts';
+import {
   ConflictError,
   DigitalIdNotAllowedError,
   ExportTooLargeError,
@@ -42,6 +47,9 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [UnknownPurposeError, 400],
   [PasskeyRequiredError, 403],
   [DigitalIdNotAllowedError, 403],
+  [CredentialProtocolError, 400],
+  [InvalidAccessTokenError, 401],
+  [StatusListNotFoundError, 404],
   [ExportTooLargeError, 413],
 ];
 

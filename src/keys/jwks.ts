@@ -1,7 +1,7 @@
 /**
  * The JSON Web Key Set at /.well-known/jwks.json: the public keys of every purpose that signs
- * documents verifiers check offline (a person's export; the credential issuer's keys join here
- * too), each under its own `kid`. One place builds it, so that no purpose publishes alone and
+ * documents verifiers check offline (the credential issuer's, a person's export's), each under its
+ * own `kid`. One place builds it, so that no purpose publishes alone and
  * a verifier needs one URL.
  */
 

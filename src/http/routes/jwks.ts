@@ -20,11 +20,11 @@ export function jwksRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['keys'],
         summary:
-          'The public keys that sign what mdis hands out (a person’s export), each under its kid (RFC 7517)',
+          'The public keys that sign what mdis hands out (credentials, a person’s export), each under its kid (RFC 7517)',
         response: { 200: Type.Object({ keys: Type.Array(Jwk) }) },
       },
     },
     // Every source of published keys is listed here, and only here (see keys/jwks.ts).
-    async () => buildJwks([ctx.exportKeys]),
+    async () => buildJwks([ctx.credentials.keys, ctx.exportKeys]),
   );
 }
