@@ -273,7 +273,7 @@ export function wireServices(core: Core): Services {
       store: new CorrectionStore({ db, subjects }),
     }),
     servicePseudonyms,
-    credentials: buildCredentials({ ...core, subjects, sanctions }),
+    credentials: buildCredentials({ ...core, subjects, sanctions, locks }),
     ...buildExports(core, {
       ...{ subjects, creditReader, cases, sanctions, strikes, appeals, locks, bindings: signIn.bindings },
       ...{ disclosureReader, profileReads, checkCounts },
@@ -295,16 +295,22 @@ function buildExports(
   };
 }
 
-/** The credential issuer; a ban in force revokes the subject's standing credentials in its transaction. */
-function buildCredentials(options: Core & { subjects: SubjectService; sanctions: SanctionService }) {
-  const { db, keyring, now, ledger, subjects, sanctions, config } = options;
+/**
+ * The credential issuer; in their own transactions, a ban in force revokes the subject's standing
+ * credentials and a lock all of them (and a locked person gets no new offer or credential).
+ */
+function buildCredentials(
+  options: Core & { subjects: SubjectService; sanctions: SanctionService; locks: LockService },
+) {
+  const { db, keyring, now, ledger, subjects, sanctions, locks, config } = options;
   const issuer = () => issuerOf(config);
   const credentials = new CredentialService({
-    ...{ db, ledger, keyring, subjects, now, issuer },
+    ...{ db, ledger, keyring, subjects, locks, now, issuer },
     keys: new CredentialKeys({ db, keyring, now }),
-    offers: new OfferService({ db, keyring, now, issuer }),
+    offers: new OfferService({ db, keyring, now, issuer, locks }),
   });
   sanctions.afterImpose((tx, sanction) => credentials.sanctioned(tx, sanction));
+  locks.afterLock((tx, subject) => credentials.revokeAllOf(tx, subject, 'locked'));
   return credentials;
 }
 
