@@ -385,10 +385,9 @@ forEachStore(
       await assert.rejects(small.export(principal), (error: unknown) => {
         assert.ok(error instanceof ExportTooLargeError);
         const { status, body } = toErrorResponse(error);
-        assert.deepEqual(
-          [status, body.error, body.list, body.max],
-          [413, 'export_too_large', 'credit history', 2],
-        );
+        assert.deepEqual([status, body.error, body.max], [413, 'export_too_large', 2]);
+        // The lists are read side by side: whichever of Tom's long ones is found first.
+        assert.ok(['credit history', 'log entries'].includes(String(body.list)), String(body.list));
         return true;
       });
       assert.equal(await logSize(h), size);
