@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { before, test } from 'node:test';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { inTransaction } from '../src/db/transaction.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 import { TestWallet } from './_wallet.ts';
 
