@@ -25,6 +25,8 @@ export interface Config {
   publicRateLimit: Rate;
   /** Failed authentications (a bad or unknown token) per client address. */
   authFailureLimit: Rate;
+  /** A person's exports (GET /v1/me/export), per person: each reads and signs its whole record. */
+  exportRateLimit: Rate;
   accessLog: AccessLogConfig;
   logLevel: string;
   /** Where people and relying parties reach mdis (MDIS_PUBLIC_URL): the OIDC issuer, the WebAuthn origin and RP ID. */
@@ -86,6 +88,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     },
     publicRateLimit: overrides.publicRateLimit ?? rate(env, 'MDIS_PUBLIC_RATE_LIMIT', 50, 200),
     authFailureLimit: overrides.authFailureLimit ?? rate(env, 'MDIS_AUTH_FAILURE_LIMIT', 1, 20),
+    exportRateLimit: overrides.exportRateLimit ?? exportRate(env),
     accessLog: overrides.accessLog ?? {
       mode: accessLogMode(env),
       sampleEvery: positiveInt(env, 'MDIS_ACCESS_LOG_SAMPLE', 100),
@@ -158,6 +161,12 @@ export function loadWitnessConfig(
 function rate(env: NodeJS.ProcessEnv, prefix: string, perSecond: number, burst: number): Rate {
   const sustained = positiveInt(env, `${prefix}_PER_SECOND`, perSecond);
   return { perSecond: sustained, burst: positiveInt(env, `${prefix}_BURST`, Math.max(burst, sustained)) };
+}
+
+/** MDIS_EXPORTS_PER_HOUR sustained (default 6), up to MDIS_EXPORT_BURST at once (default 3). */
+function exportRate(env: NodeJS.ProcessEnv): Rate {
+  const perHour = positiveInt(env, 'MDIS_EXPORTS_PER_HOUR', 6);
+  return { perSecond: perHour / 3600, burst: positiveInt(env, 'MDIS_EXPORT_BURST', 3) };
 }
 
 function accessLogMode(env: NodeJS.ProcessEnv): AccessLogConfig['mode'] {

@@ -30,6 +30,7 @@ import { ServicePseudonymService } from './identity/service-pseudonyms.ts';
 import { SubjectService } from './identity/subject-service.ts';
 import { WorldService } from './identity/world-service.ts';
 import { Keyring } from './keyring.ts';
+import { SigningKeys } from './keys/signing-keys.ts';
 import { LedgerService } from './ledger/ledger-service.ts';
 import { WitnessClient } from './ledger/witness-client.ts';
 import { DeliveryWorker } from './notify/delivery.ts';
@@ -44,6 +45,7 @@ import { PrincipalService } from './principals/principal-service.ts';
 import { ProposalService } from './principals/proposal-service.ts';
 import { CorrectionService } from './rights/correction-service.ts';
 import { CorrectionStore } from './rights/correction-store.ts';
+import { type ExportDeps, ExportService } from './rights/export-service.ts';
 import { LockService } from './rights/lock-service.ts';
 
 // Start-up in three stages: open the core (store, keys, log, policy), wire the services on it in
@@ -102,6 +104,10 @@ export interface Services extends SignInServices {
   servicePseudonyms: ServicePseudonymService;
   /** The credential issuer: SD-JWT VC over OpenID4VCI, status lists (issue 16). */
   credentials: CredentialService;
+  /** The key that signs exports, published at /.well-known/jwks.json. */
+  exportKeys: SigningKeys;
+  /** The person's signed export of everything mdis holds about it (issue 15). */
+  exports: ExportService;
 }
 
 /** What a command (`mdis admin`, `mdis credit`, ...) works with. */
@@ -268,6 +274,24 @@ export function wireServices(core: Core): Services {
     }),
     servicePseudonyms,
     credentials: buildCredentials({ ...core, subjects, sanctions, locks }),
+    ...buildExports(core, {
+      ...{ subjects, creditReader, cases, sanctions, strikes, appeals, locks, bindings: signIn.bindings },
+      ...{ disclosureReader, profileReads, checkCounts },
+    }),
+  };
+}
+
+/** The person's export, from the services that answer its /v1/me routes, and the key that signs it. */
+function buildExports(
+  core: Core,
+  services: Omit<ExportDeps, 'db' | 'ledger' | 'keys' | 'issuer' | 'now'>,
+): Pick<Services, 'exportKeys' | 'exports'> {
+  const { db, ledger, keyring, now, config } = core;
+  const exportKeys = new SigningKeys({ db, keyring, now, purpose: 'export' });
+  const issuer = () => issuerOf(config);
+  return {
+    exportKeys,
+    exports: new ExportService({ ...services, db, ledger, now, issuer, keys: exportKeys }),
   };
 }
 
@@ -300,6 +324,8 @@ export async function startRuntime(
     await putPolicyInForce(core, services);
     // The issuer's key exists before the first request: publishing it writes nothing.
     await services.credentials.keys.active();
+    // Published from the first answer on: the key set a verifier fetches does not change under it.
+    await services.exportKeys.ensure();
     await eligibility.rebuild();
     await eligibility.listen();
   } catch (error) {

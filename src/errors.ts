@@ -99,7 +99,9 @@ export type ErrorCode =
   | 'digital_id_not_allowed'
   | 'pseudonym_not_found'
   // 404, key rotation: no stored checkpoint covers the entry asked about (yet)
-  | 'checkpoint_not_found';
+  | 'checkpoint_not_found'
+  // 413, the person's export (issue 15)
+  | 'export_too_large';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;
@@ -654,6 +656,18 @@ export class CorrectionClosedError extends ConflictError {
   constructor(correctionId: string, status: string) {
     super('correction_closed', `correction "${correctionId}" was already ${status}`, { status });
     this.correctionId = correctionId;
+  }
+}
+/**
+ * A person's export would hold more rows in one list than one signed bundle may (the bundle is
+ * signed whole, so it is built in memory): the operator must hand it over another way.
+ */
+export class ExportTooLargeError extends MdisError {
+  constructor(list: string, max: number) {
+    super('export_too_large', `your ${list} hold more than ${max} rows, more than one export may carry`, {
+      list,
+      max,
+    });
   }
 }
 

@@ -504,6 +504,15 @@ const endpoints: Endpoint[] = [
     writes: true,
     request: async (f) => ({ url: `/v1/principal-proposals/${await f.pendingProposal()}/refuse` }),
   },
+  // The person's export (issue 15): a log entry each, so it writes.
+  {
+    method: 'GET',
+    route: '/v1/me/export',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: true,
+    request: () => ({ url: '/v1/me/export' }),
+  },
   // The person's own data (issue 15)
   {
     method: 'GET',

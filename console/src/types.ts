@@ -18,6 +18,7 @@ export type {
   DisclosureSummary,
   TransparencyReport,
 } from '../../src/api/disclosures.ts';
+export type { ExportBundle, SignedExport } from '../../src/api/export.ts';
 export type { LockState } from '../../src/api/lock.ts';
 export type { CheckCount, MyAccess, MyCase, MyRecord, MySanction, ProfileRead } from '../../src/api/me.ts';
 export type { PrincipalProposal, PrincipalRecord as Principal, Whoami } from '../../src/api/principals.ts';

@@ -15,3 +15,13 @@ export const AvatarStanding = Type.Object({
   boundAt: Type.String(),
 });
 export type AvatarStanding = Static<typeof AvatarStanding>;
+
+/** One of the person's own avatars: its world (with the world's name), handle and pseudonym there. */
+export const Binding = Type.Object({
+  world: Type.String(),
+  worldName: Type.String(),
+  handle: Type.String(),
+  pseudonym: Type.String(),
+  boundAt: Type.String(),
+});
+export type Binding = Static<typeof Binding>;

@@ -31,6 +31,15 @@ export const Contribution = Type.Object({
 });
 export type Contribution = Static<typeof Contribution>;
 
+/** One change of a subject's score: when, to what, and its cause (`case:<id>`, `decay`, ...). */
+export const ScoreChange = Type.Object({
+  at: Type.String(),
+  score: Type.Integer(),
+  grade: Type.String(),
+  cause: Type.String(),
+});
+export type ScoreChange = Static<typeof ScoreChange>;
+
 /** A subject's score with its rank, dimensions, every contribution and what would raise it. */
 export const CreditReport = Type.Object({
   subject: Type.String(),
@@ -69,9 +78,7 @@ export const CreditReport = Type.Object({
       ),
     }),
   }),
-  history: Type.Array(
-    Type.Object({ at: Type.String(), score: Type.Integer(), grade: Type.String(), cause: Type.String() }),
-  ),
+  history: Type.Array(ScoreChange, { description: 'newest first: the latest 200 (every one in an export)' }),
 });
 export type CreditReport = Static<typeof CreditReport>;
 

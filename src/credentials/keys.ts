@@ -7,6 +7,7 @@ import {
 } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import type { Keyring } from '../keyring.ts';
+import type { KeySource, PublicJwk } from '../keys/jwks.ts';
 import { configurations } from './configurations.ts';
 import { statusListLifetimeSeconds } from './status-list.ts';
 
@@ -38,14 +39,7 @@ export interface SigningKey {
   publicJwk: PublicJwk;
 }
 
-export interface PublicJwk {
-  kty: string;
-  crv: string;
-  x: string;
-  kid: string;
-  alg: 'EdDSA';
-  use: 'sig';
-}
+export type { PublicJwk };
 
 /**
  * The issuer's Ed25519 signing keys: every key not retired is published (JWKS, jwt-vc-issuer,
@@ -54,7 +48,7 @@ export interface PublicJwk {
  * it signed has expired; verifiers pick the key by the `kid` in the JWT header. Made by the first
  * instance that needs one, sealed by the keyring; read once per process.
  */
-export class CredentialKeys {
+export class CredentialKeys implements KeySource {
   readonly #db: Db;
   readonly #keyring: Keyring;
   readonly #now: () => Date;

@@ -1,4 +1,4 @@
-import type { Contribution, CreditReport, Distribution, RankingEntry } from '../api/credit.ts';
+import type { Contribution, CreditReport, Distribution, RankingEntry, ScoreChange } from '../api/credit.ts';
 import type { Db } from '../db/database.ts';
 import { type Keyset, keysetPage } from '../db/keyset.ts';
 import type { Page } from '../util/cursor.ts';
@@ -13,6 +13,12 @@ const dateOf = (day: number) => new Date(day * dayMs).toISOString().slice(0, 10)
 const highestFirst: Keyset<{ score: number; subject_id: string }> = [
   { column: 'score', type: 'number', order: 'desc' },
   { column: 'subject_id', type: 'string', order: 'asc' },
+];
+
+/** A subject's score history: latest first, ties by id. */
+const latestFirst: Keyset<{ at: string; id: string }> = [
+  { column: 'at', type: 'string', order: 'desc' },
+  { column: 'id', type: 'string', order: 'desc' },
 ];
 
 /** Reads scores: one subject's with rank and explanation, rankings and distributions. */
@@ -32,14 +38,7 @@ export class CreditReader {
     const [standing, contributions, history] = await Promise.all([
       this.standing(state.kind, state.score),
       this.#credit.contributions(subject),
-      this.#db
-        .selectFrom('credit_history')
-        .select(['at', 'score', 'grade', 'cause'])
-        .where('subject_id', '=', subject)
-        .orderBy('at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(200)
-        .execute(),
+      this.history(subject, { limit: 200 }),
     ]);
     const policy = this.#model.policy.document;
     const views = contributions.map((c) => this.#view(c, state.asOfDay));
@@ -78,8 +77,19 @@ export class CreditReader {
             })),
         },
       },
-      history,
+      history: history.items,
     };
+  }
+
+  /** Every change of a subject's score, newest first, paged: `read` shows the latest 200 only. */
+  async history(subject: string, page: { cursor?: string; limit: number }): Promise<Page<ScoreChange>> {
+    const query = this.#db
+      .selectFrom('credit_history')
+      .select(['at', 'score', 'grade', 'cause', 'id'])
+      .where('subject_id', '=', subject);
+    return keysetPage(query, page, latestFirst, (rows) =>
+      rows.map(({ at, score, grade, cause }) => ({ at, score, grade, cause })),
+    );
   }
 
   #view(c: Awaited<ReturnType<CreditService['contributions']>>[number], day: number): Contribution {

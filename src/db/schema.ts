@@ -39,6 +39,7 @@ import type {
   SignInNoticesTable,
   WebauthnChallengesTable,
 } from './tables/sign-in.ts';
+import type { SigningKeysTable } from './tables/signing-keys.ts';
 import type { StrikesTable } from './tables/strikes.ts';
 import type { SubjectAttributesTable } from './tables/subject-attributes.ts';
 import type { EligibilityCheckCountsTable, SubjectReadsTable } from './tables/subject-reads.ts';
@@ -102,4 +103,6 @@ export interface DatabaseSchema {
   credential_spent_nonces: CredentialSpentNoncesTable;
   credential_status_lists: CredentialStatusListsTable;
   credentials: CredentialsTable;
+  // The person's export (issue 15)
+  signing_keys: SigningKeysTable;
 }

@@ -11,6 +11,7 @@ import {
 import {
   ConflictError,
   DigitalIdNotAllowedError,
+  ExportTooLargeError,
   ForbiddenError,
   MalformedIdError,
   MdisError,
@@ -49,6 +50,7 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [CredentialProtocolError, 400],
   [InvalidAccessTokenError, 401],
   [StatusListNotFoundError, 404],
+  [ExportTooLargeError, 413],
 ];
 
 /** Fastify's own request errors, by its error code. */

@@ -21,6 +21,8 @@ import { creditRoutes } from './routes/credit.ts';
 import { disclosureRoutes } from './routes/disclosures.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
 import { eventRoutes } from './routes/events.ts';
+import { exportRoutes } from './routes/export.ts';
+import { jwksRoutes } from './routes/jwks.ts';
 import { lockRoutes } from './routes/lock.ts';
 import { logRoutes } from './routes/log.ts';
 import { logOpeningRoutes } from './routes/log-openings.ts';
@@ -183,4 +185,6 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   myProfileRoutes(api, ctx);
   correctionRoutes(api, ctx);
   credentialRoutes(api, ctx);
+  exportRoutes(api, ctx);
+  jwksRoutes(api, ctx);
 }

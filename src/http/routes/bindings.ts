@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { Binding } from '../../api/avatars.ts';
 import type { AppContext } from '../../context.ts';
 import { ForbiddenError } from '../../errors.ts';
 import type { Principal } from '../../principals/roles.ts';
@@ -7,13 +8,6 @@ import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
 import { responses } from '../schemas.ts';
 
-const Binding = Type.Object({
-  world: Type.String(),
-  worldName: Type.String(),
-  handle: Type.String(),
-  pseudonym: Type.String(),
-  boundAt: Type.String(),
-});
 const subject = ['subject'] as const;
 
 function subjectOf(principal: Principal): string {

@@ -110,7 +110,7 @@ export function credentialRoutes(app: Api, ctx: AppContext): void {
   app.get('/.well-known/jwt-vc-issuer', hidden, async () =>
     jwtVcIssuerMetadata(issuer(), await ctx.credentials.keys.published()),
   );
-  app.get('/.well-known/jwks.json', hidden, async () => ({ keys: await ctx.credentials.keys.published() }));
+  // /.well-known/jwks.json publishes these keys with those of mdis's other purposes (routes/jwks.ts).
   app.get('/.well-known/did.json', hidden, async () =>
     didDocument(issuer(), await ctx.credentials.keys.published()),
   );

@@ -3,6 +3,7 @@ import { DisclosureNotice } from '../../api/disclosures.ts';
 import { type AccessList, accessLists, MyAccess, MyRecord } from '../../api/me.ts';
 import type { AppContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
+import { readMyRecord } from '../../rights/my-record.ts';
 import { StringEnum } from '../../util/string-enum.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
@@ -25,32 +26,7 @@ export function meRoutes(app: Api, ctx: AppContext): void {
         }),
       },
     },
-    async (request) => {
-      const id = caller(request).subject!;
-      const [credit, cases, sanctions, history, active, appeals, lockedSince] = await Promise.all([
-        ctx.creditReader.read(id),
-        ctx.cases.listForSubject(id),
-        ctx.sanctions.allOf(id),
-        ctx.strikes.list(id),
-        ctx.strikes.activeTotal(id),
-        ctx.appeals.ofSubject(id),
-        ctx.locks.lockedSince(id),
-      ]);
-      const deadlines = ctx.appeals.deadlines(appeals);
-      const contributions = credit.explanation.contributions.map((c) => ({
-        ...c,
-        appealDeadline: deadlines.ofContribution(c),
-      }));
-      return {
-        subject: id,
-        credit: { ...credit, explanation: { ...credit.explanation, contributions } },
-        cases: cases.map((c) => ({ ...c, appealDeadline: deadlines.ofCase(c) })),
-        sanctions: sanctions.map((s) => ({ ...s, appealDeadline: deadlines.ofSanction(s) })),
-        appeals,
-        strikes: { active, history },
-        locked: lockedSince ?? null,
-      };
-    },
+    async (request) => readMyRecord(ctx, caller(request).subject!),
   );
 
   app.get(

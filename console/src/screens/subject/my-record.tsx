@@ -10,6 +10,7 @@ import type { ScreenProps } from '../../screen-props.ts';
 import type { MyCase, MySanction, MyRecord as Record } from '../../types.ts';
 import { IdentityLock } from './identity-lock.tsx';
 import { MyAccess } from './my-access.tsx';
+import { MyExport } from './my-export.tsx';
 
 /** The subject's own record: cases and their decisions, sanctions, strikes; appeals. */
 export function MyRecord(_props: ScreenProps) {
@@ -99,6 +100,7 @@ export function MyRecord(_props: ScreenProps) {
           />
           <MyAccess />
           <IdentityLock locked={me.locked} onChange={record.reload} />
+          <MyExport />
         </>
       )}
     </section>

@@ -1,0 +1,109 @@
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import type { Keyring } from '../keyring.ts';
+import type { KeySource, PublicJwk } from './jwks.ts';
+
+/** A signing key as this process holds it. */
+export interface SigningKey {
+  kid: string;
+  privateKey: KeyObject;
+  publicJwk: PublicJwk;
+}
+
+/**
+ * The Ed25519 keys of one purpose (`export`): the newest key not retired signs, and every key not
+ * retired is published, so that a document signed before a new key was added still verifies.
+ * Sealed by the keyring under `signing key|<purpose>|<kid>`, so that a sealed key of one purpose
+ * cannot be passed off as another's. Read once per process; `ensure` makes the first one.
+ */
+export class SigningKeys implements KeySource {
+  readonly purpose: string;
+  readonly #db: Db;
+  readonly #keyring: Keyring;
+  readonly #now: () => Date;
+  #loaded: Promise<SigningKey[]> | undefined;
+
+  constructor(options: { db: Db; keyring: Keyring; now: () => Date; purpose: string }) {
+    this.#db = options.db;
+    this.#keyring = options.keyring;
+    this.#now = options.now;
+    this.purpose = options.purpose;
+  }
+
+  /**
+   * Makes the purpose's first key unless one exists: at start-up, so that the published set does
+   * not change under a verifier's feet and no read writes. Two instances starting at once both
+   * try the same kid; the second insert does nothing and both read the first.
+   */
+  async ensure(): Promise<void> {
+    if ((await this.#rows()).length > 0) return;
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const kid = `mdis-${this.purpose}-1`;
+    await this.#db
+      .insertInto('signing_keys')
+      .values({
+        kid,
+        purpose: this.purpose,
+        sealed_jwk: this.#keyring.sealSecret(
+          this.#context(kid),
+          JSON.stringify(privateKey.export({ format: 'jwk' })),
+        ),
+        created_at: this.#now().toISOString(),
+        retired_at: null,
+      })
+      .onConflict((oc) => oc.column('kid').doNothing())
+      .execute();
+    this.#loaded = undefined;
+  }
+
+  /** The key that signs now: the newest not retired. */
+  async active(): Promise<SigningKey> {
+    const [newest] = await this.#load();
+    if (newest === undefined) throw new Error(`no ${this.purpose} signing key: ensure() was not called`);
+    return newest;
+  }
+
+  async published(): Promise<PublicJwk[]> {
+    return (await this.#load()).map((key) => key.publicJwk);
+  }
+
+  #load(): Promise<SigningKey[]> {
+    this.#loaded ??= this.#read().catch((error: unknown) => {
+      this.#loaded = undefined;
+      throw error;
+    });
+    return this.#loaded;
+  }
+
+  async #read(): Promise<SigningKey[]> {
+    const rows = await this.#rows();
+    return rows.map((row) => {
+      const jwk = JSON.parse(this.#keyring.openSecret(this.#context(row.kid), row.sealed_jwk)) as JsonWebKey;
+      const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
+      const { kty, crv, x } = createPublicKey(privateKey).export({ format: 'jwk' });
+      const publicJwk: PublicJwk = { kty: kty!, crv: crv!, x: x!, kid: row.kid, alg: 'EdDSA', use: 'sig' };
+      return { kid: row.kid, privateKey, publicJwk };
+    });
+  }
+
+  #rows() {
+    return this.#db
+      .selectFrom('signing_keys')
+      .select(['kid', 'sealed_jwk'])
+      .where('purpose', '=', this.purpose)
+      .where('retired_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .orderBy('kid', 'desc')
+      .execute();
+  }
+
+  #context(kid: string): string {
+    return `signing key|${this.purpose}|${kid}`;
+  }
+}
