@@ -36,6 +36,8 @@ import { loadPolicy } from './policy/load.ts';
 import type { Policy } from './policy/policy.ts';
 import { PrincipalService } from './principals/principal-service.ts';
 import { ProposalService } from './principals/proposal-service.ts';
+import { ErasureService } from './rights/erasure-service.ts';
+import { PreservationService } from './rights/preservation-service.ts';
 
 // Start-up in three stages: open the core (store, keys, log, policy), wire the services on it in
 // dependency order, then start the runtime of a serving instance (the policy put in force, the
@@ -85,6 +87,10 @@ export interface Services extends SignInServices {
   checkCounts: CheckCounter;
   /** Two admins for the overseeing roles: proposals to create or revoke them. */
   principalProposals: ProposalService;
+  /** Authorities' preservation orders, which hold erasures. */
+  preservations: PreservationService;
+  /** Erasure under the retention policy; `eraseDue` is a scheduled pass. */
+  erasures: ErasureService;
 }
 
 /** What a command (`mdis admin`, `mdis credit`, ...) works with. */
@@ -233,6 +239,8 @@ export function wireServices(core: Core): Services {
     ...{ db, config, ledger, principals, subjects, now },
     ...{ vault, keyring, avatars, worlds, notifier },
   });
+  const preservations = new PreservationService({ ...base, keyring, subjects, avatars });
+  const erasures = new ErasureService({ ...base, subjects, preservations, credit, eligibility, logger });
   return {
     ...{ principals, subjects, worlds, avatars, notifier, subscriptions, deliveries },
     ...{ eligibility, credit, creditReader, sanctions, strikes, cases, reports, decisions, events },
@@ -240,6 +248,7 @@ export function wireServices(core: Core): Services {
     ...signIn,
     ...{ profileReads, checkCounts },
     principalProposals: new ProposalService({ ...base, principals, activation: signIn.activation }),
+    ...{ preservations, erasures },
   };
 }
 
@@ -300,9 +309,19 @@ export interface ScheduledJob {
 
 /** The periodic work of a serving instance, with how often each runs. */
 export function scheduledJobs(
-  ctx: Pick<AppContext, 'ledger' | 'sanctions' | 'credit' | 'deliveries' | 'checkCounts' | 'oversight'>,
+  ctx: Pick<
+    AppContext,
+    | 'ledger'
+    | 'sanctions'
+    | 'credit'
+    | 'deliveries'
+    | 'checkCounts'
+    | 'oversight'
+    | 'erasures'
+    | 'preservations'
+  >,
 ) {
-  const { ledger, sanctions, credit, deliveries, checkCounts, oversight } = ctx;
+  const { ledger, sanctions, credit, deliveries, checkCounts, oversight, erasures, preservations } = ctx;
   const jobs: ScheduledJob[] = [
     { name: 'sign checkpoint', everyMs: 250, run: () => ledger.checkpoint() },
     { name: 'expire sanctions', everyMs: 5_000, run: () => sanctions.expireDue() },
@@ -311,6 +330,9 @@ export function scheduledJobs(
     { name: 'write check counts', everyMs: checkCountFlushMs, run: () => checkCounts.flush() },
     // Reads check the deadline themselves; this pass only puts its passing in the log.
     { name: 'log overdue reviews', everyMs: 5_000, run: () => oversight.logOverdue() },
+    // Erasures are due by the day: a pass a minute keeps them within a minute of their date.
+    { name: 'log lapsed preservations', everyMs: 60_000, run: () => preservations.logLapsed() },
+    { name: 'erase due subjects', everyMs: 60_000, run: () => erasures.eraseDue() },
   ];
   return jobs;
 }

@@ -3,6 +3,7 @@ import { Appeal } from './appeals.ts';
 import { CaseSummary } from './cases.ts';
 import { CreditReport } from './credit.ts';
 import { DisclosureNotice } from './disclosures.ts';
+import { PreservationNotice } from './rights.ts';
 import { Sanction, Strike } from './sanctions.ts';
 
 /** A report as the subject sees it: what, when and the evidence; never who reported it. */
@@ -42,6 +43,9 @@ export const MyRecord = Type.Object({
   strikes: Type.Object({
     active: Type.Integer(),
     history: Type.Array(Strike),
+  }),
+  preservations: Type.Array(PreservationNotice, {
+    description: 'authorities’ orders to preserve your data, once their gag has ended',
   }),
 });
 export type MyRecord = Static<typeof MyRecord>;

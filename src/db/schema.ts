@@ -8,6 +8,7 @@ import type { CreditHistoryTable } from './tables/credit-history.ts';
 import type { CreditScoresTable } from './tables/credit-scores.ts';
 import type { DisclosureReadsTable } from './tables/disclosure-reads.ts';
 import type { DisclosuresTable } from './tables/disclosures.ts';
+import type { ErasuresTable, PreservationsTable } from './tables/erasures.ts';
 import type { LedgerCheckpointsTable } from './tables/ledger-checkpoints.ts';
 import type { LedgerEntriesTable } from './tables/ledger-entries.ts';
 import type { LedgerKeysTable } from './tables/ledger-keys.ts';
@@ -74,4 +75,7 @@ export interface DatabaseSchema {
   subject_reads: SubjectReadsTable;
   eligibility_check_counts: EligibilityCheckCountsTable;
   principal_proposals: PrincipalProposalsTable;
+  // Erasure and preservation (issue 15)
+  erasures: ErasuresTable;
+  preservations: PreservationsTable;
 }

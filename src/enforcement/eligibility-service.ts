@@ -6,7 +6,7 @@ import { CreditModel, dayOf } from '../credit/model.ts';
 import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
 import type { Tx } from '../db/transaction.ts';
-import { ForbiddenError, SubjectNotFoundError, ValidationError } from '../errors.ts';
+import { ForbiddenError, SubjectErasedError, SubjectNotFoundError, ValidationError } from '../errors.ts';
 import type { Policy, SanctionKind } from '../policy/policy.ts';
 import type { Principal } from '../principals/roles.ts';
 import type { CheckCounter } from './check-counts.ts';
@@ -85,12 +85,15 @@ export class EligibilityService {
     for (;;) {
       const rows = await this.#db
         .selectFrom('subjects')
-        .select('id')
+        .select(['id', 'erased_at'])
         .where('id', '>', after)
         .orderBy('id')
         .limit(loadBatch)
         .execute();
-      for (const row of rows) index.addSubject(row.id);
+      for (const row of rows) {
+        if (row.erased_at === null) index.addSubject(row.id);
+        else index.markErased(row.id);
+      }
       if (rows.length < loadBatch) break;
       after = rows.at(-1)!.id;
     }
@@ -129,7 +132,15 @@ export class EligibilityService {
     // Enrolled on another instance a moment ago, before its notification arrived?
     await this.refresh([subject]);
     const retry = this.#index.check(subject, action, world, now);
-    if (retry === undefined) throw new SubjectNotFoundError(subject);
+    if (retry === undefined) {
+      const erased = await this.#db
+        .selectFrom('subjects')
+        .select('id')
+        .where('id', '=', subject)
+        .where('erased_at', 'is not', null)
+        .executeTakeFirst();
+      throw erased === undefined ? new SubjectNotFoundError(subject) : new SubjectErasedError(subject);
+    }
     return retry;
   }
 
@@ -161,7 +172,12 @@ export class EligibilityService {
 
   async #reload(subjects: string[]): Promise<void> {
     const db = this.#db;
-    const existing = await db.selectFrom('subjects').select('id').where('id', 'in', subjects).execute();
+    const existing = await db
+      .selectFrom('subjects')
+      .select(['id', 'erased_at'])
+      .where('id', 'in', subjects)
+      .execute();
+    for (const row of existing) if (row.erased_at !== null) this.#index.markErased(row.id);
     const sanctions = group(await unliftedSanctions(db, subjects));
     const graded = await subjectsAtGrades(db, this.#index.deniedGrades, subjects);
     const outside = await this.#outsideGrades(graded);

@@ -6,6 +6,7 @@ import { BatchRejectedError } from '../conduct/event-service.ts';
 import {
   ConflictError,
   ForbiddenError,
+  GoneError,
   MalformedIdError,
   MdisError,
   NotFoundError,
@@ -37,6 +38,7 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [RateLimitedError, 429],
   [PurposeRequiredError, 400],
   [UnknownPurposeError, 400],
+  [GoneError, 410],
 ];
 
 /** Fastify's own request errors, by its error code. */

@@ -18,6 +18,7 @@ import { consoleRoutes } from './routes/console.ts';
 import { creditRoutes } from './routes/credit.ts';
 import { disclosureRoutes } from './routes/disclosures.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
+import { erasureRoutes } from './routes/erasure.ts';
 import { eventRoutes } from './routes/events.ts';
 import { logRoutes } from './routes/log.ts';
 import { meRoutes } from './routes/me.ts';
@@ -25,6 +26,7 @@ import { oidcProviderRoutes } from './routes/oidc.ts';
 import { oidcClientRoutes } from './routes/oidc-clients.ts';
 import { oidcInteractionRoutes } from './routes/oidc-interactions.ts';
 import { passkeyRoutes } from './routes/passkeys.ts';
+import { preservationRoutes } from './routes/preservations.ts';
 import { principalProposalRoutes } from './routes/principal-proposals.ts';
 import { principalRoutes } from './routes/principals.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -171,4 +173,6 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   bindingRoutes(api, ctx);
   oidcInteractionRoutes(api, ctx);
   principalProposalRoutes(api, ctx);
+  erasureRoutes(api, ctx);
+  preservationRoutes(api, ctx);
 }

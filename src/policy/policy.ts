@@ -84,6 +84,34 @@ const LadderStep = Type.Object(
   strict,
 );
 
+/** What may hold an erasure besides a preservation order, which always does. */
+export const erasureBlockers = ['open_case', 'active_sanction'] as const;
+export type ErasureBlocker = (typeof erasureBlockers)[number];
+
+const retentionDays = Type.Integer({ minimum: 0, maximum: 3650 });
+const KindRetention = Type.Object(
+  {
+    afterRequestDays: retentionDays,
+    afterClosureDays: retentionDays,
+  },
+  { ...strict, description: 'days a subject of this kind is kept after an erasure request, or a closure' },
+);
+
+/** How long a subject's data is kept once erasure is asked for, and what holds an erasure. */
+const Retention = Type.Object(
+  {
+    person: KindRetention,
+    organisation: KindRetention,
+    agency: KindRetention,
+    blockedBy: Type.Array(StringEnum(erasureBlockers), {
+      uniqueItems: true,
+      description:
+        'what holds an erasure besides a preservation order (which always does): an open case, an active sanction',
+    }),
+  },
+  strict,
+);
+
 export const PolicyDocument = Type.Object(
   {
     version: Type.Literal(1),
@@ -189,6 +217,7 @@ export const PolicyDocument = Type.Object(
         strict,
       ),
     ),
+    retention: Type.Optional(Retention),
   },
   strict,
 );
@@ -212,7 +241,19 @@ export interface Policy {
   readPurposes: readonly string[];
   /** Whether a negative event of `category` counts on the score at once (`negativeEvents: "direct"`). */
   countsDirectly(category: string): boolean;
+  /** How long a subject of `kind` is kept after an erasure request or a closure (`retention`). */
+  retention(kind: string): RetentionDays;
+  /** What holds an erasure besides a preservation order (`retention.blockedBy`). */
+  erasureBlockers: readonly ErasureBlocker[];
 }
+
+export interface RetentionDays {
+  afterRequestDays: number;
+  afterClosureDays: number;
+}
+
+/** The retention of a policy that says none: 30 days, and both blockers. */
+export const defaultRetention: RetentionDays = { afterRequestDays: 30, afterClosureDays: 30 };
 
 /** The read purposes of a policy that lists none. */
 export const defaultReadPurposes: readonly string[] = ['enrolment_check', 'correction', 'support', 'audit'];
@@ -259,6 +300,11 @@ export function parsePolicy(value: unknown): Policy {
     readPurposes: document.access?.readPurposes ?? defaultReadPurposes,
     countsDirectly: (name) =>
       Object.hasOwn(document.categories, name) && document.categories[name]!.negativeEvents === 'direct',
+    retention: (kind) => {
+      const retention = document.retention as Record<string, RetentionDays> | undefined;
+      return retention !== undefined && Object.hasOwn(retention, kind) ? retention[kind]! : defaultRetention;
+    },
+    erasureBlockers: document.retention?.blockedBy ?? erasureBlockers,
   };
 }
 
