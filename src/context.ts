@@ -240,7 +240,12 @@ export function wireServices(core: Core): Services {
     ...{ vault, keyring, avatars, worlds, notifier },
   });
   const preservations = new PreservationService({ ...base, keyring, subjects, avatars });
-  const erasures = new ErasureService({ ...base, subjects, preservations, credit, eligibility, logger });
+  const erasures = new ErasureService({
+    ...{ ...base, subjects, principals, preservations, credit, eligibility, logger },
+    afterPass: () => {
+      store.sqlite?.pragma('wal_checkpoint(TRUNCATE)');
+    },
+  });
   return {
     ...{ principals, subjects, worlds, avatars, notifier, subscriptions, deliveries },
     ...{ eligibility, credit, creditReader, sanctions, strikes, cases, reports, decisions, events },

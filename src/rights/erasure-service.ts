@@ -9,6 +9,7 @@ import { ErasureBlockedError } from '../errors.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Policy } from '../policy/policy.ts';
+import type { PrincipalService } from '../principals/principal-service.ts';
 import { dayMs, isoAfter } from '../util/time.ts';
 import type { PreservationService } from './preservation-service.ts';
 import { shredSubject } from './shred.ts';
@@ -37,33 +38,40 @@ export class ErasureService {
   readonly #ledger: LedgerService;
   readonly #policy: Policy;
   readonly #subjects: SubjectService;
+  readonly #principals: PrincipalService;
   readonly #preservations: PreservationService;
   readonly #credit: CreditService;
   readonly #eligibility: EligibilityService;
   readonly #logger: Logger;
   readonly #now: () => Date;
   readonly #hooks: ErasureHook[] = [];
+  readonly #afterPass: (() => Promise<void> | void) | undefined;
 
   constructor(options: {
     db: Db;
     ledger: LedgerService;
     policy: Policy;
     subjects: SubjectService;
+    principals: PrincipalService;
     preservations: PreservationService;
     credit: CreditService;
     eligibility: EligibilityService;
     logger: Logger;
     now: () => Date;
+    /** Run after a pass that erased someone: SQLite folds its WAL in, so no old page lingers there. */
+    afterPass?: () => Promise<void> | void;
   }) {
     this.#db = options.db;
     this.#ledger = options.ledger;
     this.#policy = options.policy;
     this.#subjects = options.subjects;
+    this.#principals = options.principals;
     this.#preservations = options.preservations;
     this.#credit = options.credit;
     this.#eligibility = options.eligibility;
     this.#logger = options.logger;
     this.#now = options.now;
+    this.#afterPass = options.afterPass;
   }
 
   /** Runs `hook` inside every erasure's transaction, after the subject's data is gone. */
@@ -196,6 +204,7 @@ export class ErasureService {
         );
       }
     }
+    if (pass.erased > 0) await this.#afterPass?.();
     return pass;
   }
 
@@ -240,6 +249,14 @@ export class ErasureService {
       refs: { subject, reason: row.reason },
     });
     await this.#credit.close(tx, subject);
+    const own = await tx
+      .selectFrom('principals')
+      .select('id')
+      .where('subject_id', '=', subject)
+      .where('role', '=', 'subject')
+      .where('revoked_at', 'is', null)
+      .execute();
+    for (const { id } of own) await this.#principals.revokeWithin(tx, id, { actor: 'system' });
     await shredSubject(tx, subject, at);
     await tx
       .updateTable('erasures')

@@ -19,7 +19,7 @@ export async function shredSubject(tx: Tx, subject: string, at: string): Promise
     .execute();
   await tx.deleteFrom('subject_attributes').where('subject_id', '=', subject).execute();
   await shredAvatars(tx, subject);
-  await shredSignIn(tx, subject, at);
+  await shredSignIn(tx, subject);
   await tx.deleteFrom('subject_reads').where('subject_id', '=', subject).execute();
   await tx.deleteFrom('eligibility_check_counts').where('subject_id', '=', subject).execute();
   await tx.deleteFrom('strikes').where('subject_id', '=', subject).execute();
@@ -47,18 +47,14 @@ async function shredAvatars(tx: Tx, subject: string): Promise<void> {
   }
 }
 
-/** The subject's own principals: revoked, their passkeys, sessions and OpenID grants gone. */
-async function shredSignIn(tx: Tx, subject: string, at: string): Promise<void> {
+/** The subject's own principals: their names, passkeys, sessions and OpenID grants gone. */
+async function shredSignIn(tx: Tx, subject: string): Promise<void> {
   const principals = (
     await tx.selectFrom('principals').select('id').where('subject_id', '=', subject).execute()
   ).map((row) => row.id);
   if (principals.length > 0) {
-    await tx
-      .updateTable('principals')
-      .set({ revoked_at: at, name: 'erased' })
-      .where('id', 'in', principals)
-      .where('role', '=', 'subject')
-      .execute();
+    // Revoked by the caller through PrincipalService (its trusted tokens); the name goes here.
+    await tx.updateTable('principals').set({ name: 'erased' }).where('id', 'in', principals).execute();
     for (const table of ['passkeys', 'sessions', 'sign_in_notices', 'activation_codes'] as const) {
       await tx.deleteFrom(table).where('principal_id', 'in', principals).execute();
     }
