@@ -122,10 +122,13 @@ function negativeCategories(ctx: AppContext): string[] {
     .map(([name]) => name);
 }
 
+// Another avatar for each report an avatar receives: the service takes a second report from the
+// same reporter about the same case for a duplicate. Avatar i is reported in rounds of
+// `avatarCount` reports (the step is prime to it), so the round is the reporter's distance.
 function reporterFor(avatar: Avatar, i: number): string {
   const perWorld = avatarCount / 2;
-  const handle = `avatar-${i % perWorld}`;
-  return handle === avatar.handle ? `avatar-${(i + 1) % perWorld}` : handle;
+  const own = Number(avatar.handle.slice('avatar-'.length));
+  return `avatar-${(own + 1 + (Math.floor(i / avatarCount) % (perWorld - 1))) % perWorld}`;
 }
 
 function report(avatar: Avatar, category: string, i: number) {

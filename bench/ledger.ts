@@ -5,6 +5,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AppContext } from '../src/context.ts';
 import { inTransaction } from '../src/db/transaction.ts';
+import { committingFormat } from '../src/ledger/commitments.ts';
+import { conceal } from '../src/ledger/conceal.ts';
 import type { Act } from '../src/ledger/ledger-service.ts';
 import { leafHash } from '../src/ledger/merkle.ts';
 import { canonicalJson } from '../src/util/canonical-json.ts';
@@ -30,8 +32,9 @@ export const ledger: Suite = {
       progress(`ledger: writing ${entryCount.toLocaleString('en')} entries raw…`);
       await ctx.ledger.sync();
       let started = performance.now();
+      const pool = await actPool();
       await seeding(ctx, async () =>
-        fillEntries(ctx.store.sqlite!, ctx.ledger.size, entryCount - ctx.ledger.size),
+        fillEntries(ctx.store.sqlite!, pool, ctx.ledger.size, entryCount - ctx.ledger.size),
       );
       const fillSeconds = (performance.now() - started) / 1000;
       started = performance.now();
@@ -108,35 +111,56 @@ export function act(i: number): Act {
   }
 }
 
-/** `count` entries from index `first`, as `append` writes them, in big transactions. */
-function fillEntries(sqlite: Database.Database, first: number, count: number): void {
+// Acts drawn from a pool (their ids and commitments repeat; nothing here looks them up), concealed
+// as `append` conceals them (the bench's actors are no one's own principal), details serialised once.
+async function actPool() {
+  return Promise.all(
+    Array.from({ length: 8192 }, async (_, i) => {
+      const a = act(i);
+      const concealed = await conceal(a, () => null);
+      return {
+        ...a,
+        ...concealed,
+        details: a.details === undefined ? undefined : canonicalJson(a.details),
+      };
+    }),
+  );
+}
+
+/** `count` entries from index `first`, as `append` writes them (with their openings), in big transactions. */
+function fillEntries(
+  sqlite: Database.Database,
+  pool: Awaited<ReturnType<typeof actPool>>,
+  first: number,
+  count: number,
+): void {
   const insertEntry = sqlite.prepare(
     'insert into ledger_entries (idx, entry, leaf_hash, created_at) values (?, ?, ?, ?)',
   );
   const insertSalt = sqlite.prepare('insert into ledger_salts (idx, salt) values (?, ?)');
+  const insertOpening = sqlite.prepare(
+    'insert into ledger_openings (idx, ref, subject_id, value, salt) values (?, ?, ?, ?, ?)',
+  );
   const start = Date.now() - 365 * dayMs;
-  // Acts drawn from a pool (their ids repeat; nothing here looks them up), details serialised once.
-  const pool = Array.from({ length: 8192 }, (_, i) => {
-    const a = act(i);
-    return { ...a, details: a.details === undefined ? undefined : canonicalJson(a.details) };
-  });
   const batch = sqlite.transaction((from: number, to: number) => {
     for (let idx = from; idx < to; idx++) {
       const a = pool[idx % pool.length]!;
       const at = new Date(start + ((idx - first) / count) * 365 * dayMs).toISOString();
       const salt = a.details === undefined ? undefined : randomBytes(16);
       const entry = canonicalJson({
-        v: 1,
+        v: committingFormat,
         idx,
         at,
         kind: a.kind,
         actor: a.actor,
         refs: a.refs,
+        commitments: a.commitments,
         digest: salt && createHash('sha256').update(salt).update(a.details!).digest('hex'),
         prev: randomBytes(32).toString('base64'),
       });
       insertEntry.run(idx, entry, leafHash(Buffer.from(entry)), at);
       if (salt !== undefined) insertSalt.run(idx, salt);
+      for (const o of a.openings) insertOpening.run(idx, o.ref, o.subject, o.value, o.salt);
     }
   });
   for (let from = first; from < first + count; from += 100_000)
@@ -200,7 +224,7 @@ async function appends(ctx: AppContext): Promise<{ rows: Row[]; notes: string[] 
         },
       ],
       notes: [
-        `appends: reports, score changes, sanctions and bindings in turn (acts of ${Math.min(...sizes)}–${Math.max(...sizes)} B as JSON, entries of about ${entryBytes.length} B), three in four with details (salted digest, salt row); the raw rows are a logged entry copied`,
+        `appends: reports, score changes, sanctions and bindings in turn (acts of ${Math.min(...sizes)}–${Math.max(...sizes)} B as JSON, entries of about ${entryBytes.length} B), three in four with details (salted digest, salt row), each with its subject (and a binding its pseudonym) as a commitment and an openings row for each; the raw rows are a logged entry copied`,
       ],
     };
   } finally {

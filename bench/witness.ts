@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { inTransaction } from '../src/db/transaction.ts';
 import { LedgerService } from '../src/ledger/ledger-service.ts';
 import { WitnessClient } from '../src/ledger/witness-client.ts';
+import { PrincipalPeople } from '../src/principals/principal-people.ts';
 import { openBenchStore } from './_fixtures.ts';
 import { freePort, startChild } from './_http.ts';
 import { progress, type Suite } from './_measure.ts';
@@ -48,6 +49,7 @@ export const witness: Suite = {
         engine: ctx.store.engine,
         keyring: ctx.keyring,
         origin: ctx.ledger.origin,
+        people: new PrincipalPeople(ctx.db),
         now: () => new Date(),
         witnesses: new WitnessClient({
           witnesses: [{ url: child.url, verifierKey: verifierKey.trim() }],

@@ -34,6 +34,7 @@ import { SubscriptionService } from './notify/subscription-service.ts';
 import { activatePolicy, storedPolicy } from './policy/activation.ts';
 import { loadPolicy } from './policy/load.ts';
 import type { Policy } from './policy/policy.ts';
+import { PrincipalPeople } from './principals/principal-people.ts';
 import { PrincipalService } from './principals/principal-service.ts';
 import { ProposalService } from './principals/proposal-service.ts';
 import { ErasureService } from './rights/erasure-service.ts';
@@ -176,6 +177,7 @@ export async function openCore(config: Config, overrides: ContextOverrides = {})
         config.witnesses.length === 0
           ? undefined
           : new WitnessClient({ witnesses: config.witnesses, timeoutMs: config.witnessTimeoutMs, logger }),
+      people: new PrincipalPeople(db),
     });
     await ledger.init();
     return { config, store, db, logger, now, policy, vault, keyring, ledger };

@@ -454,6 +454,39 @@ const endpoints: Endpoint[] = [
       request: () => ({ url: route }),
     }),
   ),
+  // The public log that links no one (issue 13): entries public, openings to the person and auditors.
+  {
+    method: 'GET',
+    route: '/v1/log/entries',
+    allowed: 'public',
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/log/entries?start=0&end=5' }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/me/log',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/me/log?limit=5' }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/log/openings',
+    allowed: ['auditor'],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/log/openings?start=0&end=5' }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/log/entries/full',
+    allowed: ['auditor'],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/log/entries/full?start=0&end=5' }),
+  },
 ];
 
 function expectedStatus(endpoint: Endpoint, caller: string): number {

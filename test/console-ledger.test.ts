@@ -81,3 +81,20 @@ test('a checkpoint the server signs opens with its verifier key; any change is r
     await assert.rejects(openCheckpoint(changed, verifier), error);
   }
 });
+
+test('the console opens a commitment as the server made it, and refuses a wrong value or salt', async () => {
+  const { opensInBrowser } = await import('../console/src/ledger/commitments.ts');
+  const { commitment } = await import('../src/ledger/commitments.ts');
+  for (const value of ['MD4WPTN9YD50VQ19FRS4C26', null, 'tom "the \\ rumour"']) {
+    const salt = randomBytes(16);
+    const entry = JSON.stringify({ commitments: { subject: commitment({ ref: 'subject', value, salt }) } });
+    const opening = { ref: 'subject', value, salt: salt.toString('base64url') };
+    assert.equal(await opensInBrowser(entry, opening), true, String(value));
+    assert.equal(await opensInBrowser(entry, { ...opening, value: 'MD0' }), false);
+    assert.equal(
+      await opensInBrowser(entry, { ...opening, salt: randomBytes(16).toString('base64url') }),
+      false,
+    );
+    assert.equal(await opensInBrowser(entry, { ...opening, ref: 'pseudonym' }), false);
+  }
+});

@@ -18,7 +18,7 @@ const reads: Record<string, string> = {
   credit: '/v1/subjects/{id}/credit',
   'webhook subscriptions': '/v1/worlds/{world}/subscriptions',
   disclosures: '/v1/disclosures/{id}',
-  'log entries': '/v1/log/entries',
+  "log's openings": '/v1/log/openings',
 };
 
 forEachStore('the README', (h) => {

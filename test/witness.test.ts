@@ -16,6 +16,7 @@ import { leafHash, MerkleTree } from '../src/ledger/merkle.ts';
 import { Witness } from '../src/ledger/witness.ts';
 import { WitnessClient } from '../src/ledger/witness-client.ts';
 import { witnessServer } from '../src/ledger/witness-server.ts';
+import { PrincipalPeople } from '../src/principals/principal-people.ts';
 import { mdis, ok, root, Server } from './_cli.ts';
 import { forEachStore, type Harness, postgresUrl, tempDir } from './_util.ts';
 
@@ -298,6 +299,7 @@ forEachStore('checkpoints cosigned by witnesses', (h) => {
       engine: h.ctx.store.engine,
       keyring: h.ctx.keyring,
       origin: h.ctx.ledger.origin,
+      people: new PrincipalPeople(h.ctx.db),
       schema: h.schema,
       now: () => new Date(),
       witnesses: new WitnessClient({ witnesses, timeoutMs: 5_000, logger }),

@@ -12,6 +12,7 @@ import type { ErasuresTable, PreservationsTable } from './tables/erasures.ts';
 import type { LedgerCheckpointsTable } from './tables/ledger-checkpoints.ts';
 import type { LedgerEntriesTable } from './tables/ledger-entries.ts';
 import type { LedgerKeysTable } from './tables/ledger-keys.ts';
+import type { LedgerOpeningsTable } from './tables/ledger-openings.ts';
 import type { LedgerSaltsTable } from './tables/ledger-salts.ts';
 import type { OutboxTable } from './tables/outbox.ts';
 import type { PoliciesTable, PolicyActivationsTable } from './tables/policies.ts';
@@ -78,4 +79,6 @@ export interface DatabaseSchema {
   // Erasure and preservation (issue 15)
   erasures: ErasuresTable;
   preservations: PreservationsTable;
+  // The log's commitments to people (issue 13)
+  ledger_openings: LedgerOpeningsTable;
 }

@@ -21,6 +21,7 @@ import { eligibilityRoutes } from './routes/eligibility.ts';
 import { erasureRoutes } from './routes/erasure.ts';
 import { eventRoutes } from './routes/events.ts';
 import { logRoutes } from './routes/log.ts';
+import { logOpeningRoutes } from './routes/log-openings.ts';
 import { meRoutes } from './routes/me.ts';
 import { oidcProviderRoutes } from './routes/oidc.ts';
 import { oidcClientRoutes } from './routes/oidc-clients.ts';
@@ -175,4 +176,5 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   principalProposalRoutes(api, ctx);
   erasureRoutes(api, ctx);
   preservationRoutes(api, ctx);
+  logOpeningRoutes(api, ctx);
 }

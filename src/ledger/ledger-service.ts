@@ -3,11 +3,16 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
 import { preparedQuery } from '../db/prepared.ts';
-import type { Tx } from '../db/transaction.ts';
+import { inTransaction, type Tx } from '../db/transaction.ts';
 import type { Keyring } from '../keyring.ts';
+import type { PrincipalPeople } from '../principals/principal-people.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { pooledRandomBytes } from '../util/random.ts';
 import { rawPublicKey, signCheckpoint, verifierKey } from './checkpoint.ts';
+import { committingFormat } from './commitments.ts';
+import { conceal } from './conceal.ts';
+import { committingFrom, formatAt } from './log-format.ts';
+import { LogOpenings } from './log-openings.ts';
 import { leafHash, MerkleTree, type Peaks } from './merkle.ts';
 import type { WitnessClient } from './witness-client.ts';
 
@@ -16,7 +21,11 @@ export interface Act {
   kind: string;
   /** The principal that did it ("system" for scheduled work). */
   actor: string;
-  /** Ids and codes that say what it was about: subject, case, sanction, world ids, kinds. */
+  /**
+   * Ids and codes that say what it was about: subject, case, sanction, world ids, kinds. The refs
+   * that name a person (subject, pseudonym, handle; principal when it is a person's own) are
+   * logged as commitments only (see conceal.ts).
+   */
   refs: Record<string, string | number | boolean | null | undefined>;
   /** Anything more (texts, attribute values): logged as SHA-256(salt ‖ canonical JSON) only. */
   details?: unknown;
@@ -29,7 +38,12 @@ export interface LoggedAct {
   kind: string;
   actor: string;
   refs: Record<string, string | number | boolean | null>;
+  /** Format 2: a commitment for each ref that named a person (ref name to base64url digest). */
+  commitments?: Record<string, string>;
 }
+
+/** An entry as the public reads it: its text, or only its leaf hash (base64) if withheld. */
+export type PublicEntry = { index: number; entry: string } | { index: number; leafHash: string };
 
 export interface StoredCheckpoint {
   size: number;
@@ -68,6 +82,10 @@ export class LedgerService {
   /** Every sensitive act goes through these: built and compiled once (see preparedQuery). */
   readonly #insertEntry;
   readonly #insertSalt;
+  #committingFrom: number | undefined;
+  readonly #people: PrincipalPeople;
+  /** The openings of the entries' commitments, for the people they concern and the auditors. */
+  readonly openings: LogOpenings;
 
   constructor(options: {
     db: Db;
@@ -78,6 +96,8 @@ export class LedgerService {
     now: () => Date;
     /** Witnesses to get each new checkpoint cosigned by before it is stored. */
     witnesses?: WitnessClient;
+    /** Tells a person's own principal from staff, so that the log commits to the former. */
+    people: PrincipalPeople;
   }) {
     this.#db = options.db;
     this.#engine = options.engine;
@@ -85,6 +105,8 @@ export class LedgerService {
     this.#origin = options.origin;
     this.#now = options.now;
     this.#witnesses = options.witnesses;
+    this.#people = options.people;
+    this.openings = new LogOpenings(options.db);
     // Appends are serialised per store: one advisory lock key per PostgreSQL schema.
     this.#lockKey = createHash('sha256')
       .update(`mdis ledger ${options.schema ?? 'public'}`)
@@ -114,10 +136,30 @@ export class LedgerService {
     return this.#tree;
   }
 
-  /** Loads (or on first start creates) the signing key, and reads the log into memory. */
+  /**
+   * Loads (or on first start creates) the signing key, reads the log into memory, and records
+   * where the log switched to the format that commits to people, if it has not yet.
+   */
   async init(): Promise<void> {
     this.#key = await this.#loadKey();
     await this.sync();
+    await inTransaction(this.#db, async (trx) => {
+      await this.#begin(trx);
+      if ((await formatAt(trx, this.#tree.size - 1)) < committingFormat) {
+        await this.append(trx, { kind: 'log.format', actor: 'system', refs: { version: committingFormat } });
+      }
+    });
+    await this.sync();
+    this.#committingFrom = await committingFrom(this.#db, this.#tree.size);
+  }
+
+  /**
+   * The index of the entry from which on the log commits to people. Entries before it (a log kept
+   * by an older mdis) name people in the clear: they are served to auditors only.
+   */
+  get committingFrom(): number {
+    if (this.#committingFrom === undefined) throw new Error('the ledger is not initialised');
+    return this.#committingFrom;
   }
 
   /** The verifier key of the checkpoints: `<origin>+<key id>+<base64 key>`. */
@@ -127,34 +169,44 @@ export class LedgerService {
 
   /** Appends an act inside `trx`; it is in the log exactly when the transaction commits. */
   async append(trx: Tx, act: Act): Promise<number> {
-    let pending = this.#pending.get(trx);
-    if (pending === undefined) {
-      // First entry of this transaction: take the log's lock, then catch up with what others
-      // committed, so the index and the previous root are those the entry will really follow.
-      if (this.#engine === 'postgres') await sql`select pg_advisory_xact_lock(${this.#lockKey})`.execute(trx);
-      await this.sync(trx);
-      pending = { count: 0, peaks: this.#tree.peaks() };
-      this.#pending.set(trx, pending);
-    }
+    const pending = await this.#begin(trx);
+    const concealed = await conceal(act, (id) => this.#people.subjectOf(trx, id));
     const idx = this.#tree.size + pending.count;
     const at = this.#now().toISOString();
     const salt = act.details === undefined ? undefined : pooledRandomBytes(16);
     const entry = canonicalJson({
-      v: 1,
+      v: committingFormat,
       idx,
       at,
       kind: act.kind,
-      actor: act.actor,
-      refs: act.refs,
+      actor: concealed.actor,
+      refs: concealed.refs,
+      commitments: concealed.commitments,
       digest: salt && createHash('sha256').update(salt).update(canonicalJson(act.details)).digest('hex'),
       prev: Buffer.from(pending.peaks.root()).toString('base64'),
     });
     const leaf = leafHash(Buffer.from(entry));
     await this.#insertEntry(trx, [idx, entry, leaf, at]);
     if (salt !== undefined) await this.#insertSalt(trx, [idx, salt]);
+    await this.openings.record(trx, idx, concealed.openings);
     pending.peaks.push(leaf);
     pending.count++;
     return idx;
+  }
+
+  /**
+   * The first append of a transaction takes the log's lock, then catches up with what others
+   * committed, so the index and the previous root are those the entry will really follow.
+   */
+  async #begin(trx: Tx): Promise<{ count: number; peaks: Peaks }> {
+    let pending = this.#pending.get(trx);
+    if (pending === undefined) {
+      if (this.#engine === 'postgres') await sql`select pg_advisory_xact_lock(${this.#lockKey})`.execute(trx);
+      await this.sync(trx);
+      pending = { count: 0, peaks: this.#tree.peaks() };
+      this.#pending.set(trx, pending);
+    }
+    return pending;
   }
 
   /** Reads entries committed since the last read into the in-memory tree. */
@@ -284,6 +336,7 @@ export class LedgerService {
     return rows.map((row) => JSON.parse(row.entry) as LoggedAct).filter((act) => act.kind === kind);
   }
 
+  /** Entries [start, end) as stored: for auditors (and the tests). */
   async entries(start: number, end: number) {
     const rows = await this.#db
       .selectFrom('ledger_entries')
@@ -324,6 +377,26 @@ export class LedgerService {
       .filter(
         (act) => select.kinds.includes(act.kind) || select.flags.some((flag) => act.refs?.[flag] === true),
       );
+  }
+
+  /**
+   * Entries [start, end) for anyone: as stored from the switch to commitments on; before it (they
+   * name people in the clear) only their leaf hash, which keeps the tree checkable.
+   */
+  async publicEntries(start: number, end: number): Promise<PublicEntry[]> {
+    const from = this.committingFrom;
+    const rows = await this.#db
+      .selectFrom('ledger_entries')
+      .select(['idx', 'entry', 'leaf_hash'])
+      .where('idx', '>=', start)
+      .where('idx', '<', end)
+      .orderBy('idx')
+      .execute();
+    return rows.map((r) =>
+      Number(r.idx) < from
+        ? { index: Number(r.idx), leafHash: r.leaf_hash.toString('base64') }
+        : { index: Number(r.idx), entry: r.entry },
+    );
   }
 
   async #loadKey(): Promise<{ privateKey: KeyObject; publicKey: Buffer }> {

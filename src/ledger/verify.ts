@@ -1,13 +1,15 @@
 import { canonicalJson } from '../util/canonical-json.ts';
 import { type Checkpoint, type CheckpointError, openCheckpoint } from './checkpoint.ts';
+import { committingFormat, committingProblem } from './commitments.ts';
 import { leafHash, MerkleTree } from './merkle.ts';
 import { askWitnesses, checkWitnesses, type TrustedWitness, type WitnessView } from './verify-witnesses.ts';
 
 /** One stored entry as a verifier reads it (from the store, or from the API). */
 export interface StoredEntry {
   index: number;
-  entry: string;
-  /** The leaf hash stored beside it, when the verifier reads the store itself. */
+  /** Absent when withheld: the public is not served entries from before the switch to commitments. */
+  entry?: string;
+  /** The leaf hash stored beside it, when the verifier reads the store itself; alone when withheld. */
   leafHash?: Uint8Array;
 }
 
@@ -19,6 +21,10 @@ export interface VerifyReport {
   firstBadIndex?: number;
   problems: string[];
   checkpoint?: Checkpoint;
+  /** The entry from which on the log commits to people (format 2), if it has switched. */
+  committingFrom?: number;
+  /** Entries (before the switch) served as their leaf hashes only: checked in the tree, not one by one. */
+  withheld: number;
 }
 
 /**
@@ -37,6 +43,8 @@ export async function verifyEntries(options: {
   const tree = new MerkleTree();
   const problems: string[] = [];
   let firstBadIndex: number | undefined;
+  const format = { committingFrom: undefined as number | undefined };
+  let withheld = 0;
   const bad = (index: number, problem: string) => {
     firstBadIndex ??= index;
     problems.push(`entry ${index}: ${problem}`);
@@ -48,7 +56,23 @@ export async function verifyEntries(options: {
       bad(index, stored.index > index ? 'missing (the log skips to a later index)' : 'out of order');
       break;
     }
-    const problem = checkEntry(stored, index, tree);
+    if (stored.entry === undefined) {
+      const problem =
+        format.committingFrom !== undefined
+          ? 'withheld, though after the switch to commitments'
+          : stored.leafHash === undefined
+            ? 'missing (neither the entry nor its leaf hash)'
+            : undefined;
+      if (problem !== undefined) {
+        bad(index, problem);
+        break;
+      }
+      withheld++;
+      tree.append(stored.leafHash!);
+      continue;
+    }
+    const problem =
+      checkEntry(stored as Required<StoredEntry>, index, tree) ?? checkFormat(stored.entry, index, format);
     if (problem !== undefined) {
       // An entry whose previous root is wrong was preceded by an entry that changed.
       if (problem.startsWith('previous root')) bad(index - 1, `altered (${problem} in entry ${index})`);
@@ -64,6 +88,8 @@ export async function verifyEntries(options: {
     root: Buffer.from(tree.root()).toString('base64'),
     firstBadIndex,
     problems,
+    committingFrom: format.committingFrom,
+    withheld,
   };
   if (firstBadIndex === undefined) {
     const latest = checkAgainst(
@@ -95,7 +121,11 @@ export async function verifyEntries(options: {
   return report;
 }
 
-function checkEntry(stored: StoredEntry, index: number, tree: MerkleTree): string | undefined {
+function checkEntry(
+  stored: StoredEntry & { entry: string },
+  index: number,
+  tree: MerkleTree,
+): string | undefined {
   let parsed: { idx?: unknown; prev?: unknown };
   try {
     parsed = JSON.parse(stored.entry);
@@ -110,6 +140,29 @@ function checkEntry(stored: StoredEntry, index: number, tree: MerkleTree): strin
   }
   if (parsed.prev !== Buffer.from(tree.root()).toString('base64')) return 'previous root does not match';
   return undefined;
+}
+
+/**
+ * Entries are format 1 until a `log.format` entry switches the log to format 2, which it never
+ * leaves, and every entry of format 2 names people only through commitments.
+ */
+function checkFormat(
+  entry: string,
+  index: number,
+  format: { committingFrom: number | undefined },
+): string | undefined {
+  const parsed = JSON.parse(entry) as { v?: unknown; kind?: unknown; refs?: { version?: unknown } };
+  if (parsed.v === 1) {
+    if (format.committingFrom === undefined) return undefined;
+    return `format 1 after the log switched to format ${committingFormat} at entry ${format.committingFrom}`;
+  }
+  if (parsed.v !== committingFormat) return `altered (unknown format ${String(parsed.v)})`;
+  if (format.committingFrom === undefined) {
+    if (parsed.kind !== 'log.format' || parsed.refs?.version !== committingFormat)
+      return `format ${committingFormat} before the log switched to it`;
+    format.committingFrom = index;
+  }
+  return committingProblem(parsed);
 }
 
 function checkAgainst(
@@ -165,13 +218,26 @@ export async function verifyOverHttp(options: {
   const views = options.witnesses && (await askWitnesses(options.witnesses.trusted, logOrigin(verifierKey)));
   const checkpoint = await (await get('/v1/log/checkpoint')).text();
   const size = Number(checkpoint.split('\n')[1]);
+  // The entries are public; an auditor's token also reads those from before the switch to
+  // commitments in full (a server older than the switch serves them all at /v1/log/entries).
+  let path = options.token === undefined ? '/v1/log/entries' : '/v1/log/entries/full';
   async function* entries(): AsyncIterable<StoredEntry> {
     for (let start = 0; start < size; start += 1000) {
-      const page = await get(
-        `/v1/log/entries?start=${start}&end=${Math.min(size, start + 1000)}`,
-        options.token,
-      );
-      yield* ((await page.json()) as { entries: StoredEntry[] }).entries;
+      const range = `?start=${start}&end=${Math.min(size, start + 1000)}`;
+      let page: Response;
+      try {
+        page = await get(`${path}${range}`, options.token);
+      } catch (error) {
+        if (path === '/v1/log/entries' || !String(error).includes(': 404 ')) throw error;
+        path = '/v1/log/entries';
+        page = await get(`${path}${range}`, options.token);
+      }
+      const read = (await page.json()) as { entries: { index: number; entry?: string; leafHash?: string }[] };
+      yield* read.entries.map((e) => ({
+        index: e.index,
+        entry: e.entry,
+        leafHash: e.leafHash === undefined ? undefined : Buffer.from(e.leafHash, 'base64'),
+      }));
     }
   }
   return verifyEntries({

@@ -31,7 +31,7 @@ const seenKey = 'mdis.log.seen';
 export async function verifyLog(options: {
   verifier: string;
   index: number | undefined;
-  /** Auditors may read entries: the leaf hash is then computed here, not taken from the proof. */
+  /** Read the entry (the entries are public): the leaf hash is then computed here, not taken from the proof. */
   readEntries: boolean;
   report: (step: Step) => void;
 }): Promise<{ checkpoint: Checkpoint; entry?: string }> {
@@ -74,12 +74,15 @@ export async function verifyLog(options: {
   let leaf = fromBase64(proof.leafHash);
   let entry: string | undefined;
   if (options.readEntries) {
-    const read = await get<{ entries: { index: number; entry: string }[] }>(
+    const read = await get<{ entries: { index: number; entry?: string; leafHash?: string }[] }>(
       `/v1/log/entries${query({ start: index, end: index + 1 })}`,
     );
-    entry = read.entries[0]?.entry;
-    if (entry === undefined) return fail(label, 'the log did not return the entry');
-    leaf = await leafHash(utf8(entry));
+    const served = read.entries[0];
+    if (served === undefined) return fail(label, 'the log did not return the entry');
+    // An entry from before the switch to commitments names people in the clear: only its leaf
+    // hash is public.
+    entry = served.entry;
+    leaf = entry === undefined ? fromBase64(served.leafHash ?? '') : await leafHash(utf8(entry));
     if (!equal(leaf, fromBase64(proof.leafHash))) {
       return fail(label, "the entry's hash is not the leaf hash the proof is for");
     }
@@ -96,7 +99,7 @@ export async function verifyLog(options: {
     label,
     ok: true,
     detail: `verified: ${proof.hashes.length} hashes lead from ${
-      options.readEntries ? 'the hash of the entry itself' : 'its leaf hash'
+      entry !== undefined ? 'the hash of the entry itself' : 'its leaf hash'
     } to the signed root`,
   });
   return { checkpoint, entry };

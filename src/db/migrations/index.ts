@@ -12,6 +12,7 @@ import * as peopleSignIn from './2026-12-02T0600-people-sign-in.ts';
 import * as eventsAsReports from './2026-12-02T0700-events-as-reports.ts';
 import * as appeals from './2026-12-02T0800-appeals.ts';
 import * as loggedReads from './2026-12-02T0900-logged-reads.ts';
+import * as ledgerOpenings from './2026-12-02T1000-ledger-openings.ts';
 import * as principalProposals from './2026-12-02T1100-principal-proposals.ts';
 import * as disclosureCases from './2026-12-02T1200-disclosure-cases.ts';
 import * as checkpointCosignatures from './2026-12-02T1300-checkpoint-cosignatures.ts';
@@ -34,6 +35,7 @@ const migrations: Record<string, EngineMigration> = {
   '2026-12-02T0700-events-as-reports': eventsAsReports,
   '2026-12-02T0800-appeals': appeals,
   '2026-12-02T0900-logged-reads': loggedReads,
+  '2026-12-02T1000-ledger-openings': ledgerOpenings,
   '2026-12-02T1100-principal-proposals': principalProposals,
   '2026-12-02T1200-disclosure-cases': disclosureCases,
   '2026-12-02T1300-checkpoint-cosignatures': checkpointCosignatures,

@@ -8,13 +8,16 @@ const pageSize = 20;
 
 interface Entry {
   idx: number;
+  /** An entry from before the switch to commitments: only its leaf hash is public. */
+  withheld?: boolean;
   at: string;
   kind: string;
   actor: string;
   refs?: Record<string, unknown>;
+  commitments?: Record<string, string>;
 }
 
-/** Auditors read the entries themselves, newest first, a page at a time. */
+/** Anyone reads the entries themselves, newest first, a page at a time. */
 export function EntryBrowser() {
   const size = useLoad(async () => Number((await getText('/v1/log/checkpoint')).split('\n')[1]), []);
   const [end, setEnd] = useState<number>();
@@ -24,9 +27,17 @@ export function EntryBrowser() {
     () =>
       last === undefined || start === undefined
         ? Promise.resolve([])
-        : get<{ entries: { index: number; entry: string }[] }>(
+        : get<{ entries: { index: number; entry?: string }[] }>(
             `/v1/log/entries${query({ start, end: last })}`,
-          ).then((r) => r.entries.map((e) => JSON.parse(e.entry) as Entry).reverse()),
+          ).then((r) =>
+            r.entries
+              .map((e) =>
+                e.entry === undefined
+                  ? ({ idx: e.index, withheld: true, at: '', kind: '', actor: '' } as Entry)
+                  : (JSON.parse(e.entry) as Entry),
+              )
+              .reverse(),
+          ),
     [start, last],
   );
   return (
@@ -41,8 +52,21 @@ export function EntryBrowser() {
           <ol class="entries">
             {page.data.map((e) => (
               <li key={e.idx}>
-                <code>#{e.idx}</code> {e.kind} by <code>{e.actor}</code>, {when(e.at)}
+                <code>#{e.idx}</code>{' '}
+                {e.withheld === true && (
+                  <span class="muted">
+                    kept before the log committed to people: withheld, only its leaf hash is public
+                  </span>
+                )}
+                {e.withheld !== true && (
+                  <>
+                    {e.kind} by <code>{e.actor}</code>, {when(e.at)}
+                  </>
+                )}
                 {e.refs !== undefined && <span class="muted"> {JSON.stringify(e.refs)}</span>}
+                {e.commitments !== undefined && (
+                  <span class="muted"> commits to {Object.keys(e.commitments).join(', ')}</span>
+                )}
               </li>
             ))}
           </ol>

@@ -5,6 +5,7 @@ import { useLoad } from '../../components/use-load.ts';
 import { type Step, StepFailed, verifyLog } from '../../ledger/verify-log.ts';
 import type { ScreenProps } from '../../screen-props.ts';
 import { EntryBrowser } from './entry-browser.tsx';
+import { MyEntries } from './my-entries.tsx';
 
 type Outcome =
   | { kind: 'verified'; summary: string }
@@ -17,7 +18,7 @@ type Outcome =
  */
 export function LogView(props: ScreenProps) {
   const key = useLoad(() => get<{ origin: string; verifierKey: string }>('/v1/log/key'), []);
-  const auditor = props.me.role === 'auditor';
+  // The entries are public (people appear in them only as commitments): anyone reads them.
   return (
     <section>
       <h1>Transparency log</h1>
@@ -26,15 +27,14 @@ export function LogView(props: ScreenProps) {
         page checks them itself, in your browser: it trusts the server for nothing but the bytes it sends.
       </p>
       <ErrorBox error={key.error} title="The log's key could not be read." />
-      {key.data !== undefined && (
-        <Verifier key={key.data.verifierKey} served={key.data.verifierKey} auditor={auditor} />
-      )}
-      {auditor && <EntryBrowser />}
+      {key.data !== undefined && <Verifier key={key.data.verifierKey} served={key.data.verifierKey} />}
+      {props.me.role === 'subject' && <MyEntries />}
+      <EntryBrowser />
     </section>
   );
 }
 
-function Verifier(props: { served: string; auditor: boolean }) {
+function Verifier(props: { served: string }) {
   const [verifier, setVerifier] = useState(props.served);
   const [index, setIndex] = useState('');
   const [steps, setSteps] = useState<Step[]>([]);
@@ -52,7 +52,7 @@ function Verifier(props: { served: string; auditor: boolean }) {
       const result = await verifyLog({
         verifier,
         index: index.trim() === '' ? undefined : Number(index),
-        readEntries: props.auditor,
+        readEntries: true,
         report: (step) => {
           done.push(step);
           setSteps([...done]);
