@@ -283,6 +283,13 @@ forEachStore(
       ]) {
         assert.ok(!haystack.includes(needle), `found "${needle}" in the store`);
       }
+      const openings = await h.ctx.db
+        .selectFrom('ledger_openings')
+        .select('idx')
+        .where('subject_id', '=', subject)
+        .execute();
+      assert.equal(openings.length, 0, 'the openings of the log’s commitments to the person are gone');
+      await h.ctx.ledger.checkpoint();
       const verified = await verifyLog(h);
       assert.equal(verified.code, 0, verified.out);
     });

@@ -4,7 +4,7 @@ import type { Tx } from '../db/transaction.ts';
  * Removes, inside the erasure's transaction, everything in the store that links a subject to the
  * person: its data key and identifier hash, its attributes, avatars (handles and pseudonyms), its
  * own principal's sign-in (passkeys, sessions, OpenID grants), access history, strikes and events,
- * and the salts that open the log's digests about it. What stays, for statistics and for the
+ * the openings of the log's commitments to it and the salts of the digests about it. What stays, for statistics and for the
  * authorities' own records, names the subject only by its digital ID, which then opens nothing:
  * cases (handle blanked, texts sealed under the destroyed key), sanctions, appeals, disclosures.
  * It writes across domains on purpose: an erasure is all or nothing, in one transaction.
@@ -65,14 +65,19 @@ async function shredSignIn(tx: Tx, subject: string): Promise<void> {
 }
 
 /**
- * The salts of the log's digests of entries that name the subject: without them, no one can test
- * a guess of what those entries' details were. The entries themselves stay, so the log verifies.
+ * The openings of the log's commitments to the subject (its id, pseudonyms, handles, its own
+ * principal), and the salts of the digests of entries about it: without them the entries commit
+ * to no one anyone can name, and no guess of their details can be tested. The entries stay, so
+ * the log verifies.
  */
 async function shredLogSalts(tx: Tx, subject: string): Promise<void> {
-  const about = tx
-    .selectFrom('ledger_entries')
-    .select('idx')
-    // A scan of the log, once per erasure: entries of the first format name the subject in refs.
-    .where('entry', 'like', `%"${subject}"%`);
-  await tx.deleteFrom('ledger_salts').where('idx', 'in', about).execute();
+  const committed = tx.selectFrom('ledger_openings').select('idx').where('subject_id', '=', subject);
+  // Entries of the first format (before the log's switch to commitments) name the subject in
+  // refs: a scan of the log, once per erasure, finds them.
+  const named = tx.selectFrom('ledger_entries').select('idx').where('entry', 'like', `%"${subject}"%`);
+  await tx
+    .deleteFrom('ledger_salts')
+    .where((eb) => eb.or([eb('idx', 'in', committed), eb('idx', 'in', named)]))
+    .execute();
+  await tx.deleteFrom('ledger_openings').where('subject_id', '=', subject).execute();
 }
