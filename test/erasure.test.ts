@@ -198,6 +198,13 @@ forEachStore(
       );
       const listed = await h.call('GET', '/v1/preservations', { token: oversight });
       assert.equal(listed.body.items.length, 2);
+      // The period ends just after now: the frozen clock put the extension at its very instant.
+      const report = await h.call('GET', `/v1/transparency/report?to=${clock.in(1)}`);
+      assert.deepEqual(report.body.preservations, {
+        ordered: 2,
+        extended: 1,
+        byLegalBasis: { court_order: 3 },
+      });
 
       clock.advance(days(19));
       assert.deepEqual(await h.ctx.erasures.eraseDue(), { erased: 0, held: 1, remaining: 0 });

@@ -113,7 +113,7 @@ export class PreservationService {
       await this.#ledger.append(tx, {
         kind: 'preservation.extended',
         actor: authority.id,
-        refs: { preservation: id, subject: found.subject_id, days },
+        refs: { preservation: id, subject: found.subject_id, basis: found.basis_kind, days },
       });
       return { ...found, ...changed };
     });
