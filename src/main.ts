@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { adminCommand } from './cli/admin.ts';
 import { creditCommand } from './cli/credit.ts';
 import { demoCommand } from './cli/demo.ts';
+import { erasureCommand } from './cli/erasure.ts';
 import { logCommand } from './cli/log.ts';
 import { policyCommand } from './cli/policy.ts';
 import { runCli } from './cli/run.ts';
@@ -24,6 +25,7 @@ const program = new Command('mdis')
   .addCommand(logCommand())
   .addCommand(simulateCommand())
   .addCommand(transparencyCommand())
-  .addCommand(witnessCommand());
+  .addCommand(witnessCommand())
+  .addCommand(erasureCommand());
 
 await runCli(program, process.argv);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { before, test } from 'node:test';
 import { type Role, requiredScope, roles } from '../src/principals/roles.ts';
 import { dayMs } from '../src/util/time.ts';
@@ -50,6 +51,10 @@ interface Fixtures {
   proposer: string;
   /** A new pending proposal (an auditor) by `proposer`. */
   pendingProposal(): Promise<string>;
+  /** A newly enrolled subject, for closures. */
+  newSubject(): Promise<string>;
+  /** A new preservation order about `subject` by the `authority` caller. */
+  newPreservation(): Promise<string>;
 }
 
 interface Endpoint {
@@ -85,6 +90,13 @@ const disclosureRequest = (rumourCase: string) => ({
   offence: 'spreading_rumors',
   purpose: 'Asked for the access matrix',
   case: rumourCase,
+});
+
+const preservationOrder = (subject: string) => ({
+  target: { subject },
+  legalBasis: { kind: 'court_order', reference: 'CO-MATRIX', issuedBy: 'Matrix Court' },
+  offence: 'spreading_rumors',
+  days: 30,
 });
 
 const endpoints: Endpoint[] = [
@@ -444,6 +456,62 @@ const endpoints: Endpoint[] = [
     writes: true,
     request: async (f) => ({ url: `/v1/principal-proposals/${await f.pendingProposal()}/refuse` }),
   },
+  // Erasure and preservation (issue 15). The matrix's policy lets nothing but a preservation hold
+  // an erasure, and the erasures are asked before any preservation is ordered.
+  {
+    method: 'POST',
+    route: '/v1/me/erasure',
+    allowed: ['subject', otherSubject],
+    success: 202,
+    writes: true,
+    request: () => ({ url: '/v1/me/erasure' }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/me/erasure',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/me/erasure' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/subjects/:id/closure',
+    allowed: ['registrar'],
+    success: 202,
+    writes: true,
+    request: async (f) => ({
+      url: `/v1/subjects/${await f.newSubject()}/closure`,
+      body: { reason: 'death' },
+    }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/preservations',
+    allowed: ['authority'],
+    success: 201,
+    writes: true,
+    request: (f) => ({ url: '/v1/preservations', body: preservationOrder(f.subject) }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/preservations/:id/extend',
+    allowed: ['authority'],
+    success: 200,
+    writes: true,
+    request: async (f) => ({
+      url: `/v1/preservations/${await f.newPreservation()}/extend`,
+      body: { days: 10 },
+    }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/preservations',
+    allowed: disclosureReaders,
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/preservations' }),
+  },
   ...['/healthz', '/metrics', '/openapi.json', '/docs', '/v1/transparency/report'].map(
     (route): Endpoint => ({
       method: 'GET',
@@ -488,6 +556,15 @@ const endpoints: Endpoint[] = [
     request: () => ({ url: '/v1/log/entries/full?start=0&end=5' }),
   },
 ];
+
+/** The raw binding on, and erasures held by nothing but a preservation order (see above). */
+function matrixPolicyFile(): string {
+  const file = rawBindingPolicyFile();
+  const policy = JSON.parse(fs.readFileSync(file, 'utf8'));
+  policy.retention = { ...policy.retention, blockedBy: [] };
+  fs.writeFileSync(file, JSON.stringify(policy));
+  return file;
+}
 
 function expectedStatus(endpoint: Endpoint, caller: string): number {
   if (endpoint.allowed === 'public') return endpoint.success;
@@ -549,6 +626,19 @@ forEachStore(
           source: 'manual',
         } as const;
         return (await h.ctx.sanctions.impose(input, 'test')).id;
+      },
+      async newSubject() {
+        const enrolled = await h.call('POST', '/v1/subjects', { ...auth.registrar, body: personEnrolment() });
+        assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
+        return enrolled.body.id;
+      },
+      async newPreservation() {
+        const ordered = await h.call('POST', '/v1/preservations', {
+          ...auth.authority,
+          body: preservationOrder(fixtures.subject),
+        });
+        assert.equal(ordered.status, 201, JSON.stringify(ordered.body));
+        return ordered.body.id;
       },
       async pendingDisclosure() {
         const asked = await h.call('POST', '/v1/disclosures', {
@@ -641,7 +731,7 @@ forEachStore(
   {
     config: {
       authFailureLimit: { perSecond: 1_000_000, burst: 1_000_000 },
-      policyFile: rawBindingPolicyFile(),
+      policyFile: matrixPolicyFile(),
     },
   },
 );
