@@ -61,6 +61,7 @@ forEachStore(
     let pseudonym: string;
     let platform: string;
     let airline: string;
+    let caseId: string;
     const body = personEnrolment();
     body.natural.legalName = 'Zebediah Quillfeather';
     body.social.email = 'zebediah.quillfeather@example.org';
@@ -119,6 +120,7 @@ forEachStore(
     test('an erasure held by an open case, or a preservation order, is 409 with the reason and date; nothing written', async () => {
       await bindReporters(h, world, ['erasure-witness']);
       const filed = await h.ctx.reports.file({ ...report(world, 'erasure-witness'), handle }, 'test');
+      caseId = filed.caseId;
       let before = await h.snapshot();
       const held = await h.call('POST', '/v1/me/erasure', { token: me });
       assert.equal(held.status, 409, JSON.stringify(held.body));
@@ -258,6 +260,23 @@ forEachStore(
         body: { ...preserve(), target: { subject } },
       });
       assert.equal(preserved.status, 410);
+      const disclosure = await h.call('POST', '/v1/disclosures', {
+        token: authority,
+        body: {
+          target: { subject },
+          scope: ['natural'],
+          legalBasis: {
+            kind: 'warrant',
+            reference: 'W-ERASED',
+            issuedBy: 'Plaza Crown Court',
+            expiresAt: clock.in(days(30)),
+          },
+          offence: 'spreading_rumors',
+          purpose: 'Asked about an erased subject',
+          case: caseId,
+        },
+      });
+      assert.equal(disclosure.status, 410, JSON.stringify(disclosure.body));
       const avatar = await h.call('GET', `/v1/worlds/${world}/avatars/${handle}`, { token: platform });
       assert.equal(avatar.status, 404, 'the binding has ended');
       const signedIn = await h.call('GET', '/v1/me', { token: me });
