@@ -37,7 +37,10 @@ import type { Policy } from './policy/policy.ts';
 import { PrincipalPeople } from './principals/principal-people.ts';
 import { PrincipalService } from './principals/principal-service.ts';
 import { ProposalService } from './principals/proposal-service.ts';
+import { CorrectionService } from './rights/correction-service.ts';
+import { CorrectionStore } from './rights/correction-store.ts';
 import { ErasureService } from './rights/erasure-service.ts';
+import { LockService } from './rights/lock-service.ts';
 import { PreservationService } from './rights/preservation-service.ts';
 
 // Start-up in three stages: open the core (store, keys, log, policy), wire the services on it in
@@ -88,6 +91,10 @@ export interface Services extends SignInServices {
   checkCounts: CheckCounter;
   /** Two admins for the overseeing roles: proposals to create or revoke them. */
   principalProposals: ProposalService;
+  /** The person's lock on the use of its identity (issue 15). */
+  locks: LockService;
+  /** The person's corrections of its own attributes, and the registrars' decisions on them. */
+  corrections: CorrectionService;
   /** Authorities' preservation orders, which hold erasures. */
   preservations: PreservationService;
   /** Erasure under the retention policy; `eraseDue` is a scheduled pass. */
@@ -193,7 +200,8 @@ export function wireServices(core: Core): Services {
   const principals = new PrincipalService({ db, ledger, now });
   const subjects = new SubjectService({ db, ledger, vault, now });
   const worlds = new WorldService({ db, ledger, principals, now });
-  const avatars = new AvatarService({ db, ledger, vault, subjects, now });
+  const locks = new LockService({ db, ledger, now });
+  const avatars = new AvatarService({ db, ledger, vault, subjects, locks, now });
   const notifier = new Notifier({ avatars });
   const subscriptions = new SubscriptionService({ db, keyring, worlds, now });
   const deliveries = new DeliveryWorker({ db, keyring, logger, now });
@@ -239,7 +247,7 @@ export function wireServices(core: Core): Services {
   });
   const signIn = buildSignIn({
     ...{ db, config, ledger, principals, subjects, now },
-    ...{ vault, keyring, avatars, worlds, notifier },
+    ...{ vault, keyring, avatars, worlds, notifier, locks },
   });
   const preservations = new PreservationService({ ...base, keyring, subjects, avatars });
   const erasures = new ErasureService({
@@ -255,6 +263,11 @@ export function wireServices(core: Core): Services {
     ...signIn,
     ...{ profileReads, checkCounts },
     principalProposals: new ProposalService({ ...base, principals, activation: signIn.activation }),
+    locks,
+    corrections: new CorrectionService({
+      ...{ db, ledger, subjects, profileReads, now },
+      store: new CorrectionStore({ db, subjects }),
+    }),
     ...{ preservations, erasures },
   };
 }

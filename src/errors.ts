@@ -76,6 +76,16 @@ export type ErrorCode =
   | 'review_overdue'
   // 404, appeals of a credit contribution
   | 'contribution_not_found'
+  // the person's lock of its identity (issue 15)
+  | 'identity_locked'
+  | 'identity_not_locked'
+  | 'passkey_required'
+  // the person's corrections of its own attributes (issue 15)
+  | 'correction_not_found'
+  | 'not_correctable'
+  | 'correction_unchanged'
+  | 'correction_pending'
+  | 'correction_closed'
   // erasure and preservation (issue 15): 410, 409, 422, 404, 409
   | 'erased'
   | 'erasure_blocked'
@@ -562,6 +572,81 @@ export class ContributionNotFoundError extends NotFoundError {
   constructor(contributionId: string) {
     super('contribution_not_found', `no credit contribution has id "${contributionId}"`);
     this.contributionId = contributionId;
+  }
+}
+
+// The person's lock of its identity (issue 15)
+
+/**
+ * A new use of a locked identity: a new avatar binding, a new credential (409), or a lock asked
+ * of an identity already locked. Sanctions, eligibility, cases and disclosures never throw it.
+ */
+export class IdentityLockedError extends ConflictError {
+  constructor(since: string, message = 'the person has locked the use of this identity') {
+    super('identity_locked', message, { lockedSince: since });
+  }
+}
+
+/** An unlock asked of an identity that is not locked. */
+export class IdentityNotLockedError extends ConflictError {
+  constructor() {
+    super('identity_not_locked', 'your identity is not locked');
+  }
+}
+
+/** An unlock asked by a caller with no passkey to prove it is the person (a machine's bearer token). */
+export class PasskeyRequiredError extends MdisError {
+  constructor() {
+    super(
+      'passkey_required',
+      'unlocking needs a fresh passkey assertion, and this principal has no passkey: a registrar can issue a recovery activation code',
+    );
+  }
+}
+
+// The person's corrections of its own attributes (issue 15).
+
+/** No correction has this id (or, for a subject, none of its own has). */
+export class CorrectionNotFoundError extends NotFoundError {
+  readonly correctionId: string;
+
+  constructor(correctionId: string) {
+    super('correction_not_found', `no correction has id "${correctionId}"`);
+    this.correctionId = correctionId;
+  }
+}
+
+/** A field the person may not correct: one the registry derives or captures, not one it states. */
+export class NotCorrectableError extends PolicyRefusedError {
+  constructor(field: string, why: string) {
+    super('not_correctable', `${field} cannot be corrected by its subject: ${why}`, { field });
+  }
+}
+
+/** A correction whose value is the one already recorded. */
+export class CorrectionUnchangedError extends ConflictError {
+  constructor(field: string) {
+    super('correction_unchanged', `${field} already has this value`, { field });
+  }
+}
+
+/** A second correction of a field while one is pending: the person waits for the first. */
+export class CorrectionPendingError extends ConflictError {
+  constructor(field: string, correctionId: string) {
+    super('correction_pending', `a correction of ${field} is already pending (${correctionId})`, {
+      field,
+      correctionId,
+    });
+  }
+}
+
+/** A decision asked of a correction that was already accepted or refused. */
+export class CorrectionClosedError extends ConflictError {
+  readonly correctionId: string;
+
+  constructor(correctionId: string, status: string) {
+    super('correction_closed', `correction "${correctionId}" was already ${status}`, { status });
+    this.correctionId = correctionId;
   }
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { opensEntry } from '../src/ledger/commitments.ts';
 import { dayMs, hourMs } from '../src/util/time.ts';
 import { bindReporters, conductFixture, report } from './_fixtures.ts';
 import type { Harness } from './_util.ts';
@@ -126,6 +127,25 @@ export async function entriesSince(h: Harness, from: number) {
   await h.ctx.ledger.sync();
   const stored = await h.ctx.ledger.entries(from, h.ctx.ledger.size);
   return stored.map((e) => ({ ...JSON.parse(e.entry), text: e.entry }));
+}
+
+/**
+ * Whether the stored entry at `idx` commits its `ref` to `value`: the opening kept for it opens
+ * the commitment the public entry shows (people appear in entries only so, issue 13).
+ */
+export async function commitsTo(
+  h: Harness,
+  entry: { idx: number; text: string },
+  ref: string,
+  value: string,
+) {
+  const rows = await h.ctx.db
+    .selectFrom('ledger_openings')
+    .select(['value', 'salt'])
+    .where('idx', '=', entry.idx)
+    .where('ref', '=', ref)
+    .execute();
+  return rows.some((row) => row.value === value && opensEntry(entry.text, { ref, value, salt: row.salt }));
 }
 
 /** The snapshot without the log's tables: what a logged-only act must leave unchanged. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { before, test } from 'node:test';
+import type { Enrolment } from '../src/identity/attributes.ts';
 import { type Role, requiredScope, roles } from '../src/principals/roles.ts';
 import { dayMs } from '../src/util/time.ts';
 import { report } from './_fixtures.ts';
@@ -51,6 +52,8 @@ interface Fixtures {
   proposer: string;
   /** A new pending proposal (an auditor) by `proposer`. */
   pendingProposal(): Promise<string>;
+  /** A new pending correction, by a new subject (one pending correction per field and subject). */
+  pendingCorrection(): Promise<string>;
   /** A newly enrolled subject, for closures. */
   newSubject(): Promise<string>;
   /** A new preservation order about `subject` by the `authority` caller. */
@@ -64,6 +67,11 @@ interface Endpoint {
   success: number;
   /** Whether a successful call adds to the store (a refused one never may). */
   writes: boolean;
+  /**
+   * A route that needs a passkey assertion besides the role: the allowed callers here (bearer
+   * tokens, with no passkey) are let in at the role level and refused 403 passkey_required.
+   */
+  passkeyOnly?: true;
   /** Callers let in at the role level whose every item is refused in the answer: nothing written. */
   refusedPerItem?: readonly Caller[];
   /** A request that succeeds for an allowed caller; made anew for each cell. */
@@ -456,6 +464,101 @@ const endpoints: Endpoint[] = [
     writes: true,
     request: async (f) => ({ url: `/v1/principal-proposals/${await f.pendingProposal()}/refuse` }),
   },
+  // The person's lock (issue 15): last, as it leaves the subject locked.
+  {
+    method: 'POST',
+    route: '/v1/me/lock',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: true,
+    request: () => ({ url: '/v1/me/lock' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/me/unlock/options',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: true,
+    passkeyOnly: true,
+    request: () => ({ url: '/v1/me/unlock/options' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/me/unlock',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: true,
+    passkeyOnly: true,
+    request: () => ({
+      url: '/v1/me/unlock',
+      body: { credential: { id: 'x', rawId: 'x', type: 'public-key', response: {} } },
+    }),
+  },
+  // The person's own data (issue 15)
+  {
+    method: 'GET',
+    route: '/v1/me/profile',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    // The person's own read: not a staff read, not logged.
+    writes: false,
+    request: () => ({ url: '/v1/me/profile' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/me/corrections',
+    allowed: ['subject', otherSubject],
+    success: 201,
+    writes: true,
+    request: (f) => ({
+      url: '/v1/me/corrections',
+      body: { field: 'social.employer', value: `Employer ${f.fresh()}`, reason: 'I changed jobs' },
+    }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/me/corrections',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/me/corrections' }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/corrections',
+    allowed: ['registrar'],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/corrections?status=pending&limit=5' }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/corrections/:id',
+    allowed: ['registrar'],
+    success: 200,
+    // A logged read of the profile (purpose correction).
+    writes: true,
+    request: async (f) => ({ url: `/v1/corrections/${await f.pendingCorrection()}` }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/corrections/:id/accept',
+    allowed: ['registrar'],
+    success: 200,
+    writes: true,
+    request: async (f) => ({ url: `/v1/corrections/${await f.pendingCorrection()}/accept` }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/corrections/:id/refuse',
+    allowed: ['registrar'],
+    success: 200,
+    writes: true,
+    request: async (f) => ({
+      url: `/v1/corrections/${await f.pendingCorrection()}/refuse`,
+      body: { reason: 'Refused for the access matrix' },
+    }),
+  },
   // Erasure and preservation (issue 15). The matrix's policy lets nothing but a preservation hold
   // an erasure, and the erasures are asked before any preservation is ordered.
   {
@@ -570,6 +673,7 @@ function expectedStatus(endpoint: Endpoint, caller: string): number {
   if (endpoint.allowed === 'public') return endpoint.success;
   if (unauthenticated.includes(caller)) return 401;
   if (endpoint.refusedPerItem?.includes(caller as Caller)) return endpoint.success;
+  if (endpoint.passkeyOnly === true) return 403;
   return (endpoint.allowed as readonly string[]).includes(caller) ? endpoint.success : 403;
 }
 
@@ -626,6 +730,11 @@ forEachStore(
           source: 'manual',
         } as const;
         return (await h.ctx.sanctions.impose(input, 'test')).id;
+      },
+      async pendingCorrection() {
+        const enrolled = await h.ctx.subjects.enrol(personEnrolment() as Enrolment, 'test');
+        const input = { field: 'social.occupation', value: 'Baker', reason: 'I bake now' };
+        return (await h.ctx.corrections.propose(enrolled.id, input, 'test')).id;
       },
       async newSubject() {
         const enrolled = await h.call('POST', '/v1/subjects', { ...auth.registrar, body: personEnrolment() });
@@ -718,7 +827,10 @@ forEachStore(
             return;
           }
           assert.deepEqual(Object.keys(reply.body).sort(), ['error', 'message']);
-          assert.equal(reply.body.error, expected === 401 ? 'unauthenticated' : 'forbidden');
+          const passkeyRequired =
+            endpoint.passkeyOnly === true && endpoint.allowed.includes(caller as Caller);
+          const code = passkeyRequired ? 'passkey_required' : 'forbidden';
+          assert.equal(reply.body.error, expected === 401 ? 'unauthenticated' : code);
           assert.equal(typeof reply.body.message, 'string');
           assert.ok(reply.body.message.length > 0, 'the message is empty');
           assert.equal(after, before, 'a refused call wrote to the store');

@@ -212,4 +212,48 @@ function defineSuite(): void {
       await page.close();
     });
   }
+  test('lock my identity on My record: a world is refused; unlock with the passkey: signed in again', async () => {
+    const enrolled = await call(app, 'POST', '/v1/subjects', { token: registrar, body: personEnrolment() });
+    assert.equal(enrolled.status, 201);
+    const viewport = widths[0]!;
+    const { page, errors } = await tab(viewport);
+    await page.goto(enrolled.body.activation.link);
+    await page.getByRole('button', { name: 'Create a passkey' }).click();
+    await page.waitForURL(`${origin}/me`);
+
+    await page.getByRole('button', { name: 'Lock my identity' }).click();
+    await page.getByRole('heading', { name: 'My identity is locked' }).waitFor();
+    assert.ok(await page.getByText('A lock does not hide you', { exact: false }).isVisible());
+    assert.notEqual(await ctx.locks.lockedSince(enrolled.body.id), undefined);
+    await fitsWidth(page, viewport.width, 'locked-phone');
+
+    const worldSignIn = () =>
+      page.goto(
+        origin +
+          authorizationUrl({
+            clientId: 'plaza',
+            redirectUri: callback(),
+            scope: 'openid standing',
+            codeChallenge: pkce().challenge,
+            codeChallengeMethod: 'S256',
+            extra: { avatar: 'locked-tom' },
+          }),
+      );
+    await worldSignIn();
+    await page.getByText('You locked your identity', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Continue: The Plaza is refused' }).click();
+    await page.waitForURL(/\/world-callback\?error=access_denied/);
+    assert.equal(await ctx.avatars.subjectOf('plaza', 'locked-tom'), undefined);
+
+    await page.goto(`${origin}/me`);
+    await page.getByRole('button', { name: 'Unlock with a passkey' }).click();
+    await page.getByRole('heading', { name: 'Lock my identity' }).waitFor();
+    assert.equal(await ctx.locks.lockedSince(enrolled.body.id), undefined);
+    await worldSignIn();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL(/\/world-callback\?code=/);
+    assert.equal(await ctx.avatars.subjectOf('plaza', 'locked-tom'), enrolled.body.id);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 }

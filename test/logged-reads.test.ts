@@ -8,7 +8,7 @@ import { checkCountFlushMs } from '../src/enforcement/check-counts.ts';
 import type { Enrolment } from '../src/identity/attributes.ts';
 import { newDigitalId } from '../src/identity/digital-id.ts';
 import { dayMs } from '../src/util/time.ts';
-import { entriesSince, logSize } from './_access.ts';
+import { commitsTo, entriesSince, logSize } from './_access.ts';
 import { forEachStore, type Harness, personEnrolment, tempDir, testConfig } from './_util.ts';
 
 // Issue 13, item 1: every staff read of a decrypted profile names a purpose of the policy and is
@@ -53,8 +53,8 @@ forEachStore(
       const [entry] = entries;
       assert.equal(entry.kind, 'subject.read');
       assert.equal(entry.actor, registrar.id);
+      assert.ok(await commitsTo(h, entry, 'subject', subject), 'the subject only as a commitment');
       assert.deepEqual(entry.refs, {
-        subject,
         role: 'registrar',
         organisation: 'Civil Registry of Ruritania',
         purpose: 'enrolment_check',

@@ -84,6 +84,36 @@ describe('a world signs people in with openid-client against mdis serve', () => 
     assert.equal(userinfo.sub, payload.sub);
   });
 
+  test('a person who locked its identity: openid-client gets access_denied; after a passkey unlock, tokens', async () => {
+    const world = await server.request('POST', '/v1/worlds', admin, {
+      id: 'harbour',
+      name: 'The Harbour',
+      oidc: { redirectUris: [callback] },
+    });
+    assert.equal(world.status, 201, JSON.stringify(world.body));
+    const config = await client.discovery(issuer, 'harbour', world.body.oidc.clientSecret, undefined, {
+      execute: [client.allowInsecureRequests],
+    });
+    const { browser } = await enrolledBrowser();
+    assert.ok((await signIn(config, browser, 'sailor')).id_token, 'signed in before the lock');
+    const locked = await browser.call('POST', '/v1/me/lock');
+    assert.equal(locked.status, 200, JSON.stringify(locked.body));
+    await assert.rejects(
+      signIn(config, browser, 'sailor'),
+      (error: Error & { error?: string; error_description?: string }) => {
+        assert.ok(error instanceof client.AuthorizationResponseError, String(error));
+        assert.equal(error.error, 'access_denied');
+        assert.match(String(error.error_description), /locked/);
+        return true;
+      },
+    );
+    const options = await browser.call('POST', '/v1/me/unlock/options');
+    assert.equal(options.status, 200, JSON.stringify(options.body));
+    const credential = browser.authenticator.authenticate(options.body, issuer.origin);
+    assert.equal((await browser.call('POST', '/v1/me/unlock', { credential })).status, 200);
+    assert.ok((await signIn(config, browser, 'sailor')).id_token, 'signed in after the unlock');
+  });
+
   test('private_key_jwt: the world authenticates with its own key', async () => {
     const { privateKey, publicKey } = await ecKey();
     const jwk = {

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { scheduledJobs } from '../src/context.ts';
-import { accessFixture, emergency, entriesSince, hourMs, logSize, MovableClock } from './_access.ts';
+import {
+  accessFixture,
+  commitsTo,
+  emergency,
+  entriesSince,
+  hourMs,
+  logSize,
+  MovableClock,
+} from './_access.ts';
 import { forEachStore } from './_util.ts';
 
 // Issue 13, part 6: past its review deadline unreviewed, an emergency disclosure stops reading
@@ -63,7 +71,10 @@ forEachStore(
           ['disclosure.read_refused', f.authorityId, id, 'review_overdue'],
         ],
       );
-      assert.ok('subject' in logged[0].refs, 'the entry names the disclosure and its subject');
+      assert.ok(
+        await commitsTo(h, logged[0], 'subject', f.tom),
+        'the entry names the disclosure and commits to its subject',
+      );
 
       // Again, and the pass after it: the deadline's passing is not logged twice.
       const again = await logSize(h);

@@ -14,7 +14,9 @@ import { Sanctions } from './screens/moderator/sanctions.tsx';
 import { OtherRole } from './screens/other-role.tsx';
 import { Bindings } from './screens/people/bindings.tsx';
 import { Passkeys } from './screens/people/passkeys.tsx';
+import { Corrections } from './screens/staff/corrections.tsx';
 import { SubjectProfileScreen } from './screens/staff/subject-profile.tsx';
+import { MyProfile } from './screens/subject/my-profile.tsx';
 import { MyRecord } from './screens/subject/my-record.tsx';
 import { MyScore } from './screens/subject/my-score.tsx';
 import type { Role } from './types.ts';
@@ -108,6 +110,14 @@ export const screens: Screen[] = [
     nav: 'Profiles',
     roles: ['registrar', 'admin'],
     view: SubjectProfileScreen,
+  },
+  { path: '/me/profile', title: 'My profile', nav: 'My profile', roles: ['subject'], view: MyProfile },
+  {
+    path: '/corrections',
+    title: 'Corrections',
+    nav: 'Corrections',
+    roles: ['registrar'],
+    view: Corrections,
   },
   // Last: a role's home is its first screen with a menu entry.
   {

@@ -17,6 +17,7 @@ export type {
   DisclosureSummary,
   TransparencyReport,
 } from '../../src/api/disclosures.ts';
+export type { LockState } from '../../src/api/lock.ts';
 export type { CheckCount, MyAccess, MyCase, MyRecord, MySanction, ProfileRead } from '../../src/api/me.ts';
 export type { PrincipalProposal, PrincipalRecord as Principal, Whoami } from '../../src/api/principals.ts';
 export type { Sanction, Strike } from '../../src/api/sanctions.ts';
@@ -55,3 +56,4 @@ export const legalBasisKinds = every<LegalBasisKind>({
   statute: true,
   emergency: true,
 });
+export type { CorrectionReview, CorrectionSummary, MyCorrection } from '../../src/api/corrections.ts';

@@ -3,6 +3,7 @@ import { Appeal } from './appeals.ts';
 import { CaseSummary } from './cases.ts';
 import { CreditReport } from './credit.ts';
 import { DisclosureNotice } from './disclosures.ts';
+import { LockState } from './lock.ts';
 import { PreservationNotice } from './rights.ts';
 import { Sanction, Strike } from './sanctions.ts';
 
@@ -44,6 +45,7 @@ export const MyRecord = Type.Object({
     active: Type.Integer(),
     history: Type.Array(Strike),
   }),
+  locked: LockState.properties.locked,
   preservations: Type.Array(PreservationNotice, {
     description: 'authorities’ orders to preserve your data, once their gag has ended',
   }),

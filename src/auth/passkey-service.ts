@@ -11,7 +11,7 @@ import {
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError, PasskeyRequiredError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { ActivationService } from './activation-service.ts';
 import { SignInRefusedError } from './errors.ts';
@@ -20,7 +20,10 @@ import type { SessionService } from './session-service.ts';
 
 const challengeMs = 5 * 60_000;
 
-type Purpose = 'activation' | 'sign-in' | 'add-passkey';
+type Purpose = 'activation' | 'sign-in' | 'add-passkey' | Confirmation;
+
+/** An act a signed-in person confirms with a fresh passkey assertion, its challenge bound to it. */
+export type Confirmation = 'unlock';
 
 export interface PasskeyInfo {
   id: string;
@@ -109,41 +112,91 @@ export class PasskeyService {
   async finishSignIn(response: AuthenticationResponseJSON): Promise<StartedSession> {
     return inTransaction(this.#db, async (trx) => {
       const challenge = await this.#takeChallenge(trx, response.response?.clientDataJSON, 'sign-in', null);
-      const passkey = await trx
-        .selectFrom('passkeys')
-        .selectAll()
-        .where('id', '=', String(response.id))
-        .executeTakeFirst();
-      if (passkey === undefined)
-        throw new SignInRefusedError('passkey_refused', 'this passkey is not registered');
-      const rp = relyingParty(this.#config);
-      const verification = await refuseOnThrow(() =>
-        verifyAuthenticationResponse({
-          response,
-          expectedChallenge: challenge,
-          expectedOrigin: rp.origin,
-          expectedRPID: rp.rpID,
-          requireUserVerification: true,
-          credential: {
-            id: passkey.id,
-            publicKey: new Uint8Array(passkey.public_key),
-            counter: Number(passkey.counter),
-          },
-        }),
-      );
-      if (!verification.verified)
-        throw new SignInRefusedError('passkey_refused', 'the assertion did not verify');
-      await trx
-        .updateTable('passkeys')
-        .set({ counter: verification.authenticationInfo.newCounter, last_used_at: this.#now().toISOString() })
-        .where('id', '=', passkey.id)
-        .execute();
-      return this.#startSession(trx, passkey.principal_id);
+      const principalId = await this.#verifyAssertion(trx, challenge, response);
+      return this.#startSession(trx, principalId);
     });
   }
 
-  async list(principalId: string): Promise<PasskeyInfo[]> {
-    const rows = await this.#db
+  /**
+   * Authentication options for the person to confirm `act` with one of its own passkeys; the
+   * challenge is stored for this principal and this act only. A principal with no passkey (a
+   * machine's bearer token) cannot confirm anything: 403 passkey_required.
+   */
+  async beginConfirmation(
+    principalId: string,
+    act: Confirmation,
+  ): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const own = await this.list(principalId);
+    if (own.length === 0) throw new PasskeyRequiredError();
+    const rp = relyingParty(this.#config);
+    const options = await generateAuthenticationOptions({
+      rpID: rp.rpID,
+      userVerification: 'required',
+      allowCredentials: own.map((p) => ({ id: p.id })),
+    });
+    await this.#storeChallenge(options.challenge, act, principalId);
+    return options;
+  }
+
+  /**
+   * Inside the act's transaction: `response` answers a challenge given to this principal for
+   * `act`, with one of its own passkeys (user verified). A failure throws, and the act with it.
+   */
+  async confirm(
+    trx: Tx,
+    principalId: string,
+    act: Confirmation,
+    response: AuthenticationResponseJSON,
+  ): Promise<void> {
+    if ((await this.list(principalId, trx)).length === 0) throw new PasskeyRequiredError();
+    const challenge = await this.#takeChallenge(trx, response.response?.clientDataJSON, act, principalId);
+    await this.#verifyAssertion(trx, challenge, response, principalId);
+  }
+
+  /** Verifies an assertion against the stored passkey and counts its use; returns its principal. */
+  async #verifyAssertion(
+    trx: Db,
+    challenge: string,
+    response: AuthenticationResponseJSON,
+    expectedPrincipal?: string,
+  ): Promise<string> {
+    const passkey = await trx
+      .selectFrom('passkeys')
+      .selectAll()
+      .where('id', '=', String(response.id))
+      .executeTakeFirst();
+    if (passkey === undefined)
+      throw new SignInRefusedError('passkey_refused', 'this passkey is not registered');
+    if (expectedPrincipal !== undefined && passkey.principal_id !== expectedPrincipal) {
+      throw new SignInRefusedError('passkey_refused', 'this passkey is not yours');
+    }
+    const rp = relyingParty(this.#config);
+    const verification = await refuseOnThrow(() =>
+      verifyAuthenticationResponse({
+        response,
+        expectedChallenge: challenge,
+        expectedOrigin: rp.origin,
+        expectedRPID: rp.rpID,
+        requireUserVerification: true,
+        credential: {
+          id: passkey.id,
+          publicKey: new Uint8Array(passkey.public_key),
+          counter: Number(passkey.counter),
+        },
+      }),
+    );
+    if (!verification.verified)
+      throw new SignInRefusedError('passkey_refused', 'the assertion did not verify');
+    await trx
+      .updateTable('passkeys')
+      .set({ counter: verification.authenticationInfo.newCounter, last_used_at: this.#now().toISOString() })
+      .where('id', '=', passkey.id)
+      .execute();
+    return passkey.principal_id;
+  }
+
+  async list(principalId: string, db: Db = this.#db): Promise<PasskeyInfo[]> {
+    const rows = await db
       .selectFrom('passkeys')
       .selectAll()
       .where('principal_id', '=', principalId)

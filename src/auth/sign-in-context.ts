@@ -10,6 +10,7 @@ import type { Notifier } from '../notify/notifier.ts';
 import { BindingService } from '../oidc/binding-service.ts';
 import { OidcService } from '../oidc/oidc-service.ts';
 import type { PrincipalService } from '../principals/principal-service.ts';
+import type { LockService } from '../rights/lock-service.ts';
 import { ActivationService } from './activation-service.ts';
 import { PasskeyService } from './passkey-service.ts';
 import { relyingParty } from './relying-party.ts';
@@ -39,6 +40,7 @@ export function buildSignIn(options: {
   avatars: AvatarService;
   worlds: WorldService;
   notifier: Notifier;
+  locks: LockService;
   now: () => Date;
 }): SignInServices {
   const { db, config, ledger, principals, now } = options;

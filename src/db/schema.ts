@@ -2,6 +2,7 @@ import type { AppealsTable } from './tables/appeals.ts';
 import type { AvatarsTable } from './tables/avatars.ts';
 import type { CasesTable } from './tables/cases.ts';
 import type { ConductEventsTable } from './tables/conduct-events.ts';
+import type { CorrectionsTable } from './tables/corrections.ts';
 import type { CreditContributionsTable } from './tables/credit-contributions.ts';
 import type { CreditHistogramTable } from './tables/credit-histogram.ts';
 import type { CreditHistoryTable } from './tables/credit-history.ts';
@@ -9,6 +10,7 @@ import type { CreditScoresTable } from './tables/credit-scores.ts';
 import type { DisclosureReadsTable } from './tables/disclosure-reads.ts';
 import type { DisclosuresTable } from './tables/disclosures.ts';
 import type { ErasuresTable, PreservationsTable } from './tables/erasures.ts';
+import type { IdentityLocksTable } from './tables/identity-locks.ts';
 import type { LedgerCheckpointsTable } from './tables/ledger-checkpoints.ts';
 import type { LedgerEntriesTable } from './tables/ledger-entries.ts';
 import type { LedgerKeysTable } from './tables/ledger-keys.ts';
@@ -81,4 +83,8 @@ export interface DatabaseSchema {
   preservations: PreservationsTable;
   // The log's commitments to people (issue 13)
   ledger_openings: LedgerOpeningsTable;
+  // The person's own data (issue 15)
+  identity_locks: IdentityLocksTable;
+  // The person's own data (issue 15)
+  corrections: CorrectionsTable;
 }

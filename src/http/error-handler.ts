@@ -12,6 +12,7 @@ import {
   NotFoundError,
   OwnDecisionError,
   OwnProposalError,
+  PasskeyRequiredError,
   PolicyRefusedError,
   PurposeRequiredError,
   RateLimitedError,
@@ -38,6 +39,7 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [RateLimitedError, 429],
   [PurposeRequiredError, 400],
   [UnknownPurposeError, 400],
+  [PasskeyRequiredError, 403],
   [GoneError, 410],
 ];
 

@@ -15,14 +15,17 @@ import { avatarRoutes } from './routes/avatars.ts';
 import { bindingRoutes } from './routes/bindings.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { consoleRoutes } from './routes/console.ts';
+import { correctionRoutes } from './routes/corrections.ts';
 import { creditRoutes } from './routes/credit.ts';
 import { disclosureRoutes } from './routes/disclosures.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
 import { erasureRoutes } from './routes/erasure.ts';
 import { eventRoutes } from './routes/events.ts';
+import { lockRoutes } from './routes/lock.ts';
 import { logRoutes } from './routes/log.ts';
 import { logOpeningRoutes } from './routes/log-openings.ts';
 import { meRoutes } from './routes/me.ts';
+import { myProfileRoutes } from './routes/my-profile.ts';
 import { oidcProviderRoutes } from './routes/oidc.ts';
 import { oidcClientRoutes } from './routes/oidc-clients.ts';
 import { oidcInteractionRoutes } from './routes/oidc-interactions.ts';
@@ -177,4 +180,7 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   erasureRoutes(api, ctx);
   preservationRoutes(api, ctx);
   logOpeningRoutes(api, ctx);
+  lockRoutes(api, ctx);
+  myProfileRoutes(api, ctx);
+  correctionRoutes(api, ctx);
 }

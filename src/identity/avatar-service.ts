@@ -5,6 +5,7 @@ import { preparedQuery } from '../db/prepared.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { AvatarBoundError, AvatarNotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
+import type { LockService } from '../rights/lock-service.ts';
 import type { AttributeVault } from './attribute-vault.ts';
 import type { SubjectService } from './subject-service.ts';
 
@@ -15,6 +16,7 @@ export class AvatarService {
   readonly #ledger: LedgerService;
   readonly #vault: AttributeVault;
   readonly #subjects: SubjectService;
+  readonly #locks: LockService;
   readonly #now: () => Date;
 
   // Every report, event and identification starts here: compiled once (see db/prepared.ts).
@@ -25,6 +27,7 @@ export class AvatarService {
     ledger: LedgerService;
     vault: AttributeVault;
     subjects: SubjectService;
+    locks: LockService;
     now: () => Date;
   }) {
     this.#db = options.db;
@@ -38,12 +41,14 @@ export class AvatarService {
     );
     this.#vault = options.vault;
     this.#subjects = options.subjects;
+    this.#locks = options.locks;
     this.#now = options.now;
   }
 
   /**
    * Binds a handle in a world to a subject. Binding it again to the same subject changes nothing;
-   * a handle already bound to another subject is a conflict.
+   * a handle already bound to another subject is a conflict. A new binding of a subject who
+   * locked its identity is refused (409 identity_locked); its existing bindings are untouched.
    */
   async bind(input: { world: string; handle: string; subject: string }, actor: string) {
     const existing = await this.#find(input.world, input.handle);
@@ -60,6 +65,7 @@ export class AvatarService {
     };
     try {
       await inTransaction(this.#db, async (trx) => {
+        await this.#locks.assertUnlocked(trx, input.subject);
         await trx.insertInto('avatars').values(row).execute();
         await this.#ledger.append(trx, {
           kind: 'avatar.bound',

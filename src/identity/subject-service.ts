@@ -103,12 +103,12 @@ export class SubjectService {
   }
 
   /** The current profile, decrypted; with `history`, every version of every group. */
-  async get(id: string, options: { history?: boolean } = {}): Promise<SubjectProfile> {
-    const subject = await this.#db.selectFrom('subjects').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string, options: { history?: boolean } = {}, db: Db = this.#db): Promise<SubjectProfile> {
+    const subject = await db.selectFrom('subjects').selectAll().where('id', '=', id).executeTakeFirst();
     if (subject === undefined) throw new SubjectNotFoundError(id);
     if (subject.erased_at !== null) throw new SubjectErasedError(id);
     const dataKey = this.#vault.unwrapDataKey(id, subject.wrapped_key);
-    const rows = await this.#db
+    const rows = await db
       .selectFrom('subject_attributes')
       .selectAll()
       .where('subject_id', '=', id)
@@ -150,65 +150,84 @@ export class SubjectService {
    * only: the attributes are read back through a logged read.
    */
   async updateAttributes(id: string, patch: AttributePatch, actor: string): Promise<AttributesChanged> {
-    const now = this.#now().toISOString();
     const profile = await this.get(id);
-    const changed = changedGroups(profile, patch, now.slice(0, 10));
-    const answer = (after: SubjectProfile): AttributesChanged => ({
-      id,
-      kind: after.kind,
-      updatedAt: after.updatedAt,
-      versions: after.versions,
-      changed: changed.map((c) => c.group),
-    });
-    if (changed.length === 0) return answer(profile);
-
-    const natural = changed.find((c) => c.group === 'natural')?.value as Natural | undefined;
-    const dedupHash = natural && this.#vault.keyedHash(naturalIdentifier(profile.kind, natural));
+    // Checked before the transaction, so that bad input opens none.
+    const preview = changedGroups(profile, patch, this.#now().toISOString().slice(0, 10));
+    let changed: { group: AttributeGroup; version: number }[] = [];
     try {
-      await inTransaction(this.#db, async (trx) => {
-        const subject = await trx
-          .selectFrom('subjects')
-          .select(['wrapped_key', 'dedup_hash'])
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow();
-        if (dedupHash !== undefined && dedupHash !== subject.dedup_hash) {
-          await this.#refuseDuplicate(trx, dedupHash);
-        }
-        const dataKey = this.#vault.unwrapDataKey(id, subject.wrapped_key);
-        await trx
-          .insertInto('subject_attributes')
-          .values(
-            changed.map(({ group, value }) => {
-              const version = profile.versions[group] + 1;
-              return {
-                subject_id: id,
-                grp: group,
-                version,
-                ciphertext: this.#vault.sealJson(dataKey, sealContext(id, group, version), value),
-                created_at: now,
-                created_by: actor,
-              };
-            }),
-          )
-          .execute();
-        await trx
-          .updateTable('subjects')
-          .set({ updated_at: now, ...(dedupHash === undefined ? {} : { dedup_hash: dedupHash }) })
-          .where('id', '=', id)
-          .execute();
-        await this.#ledger.append(trx, {
-          kind: 'subject.attributes_changed',
-          actor,
-          refs: { subject: id, groups: changed.map((c) => c.group).join(',') },
-          details: changed,
-        });
-      });
+      changed = await inTransaction(this.#db, (trx) => this.updateAttributesWithin(trx, id, patch, actor));
     } catch (error) {
-      if (isUniqueViolation(error) && dedupHash !== undefined)
-        await this.#refuseDuplicate(this.#db, dedupHash);
+      if (isUniqueViolation(error)) await this.#refuseDuplicateOf(profile.kind, preview);
       throw error;
     }
-    return answer(await this.get(id));
+    const after = changed.length === 0 ? profile : await this.get(id);
+    const groups = changed.map((c) => c.group);
+    return { id, kind: after.kind, updatedAt: after.updatedAt, versions: after.versions, changed: groups };
+  }
+
+  /**
+   * The change of `updateAttributes` inside the caller's transaction (an accepted correction adds
+   * its version exactly as a registrar's change would): checks the patch against the current
+   * profile, writes a version of each group it changes and logs `subject.attributes_changed`.
+   * Answers with the groups that got a new version, and their new version.
+   */
+  async updateAttributesWithin(
+    trx: Tx,
+    id: string,
+    patch: AttributePatch,
+    actor: string,
+  ): Promise<{ group: AttributeGroup; version: number }[]> {
+    const now = this.#now().toISOString();
+    const profile = await this.get(id, {}, trx);
+    const changed = changedGroups(profile, patch, now.slice(0, 10));
+    if (changed.length === 0) return [];
+    const natural = changed.find((c) => c.group === 'natural')?.value as Natural | undefined;
+    const dedupHash = natural && this.#vault.keyedHash(naturalIdentifier(profile.kind, natural));
+    const subject = await trx
+      .selectFrom('subjects')
+      .select(['wrapped_key', 'dedup_hash'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    if (dedupHash !== undefined && dedupHash !== subject.dedup_hash) {
+      await this.#refuseDuplicate(trx, dedupHash);
+    }
+    const dataKey = this.#vault.unwrapDataKey(id, subject.wrapped_key);
+    await trx
+      .insertInto('subject_attributes')
+      .values(
+        changed.map(({ group, value }) => {
+          const version = profile.versions[group] + 1;
+          return {
+            subject_id: id,
+            grp: group,
+            version,
+            ciphertext: this.#vault.sealJson(dataKey, sealContext(id, group, version), value),
+            created_at: now,
+            created_by: actor,
+          };
+        }),
+      )
+      .execute();
+    await trx
+      .updateTable('subjects')
+      .set({ updated_at: now, ...(dedupHash === undefined ? {} : { dedup_hash: dedupHash }) })
+      .where('id', '=', id)
+      .execute();
+    await this.#ledger.append(trx, {
+      kind: 'subject.attributes_changed',
+      actor,
+      refs: { subject: id, groups: changed.map((c) => c.group).join(',') },
+      details: changed,
+    });
+    return changed.map((c) => ({ group: c.group, version: profile.versions[c.group] + 1 }));
+  }
+
+  /**
+   * The groups `patch` would change in `profile`, each checked as `updateAttributes` checks it
+   * (a ValidationError naming the field otherwise); writes nothing.
+   */
+  checkChange(profile: SubjectProfile, patch: AttributePatch): AttributeGroup[] {
+    return changedGroups(profile, patch, this.#now().toISOString().slice(0, 10)).map((c) => c.group);
   }
 
   /**
@@ -247,6 +266,16 @@ export class SubjectService {
     if (row === undefined) throw new SubjectNotFoundError(id);
     if (row.erased_at !== null) throw new SubjectErasedError(id);
     return row.kind as SubjectKind;
+  }
+
+  // Two registrars changing two subjects to one identity at once: the unique index decided.
+  async #refuseDuplicateOf(
+    kind: SubjectKind,
+    changed: { group: AttributeGroup; value: unknown }[],
+  ): Promise<void> {
+    const natural = changed.find((c) => c.group === 'natural')?.value as Natural | undefined;
+    if (natural === undefined) return;
+    await this.#refuseDuplicate(this.#db, this.#vault.keyedHash(naturalIdentifier(kind, natural)));
   }
 
   async #refuseDuplicate(db: Db, dedupHash: string): Promise<void> {

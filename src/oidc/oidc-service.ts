@@ -12,12 +12,16 @@ import type { WorldService } from '../identity/world-service.ts';
 import type { Keyring } from '../keyring.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Principal } from '../principals/roles.ts';
+import type { LockService } from '../rights/lock-service.ts';
 import { handlePattern } from '../util/patterns.ts';
 import { claimDescriptions, isOver, type Scope, scopeClaims, standingIn } from './claims.ts';
 import { OidcClientService } from './client-service.ts';
 import { createProvider } from './provider.ts';
 
 const handleRegex = new RegExp(handlePattern);
+
+/** What a world is told when the person has locked the use of its identity. */
+export const lockedDescription = 'the person has locked the use of this identity';
 
 /** What the consent page shows: the world, each claim it asks for, the avatar it names. */
 export interface ConsentRequest {
@@ -26,6 +30,8 @@ export interface ConsentRequest {
   claims: { name: string; scope: string; description: string }[];
   /** The handle named in the authorization request; absent, the person types it. */
   avatar?: string;
+  /** Since when the signed-in person has locked its identity: consenting tells the world access_denied. */
+  lockedSince?: string;
 }
 
 type Raw = { req: IncomingMessage; res: ServerResponse };
@@ -40,6 +46,7 @@ export interface OidcOptions {
   subjects: SubjectService;
   avatars: AvatarService;
   worlds: WorldService;
+  locks: LockService;
   now: () => Date;
 }
 
@@ -61,14 +68,11 @@ export class OidcService {
       config: this.#options.config,
       vault: this.#options.vault,
       keyring: this.#options.keyring,
-      signedIn: async (cookieHeader) => {
-        const cookie = readCookie(cookieHeader, sessionCookie);
-        if (cookie === undefined || cookie.length === 0 || cookie.length > 100) return undefined;
-        return (await this.#options.sessions.authenticate(cookie))?.principal.subject;
-      },
+      signedIn: (cookieHeader) => this.#signedIn(cookieHeader),
       clients: this.clients,
       claimsFor: (subject, world, scopes) => this.claimsFor(subject, world, scopes),
       ownerOf: (world, handle) => this.#options.avatars.subjectOf(world, handle),
+      isLocked: (subject) => this.#options.locks.isLocked(subject),
     });
     return this.#provider;
   }
@@ -103,6 +107,8 @@ export class OidcService {
     const details = await this.#details(raw, uid);
     const world = await this.#options.worlds.get(String(details.params.client_id));
     const scopes = requestedScopes(details.params.scope);
+    const person = await this.#signedIn(raw.req.headers.cookie);
+    const lockedSince = person === undefined ? undefined : await this.#options.locks.lockedSince(person);
     return {
       uid,
       world: { id: world.id, name: world.name },
@@ -110,13 +116,15 @@ export class OidcService {
         scopeClaims[scope].map((name) => ({ name, scope, description: claimDescriptions[name] ?? name })),
       ),
       ...(typeof details.params.avatar === 'string' ? { avatar: details.params.avatar } : {}),
+      ...(lockedSince === undefined ? {} : { lockedSince }),
     };
   }
 
   /**
    * The person consents: the avatar is bound to them in this world (a handle bound to someone
    * else is refused), the grant holds the scopes asked for (nationality only if ticked), and the
-   * authorization resumes. Returns where the browser goes next.
+   * authorization resumes. Returns where the browser goes next. A person who locked its identity
+   * gets as far as this page, and the world is told access_denied: nothing is bound or granted.
    */
   async consent(
     raw: Raw,
@@ -126,6 +134,7 @@ export class OidcService {
   ): Promise<string> {
     if (principal.subject === undefined) throw new ForbiddenError('only a subject signs in to a world');
     const details = await this.#details(raw, uid);
+    if (await this.#options.locks.isLocked(principal.subject)) return this.#refuseLocked(raw);
     const world = String(details.params.client_id);
     const named = typeof details.params.avatar === 'string' ? details.params.avatar : undefined;
     if (named !== undefined && input.avatar !== undefined && input.avatar !== named) {
@@ -158,6 +167,23 @@ export class OidcService {
       raw.req,
       raw.res,
       { error: 'access_denied', error_description: 'the person declined' },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  /** The subject signed in to mdis by this request's session cookie, if any. */
+  async #signedIn(cookieHeader: string | undefined): Promise<string | undefined> {
+    const cookie = readCookie(cookieHeader, sessionCookie);
+    if (cookie === undefined || cookie.length === 0 || cookie.length > 100) return undefined;
+    return (await this.#options.sessions.authenticate(cookie))?.principal.subject;
+  }
+
+  async #refuseLocked(raw: Raw): Promise<string> {
+    const provider = await this.provider();
+    return provider.interactionResult(
+      raw.req,
+      raw.res,
+      { error: 'access_denied', error_description: lockedDescription },
       { mergeWithLastSubmission: false },
     );
   }

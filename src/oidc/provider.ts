@@ -27,6 +27,8 @@ export interface ProviderOptions {
   clients: OidcClientService;
   /** The subject an avatar handle is bound to in a world. */
   ownerOf(world: string, handle: string): Promise<string | undefined>;
+  /** Whether the person locked the use of its identity: then every sign-in goes to consent. */
+  isLocked(subject: string): Promise<boolean>;
   /** The claims of a subject for one world, for the scopes granted. */
   claimsFor(subject: string, world: string, scopes: Set<string>): Promise<Record<string, unknown>>;
 }
@@ -171,7 +173,7 @@ function lifetimes(config: Config): Configuration['ttl'] {
 }
 
 /**
- * The provider's prompts, with one more check on login: its own session counts only while the
+ * The provider's prompts, with one more check on login and one on consent (the lock below): its own session counts only while the
  * person is signed in to mdis, as the same person, in this browser. A person who signed out of
  * mdis (or everywhere) is asked to sign in again before any world gets a code.
  */
@@ -182,6 +184,15 @@ function policy(options: ProviderOptions): interactionPolicy.Prompt[] {
       const subject = await options.signedIn(ctx.req.headers.cookie);
       const same = subject !== undefined && subject === ctx.oidc.session?.accountId;
       return same ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;
+    }),
+  );
+  // A grant given before the lock must not carry a locked person past consent, where the world
+  // is told access_denied (OidcService.consent).
+  prompts.get('consent')!.checks.add(
+    new interactionPolicy.Check('identity_locked', 'the person has locked its identity', async (ctx) => {
+      const subject = ctx.oidc.session?.accountId;
+      const locked = subject !== undefined && (await options.isLocked(subject));
+      return locked ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT;
     }),
   );
   return prompts;

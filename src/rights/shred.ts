@@ -24,6 +24,9 @@ export async function shredSubject(tx: Tx, subject: string, at: string): Promise
   await tx.deleteFrom('eligibility_check_counts').where('subject_id', '=', subject).execute();
   await tx.deleteFrom('strikes').where('subject_id', '=', subject).execute();
   await tx.deleteFrom('conduct_events').where('subject_id', '=', subject).execute();
+  // The person's own acts on its data: corrections (sealed under the destroyed key) and its lock.
+  await tx.deleteFrom('corrections').where('subject_id', '=', subject).execute();
+  await tx.deleteFrom('identity_locks').where('subject_id', '=', subject).execute();
   await shredLogSalts(tx, subject);
 }
 

@@ -18,6 +18,8 @@ import * as disclosureCases from './2026-12-02T1200-disclosure-cases.ts';
 import * as checkpointCosignatures from './2026-12-02T1300-checkpoint-cosignatures.ts';
 import * as contributionRecorded from './2026-12-02T1400-contribution-recorded.ts';
 import * as principalOrganisation from './2026-12-02T1500-principal-organisation.ts';
+import * as corrections from './2026-12-02T1600-corrections.ts';
+import * as identityLocks from './2026-12-02T1700-identity-locks.ts';
 import * as erasure from './2026-12-02T2000-erasure.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -41,6 +43,8 @@ const migrations: Record<string, EngineMigration> = {
   '2026-12-02T1300-checkpoint-cosignatures': checkpointCosignatures,
   '2026-12-02T1400-contribution-recorded': contributionRecorded,
   '2026-12-02T1500-principal-organisation': principalOrganisation,
+  '2026-12-02T1600-corrections': corrections,
+  '2026-12-02T1700-identity-locks': identityLocks,
   '2026-12-02T2000-erasure': erasure,
 };
 

@@ -27,15 +27,17 @@ export function meRoutes(app: Api, ctx: AppContext): void {
     },
     async (request) => {
       const id = caller(request).subject!;
-      const [credit, cases, sanctions, history, active, appeals, preservations] = await Promise.all([
-        ctx.creditReader.read(id),
-        ctx.cases.listForSubject(id),
-        ctx.sanctions.allOf(id),
-        ctx.strikes.list(id),
-        ctx.strikes.activeTotal(id),
-        ctx.appeals.ofSubject(id),
-        ctx.preservations.noticesFor(id),
-      ]);
+      const [credit, cases, sanctions, history, active, appeals, lockedSince, preservations] =
+        await Promise.all([
+          ctx.creditReader.read(id),
+          ctx.cases.listForSubject(id),
+          ctx.sanctions.allOf(id),
+          ctx.strikes.list(id),
+          ctx.strikes.activeTotal(id),
+          ctx.appeals.ofSubject(id),
+          ctx.locks.lockedSince(id),
+          ctx.preservations.noticesFor(id),
+        ]);
       const deadlines = ctx.appeals.deadlines(appeals);
       const contributions = credit.explanation.contributions.map((c) => ({
         ...c,
@@ -48,6 +50,7 @@ export function meRoutes(app: Api, ctx: AppContext): void {
         sanctions: sanctions.map((s) => ({ ...s, appealDeadline: deadlines.ofSanction(s) })),
         appeals,
         strikes: { active, history },
+        locked: lockedSince ?? null,
         preservations,
       };
     },

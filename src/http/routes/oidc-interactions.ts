@@ -43,6 +43,12 @@ function interactionDetails(app: Api, ctx: AppContext): void {
               Type.Object({ name: Type.String(), scope: Type.String(), description: Type.String() }),
             ),
             avatar: Type.Optional(Type.String()),
+            lockedSince: Type.Optional(
+              Type.String({
+                description:
+                  'the signed-in person has locked its identity since then: consenting tells the world access_denied',
+              }),
+            ),
           }),
         }),
       },

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, get, post } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { useLoad } from '../../components/use-load.ts';
+import { when } from '../../format.ts';
 import { resumeSession, signInWithPasskey } from '../../session.ts';
 import type { Whoami } from '../../types.ts';
 
@@ -10,6 +11,7 @@ interface ConsentRequest {
   world: { id: string; name: string };
   claims: { name: string; scope: string; description: string }[];
   avatar?: string;
+  lockedSince?: string;
 }
 
 /**
@@ -66,6 +68,8 @@ export function Consent(props: { uid: string }) {
               setError(undefined);
               try {
                 setMe((await signInWithPasskey()).me);
+                // The request's details say whether this person has locked its identity.
+                request.reload();
               } catch (failure) {
                 setError(failure);
               }
@@ -124,9 +128,15 @@ export function Consent(props: { uid: string }) {
             </p>
           )}
           <p class="muted">{world.name} never learns your name, documents, contacts or digital ID.</p>
+          {request.data.lockedSince !== undefined && (
+            <p class="notice" role="status">
+              You locked your identity on {when(request.data.lockedSince)}: {world.name} will be told that
+              sign-in was refused, and no avatar is bound. Unlock it on My record first to sign in.
+            </p>
+          )}
           <div class="actions">
             <button type="submit" disabled={busy}>
-              Allow
+              {request.data.lockedSince === undefined ? 'Allow' : `Continue: ${world.name} is refused`}
             </button>
             <button type="button" class="link" disabled={busy} onClick={() => void go('decline')}>
               Decline

@@ -8,6 +8,7 @@ import { day, when, words } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import type { ScreenProps } from '../../screen-props.ts';
 import type { MyCase, MySanction, MyRecord as Record } from '../../types.ts';
+import { IdentityLock } from './identity-lock.tsx';
 import { MyAccess } from './my-access.tsx';
 
 /** The subject's own record: cases and their decisions, sanctions, strikes; appeals. */
@@ -40,6 +41,12 @@ export function MyRecord(_props: ScreenProps) {
           <p class="muted">
             Digital ID <code>{me.subject}</code>
           </p>
+          {me.locked !== null && (
+            <p class="notice" role="status">
+              You locked the use of your identity on {when(me.locked)}:{' '}
+              <a href="#identity-lock-title">unlock it</a> below.
+            </p>
+          )}
           <h2>Cases about me</h2>
           {me.cases.length === 0 ? (
             <p class="empty">No case has been opened about you.</p>
@@ -91,6 +98,7 @@ export function MyRecord(_props: ScreenProps) {
             empty="No strikes."
           />
           <MyAccess />
+          <IdentityLock locked={me.locked} onChange={record.reload} />
         </>
       )}
     </section>

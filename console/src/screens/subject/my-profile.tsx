@@ -1,0 +1,181 @@
+import { Fragment } from 'preact';
+import { useState } from 'preact/hooks';
+import { get, type Page, post, query } from '../../api.ts';
+import { DataTable } from '../../components/data-table.tsx';
+import { ErrorBox } from '../../components/error-box.tsx';
+import { Pager, usePaged } from '../../components/paged.tsx';
+import { useLoad } from '../../components/use-load.ts';
+import { useSubmit } from '../../components/use-submit.ts';
+import { when, words } from '../../format.ts';
+import type { MyCorrection, SubjectProfile } from '../../types.ts';
+
+/** The groups a person may correct; signs are captured by the registry and the worlds. */
+const correctable = ['natural', 'social'] as const;
+
+const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/**
+ * The person's own attributes, decrypted (current and every version), a form to propose a
+ * correction of each field with a reason, and the corrections proposed with their outcome.
+ */
+export function MyProfile() {
+  const profile = useLoad(() => get<SubjectProfile>('/v1/me/profile'), []);
+  const corrections = usePaged(
+    (cursor) => get<Page<MyCorrection>>(`/v1/me/corrections${query({ cursor, limit: 20 })}`),
+    [profile.data?.updatedAt],
+  );
+  const proposed = () => corrections.reload();
+  return (
+    <section>
+      <h1>My profile</h1>
+      <p class="muted">
+        What the registry holds about you. If something is wrong, propose a correction with your reason: a
+        registrar decides it, and you see the outcome below.
+      </p>
+      <ErrorBox error={profile.error} />
+      {profile.data !== undefined && (
+        <>
+          {correctable.map((group) => (
+            <Group key={group} profile={profile.data!} group={group} onProposed={proposed} />
+          ))}
+          <h2>
+            signs <span class="muted">(version {profile.data.versions.signs})</span>
+          </h2>
+          <p class="muted">
+            Devices, avatar fingerprints and biometric digests are captured by the registry and the worlds;
+            ask a registrar to change them.
+          </p>
+          <History profile={profile.data} />
+        </>
+      )}
+      <h2>My corrections</h2>
+      <ErrorBox error={corrections.error} />
+      {corrections.data !== undefined && (
+        <DataTable
+          caption="My corrections"
+          columns={[
+            { label: 'Proposed', cell: (c) => when(c.createdAt) },
+            { label: 'Field', cell: (c) => <code>{c.field}</code> },
+            { label: 'New value', cell: (c) => shown(c.value) },
+            { label: 'Reason', cell: (c) => c.reason },
+            { label: 'Status', cell: (c) => c.status },
+            {
+              label: 'Outcome',
+              cell: (c) =>
+                c.status === 'pending'
+                  ? '—'
+                  : `${when(c.decidedAt)}${c.version === undefined ? '' : ` · version ${c.version}`}${
+                      c.refusalReason === undefined ? '' : ` · ${c.refusalReason}`
+                    }`,
+            },
+          ]}
+          rows={corrections.data.items}
+          rowKey={(c) => c.id}
+          empty="You have proposed no correction."
+        />
+      )}
+      <Pager pager={corrections.pager} label="My corrections" />
+    </section>
+  );
+}
+
+function Group(props: { profile: SubjectProfile; group: 'natural' | 'social'; onProposed: () => void }) {
+  const { profile, group } = props;
+  const entries = Object.entries(profile[group]);
+  return (
+    <>
+      <h2>
+        {group} <span class="muted">(version {profile.versions[group]})</span>
+      </h2>
+      {entries.length === 0 ? (
+        <p class="empty">Nothing recorded.</p>
+      ) : (
+        <dl class="facts">
+          {entries.map(([key, value]) => (
+            <Fragment key={key}>
+              <dt>{words(key)}</dt>
+              <dd>
+                {shown(value)}{' '}
+                <CorrectionForm field={`${group}.${key}`} current={value} onProposed={props.onProposed} />
+              </dd>
+            </Fragment>
+          ))}
+        </dl>
+      )}
+    </>
+  );
+}
+
+/** A field's correction: a text value as typed, any other (a document, accounts) as JSON. */
+function CorrectionForm(props: { field: string; current: unknown; onProposed: () => void }) {
+  const text = typeof props.current === 'string';
+  const [open, setOpen] = useState(false);
+  const [value, setValue] = useState(text ? (props.current as string) : JSON.stringify(props.current));
+  const [reason, setReason] = useState('');
+  const [done, setDone] = useState(false);
+  const { busy, error, onSubmit } = useSubmit(async () => {
+    const parsed: unknown = text ? value : JSON.parse(value);
+    await post('/v1/me/corrections', { field: props.field, value: parsed, reason });
+    setOpen(false);
+    setDone(true);
+    props.onProposed();
+  });
+  if (!open) {
+    return (
+      <button
+        type="button"
+        class="link"
+        onClick={() => setOpen(true)}
+        aria-label={`Propose a correction of ${props.field}`}
+      >
+        {done ? 'Correction proposed · propose another' : 'Propose a correction'}
+      </button>
+    );
+  }
+  return (
+    <form class="panel" onSubmit={onSubmit} aria-label={`Correction of ${props.field}`}>
+      <label>
+        New value{text ? '' : ' (JSON)'}
+        <input name="value" required value={value} onInput={(event) => setValue(event.currentTarget.value)} />
+      </label>
+      <label>
+        Why the recorded value is wrong
+        <textarea
+          name="reason"
+          required
+          maxLength={2000}
+          rows={3}
+          value={reason}
+          onInput={(event) => setReason(event.currentTarget.value)}
+        />
+      </label>
+      <ErrorBox error={error} />
+      <button type="submit" class="primary" disabled={busy}>
+        Propose the correction
+      </button>{' '}
+      <button type="button" class="link" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+    </form>
+  );
+}
+
+function History(props: { profile: SubjectProfile }) {
+  return (
+    <>
+      <h2>Every version</h2>
+      <DataTable
+        caption="Every version of my attributes"
+        columns={[
+          { label: 'Group', cell: (v) => v.group },
+          { label: 'Version', cell: (v) => v.version, numeric: true },
+          { label: 'Added', cell: (v) => when(v.createdAt) },
+          { label: 'Value', cell: (v) => <code>{JSON.stringify(v.value)}</code> },
+        ]}
+        rows={props.profile.history ?? []}
+        rowKey={(v) => `${v.group}-${v.version}`}
+        empty="No versions."
+      />
+    </>
+  );
+}
