@@ -117,7 +117,7 @@ forEachStore(
       assert.equal(tooLong.status, 400, JSON.stringify(tooLong.body));
     });
 
-    test('an erasure held by an open case, or a preservation order, is 409 with the reason and date; nothing written', async () => {
+    test('an erasure held by an open case, an active sanction or a preservation order is 409 with the reason and date; nothing written', async () => {
       await bindReporters(h, world, ['erasure-witness']);
       const filed = await h.ctx.reports.file({ ...report(world, 'erasure-witness'), handle }, 'test');
       caseId = filed.caseId;
@@ -134,6 +134,18 @@ forEachStore(
         'test',
       );
       assert.ok(dismissed);
+
+      const warned = await h.ctx.sanctions.impose(
+        { subject, kind: 'restriction', actions: ['travel.air'], days: 3, reason: 'Held', source: 'manual' },
+        'test',
+      );
+      before = await h.snapshot();
+      const sanctioned = await h.call('POST', '/v1/me/erasure', { token: me });
+      assert.equal(sanctioned.status, 409, JSON.stringify(sanctioned.body));
+      assert.equal(sanctioned.body.reason, 'active_sanction');
+      assert.equal(sanctioned.body.earliestDate, warned.endsAt);
+      assert.equal(await h.snapshot(), before);
+      await h.ctx.sanctions.lift(warned.id, 'Lifted', 'test');
 
       const ordered = await h.call('POST', '/v1/preservations', {
         token: authority,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ErasureHoldNow, ErasureStatus } from '../api/rights.ts';
 import type { CreditService } from '../credit/credit-service.ts';
 import type { Db } from '../db/database.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import type { ErasureReason, ErasuresTable } from '../db/tables/erasures.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
 import type { EligibilityService } from '../enforcement/eligibility-service.ts';
@@ -11,6 +12,7 @@ import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { PrincipalService } from '../principals/principal-service.ts';
 import { dayMs, isoAfter } from '../util/time.ts';
+import { erasureHolds, latest } from './erasure-holds.ts';
 import type { PreservationService } from './preservation-service.ts';
 import { shredSubject } from './shred.ts';
 
@@ -145,36 +147,12 @@ export class ErasureService {
   }
 
   /** What holds the subject's erasure now, each with when it ends on its own (null: no set end). */
-  async holds(subject: string, db: Db = this.#db): Promise<ErasureHoldNow[]> {
-    const now = this.#now();
-    const at = now.toISOString();
-    const holds: ErasureHoldNow[] = [];
-    const blockers = this.#policy.erasureBlockers;
-    if (blockers.includes('open_case')) {
-      const open = await db
-        .selectFrom('cases')
-        .select('id')
-        .where('subject_id', '=', subject)
-        .where('status', 'in', ['open', 'appealed'])
-        .executeTakeFirst();
-      if (open !== undefined) holds.push({ reason: 'open_case', earliestDate: null });
-    }
-    if (blockers.includes('active_sanction')) {
-      const active = await db
-        .selectFrom('sanctions')
-        .select('ends_at')
-        .where('subject_id', '=', subject)
-        .where('status', '=', 'active')
-        .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', at)]))
-        .execute();
-      if (active.length > 0) {
-        const ends = active.map((s) => s.ends_at);
-        holds.push({ reason: 'active_sanction', earliestDate: ends.includes(null) ? null : latestOf(ends) });
-      }
-    }
-    const preserved = await this.#preservations.inForce(subject, now, db);
-    if (preserved.length > 0) holds.push({ reason: 'preservation', earliestDate: preserved[0]!.endsAt });
-    return holds;
+  holds(subject: string, db: Db = this.#db): Promise<ErasureHoldNow[]> {
+    return erasureHolds(db, subject, {
+      blockers: this.#policy.erasureBlockers,
+      preservations: this.#preservations,
+      now: this.#now(),
+    });
   }
 
   /**
@@ -270,6 +248,19 @@ export class ErasureService {
   async #schedule(subject: string, reason: ErasureReason, days: number, actor: string): Promise<void> {
     const now = this.#now();
     const dueAt = isoAfter(now, days * dayMs);
+    try {
+      await this.#insert(subject, { reason, now, dueAt, actor });
+    } catch (error) {
+      // Asked twice at once: the first one is the erasure, and both answer with it.
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+
+  async #insert(
+    subject: string,
+    r: { reason: ErasureReason; now: Date; dueAt: string; actor: string },
+  ): Promise<void> {
+    const { reason, now, dueAt, actor } = r;
     await inTransaction(this.#db, async (tx) => {
       await tx
         .insertInto('erasures')
@@ -291,14 +282,4 @@ export class ErasureService {
   #row(subject: string): Promise<ErasuresTable | undefined> {
     return this.#db.selectFrom('erasures').selectAll().where('subject_id', '=', subject).executeTakeFirst();
   }
-}
-
-/** The date by which every hold has ended on its own; null if one has no set end. */
-function latest(holds: readonly ErasureHoldNow[]): string | null {
-  const ends = holds.map((h) => h.earliestDate);
-  return ends.includes(null) ? null : latestOf(ends);
-}
-
-function latestOf(dates: readonly (string | null)[]): string {
-  return dates.reduce<string>((a, b) => (b !== null && b > a ? b : a), '');
 }
