@@ -291,6 +291,12 @@ forEachStore(
       assert.equal(disclosure.status, 410, JSON.stringify(disclosure.body));
       const avatar = await h.call('GET', `/v1/worlds/${world}/avatars/${handle}`, { token: platform });
       assert.equal(avatar.status, 404, 'the binding has ended');
+      // Lists of many subjects' records still answer: the erased one's texts read "[erased]".
+      const moderator = await h.token({ role: 'moderator' });
+      const sanctions = await h.call('GET', '/v1/sanctions?limit=50', { token: moderator });
+      assert.equal(sanctions.status, 200, JSON.stringify(sanctions.body));
+      const kept = sanctions.body.items.find((s: { subject: string }) => s.subject === subject);
+      assert.equal(kept?.reason, '[erased]', 'its sanction stays, as a statistic, its reason unreadable');
       const signedIn = await h.call('GET', '/v1/me', { token: me });
       assert.equal(signedIn.status, 401, 'the person’s own principal is revoked');
     });

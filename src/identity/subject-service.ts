@@ -27,6 +27,9 @@ export interface SubjectSealer {
 
 export type { SubjectProfile };
 
+/** What a text sealed under an erased subject's destroyed key reads as in a list. */
+export const erasedText = '[erased]';
+
 /** Enrols subjects and keeps their attribute groups, encrypted and versioned, in the vault. */
 export class SubjectService {
   readonly #db: Db;
@@ -247,6 +250,24 @@ export class SubjectService {
       seal: (context, value) => this.#vault.sealJson(dataKey, `${id}|${context}`, value),
       open: (context, sealed) => this.#vault.openJson(dataKey, `${id}|${context}`, sealed),
     };
+  }
+
+  /**
+   * As `sealer`, for lists that show many subjects' records (sanctions, appeals): an erased
+   * subject's texts open as `erasedText` instead of failing the whole list with a 410.
+   */
+  async listSealer(id: string, db: Db = this.#db): Promise<SubjectSealer> {
+    try {
+      return await this.sealer(id, db);
+    } catch (error) {
+      if (!(error instanceof SubjectErasedError)) throw error;
+      return {
+        seal: () => {
+          throw error;
+        },
+        open: () => erasedText,
+      };
+    }
   }
 
   /** Throws unless a subject with this id exists (SubjectErasedError, 410, once it was erased). */

@@ -4,9 +4,9 @@ import type { ErasureBlocker } from '../policy/policy.ts';
 import type { PreservationService } from './preservation-service.ts';
 
 /**
- * What holds a subject's erasure at `now`: an open (or appealed) case and an active sanction where
- * the policy's `retention.blockedBy` lists them, and always a preservation order in force; each
- * with when it ends on its own (null: an open case, a sanction without end).
+ * What holds a subject's erasure at `now`: an open (or appealed) case or a pending appeal, and an
+ * active sanction, where the policy's `retention.blockedBy` lists them; and always a preservation
+ * order in force. Each with when it ends on its own (null: an open case, a sanction without end).
  */
 export async function erasureHolds(
   db: Db,
@@ -23,7 +23,14 @@ export async function erasureHolds(
       .where('subject_id', '=', subject)
       .where('status', 'in', ['open', 'appealed'])
       .executeTakeFirst();
-    if (open !== undefined) holds.push({ reason: 'open_case', earliestDate: null });
+    // A pending appeal (of a sanction, a disclosure, a contribution) is a matter still open too.
+    const appeal = await db
+      .selectFrom('appeals')
+      .select('id')
+      .where('subject_id', '=', subject)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    if (open !== undefined || appeal !== undefined) holds.push({ reason: 'open_case', earliestDate: null });
   }
   if (blockers.includes('active_sanction')) {
     const active = await db
