@@ -1,7 +1,10 @@
 // Enforcement and conduct: eligibility checks in-process and over HTTP, and reports filed into
 // cases, each against a baseline measured in the same run and the target DESIGN.md sets.
+import { randomBytes } from 'node:crypto';
 import { EligibilityIndex, type IndexedSanction } from '../src/enforcement/eligibility-index.ts';
+import { AttributeVault } from '../src/identity/attribute-vault.ts';
 import { newDigitalId } from '../src/identity/digital-id.ts';
+import { PseudonymMap } from '../src/identity/service-pseudonyms.ts';
 import { loadPolicy } from '../src/policy/load.ts';
 import { newId } from '../src/util/ids.ts';
 import { hourMs } from '../src/util/time.ts';
@@ -60,10 +63,25 @@ async function checksInProcess(): Promise<{ rows: Row[]; notes: string[] }> {
     graded.setGrade(ids[population - i]!, deniedGrade);
   }
 
+  // Every subject known to one service by its pseudonym, as a service's sign-ins leave them.
+  progress('enforcement: giving out a service pseudonym for each subject…');
+  const service = 'prn_benchservice0001';
+  const vault = new AttributeVault(randomBytes(32));
+  // Flat strings, as the map is loaded from the store (the vault's are cons strings).
+  const given = ids.map((id) =>
+    Buffer.from(vault.servicePseudonym(service, id), 'latin1').toString('latin1'),
+  );
+  const withoutPseudonyms = memoryInUse();
+  const pseudonyms = new PseudonymMap();
+  for (const [i, id] of ids.entries()) pseudonyms.set(given[i]!, service, id);
+  const withPseudonyms = memoryInUse();
+  const pseudonymOf = new Map(ids.map((id, i) => [id, given[i]!]));
+
   progress('enforcement: checking in-process…');
   const checks = randomChecks(ids);
   const plain = checker(index, checks, now);
   const withGrades = checker(graded, checks, now);
+  const byPseudonym = pseudonymChecker(index, pseudonyms, service, checks, pseudonymOf, now);
   const map = new Map(ids.map((id) => [id, true]));
   let missing = 0;
   const rate = await rates({
@@ -74,8 +92,9 @@ async function checksInProcess(): Promise<{ rows: Row[]; notes: string[] }> {
     },
     plain: { sync: plain.check },
     graded: { sync: withGrades.check },
+    pseudonym: { sync: byPseudonym.check },
   });
-  if (missing + plain.count.missing + withGrades.count.missing > 0) {
+  if (missing + plain.count.missing + withGrades.count.missing + byPseudonym.count.missing > 0) {
     throw new Error('a lookup missed a subject that was added');
   }
 
@@ -93,9 +112,11 @@ async function checksInProcess(): Promise<{ rows: Row[]; notes: string[] }> {
         value: rate.graded,
         ...row,
       },
+      { name: '  … by a service’s pseudonym (map + index.check)', value: rate.pseudonym, ...row },
     ],
     notes: [
       `in-process: ${population.toLocaleString('en')} subjects, ${percent(sanctionedShare)} sanctioned; ${percent(plain.deniedShare())} of checks denied (${percent(withGrades.deniedShare())} with grades); \`now\` fixed (the service reads its clock per check)`,
+      `service pseudonyms: ${megabytes(withPseudonyms.bytes - withoutPseudonyms.bytes)} for ${population.toLocaleString('en')} (the map's entries, besides the pseudonym strings)`,
       `index memory: ${megabytes(indexBytes)} (${Math.round(indexBytes / population)} B/subject) besides the id strings, which take ${megabytes(withIds.bytes - before.bytes)} and of which the index keeps only the sanctioned subjects' (${before.exact ? 'after a full gc' : 'approximate: gc could not be forced'})`,
     ],
   };
@@ -110,6 +131,32 @@ function checker(index: EligibilityIndex, checks: ReturnType<typeof randomChecks
     check(i: number) {
       const k = i & checks.mask;
       const answer = index.check(checks.subjects[k]!, checks.actions[k]!, checks.worlds[k], now);
+      count.checked++;
+      if (answer === undefined) count.missing++;
+      else if (!answer.allowed) count.denied++;
+    },
+  };
+}
+
+/** As `checker`, by the service's pseudonym: what `checkByPseudonymFor` does before the store is asked. */
+function pseudonymChecker(
+  index: EligibilityIndex,
+  pseudonyms: PseudonymMap,
+  service: string,
+  checks: ReturnType<typeof randomChecks>,
+  pseudonymOf: Map<string, string>,
+  now: number,
+) {
+  // The requests' pseudonyms, as copies (a request brings its own string).
+  const asked = checks.subjects.map((id) => Buffer.from(pseudonymOf.get(id)!, 'latin1').toString('latin1'));
+  const count = { checked: 0, denied: 0, missing: 0 };
+  return {
+    count,
+    check(i: number) {
+      const k = i & checks.mask;
+      const subject = pseudonyms.subjectFor(service, asked[k]!);
+      const answer =
+        subject === undefined ? undefined : index.check(subject, checks.actions[k]!, checks.worlds[k], now);
       count.checked++;
       if (answer === undefined) count.missing++;
       else if (!answer.allowed) count.denied++;

@@ -3,6 +3,7 @@
 // machine, with the DESIGN.md target where there is one. Timings are never asserted in tests.
 
 import { formatTable, machineFacts, met, progress, type Suite } from './_measure.ts';
+import { credentials } from './credentials.ts';
 import { credit } from './credit.ts';
 import { enforcement } from './enforcement.ts';
 import { floods } from './floods.ts';
@@ -12,7 +13,7 @@ import { reads } from './reads.ts';
 import { signIn } from './sign-in.ts';
 import { witness } from './witness.ts';
 
-const suites: Suite[] = [identity, enforcement, credit, ledger, floods, signIn, reads, witness];
+const suites: Suite[] = [identity, enforcement, credit, ledger, floods, signIn, reads, witness, credentials];
 
 // Exit on a signal instead of dying of it, so that the suites' exit handlers kill the servers
 // they started and remove their data directories.

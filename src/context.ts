@@ -12,6 +12,9 @@ import { DecisionService } from './conduct/decision-service.ts';
 import { EventService } from './conduct/event-service.ts';
 import { ReportService } from './conduct/report-service.ts';
 import type { Config } from './config.ts';
+import { CredentialService } from './credentials/credential-service.ts';
+import { CredentialKeys } from './credentials/keys.ts';
+import { OfferService } from './credentials/offers.ts';
 import { CreditReader } from './credit/credit-reader.ts';
 import { CreditService } from './credit/credit-service.ts';
 import { CreditModel } from './credit/model.ts';
@@ -23,6 +26,7 @@ import { SanctionService } from './enforcement/sanction-service.ts';
 import { StrikeService } from './enforcement/strike-service.ts';
 import { AttributeVault, loadMasterKey } from './identity/attribute-vault.ts';
 import { AvatarService } from './identity/avatar-service.ts';
+import { ServicePseudonymService } from './identity/service-pseudonyms.ts';
 import { SubjectService } from './identity/subject-service.ts';
 import { WorldService } from './identity/world-service.ts';
 import { Keyring } from './keyring.ts';
@@ -31,6 +35,7 @@ import { WitnessClient } from './ledger/witness-client.ts';
 import { DeliveryWorker } from './notify/delivery.ts';
 import { Notifier } from './notify/notifier.ts';
 import { SubscriptionService } from './notify/subscription-service.ts';
+import { issuerOf } from './oidc/provider.ts';
 import { activatePolicy, storedPolicy } from './policy/activation.ts';
 import { loadPolicy } from './policy/load.ts';
 import type { Policy } from './policy/policy.ts';
@@ -95,6 +100,10 @@ export interface Services extends SignInServices {
   locks: LockService;
   /** The person's corrections of its own attributes, and the registrars' decisions on them. */
   corrections: CorrectionService;
+  /** The pseudonyms services know people by (pairwise subjects of their sign-ins). */
+  servicePseudonyms: ServicePseudonymService;
+  /** The credential issuer: SD-JWT VC over OpenID4VCI, status lists (issue 16). */
+  credentials: CredentialService;
   /** Authorities' preservation orders, which hold erasures. */
   preservations: PreservationService;
   /** Erasure under the retention policy; `eraseDue` is a scheduled pass. */
@@ -210,8 +219,10 @@ export function wireServices(core: Core): Services {
     now,
     onError: (error) => logger.error({ err: error }, 'writing eligibility check counts failed'),
   });
+  const servicePseudonyms = new ServicePseudonymService({ db, ledger, vault, now });
   const eligibility = new EligibilityService({
     counts: checkCounts,
+    pseudonyms: servicePseudonyms,
     db,
     engine: store.engine,
     policy,
@@ -247,14 +258,19 @@ export function wireServices(core: Core): Services {
   });
   const signIn = buildSignIn({
     ...{ db, config, ledger, principals, subjects, now },
-    ...{ vault, keyring, avatars, worlds, notifier, locks },
+    ...{ vault, keyring, avatars, worlds, notifier, locks, servicePseudonyms },
   });
+  const credentials = buildCredentials({ ...core, subjects, sanctions });
   const preservations = new PreservationService({ ...base, keyring, subjects, avatars });
   const erasures = new ErasureService({
     ...{ ...base, subjects, principals, preservations, credit, eligibility, logger },
     afterPass: () => {
       store.sqlite?.pragma('wal_checkpoint(TRUNCATE)');
     },
+  });
+  // An erased person's credentials are revoked: the status lists say so once it commits.
+  erasures.onErase(async (tx, subject) => {
+    await credentials.revokeAllOf(tx, subject, 'erased');
   });
   return {
     ...{ principals, subjects, worlds, avatars, notifier, subscriptions, deliveries },
@@ -268,8 +284,23 @@ export function wireServices(core: Core): Services {
       ...{ db, ledger, subjects, profileReads, now },
       store: new CorrectionStore({ db, subjects }),
     }),
+    servicePseudonyms,
+    credentials,
     ...{ preservations, erasures },
   };
+}
+
+/** The credential issuer; a ban in force revokes the subject's standing credentials in its transaction. */
+function buildCredentials(options: Core & { subjects: SubjectService; sanctions: SanctionService }) {
+  const { db, keyring, now, ledger, subjects, sanctions, config } = options;
+  const issuer = () => issuerOf(config);
+  const credentials = new CredentialService({
+    ...{ db, ledger, keyring, subjects, now, issuer },
+    keys: new CredentialKeys({ db, keyring, now }),
+    offers: new OfferService({ db, keyring, now, issuer }),
+  });
+  sanctions.afterImpose((tx, sanction) => credentials.sanctioned(tx, sanction));
+  return credentials;
 }
 
 /** Stage 3: the policy in force, the eligibility index and its listener; the jobs on `startJobs`. */
@@ -280,6 +311,8 @@ export async function startRuntime(
   const { eligibility, deliveries, checkCounts } = services;
   try {
     await putPolicyInForce(core, services);
+    // The issuer's key exists before the first request: publishing it writes nothing.
+    await services.credentials.keys.active();
     await eligibility.rebuild();
     await eligibility.listen();
   } catch (error) {
@@ -337,11 +370,13 @@ export function scheduledJobs(
     | 'deliveries'
     | 'checkCounts'
     | 'oversight'
+    | 'credentials'
     | 'erasures'
     | 'preservations'
   >,
 ) {
-  const { ledger, sanctions, credit, deliveries, checkCounts, oversight, erasures, preservations } = ctx;
+  const { ledger, sanctions, credit, deliveries, checkCounts, oversight, credentials } = ctx;
+  const { erasures, preservations } = ctx;
   const jobs: ScheduledJob[] = [
     { name: 'sign checkpoint', everyMs: 250, run: () => ledger.checkpoint() },
     { name: 'expire sanctions', everyMs: 5_000, run: () => sanctions.expireDue() },
@@ -350,6 +385,7 @@ export function scheduledJobs(
     { name: 'write check counts', everyMs: checkCountFlushMs, run: () => checkCounts.flush() },
     // Reads check the deadline themselves; this pass only puts its passing in the log.
     { name: 'log overdue reviews', everyMs: 5_000, run: () => oversight.logOverdue() },
+    { name: 'prune expired credential offers', everyMs: 60_000, run: () => credentials.pruneExpired() },
     // Erasures are due by the day: a pass a minute keeps them within a minute of their date.
     { name: 'log lapsed preservations', everyMs: 60_000, run: () => preservations.logLapsed() },
     { name: 'erase due subjects', everyMs: 60_000, run: () => erasures.eraseDue() },

@@ -58,6 +58,15 @@ export type ErrorCode =
   | 'last_passkey'
   | 'interaction_not_found'
   | 'raw_binding_closed'
+  // credentials (issue 16): the OAuth and OpenID4VCI protocols' own codes
+  | 'invalid_grant'
+  | 'unsupported_grant_type'
+  | 'invalid_proof'
+  | 'invalid_nonce'
+  | 'invalid_credential_request'
+  | 'unknown_credential_configuration'
+  | 'invalid_token'
+  | 'status_list_not_found'
   // start-up and CLI only
   | 'invalid_policy'
   | 'policy_unknown'
@@ -86,6 +95,9 @@ export type ErrorCode =
   | 'correction_unchanged'
   | 'correction_pending'
   | 'correction_closed'
+  // pseudonyms per service (issue 16)
+  | 'digital_id_not_allowed'
+  | 'pseudonym_not_found'
   // erasure and preservation (issue 15): 410, 409, 422, 404, 409
   | 'erased'
   | 'erasure_blocked'
@@ -647,6 +659,26 @@ export class CorrectionClosedError extends ConflictError {
   constructor(correctionId: string, status: string) {
     super('correction_closed', `correction "${correctionId}" was already ${status}`, { status });
     this.correctionId = correctionId;
+  }
+}
+
+/** A service checked by digital ID an action the policy keeps to pseudonyms (403). */
+export class DigitalIdNotAllowedError extends MdisError {
+  readonly action: string;
+
+  constructor(action: string) {
+    super(
+      'digital_id_not_allowed',
+      `the policy lets services check ${action} by their own pseudonym for the person only, not by digital ID (eligibility.digitalIdChecks)`,
+    );
+    this.action = action;
+  }
+}
+
+/** A pseudonym this service was never given (another service's, or made up): one answer for both. */
+export class PseudonymNotFoundError extends NotFoundError {
+  constructor() {
+    super('pseudonym_not_found', 'no person is known to this service by this pseudonym');
   }
 }
 

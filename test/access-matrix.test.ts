@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { before, test } from 'node:test';
+import { newNonce } from '../src/credentials/proof.ts';
+import { inTransaction } from '../src/db/transaction.ts';
 import type { Enrolment } from '../src/identity/attributes.ts';
 import { type Role, requiredScope, roles } from '../src/principals/roles.ts';
 import { dayMs } from '../src/util/time.ts';
 import { report } from './_fixtures.ts';
 import { rawBindingPolicyFile } from './_people.ts';
 import { type CallOptions, forEachStore, personEnrolment } from './_util.ts';
+import { signCompact, TestWallet } from './_wallet.ts';
 
 // Every endpoint built so far × every caller: the allowed ones succeed, the others are refused
 // with the one error shape and leave the store exactly as it was.
@@ -54,6 +57,14 @@ interface Fixtures {
   pendingProposal(): Promise<string>;
   /** A new pending correction, by a new subject (one pending correction per field and subject). */
   pendingCorrection(): Promise<string>;
+  /** The `service` caller's own pseudonym for `subject` (as its sign-in gives it). */
+  pseudonym: string;
+  /** A live service principal's id, created for this request. */
+  newService(): Promise<string>;
+  /** A new credential offer for `subject`: its pre-authorized code and transaction code. */
+  credentialOffer(): Promise<{ code: string; txCode: string }>;
+  /** A credential request ready to send: a new access token and a proof with a fresh nonce. */
+  credentialRequest(): Promise<{ accessToken: string; body: unknown }>;
   /** A newly enrolled subject, for closures. */
   newSubject(): Promise<string>;
   /** A new preservation order about `subject` by the `authority` caller. */
@@ -75,9 +86,18 @@ interface Endpoint {
   /** Callers let in at the role level whose every item is refused in the answer: nothing written. */
   refusedPerItem?: readonly Caller[];
   /** A request that succeeds for an allowed caller; made anew for each cell. */
-  request(f: Fixtures): Promise<{ url: string; body?: unknown }> | { url: string; body?: unknown };
+  request(f: Fixtures): Promise<MatrixRequest> | MatrixRequest;
 }
 
+/** A cell's request; `rawBody` and `headers` for the OAuth endpoints (form bodies, their own tokens). */
+interface MatrixRequest {
+  url: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+const preAuthorizedGrant = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 const home = 'matrix-home';
 const away = 'matrix-away';
 const boundHandle = 'tom';
@@ -353,6 +373,38 @@ const endpoints: Endpoint[] = [
       body: { checks: [{ subject: f.subject, action: 'travel.air' }] },
     }),
   },
+  // By the service's own pseudonym (issue 16): a service only; a platform has none.
+  {
+    method: 'GET',
+    route: '/v1/eligibility (by pseudonym)',
+    allowed: ['service'],
+    success: 200,
+    writes: false,
+    request: (f) => ({ url: `/v1/eligibility?pseudonym=${f.pseudonym}&action=travel.air` }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/eligibility (by pseudonym)',
+    allowed: ['service', 'platform', otherWorld],
+    success: 200,
+    writes: false,
+    refusedPerItem: [otherActions, 'platform', otherWorld],
+    request: (f) => ({
+      url: '/v1/eligibility',
+      body: { checks: [{ pseudonym: f.pseudonym, action: 'travel.air' }] },
+    }),
+  },
+  {
+    method: 'PUT',
+    route: '/v1/principals/:id/oidc-client',
+    allowed: ['admin'],
+    success: 200,
+    writes: true,
+    request: async (f) => ({
+      url: `/v1/principals/${await f.newService()}/oidc-client`,
+      body: { redirectUris: ['https://airline.example/callback'] },
+    }),
+  },
   {
     method: 'GET',
     route: '/v1/me',
@@ -559,6 +611,81 @@ const endpoints: Endpoint[] = [
       body: { reason: 'Refused for the access matrix' },
     }),
   },
+  // Credentials (issue 16): the person's offers and list; the wallet's OAuth endpoints are public
+  // (the pre-authorized code and the access token are their authorization), as are the issuer's
+  // metadata, keys and status lists.
+  {
+    method: 'POST',
+    route: '/v1/me/credentials/offers',
+    allowed: ['subject', otherSubject],
+    success: 201,
+    writes: true,
+    request: () => ({ url: '/v1/me/credentials/offers', body: { configurations: ['mdis_identity'] } }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/me/credentials',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/me/credentials' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/credentials/token',
+    allowed: 'public',
+    success: 200,
+    writes: true,
+    request: async (f) => {
+      const { code, txCode } = await f.credentialOffer();
+      const form = { grant_type: preAuthorizedGrant, 'pre-authorized_code': code, tx_code: txCode };
+      return {
+        url: '/v1/credentials/token',
+        rawBody: new URLSearchParams(form).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      };
+    },
+  },
+  {
+    method: 'POST',
+    route: '/v1/credentials/nonce',
+    allowed: 'public',
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/credentials/nonce' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/credentials/credential',
+    allowed: 'public',
+    success: 200,
+    writes: true,
+    request: async (f) => {
+      const { accessToken, body } = await f.credentialRequest();
+      return {
+        url: '/v1/credentials/credential',
+        rawBody: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      };
+    },
+  },
+  ...[
+    '/v1/credentials/status/1',
+    '/.well-known/openid-credential-issuer',
+    '/.well-known/oauth-authorization-server/v1/credentials',
+    '/.well-known/jwt-vc-issuer',
+    '/.well-known/jwks.json',
+    '/.well-known/did.json',
+  ].map(
+    (route): Endpoint => ({
+      method: 'GET',
+      route: route.replace(/\/1$/, '/:list'),
+      allowed: 'public',
+      success: 200,
+      writes: false,
+      request: () => ({ url: route }),
+    }),
+  ),
   // Erasure and preservation (issue 15). The matrix's policy lets nothing but a preservation hold
   // an erasure, and the erasures are asked before any preservation is ordered.
   {
@@ -689,12 +816,42 @@ forEachStore(
       rumourCase: '',
       disclosureId: '',
       proposer: '',
+      pseudonym: '',
       fresh: () => ++counter,
+      newService: async () =>
+        (await h.ctx.principals.create({ role: 'service', actions: ['travel.air'] })).principal.id,
       newPrincipal: async () => (await h.ctx.principals.create({ role: 'registrar' })).principal.id,
       async pendingProposal() {
         // By an admin other than the `admin` caller, who may then decide it.
         const made = await h.ctx.principalProposals.create({ role: 'auditor' }, fixtures.proposer);
         return (made as { proposal: { id: string } }).proposal.id;
+      },
+      async credentialOffer() {
+        const made = await h.ctx.credentials.offers.create(fixtures.subject, {
+          configurations: ['mdis_identity'],
+          withGrade: false,
+        });
+        const grant = made.offer.grants as Record<string, { 'pre-authorized_code': string }>;
+        return { code: grant[preAuthorizedGrant]!['pre-authorized_code'], txCode: made.txCode };
+      },
+      async credentialRequest() {
+        const { code, txCode } = await fixtures.credentialOffer();
+        const form = { grant_type: preAuthorizedGrant, 'pre-authorized_code': code, tx_code: txCode };
+        const { accessToken } = await h.ctx.credentials.offers.redeem(form);
+        const wallet = new TestWallet({ now: () => new Date() });
+        const proof = signCompact(
+          { typ: 'openid4vci-proof+jwt', alg: 'EdDSA', jwk: wallet.publicJwk },
+          {
+            aud: h.ctx.credentials.issuer(),
+            iat: Math.floor(Date.now() / 1000),
+            nonce: newNonce(h.ctx.keyring, new Date()),
+          },
+          wallet.privateKey,
+        );
+        return {
+          accessToken,
+          body: { credential_configuration_id: 'mdis_identity', proofs: { jwt: [proof] } },
+        };
       },
       async newReporter() {
         const handle = `reporter-${fixtures.fresh()}`;
@@ -785,6 +942,16 @@ forEachStore(
         const scope = requiredScope[role];
         auth[role] = { token: await h.token({ role, ...(scope === undefined ? {} : scopes[scope]) }) };
       }
+      // The service caller has signed the subject in: it knows them by its own pseudonym.
+      const service = await h.ctx.principals.create({ role: 'service', ...scopes.actions });
+      auth.service = { token: service.token };
+      fixtures.pseudonym = await inTransaction(h.ctx.db, (tx) =>
+        h.ctx.servicePseudonyms.record(
+          tx,
+          { service: service.principal.id, subject: fixtures.subject },
+          'test',
+        ),
+      );
       auth[otherWorld] = { token: await h.token({ role: 'platform', world: away }) };
       auth[otherSubject] = { token: await h.token({ role: 'subject', subject: other.body.id }) };
       auth[otherActions] = { token: await h.token({ role: 'service', actions: ['travel.rail'] }) };
@@ -799,6 +966,11 @@ forEachStore(
       auth['malformed Authorization header'] = { headers: { authorization: `Token ${admin}` } };
       fixtures.proposer = (await h.ctx.principals.create({ role: 'admin' })).principal.id;
       fixtures.disclosureId = await fixtures.pendingDisclosure();
+      // Status list 1, as the first credential issued would make it.
+      await h.ctx.db
+        .insertInto('credential_status_lists')
+        .values({ id: 1, size: 1 << 17, allocated: 0 })
+        .execute();
     });
 
     for (const endpoint of endpoints) {
@@ -807,9 +979,17 @@ forEachStore(
         const perItem = endpoint.refusedPerItem?.includes(caller as Caller) === true;
         const outcome = `${expected}${perItem ? ', its item refused' : ''}`;
         test(`${endpoint.method} ${endpoint.route} as ${caller} → ${outcome}`, async () => {
-          const { url, body } = await endpoint.request(fixtures);
+          const { url, body, rawBody, headers } = await endpoint.request(fixtures);
           const before = await h.snapshot();
-          const reply = await h.call(endpoint.method, url, { ...auth[caller], body });
+          const own = auth[caller];
+          const reply = await h.call(endpoint.method, url, {
+            ...own,
+            body,
+            rawBody,
+            // The wallet's own Authorization (its access token) wins over the caller's.
+            headers: { ...own?.headers, ...headers },
+            ...(headers?.authorization === undefined ? {} : { token: undefined }),
+          });
           assert.equal(reply.status, expected, JSON.stringify(reply.body));
           const after = await h.snapshot();
           if (perItem) {

@@ -442,6 +442,23 @@ function defineSuite(): void {
     assertNoErrors(judge);
   });
 
+  test('Tom makes a credential offer for his wallet: a QR code, its link and the transaction code', async () => {
+    const tab = await signIn(f.subject, '/me');
+    const { page } = tab;
+    await page.getByRole('link', { name: 'Credentials' }).first().click();
+    await page.waitForURL(`${base}/me/credentials`);
+    await page.getByText('You have no credentials yet.').waitFor();
+    await page.getByRole('button', { name: 'Make an offer for my wallet' }).click();
+    await page.getByRole('img', { name: 'QR code of the credential offer' }).waitFor();
+    const link = await page.getByRole('link', { name: 'Open in my wallet' }).getAttribute('href');
+    assert.match(String(link), /^openid-credential-offer:\/\/\?credential_offer=/);
+    const txCode = String(await page.locator('.activation code').textContent());
+    assert.match(txCode, /^[0-9]{6}$/);
+    assert.ok(!String(link).includes(txCode), 'the transaction code is in the offer');
+    await screenshots(page, 'subject-credentials');
+    assertNoErrors(tab);
+  });
+
   test('an unknown token is refused in plain words', async () => {
     const page = await browser.newPage();
     const errors: string[] = [];

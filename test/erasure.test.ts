@@ -175,6 +175,27 @@ forEachStore(
 
       const ordered = await h.call('POST', '/v1/preservations', { token: authority, body: preserve() });
       assert.equal(ordered.status, 201);
+      // A credential issued to the person (its row, as the issuer keeps it) and an offer not yet redeemed.
+      const offered = await h.call('POST', '/v1/me/credentials/offers', {
+        token: me,
+        body: { configurations: ['mdis_identity'] },
+      });
+      assert.equal(offered.status, 201, JSON.stringify(offered.body));
+      await h.ctx.db
+        .insertInto('credentials')
+        .values({
+          id: 'crd_erasure_test',
+          subject_id: subject,
+          type: 'mdis_identity',
+          status_list: 0,
+          status_index: 9999,
+          kid: 'test',
+          issued_at: clock.in(0),
+          expires_at: clock.in(days(365)),
+          revoked_at: null,
+          revoked_reason: null,
+        })
+        .execute();
       clock.advance(days(30));
       assert.deepEqual(await h.ctx.erasures.eraseDue(), { erased: 0, held: 1, remaining: 0 });
       const status = await h.call('GET', '/v1/me/erasure', { token: me });
@@ -327,6 +348,18 @@ forEachStore(
       ]) {
         assert.ok(!haystack.includes(needle), `found "${needle}" in the store`);
       }
+      const credential = await h.ctx.db
+        .selectFrom('credentials')
+        .select('revoked_reason')
+        .where('id', '=', 'crd_erasure_test')
+        .executeTakeFirstOrThrow();
+      assert.equal(credential.revoked_reason, 'erased', 'the person’s credentials are revoked');
+      const offers = await h.ctx.db
+        .selectFrom('credential_offers')
+        .select('subject_id')
+        .where('subject_id', '=', subject)
+        .execute();
+      assert.equal(offers.length, 0, 'its offers are gone');
       const openings = await h.ctx.db
         .selectFrom('ledger_openings')
         .select('idx')

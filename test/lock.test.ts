@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { entriesSince, logSize } from './_access.ts';
+import { commitsTo, entriesSince, logSize } from './_access.ts';
 import { bindReporters, conductFixture, report } from './_fixtures.ts';
 import { Person, pkce, rawBindingPolicyFile, redirectUriOf } from './_people.ts';
 import { forEachStore, type Harness } from './_util.ts';
@@ -57,7 +57,8 @@ forEachStore(
       assert.equal((await f.tomPerson.call('GET', '/v1/me')).body.locked, locked.body.locked);
       const [entry] = await entriesSince(h, from);
       assert.equal(entry.kind, 'identity.locked');
-      assert.deepEqual(entry.refs, { subject: f.tom });
+      assert.deepEqual(entry.refs, {}, 'the person only as a commitment');
+      assert.ok(await commitsTo(h, entry, 'subject', f.tom));
 
       // The avatar bound before, under a grant given before: the world is still told access_denied.
       const known = await signInToWorld(f.tomPerson, f.world, 'tom');
@@ -104,7 +105,8 @@ forEachStore(
       assert.equal((await f.tomPerson.call('GET', '/v1/me')).body.locked, null);
       const [unlockEntry] = await entriesSince(h, unlockedAt);
       assert.equal(unlockEntry.kind, 'identity.unlocked');
-      assert.deepEqual(unlockEntry.refs, { subject: f.tom });
+      assert.deepEqual(unlockEntry.refs, {});
+      assert.ok(await commitsTo(h, unlockEntry, 'subject', f.tom));
       const back = await signInToWorld(f.tomPerson, f.world, 'tom');
       assert.ok(back.code, 'signed in to the world again');
     });

@@ -58,6 +58,7 @@ describe('mdis policy check', () => {
     const file = policyFile((p) => {
       p.categories.spreading_rumors!.disclosure.legalBases = ['warrant', 'emergency'];
       p.strikes.ladder = p.strikes.ladder.filter((step) => step.sanction !== 'ban');
+      p.eligibility = { digitalIdChecks: [] };
     });
     const warned = await mdis(['policy', 'check', file]);
     assert.equal(warned.code, 0, warned.stderr);
@@ -73,6 +74,7 @@ describe('mdis policy check', () => {
     assert.match(strict.stderr, /: error: categories\.spreading_rumors\.disclosure\.legalBases: /);
     const clean = policyFile((p) => {
       p.strikes.ladder = p.strikes.ladder.filter((step) => step.sanction !== 'ban');
+      p.eligibility = { digitalIdChecks: [] };
     });
     const passed = await mdis(['policy', 'check', '--strict', clean]);
     assert.equal(passed.code, 0, passed.stderr);

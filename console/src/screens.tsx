@@ -18,6 +18,7 @@ import { Closure } from './screens/rights/closure.tsx';
 import { Preservations } from './screens/rights/preservations.tsx';
 import { Corrections } from './screens/staff/corrections.tsx';
 import { SubjectProfileScreen } from './screens/staff/subject-profile.tsx';
+import { MyCredentials } from './screens/subject/my-credentials.tsx';
 import { MyProfile } from './screens/subject/my-profile.tsx';
 import { MyRecord } from './screens/subject/my-record.tsx';
 import { MyScore } from './screens/subject/my-score.tsx';
@@ -46,6 +47,13 @@ export const screens: Screen[] = [
   { path: '/me', title: 'My record', nav: 'My record', roles: ['subject'], view: MyRecord },
   { path: '/me/score', title: 'My score', nav: 'My score', roles: ['subject'], view: MyScore },
   { path: '/me/avatars', title: 'My avatars', nav: 'My avatars', roles: ['subject'], view: Bindings },
+  {
+    path: '/me/credentials',
+    title: 'Credentials',
+    nav: 'Credentials',
+    roles: ['subject'],
+    view: MyCredentials,
+  },
   { path: '/dashboard', title: 'Dashboard', nav: 'Dashboard', roles: ['admin'], view: Dashboard },
   { path: '/principals', title: 'Principals', nav: 'Principals', roles: ['admin'], view: Principals },
   {

@@ -10,6 +10,7 @@ import type { Role } from '../../src/principals/roles.ts';
 export type { Appeal } from '../../src/api/appeals.ts';
 export type { CaseDetail, CaseSummary, DecisionPreview } from '../../src/api/cases.ts';
 export type { Page } from '../../src/api/common.ts';
+export type { CredentialOffer, MyCredential, MyCredentials } from '../../src/api/credentials.ts';
 export type { Contribution, CreditReport, Distribution } from '../../src/api/credit.ts';
 export type {
   DisclosureDetail,

@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
+import type { ServicePseudonymService } from '../identity/service-pseudonyms.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
 import type { WorldService } from '../identity/world-service.ts';
 import type { Keyring } from '../keyring.ts';
@@ -41,6 +42,7 @@ export function buildSignIn(options: {
   worlds: WorldService;
   notifier: Notifier;
   locks: LockService;
+  servicePseudonyms: ServicePseudonymService;
   now: () => Date;
 }): SignInServices {
   const { db, config, ledger, principals, now } = options;

@@ -3,6 +3,14 @@ import type { AvatarsTable } from './tables/avatars.ts';
 import type { CasesTable } from './tables/cases.ts';
 import type { ConductEventsTable } from './tables/conduct-events.ts';
 import type { CorrectionsTable } from './tables/corrections.ts';
+import type {
+  CredentialAccessTokensTable,
+  CredentialKeysTable,
+  CredentialOffersTable,
+  CredentialSpentNoncesTable,
+  CredentialStatusListsTable,
+  CredentialsTable,
+} from './tables/credentials.ts';
 import type { CreditContributionsTable } from './tables/credit-contributions.ts';
 import type { CreditHistogramTable } from './tables/credit-histogram.ts';
 import type { CreditHistoryTable } from './tables/credit-history.ts';
@@ -21,6 +29,7 @@ import type { PoliciesTable, PolicyActivationsTable } from './tables/policies.ts
 import type { PrincipalProposalsTable, PrincipalsTable } from './tables/principals.ts';
 import type { ReportsTable } from './tables/reports.ts';
 import type { SanctionsTable } from './tables/sanctions.ts';
+import type { OidcServiceClientsTable, ServicePseudonymsTable } from './tables/service-pseudonyms.ts';
 import type {
   ActivationCodesTable,
   OidcClientsTable,
@@ -87,4 +96,14 @@ export interface DatabaseSchema {
   identity_locks: IdentityLocksTable;
   // The person's own data (issue 15)
   corrections: CorrectionsTable;
+  // Pseudonyms per service (issue 16)
+  oidc_service_clients: OidcServiceClientsTable;
+  service_pseudonyms: ServicePseudonymsTable;
+  // Credentials (issue 16)
+  credential_keys: CredentialKeysTable;
+  credential_offers: CredentialOffersTable;
+  credential_access_tokens: CredentialAccessTokensTable;
+  credential_spent_nonces: CredentialSpentNoncesTable;
+  credential_status_lists: CredentialStatusListsTable;
+  credentials: CredentialsTable;
 }

@@ -6,7 +6,15 @@ import { CreditModel, dayOf } from '../credit/model.ts';
 import type { Db } from '../db/database.ts';
 import type { Engine } from '../db/engine.ts';
 import type { Tx } from '../db/transaction.ts';
-import { ForbiddenError, SubjectErasedError, SubjectNotFoundError, ValidationError } from '../errors.ts';
+import {
+  DigitalIdNotAllowedError,
+  ForbiddenError,
+  PseudonymNotFoundError,
+  SubjectErasedError,
+  SubjectNotFoundError,
+  ValidationError,
+} from '../errors.ts';
+import type { ServicePseudonymService } from '../identity/service-pseudonyms.ts';
 import type { Policy, SanctionKind } from '../policy/policy.ts';
 import type { Principal } from '../principals/roles.ts';
 import type { CheckCounter } from './check-counts.ts';
@@ -29,6 +37,8 @@ export interface EligibilityOptions {
   databaseSchema: string | undefined;
   /** Counts the checks of services and platforms, for the subjects to see (`checkFor` only). */
   counts?: CheckCounter;
+  /** Resolves the pseudonyms services know people by (`checkByPseudonymFor`); loaded with the index. */
+  pseudonyms?: ServicePseudonymService;
 }
 
 const loadBatch = 50_000;
@@ -52,6 +62,7 @@ export class EligibilityService {
   readonly #counts: CheckCounter | undefined;
   /** Weighs a subject's contributions without the points counted directly (see #outsideGrades). */
   readonly #model: CreditModel;
+  readonly #pseudonyms: ServicePseudonymService | undefined;
   #index: EligibilityIndex;
   /** Set by the first rebuild: a command that never builds the index has nothing to reload. */
   #built = false;
@@ -69,6 +80,7 @@ export class EligibilityService {
     this.#databaseUrl = options.databaseUrl;
     this.#databaseSchema = options.databaseSchema;
     this.#counts = options.counts;
+    this.#pseudonyms = options.pseudonyms;
     this.#index = new EligibilityIndex(options.policy.document.actions);
     this.#model = new CreditModel(options.policy);
   }
@@ -102,14 +114,16 @@ export class EligibilityService {
     const graded = await subjectsAtGrades(this.#db, index.deniedGrades);
     const outside = await this.#outsideGrades(graded);
     for (const { subject_id, grade } of graded) index.setGrade(subject_id, grade, outside.get(subject_id));
+    await this.#pseudonyms?.load();
     this.#index = index;
     this.#built = true;
   }
 
   /**
-   * Checks for a caller: the action must be in the policy and in the caller's scope; world
-   * actions are judged in the platform's own world, or the `world` a service names. Each answer
-   * is counted for the subject (per caller, action and day).
+   * Checks for a caller by digital ID: the action must be in the policy and in the caller's scope,
+   * and a service may check by digital ID only the actions the policy still allows
+   * (`eligibility.digitalIdChecks`); world actions are judged in the platform's own world, or the
+   * `world` a service names. Each answer is counted for the subject (per caller, action and day).
    */
   async checkFor(
     caller: Principal,
@@ -118,6 +132,37 @@ export class EligibilityService {
     world: string | undefined,
   ): Promise<Eligibility> {
     const scopedWorld = this.#authorise(caller, action, world);
+    if (caller.role === 'service' && !this.#policy.digitalIdChecks(action)) {
+      throw new DigitalIdNotAllowedError(action);
+    }
+    return this.#checkAndCount(caller, subject, action, scopedWorld);
+  }
+
+  /**
+   * Checks for a service by its own pseudonym for the person (the `sub` its sign-in gave it). A
+   * pseudonym it was not given (another service's, or made up) is one 404 for both.
+   */
+  async checkByPseudonymFor(
+    caller: Principal,
+    pseudonym: string,
+    action: string,
+    world: string | undefined,
+  ): Promise<Eligibility> {
+    if (caller.role !== 'service') {
+      throw new ForbiddenError('pseudonyms are a service’s own; a platform checks its avatars by digital ID');
+    }
+    const scopedWorld = this.#authorise(caller, action, world);
+    const subject = await this.#pseudonyms?.resolve(caller.id, pseudonym);
+    if (subject === undefined) throw new PseudonymNotFoundError();
+    return this.#checkAndCount(caller, subject, action, scopedWorld);
+  }
+
+  async #checkAndCount(
+    caller: Principal,
+    subject: string,
+    action: string,
+    scopedWorld: string | undefined,
+  ): Promise<Eligibility> {
     const answer = await this.check(subject, action, scopedWorld);
     // Answered: the subject will see that this caller checked it (counted in memory, written in batches).
     this.#counts?.count(subject, caller.id, action);

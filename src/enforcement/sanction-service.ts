@@ -34,6 +34,12 @@ export interface NewSanction {
   source: 'decision' | 'ladder' | 'manual';
 }
 
+/** What another domain is told of a sanction imposed, in its transaction. */
+export type ImposedHook = (
+  tx: Tx,
+  sanction: { id: string; subject: string; kind: string; startsAt: string },
+) => Promise<void>;
+
 /** Imposes, lifts, expires and lists sanctions; keeps the eligibility index and the worlds told. */
 export class SanctionService {
   readonly #db: Db;
@@ -46,6 +52,7 @@ export class SanctionService {
   readonly #credit: CreditService;
   readonly #cases: CaseService;
   readonly #now: () => Date;
+  readonly #imposedHooks: ImposedHook[] = [];
 
   constructor(options: {
     db: Db;
@@ -112,7 +119,18 @@ export class SanctionService {
       occurredAt: now,
       data: { sanction: publicFields(row) },
     });
+    for (const hook of this.#imposedHooks) {
+      await hook(trx, { id: row.id, subject: input.subject, kind: input.kind, startsAt: row.starts_at });
+    }
     return toSanction(row, input.reason, undefined);
+  }
+
+  /**
+   * Runs `hook` in the transaction of each sanction imposed, after its own effects: for what
+   * another domain must change with it (a ban revokes the subject's standing credentials).
+   */
+  afterImpose(hook: ImposedHook): void {
+    this.#imposedHooks.push(hook);
   }
 
   // The row of a new sanction: it ends `days` after its start, its reason sealed for its subject.

@@ -4,7 +4,13 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { CsrfRefusedError, SignInRefusedError } from '../auth/errors.ts';
 import { BatchRejectedError } from '../conduct/event-service.ts';
 import {
+  CredentialProtocolError,
+  InvalidAccessTokenError,
+  StatusListNotFoundError,
+} from '../credentials/errors.ts';
+import {
   ConflictError,
+  DigitalIdNotAllowedError,
   ForbiddenError,
   GoneError,
   MalformedIdError,
@@ -40,6 +46,10 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [PurposeRequiredError, 400],
   [UnknownPurposeError, 400],
   [PasskeyRequiredError, 403],
+  [DigitalIdNotAllowedError, 403],
+  [CredentialProtocolError, 400],
+  [InvalidAccessTokenError, 401],
+  [StatusListNotFoundError, 404],
   [GoneError, 410],
 ];
 

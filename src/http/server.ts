@@ -16,6 +16,7 @@ import { bindingRoutes } from './routes/bindings.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { consoleRoutes } from './routes/console.ts';
 import { correctionRoutes } from './routes/corrections.ts';
+import { credentialRoutes } from './routes/credentials.ts';
 import { creditRoutes } from './routes/credit.ts';
 import { disclosureRoutes } from './routes/disclosures.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
@@ -116,9 +117,11 @@ function createApp(ctx: AppContext, options: ServerOptions): FastifyInstance {
 
 function installHeaders(app: FastifyInstance): void {
   // API answers are per caller and JSON only: no cache may keep them, no browser may sniff them.
+  // A public answer meant for caches (a credential status list) says so itself.
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/v1/') || request.url === '/v1') {
-      reply.header('cache-control', 'no-store');
+      if (!reply.hasHeader('cache-control') || reply.statusCode >= 400)
+        reply.header('cache-control', 'no-store');
       reply.header('x-content-type-options', 'nosniff');
     } else if (request.url.startsWith('/docs')) {
       reply.header('x-content-type-options', 'nosniff');
@@ -183,4 +186,5 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   lockRoutes(api, ctx);
   myProfileRoutes(api, ctx);
   correctionRoutes(api, ctx);
+  credentialRoutes(api, ctx);
 }

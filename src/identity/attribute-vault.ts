@@ -17,11 +17,13 @@ export class AttributeVault {
   readonly #wrapKey: KeyObject;
   readonly #hashKey: KeyObject;
   readonly #pseudonymKey: KeyObject;
+  readonly #servicePseudonymKey: KeyObject;
 
   constructor(masterKey: Buffer) {
     this.#wrapKey = deriveKey(masterKey, 'keyWrap');
     this.#hashKey = deriveKey(masterKey, 'keyedHash');
     this.#pseudonymKey = deriveKey(masterKey, 'pseudonym');
+    this.#servicePseudonymKey = deriveKey(masterKey, 'servicePseudonym');
   }
 
   /** A fresh data key and its wrapped form, bound to the subject's id. */
@@ -52,6 +54,17 @@ export class AttributeVault {
   pseudonym(worldId: string, subjectId: string): string {
     const mac = createHmac('sha256', this.#pseudonymKey).update(`${worldId}\u0000${subjectId}`).digest();
     return `PS${encodeBase32(mac, 24)}`;
+  }
+
+  /**
+   * Per-service pseudonym (a service principal's pairwise subject): another key and another
+   * prefix than a world's, so that it never equals one, and unlinkable across services.
+   */
+  servicePseudonym(serviceId: string, subjectId: string): string {
+    const mac = createHmac('sha256', this.#servicePseudonymKey)
+      .update(`${serviceId}\u0000${subjectId}`)
+      .digest();
+    return `SV${encodeBase32(mac, 24)}`;
   }
 }
 

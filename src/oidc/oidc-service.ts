@@ -3,19 +3,22 @@ import type Provider from 'oidc-provider';
 import { readCookie, type SessionService, sessionCookie } from '../auth/session-service.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { unliftedSanctions } from '../enforcement/unlifted-sanctions.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { AvatarService } from '../identity/avatar-service.ts';
+import type { ServicePseudonymService } from '../identity/service-pseudonyms.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
 import type { WorldService } from '../identity/world-service.ts';
 import type { Keyring } from '../keyring.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
+import type { PrincipalService } from '../principals/principal-service.ts';
 import type { Principal } from '../principals/roles.ts';
 import type { LockService } from '../rights/lock-service.ts';
 import { handlePattern } from '../util/patterns.ts';
 import { claimDescriptions, isOver, type Scope, scopeClaims, standingIn } from './claims.ts';
-import { OidcClientService } from './client-service.ts';
+import { isServiceClient, OidcClientService } from './client-service.ts';
 import { createProvider } from './provider.ts';
 
 const handleRegex = new RegExp(handlePattern);
@@ -23,10 +26,16 @@ const handleRegex = new RegExp(handlePattern);
 /** What a world is told when the person has locked the use of its identity. */
 export const lockedDescription = 'the person has locked the use of this identity';
 
-/** What the consent page shows: the world, each claim it asks for, the avatar it names. */
+/**
+ * What the consent page shows: the world (or the service) asking, each claim it asks for, the
+ * avatar a world names.
+ */
 export interface ConsentRequest {
   uid: string;
-  world: { id: string; name: string };
+  /** A world's sign-in; absent for a service's. */
+  world?: { id: string; name: string };
+  /** A service's sign-in: it learns a pseudonym of its own, binds no avatar. */
+  service?: { id: string; name: string };
   claims: { name: string; scope: string; description: string }[];
   /** The handle named in the authorization request; absent, the person types it. */
   avatar?: string;
@@ -35,6 +44,7 @@ export interface ConsentRequest {
 }
 
 type Raw = { req: IncomingMessage; res: ServerResponse };
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 export interface OidcOptions {
   db: Db;
@@ -47,6 +57,8 @@ export interface OidcOptions {
   avatars: AvatarService;
   worlds: WorldService;
   locks: LockService;
+  principals: PrincipalService;
+  servicePseudonyms: ServicePseudonymService;
   now: () => Date;
 }
 
@@ -105,16 +117,23 @@ export class OidcService {
   /** The pending authorization request behind this browser's interaction cookie. */
   async consentRequest(raw: Raw, uid: string): Promise<ConsentRequest> {
     const details = await this.#details(raw, uid);
-    const world = await this.#options.worlds.get(String(details.params.client_id));
+    const clientId = String(details.params.client_id);
     const scopes = requestedScopes(details.params.scope);
     const person = await this.#signedIn(raw.req.headers.cookie);
     const lockedSince = person === undefined ? undefined : await this.#options.locks.lockedSince(person);
+    const claims = scopes.flatMap((scope) =>
+      scopeClaims[scope].map((name) => ({ name, scope, description: claimDescriptions[name] ?? name })),
+    );
+    if (isServiceClient(clientId)) {
+      const service = await this.#options.principals.get(clientId);
+      const locked = lockedSince === undefined ? {} : { lockedSince };
+      return { uid, service: { id: service.id, name: service.name }, claims, ...locked };
+    }
+    const world = await this.#options.worlds.get(clientId);
     return {
       uid,
       world: { id: world.id, name: world.name },
-      claims: scopes.flatMap((scope) =>
-        scopeClaims[scope].map((name) => ({ name, scope, description: claimDescriptions[name] ?? name })),
-      ),
+      claims,
       ...(typeof details.params.avatar === 'string' ? { avatar: details.params.avatar } : {}),
       ...(lockedSince === undefined ? {} : { lockedSince }),
     };
@@ -136,6 +155,7 @@ export class OidcService {
     const details = await this.#details(raw, uid);
     if (await this.#options.locks.isLocked(principal.subject)) return this.#refuseLocked(raw);
     const world = String(details.params.client_id);
+    if (isServiceClient(world)) return this.#consentToService(raw, details, principal, input);
     const named = typeof details.params.avatar === 'string' ? details.params.avatar : undefined;
     if (named !== undefined && input.avatar !== undefined && input.avatar !== named) {
       throw new ValidationError('avatar', `the world asked to bind "${named}"`);
@@ -145,16 +165,41 @@ export class OidcService {
     if (!handleRegex.test(handle)) throw new ValidationError('avatar', 'is not an avatar handle');
     await this.#options.avatars.bind({ world, handle, subject: principal.subject }, principal.id);
 
+    return this.#grant(raw, details, principal.subject, input);
+  }
+
+  /**
+   * The person consents to a service: no avatar; the service's pseudonym for them is kept (and
+   * logged) so that the service can check their eligibility by it, then the sign-in resumes.
+   */
+  async #consentToService(
+    raw: Raw,
+    details: Details,
+    principal: Principal,
+    input: { avatar?: string; nationality?: boolean },
+  ): Promise<string> {
+    if (input.avatar !== undefined) throw new ValidationError('avatar', 'a service binds no avatar');
+    const subject = principal.subject!;
+    const service = String(details.params.client_id);
+    await inTransaction(this.#options.db, (tx) =>
+      this.#options.servicePseudonyms.record(tx, { service, subject }, principal.id),
+    );
+    return this.#grant(raw, details, subject, input);
+  }
+
+  /** Saves the grant of the scopes asked for (nationality only if ticked) and resumes the sign-in. */
+  async #grant(raw: Raw, details: Details, subject: string, input: { nationality?: boolean }) {
     const provider = await this.provider();
     const scopes = requestedScopes(details.params.scope);
-    const grant = new provider.Grant({ accountId: principal.subject, clientId: world });
+    const clientId = String(details.params.client_id);
+    const grant = new provider.Grant({ accountId: subject, clientId });
     grant.addOIDCScope(scopes.filter((s) => s !== 'nationality' || input.nationality === true).join(' '));
     if (scopes.includes('nationality') && input.nationality !== true) grant.rejectOIDCScope('nationality');
     const grantId = await grant.save();
     return provider.interactionResult(
       raw.req,
       raw.res,
-      { login: { accountId: principal.subject }, consent: { grantId } },
+      { login: { accountId: subject }, consent: { grantId } },
       { mergeWithLastSubmission: false },
     );
   }
@@ -188,9 +233,9 @@ export class OidcService {
     );
   }
 
-  async #details(raw: Raw, uid: string) {
+  async #details(raw: Raw, uid: string): Promise<Details> {
     const provider = await this.provider();
-    let details: Awaited<ReturnType<Provider['interactionDetails']>>;
+    let details: Details;
     try {
       details = await provider.interactionDetails(raw.req, raw.res);
     } catch {

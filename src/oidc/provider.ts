@@ -12,7 +12,7 @@ import type { Keyring } from '../keyring.ts';
 import { handlePattern } from '../util/patterns.ts';
 import { kyselyAdapter } from './adapter.ts';
 import { scopeClaims } from './claims.ts';
-import type { OidcClientService } from './client-service.ts';
+import { isServiceClient, type OidcClientService } from './client-service.ts';
 import { signingKeys } from './keys.ts';
 
 const handleRegex = new RegExp(handlePattern);
@@ -40,7 +40,7 @@ export function issuerOf(config: Config): string {
 
 /**
  * oidc-provider configured as mdis's OpenID Provider: code flow with PKCE required, pairwise
- * subjects per world (the world's avatar pseudonym, never the digital ID), predicate claims, the
+ * subjects per world or service (its pseudonym, never the digital ID), predicate claims, the
  * store as its adapter, and mdis's own pages for sign-in and consent.
  */
 export async function createProvider(options: ProviderOptions): Promise<Provider> {
@@ -63,7 +63,11 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     // Predicates asked for by scope go in the ID token itself: a world needs no userinfo call.
     conformIdTokenClaims: false,
     subjectTypes: ['pairwise'],
-    pairwiseIdentifier: async (_ctx, accountId, client) => vault.pseudonym(client.clientId, accountId),
+    // A world's avatar pseudonym, or a service's own: distinct keys, so that neither equals the other.
+    pairwiseIdentifier: async (_ctx, accountId, client) =>
+      isServiceClient(client.clientId)
+        ? vault.servicePseudonym(client.clientId, accountId)
+        : vault.pseudonym(client.clientId, accountId),
     pkce: { required: () => true },
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
@@ -135,6 +139,9 @@ const extraParams: Configuration['extraParams'] = {
   },
   // A world asks about its own users only.
   world(_ctx, value, client) {
+    if (value !== undefined && client !== undefined && isServiceClient(client.clientId)) {
+      throw new errors.InvalidRequest('a service acts for no world');
+    }
     if (value !== undefined && value !== client?.clientId) {
       throw new errors.InvalidRequest(`this client acts for world "${client?.clientId}", not "${value}"`);
     }

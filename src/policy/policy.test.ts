@@ -233,3 +233,35 @@ test('errors name the bad key', () => {
     );
   }
 });
+
+test('eligibility.digitalIdChecks: listed actions and categories; every action without it; a name of no action refused', () => {
+  const policy = parsePolicy(shipped());
+  for (const action of ['travel.air', 'travel.rail', 'finance.credit', 'world.enter', 'world.chat']) {
+    assert.equal(policy.digitalIdChecks(action), true, action);
+  }
+  assert.equal(policy.digitalIdChecks('commerce.purchase'), false);
+  const without = shipped();
+  delete without.eligibility;
+  assert.equal(parsePolicy(without).digitalIdChecks('commerce.purchase'), true);
+  assert.equal(
+    parsePolicy({ ...shipped(), eligibility: { digitalIdChecks: ['*'] } }).digitalIdChecks(
+      'commerce.purchase',
+    ),
+    true,
+  );
+  const none = parsePolicy({ ...shipped(), eligibility: { digitalIdChecks: [] } });
+  assert.equal(none.digitalIdChecks('travel.air'), false);
+  for (const [entry, rule] of [
+    ['travel.space', /names no action/],
+    ['space.*', /names no action/],
+    ['travel', /expected format/],
+    ['travel.**', /expected format/],
+  ] as const) {
+    assert.throws(
+      () => parsePolicy({ ...shipped(), eligibility: { digitalIdChecks: ['travel.air', entry] } }),
+      (error: Error & { details?: { field?: string } }) =>
+        error.details?.field === 'eligibility.digitalIdChecks.1' && rule.test(error.message),
+      entry,
+    );
+  }
+});

@@ -17,6 +17,9 @@ const key = '^[a-z][a-z0-9_]{1,39}$';
 const days = Type.Integer({ minimum: 1, maximum: 36500 });
 
 const points = Type.Integer({ minimum: -10000, maximum: 10000 });
+/** An action, every action of a category (`travel.*`), or every action (`*`). */
+const digitalIdCheckPattern =
+  '^(\\*|[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*\\.\\*|[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+)$';
 
 const Category = Type.Object(
   {
@@ -217,6 +220,19 @@ export const PolicyDocument = Type.Object(
         strict,
       ),
     ),
+    eligibility: Type.Optional(
+      Type.Object(
+        {
+          digitalIdChecks: Type.Array(Type.String({ pattern: digitalIdCheckPattern }), {
+            maxItems: 100,
+            uniqueItems: true,
+            description:
+              'the actions services may still check by digital ID (`GET /v1/eligibility?subject=`): action names, `category.*` or `*`; every other check is by the service’s own pseudonym for the person (`?pseudonym=`). Without `eligibility`, every action (as before pseudonyms per service)',
+          }),
+        },
+        strict,
+      ),
+    ),
     retention: Type.Optional(Retention),
   },
   strict,
@@ -241,6 +257,8 @@ export interface Policy {
   readPurposes: readonly string[];
   /** Whether a negative event of `category` counts on the score at once (`negativeEvents: "direct"`). */
   countsDirectly(category: string): boolean;
+  /** Whether a service may check `action` by digital ID (`eligibility.digitalIdChecks`; every action without it). */
+  digitalIdChecks(action: string): boolean;
   /** How long a subject of `kind` is kept after an erasure request or a closure (`retention`). */
   retention(kind: string): RetentionDays;
   /** What holds an erasure besides a preservation order (`retention.blockedBy`). */
@@ -300,12 +318,38 @@ export function parsePolicy(value: unknown): Policy {
     readPurposes: document.access?.readPurposes ?? defaultReadPurposes,
     countsDirectly: (name) =>
       Object.hasOwn(document.categories, name) && document.categories[name]!.negativeEvents === 'direct',
+    digitalIdChecks: digitalIdChecksOf(document),
     retention: (kind) => {
       const retention = document.retention as Record<string, RetentionDays> | undefined;
       return retention !== undefined && Object.hasOwn(retention, kind) ? retention[kind]! : defaultRetention;
     },
     erasureBlockers: document.retention?.blockedBy ?? erasureBlockers,
   };
+}
+
+/**
+ * Which actions services may check by digital ID: those listed, `category.*` for a category's,
+ * `*` for all; every action when the policy says nothing (as before pseudonyms per service). An
+ * entry that names no action is an error, not a silent no-op.
+ */
+function digitalIdChecksOf(document: PolicyDocument): (action: string) => boolean {
+  const listed = document.eligibility?.digitalIdChecks;
+  if (listed === undefined || listed.includes('*')) return () => true;
+  const actions = Object.keys(document.actions);
+  const allowed = new Set<string>();
+  listed.forEach((entry, i) => {
+    const matches = entry.endsWith('.*')
+      ? actions.filter((a) => a.startsWith(entry.slice(0, -1)))
+      : actions.filter((a) => a === entry);
+    if (matches.length === 0) {
+      throw new ValidationError(
+        `eligibility.digitalIdChecks.${i}`,
+        `"${entry}" names no action of the policy`,
+      );
+    }
+    for (const action of matches) allowed.add(action);
+  });
+  return (action) => allowed.has(action);
 }
 
 // The rules of the credit model that a schema cannot say: points match severities and polarity,

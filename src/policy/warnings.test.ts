@@ -17,6 +17,21 @@ test('the shipped policy warns of nothing', () => {
   assert.deepEqual(keys(shipped()), []);
 });
 
+test('services checking by digital ID: every action when the policy says nothing or "*", not named ones', () => {
+  const p = shipped();
+  assert.deepEqual(p.eligibility?.digitalIdChecks, ['travel.*', 'finance.*', 'world.*']);
+  p.eligibility = { digitalIdChecks: ['travel.air'] };
+  assert.deepEqual(keys(p), []);
+  p.eligibility = { digitalIdChecks: ['travel.air', '*'] };
+  assert.deepEqual(keys(p), ['eligibility.digitalIdChecks']);
+  delete p.eligibility;
+  assert.deepEqual(keys(p), ['eligibility.digitalIdChecks']);
+  assert.match(
+    policyWarnings(p)[0]!.message,
+    /every action by digital ID: services that do can link a person/,
+  );
+});
+
 test('statute or emergency without oversight', () => {
   const p = shipped();
   p.categories.fraud!.disclosure = {

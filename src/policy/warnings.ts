@@ -14,8 +14,9 @@ export const minDecisionsToBan = 3;
  * The harsh choices `mdis policy check` warns about (issue 14): disclosure on statute or in an
  * emergency without oversight, a gag longer than the appeal window, grades above the lowest
  * denying actions outside the worlds, speech that may lead to an emergency disclosure or to one
- * without a case (issue 13), a ladder that bans after fewer than three decisions, and negative
- * events that count directly (speech among them above all). Pure: the document in, the warnings out.
+ * without a case (issue 13), a ladder that bans after fewer than three decisions, negative
+ * events that count directly (speech among them above all), and services allowed to check every
+ * action by digital ID (issue 16). Pure: the document in, the warnings out.
  */
 export function policyWarnings(document: PolicyDocument): PolicyWarning[] {
   const warnings: PolicyWarning[] = [];
@@ -74,6 +75,16 @@ export function policyWarnings(document: PolicyDocument): PolicyWarning[] {
         message: `a ban follows ${decisions} upheld decision(s) (${ban.atStrikes} strikes, up to ${most} a decision): fewer than ${minDecisionsToBan}`,
       });
     }
+  }
+  // Every action by digital ID (the list missing, or "*"): services can link a person across them.
+  // A list of named actions is the operator's considered choice, documented in the policy itself.
+  const digitalIdChecks = document.eligibility?.digitalIdChecks ?? ['*'];
+  if (digitalIdChecks.includes('*')) {
+    warnings.push({
+      key: 'eligibility.digitalIdChecks',
+      message:
+        'services may check every action by digital ID: services that do can link a person across them; list the actions that need it (eligibility.digitalIdChecks) and move the rest to services’ own pseudonyms',
+    });
   }
   return warnings;
 }

@@ -76,7 +76,7 @@ export class ErasureService {
     this.#afterPass = options.afterPass;
   }
 
-  /** Runs `hook` inside every erasure's transaction, after the subject's data is gone. */
+  /** Runs `hook` inside every erasure's transaction, before the links to the person are shredded. */
   onErase(hook: ErasureHook): void {
     this.#hooks.push(hook);
   }
@@ -235,13 +235,14 @@ export class ErasureService {
       .where('revoked_at', 'is', null)
       .execute();
     for (const { id } of own) await this.#principals.revokeWithin(tx, id, { actor: 'system' });
+    // Before the shredding: what the hooks log about the person is opened by rows it deletes.
+    for (const hook of this.#hooks) await hook(tx, subject);
     await shredSubject(tx, subject, at);
     await tx
       .updateTable('erasures')
       .set({ status: 'erased', erased_at: at, blocked_by: null })
       .where('subject_id', '=', subject)
       .execute();
-    for (const hook of this.#hooks) await hook(tx, subject);
     await this.#eligibility.changed(tx, [subject]);
   }
 

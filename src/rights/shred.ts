@@ -27,6 +27,11 @@ export async function shredSubject(tx: Tx, subject: string, at: string): Promise
   // The person's own acts on its data: corrections (sealed under the destroyed key) and its lock.
   await tx.deleteFrom('corrections').where('subject_id', '=', subject).execute();
   await tx.deleteFrom('identity_locks').where('subject_id', '=', subject).execute();
+  // The pseudonyms services knew the person by, and its credential offers and tokens not yet used
+  // (its credentials themselves are revoked by the issuer's erasure hook, and stay for the lists).
+  await tx.deleteFrom('service_pseudonyms').where('subject_id', '=', subject).execute();
+  await tx.deleteFrom('credential_offers').where('subject_id', '=', subject).execute();
+  await tx.deleteFrom('credential_access_tokens').where('subject_id', '=', subject).execute();
   await shredLogSalts(tx, subject);
 }
 

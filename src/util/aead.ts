@@ -19,6 +19,8 @@ export const keyPurposes = {
   pseudonym: 'mdis pseudonym',
   /** Operator secrets that belong to no subject (the keyring). */
   operatorSecrets: 'mdis operator secrets',
+  /** Per-service pseudonyms (the vault): not the worlds' key, so that neither equals the other. */
+  servicePseudonym: 'mdis service pseudonym',
 } as const;
 
 // Keys are made KeyObjects once: Node prepares a raw Buffer key anew on every cipher and HMAC,

@@ -8,7 +8,7 @@ export type Activation = { code: string; expiresAt: string; link: string };
 const margin = 4;
 
 /** A QR code of `text` as inline SVG: one path of dark modules, no script or image request. */
-function QrCode(props: { text: string; label: string }) {
+export function QrCode(props: { text: string; label: string }) {
   const { modules } = create(props.text, { errorCorrectionLevel: 'M' });
   const side = modules.size + 2 * margin;
   let d = '';

@@ -20,6 +20,8 @@ import * as contributionRecorded from './2026-12-02T1400-contribution-recorded.t
 import * as principalOrganisation from './2026-12-02T1500-principal-organisation.ts';
 import * as corrections from './2026-12-02T1600-corrections.ts';
 import * as identityLocks from './2026-12-02T1700-identity-locks.ts';
+import * as credentials from './2026-12-02T1800-credentials.ts';
+import * as servicePseudonyms from './2026-12-02T1900-service-pseudonyms.ts';
 import * as erasure from './2026-12-02T2000-erasure.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -45,6 +47,8 @@ const migrations: Record<string, EngineMigration> = {
   '2026-12-02T1500-principal-organisation': principalOrganisation,
   '2026-12-02T1600-corrections': corrections,
   '2026-12-02T1700-identity-locks': identityLocks,
+  '2026-12-02T1800-credentials': credentials,
+  '2026-12-02T1900-service-pseudonyms': servicePseudonyms,
   '2026-12-02T2000-erasure': erasure,
 };
 

@@ -1,8 +1,11 @@
 import Type, { type Static } from 'typebox';
 import type { AppContext } from '../../context.ts';
+import type { Eligibility } from '../../enforcement/eligibility-index.ts';
 import { eligibilityReasons } from '../../enforcement/eligibility-index.ts';
-import { itemError, MdisError } from '../../errors.ts';
+import { itemError, MdisError, ValidationError } from '../../errors.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
+import { servicePseudonymPattern } from '../../identity/service-pseudonyms.ts';
+import type { Principal } from '../../principals/roles.ts';
 import { worldIdPattern } from '../../util/patterns.ts';
 import { type Check, compileCheck, StringEnum } from '../../util/validation.ts';
 import type { Api } from '../api.ts';
@@ -11,7 +14,14 @@ import { Batch, DigitalIdParam, responses } from '../schemas.ts';
 
 const checkers = ['service', 'platform'] as const;
 const checkFields = {
-  subject: DigitalIdParam,
+  subject: Type.Optional(DigitalIdParam),
+  pseudonym: Type.Optional(
+    Type.String({
+      pattern: servicePseudonymPattern,
+      description:
+        'instead of subject: the calling service’s own pseudonym for the person (the `sub` of its sign-in)',
+    }),
+  ),
   action: Type.String({ maxLength: 60, description: 'an action of the policy, in the caller’s scope' }),
   world: Type.Optional(
     Type.String({ pattern: worldIdPattern, description: 'for world actions checked by a service' }),
@@ -40,15 +50,13 @@ function checkEligibility(app: Api, ctx: AppContext): void {
       config: { roles: checkers },
       schema: {
         tags: ['enforcement'],
-        summary: 'May this subject do this action? Says nothing else about the subject',
+        summary:
+          'May this subject (by digital ID, or by the service’s own pseudonym) do this action? Says nothing else about the subject',
         querystring: Type.Object(checkFields, { additionalProperties: false }),
         response: responses({ 200: Answer }),
       },
     },
-    async (request) => {
-      const { subject, action, world } = request.query;
-      return ctx.eligibility.checkFor(caller(request), parseDigitalId(subject, 'subject'), action, world);
-    },
+    async (request) => checkOne(ctx, caller(request), request.query, ''),
   );
 }
 
@@ -89,11 +97,7 @@ function checkEligibilityBatch(app: Api, ctx: AppContext): void {
       for (const [index, check] of request.body.checks.entries()) {
         try {
           checkItem(check, `checks.${index}`);
-          const subject = parseDigitalId(check.subject, `checks.${index}.subject`);
-          results.push({
-            index,
-            ...(await ctx.eligibility.checkFor(principal, subject, check.action, check.world)),
-          });
+          results.push({ index, ...(await checkOne(ctx, principal, check, `checks.${index}.`)) });
         } catch (error) {
           if (!(error instanceof MdisError)) throw error;
           results.push({ index, ...itemError(error) });
@@ -102,4 +106,20 @@ function checkEligibilityBatch(app: Api, ctx: AppContext): void {
       return { results };
     },
   );
+}
+
+/** One check, by digital ID or by the caller's own pseudonym: exactly one of them. */
+function checkOne(
+  ctx: AppContext,
+  principal: Principal,
+  check: Static<typeof CheckItem>,
+  prefix: string,
+): Promise<Eligibility> {
+  const { subject, pseudonym, action, world } = check;
+  if ((subject === undefined) === (pseudonym === undefined)) {
+    throw new ValidationError(`${prefix}subject`, 'name either subject (a digital ID) or pseudonym');
+  }
+  if (pseudonym !== undefined)
+    return ctx.eligibility.checkByPseudonymFor(principal, pseudonym, action, world);
+  return ctx.eligibility.checkFor(principal, parseDigitalId(subject!, `${prefix}subject`), action, world);
 }

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { clientAuthMethods } from '../../oidc/client-service.ts';
-import { worldIdPattern } from '../../util/patterns.ts';
+import { recordIdPattern, worldIdPattern } from '../../util/patterns.ts';
 import { StringEnum } from '../../util/validation.ts';
 import type { Api } from '../api.ts';
 import { caller } from '../auth.ts';
@@ -30,8 +30,16 @@ export const RegisteredClient = Type.Object({
 
 const admin = ['admin'] as const;
 
-/** A world's OpenID Connect client: registered with the world or later by the admin. */
+/**
+ * A world's OpenID Connect client: registered with the world or later by the admin; and a
+ * service's, registered by the admin, so that the service learns people under its own pseudonym.
+ */
 export function oidcClientRoutes(app: Api, ctx: AppContext): void {
+  worldClient(app, ctx);
+  serviceClient(app, ctx);
+}
+
+function worldClient(app: Api, ctx: AppContext): void {
   app.put(
     '/v1/worlds/:world/oidc-client',
     {
@@ -46,5 +54,23 @@ export function oidcClientRoutes(app: Api, ctx: AppContext): void {
       },
     },
     async (request) => ctx.oidc.clients.register(request.params.world, request.body, caller(request).id),
+  );
+}
+
+function serviceClient(app: Api, ctx: AppContext): void {
+  app.put(
+    '/v1/principals/:id/oidc-client',
+    {
+      config: { roles: admin },
+      schema: {
+        tags: ['principals'],
+        summary:
+          'Register or replace a service principal’s OpenID Connect client (client id = the principal id): people sign in to the service through mdis and it gets its own pseudonym for each (a secret method gets a new secret, shown once)',
+        params: Type.Object({ id: Type.String({ pattern: recordIdPattern('prn') }) }),
+        body: ClientRegistration,
+        response: responses({ 200: RegisteredClient }),
+      },
+    },
+    async (request) => ctx.oidc.clients.registerService(request.params.id, request.body, caller(request).id),
   );
 }

@@ -33,12 +33,19 @@ function interactionDetails(app: Api, ctx: AppContext): void {
     {
       schema: {
         tags: ['sign-in'],
-        summary: 'The sign-in request a world made: the world, each claim it asks for, the avatar it names',
+        summary:
+          'The sign-in request a world (or a service) made: who asks, each claim it asks for, the avatar a world names',
         params: Uid,
         response: responses({
           200: Type.Object({
             uid: Type.String(),
-            world: Type.Object({ id: Type.String(), name: Type.String() }),
+            world: Type.Optional(Type.Object({ id: Type.String(), name: Type.String() })),
+            service: Type.Optional(
+              Type.Object(
+                { id: Type.String(), name: Type.String() },
+                { description: 'a service’s sign-in (no avatar; it learns a pseudonym of its own)' },
+              ),
+            ),
             claims: Type.Array(
               Type.Object({ name: Type.String(), scope: Type.String(), description: Type.String() }),
             ),
@@ -65,7 +72,8 @@ function consent(app: Api, ctx: AppContext): void {
       config: { roles: subject },
       schema: {
         tags: ['sign-in'],
-        summary: 'Consent: binds the avatar to the signed-in person in this world and resumes the sign-in',
+        summary:
+          'Consent: binds the avatar to the signed-in person in this world (a service: keeps its pseudonym for the person) and resumes the sign-in',
         params: Uid,
         body: Type.Object(
           {

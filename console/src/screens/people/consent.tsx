@@ -8,15 +8,18 @@ import type { Whoami } from '../../types.ts';
 
 interface ConsentRequest {
   uid: string;
-  world: { id: string; name: string };
+  /** A world's sign-in; a service's names `service` instead. */
+  world?: { id: string; name: string };
+  service?: { id: string; name: string };
   claims: { name: string; scope: string; description: string }[];
   avatar?: string;
   lockedSince?: string;
 }
 
 /**
- * A world's sign-in through mdis: the person signs in with a passkey if they have not, sees the
- * world and each claim it asks for, names the avatar to bind, and consents or declines.
+ * A world's (or a service's) sign-in through mdis: the person signs in with a passkey if they have
+ * not, sees who asks and each claim it asks for, names the avatar to bind in a world, and consents
+ * or declines.
  */
 export function Consent(props: { uid: string }) {
   const { uid } = props;
@@ -38,14 +41,19 @@ export function Consent(props: { uid: string }) {
       </main>
     );
   }
-  const world = request.data.world;
+  // A service binds no avatar and is told of no world: it gets a pseudonym of its own.
+  const service = request.data.service;
+  const world = request.data.world ?? service ?? { id: '', name: '' };
   const go = async (action: 'consent' | 'decline') => {
     setBusy(true);
     setError(undefined);
     try {
       const body =
         action === 'consent'
-          ? { ...(request.data?.avatar === undefined ? { avatar } : {}), nationality }
+          ? {
+              ...(request.data?.avatar === undefined && service === undefined ? { avatar } : {}),
+              nationality,
+            }
           : {};
       const next = await post<{ redirectTo: string }>(`/oidc/interaction/${uid}/${action}`, body);
       window.location.assign(next.redirectTo);
@@ -111,7 +119,12 @@ export function Consent(props: { uid: string }) {
               ),
             )}
           </ul>
-          {request.data.avatar === undefined ? (
+          {service !== undefined ? (
+            <p>
+              {service.name} learns you under a pseudonym of its own, which no other service or world can link
+              to it.
+            </p>
+          ) : request.data.avatar === undefined ? (
             <label>
               Your avatar in {world.name}
               <input

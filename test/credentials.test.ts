@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { before, test } from 'node:test';
+import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { inTransaction } from '../src/db/transaction.ts';
+import { forEachStore, personEnrolment } from './_util.ts';
+import { TestWallet } from './_wallet.ts';
+
+// Credentials end to end over real HTTP: a wallet no one here wrote receives through OpenID4VCI,
+// and every credential is checked by a path that shares nothing with the issuing code: split by
+// hand, each disclosure hashed and found in `_sd`, the signature verified with `jose` against the
+// JWKS fetched from the server.
+
+const clock = new Date('2026-12-02T12:00:00.000Z');
+const now = () => clock;
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON of any shape; each test asserts the fields it expects
+async function getJson(url: string): Promise<any> {
+  return (await fetch(url)).json();
+}
+
+/** The claims an SD-JWT discloses, checked by hand; throws if a disclosure is not in `_sd`. */
+function openByHand(sdJwt: string) {
+  const parts = sdJwt.split('~');
+  const payload = decodeJwt(parts[0]!) as Record<string, unknown> & { _sd: string[] };
+  const claims: Record<string, unknown> = {};
+  for (const disclosure of parts.slice(1, -1)) {
+    const digest = createHash('sha256').update(disclosure).digest('base64url');
+    assert.ok(payload._sd.includes(digest), 'a disclosure is not in _sd');
+    const [salt, name, value] = JSON.parse(Buffer.from(disclosure, 'base64url').toString()) as [
+      string,
+      string,
+      unknown,
+    ];
+    assert.ok(salt.length >= 16, 'the salt is short');
+    claims[name] = value;
+  }
+  return { payload, claims, jwt: parts[0]! };
+}
+
+forEachStore(
+  'credentials',
+  (h) => {
+    let base: string;
+    let subject: string;
+    let subjectToken: string;
+    let wallet: TestWallet;
+
+    const offer = async (configurations: string[], withGrade = false) => {
+      const reply = await h.call('POST', '/v1/me/credentials/offers', {
+        token: subjectToken,
+        body: { configurations, withGrade },
+      });
+      assert.equal(reply.status, 201, JSON.stringify(reply.body));
+      return reply.body as { offerUri: string; txCode: string; offer: Record<string, unknown> };
+    };
+    const receive = async (configuration: string, withGrade = false) => {
+      const { offerUri, txCode } = await offer([configuration], withGrade);
+      return wallet.receive(offerUri, txCode, configuration);
+    };
+    const statusOf = async (sdJwt: string) => {
+      const { payload } = openByHand(sdJwt);
+      const { idx, uri } = (payload.status as { status_list: { idx: number; uri: string } }).status_list;
+      const response = await fetch(uri);
+      assert.equal(response.headers.get('content-type'), 'application/statuslist+jwt');
+      return getListFromStatusListJWT(await response.text()).getStatus(idx);
+    };
+
+    before(async () => {
+      base = await h.app.listen({ port: 0, host: '127.0.0.1' });
+      (h.ctx.config as { publicUrl: string | undefined }).publicUrl = base;
+      const registrar = await h.token({ role: 'registrar' });
+      const enrolled = await h.call('POST', '/v1/subjects', { token: registrar, body: personEnrolment() });
+      subject = enrolled.body.id;
+      subjectToken = await h.token({ role: 'subject', subject });
+      wallet = new TestWallet({ now });
+    });
+
+    test('the issuer publishes its metadata, keys and did:web document', async () => {
+      const metadata = await getJson(`${base}/.well-known/openid-credential-issuer`);
+      assert.equal(metadata.credential_issuer, base);
+      assert.deepEqual(Object.keys(metadata.credential_configurations_supported).sort(), [
+        'mdis_identity',
+        'mdis_standing',
+      ]);
+      const jwks = await getJson(`${base}/.well-known/jwks.json`);
+      assert.equal(jwks.keys.length, 1);
+      assert.equal(jwks.keys[0].crv, 'Ed25519');
+      assert.equal(jwks.keys[0].d, undefined, 'a private key is published');
+      const vcIssuer = await getJson(`${base}/.well-known/jwt-vc-issuer`);
+      assert.equal(vcIssuer.issuer, base);
+      assert.deepEqual(vcIssuer.jwks, jwks);
+      const did = await getJson(`${base}/.well-known/did.json`);
+      assert.equal(did.id, `did:web:${encodeURIComponent(new URL(base).host)}`);
+      assert.deepEqual(did.verificationMethod[0].publicKeyJwk, jwks.keys[0]);
+    });
+
+    test('a wallet receives an identity credential; every claim checks by hand and the signature with jose', async () => {
+      const sdJwt = await receive('mdis_identity');
+      const { payload, claims, jwt } = openByHand(sdJwt);
+      const keys = createRemoteJWKSet(new URL(`${base}/.well-known/jwks.json`));
+      const verified = await jwtVerify(jwt, keys, { issuer: base, typ: 'dc+sd-jwt', currentDate: clock });
+      assert.equal(verified.protectedHeader.alg, 'EdDSA');
+      assert.deepEqual(claims, {
+        name: 'Thomas Example',
+        birthdate: '1990-04-01',
+        nationality: 'GB',
+        age_over_13: true,
+        age_over_18: true,
+      });
+      // Nothing but the claims' digests is visible without disclosures.
+      for (const name of Object.keys(claims)) assert.equal(payload[name], undefined);
+      assert.equal(payload.vct, `${base}/credentials/identity`);
+      assert.deepEqual((payload.cnf as { jwk: object }).jwk, wallet.publicJwk);
+      assert.notEqual(payload.sub, subject);
+      assert.ok(!JSON.stringify(payload).includes(subject), 'the digital ID is in the credential');
+      assert.equal(await statusOf(sdJwt), 0);
+    });
+
+    test('a standing credential: grade only when chosen; each credential its own pseudonym', async () => {
+      const without = openByHand(await receive('mdis_standing'));
+      assert.deepEqual(without.claims, { unique_person: true, not_banned: true });
+      const withGrade = openByHand(await receive('mdis_standing', true));
+      assert.equal(typeof withGrade.claims.grade, 'string');
+      assert.notEqual(without.payload.sub, withGrade.payload.sub);
+    });
+
+    test('a wallet may ask for fewer claims: only those are in the credential', async () => {
+      const { offerUri, txCode } = await offer(['mdis_identity']);
+      const { issuerMetadata, accessToken } = await wallet.redeem(offerUri, txCode);
+      const sdJwt = await wallet.request(issuerMetadata, accessToken, 'mdis_identity', {
+        claims: [{ path: ['age_over_18'] }],
+      });
+      const { payload, claims } = openByHand(sdJwt);
+      assert.deepEqual(claims, { age_over_18: true });
+      assert.equal(payload._sd.length, 1);
+    });
+
+    test('the store keeps what revocation needs, the ledger ids only; no claim value anywhere', async () => {
+      const snapshot = await h.snapshot();
+      for (const value of ['Thomas Example', '1990-04-01', wallet.publicJwk.x!]) {
+        assert.ok(!snapshot.includes(value), `${value} is in the store`);
+      }
+      const issued = await h.ctx.ledger.entriesOfKind('credential.issued', '2000', '3000');
+      assert.ok(issued.length >= 3);
+      for (const act of issued) {
+        assert.deepEqual(Object.keys(act.refs).sort(), ['credential', 'subject', 'type']);
+      }
+      const mine = await h.call('GET', '/v1/me/credentials', { token: subjectToken });
+      assert.equal(mine.status, 200);
+      // The second standing credential revoked the first (a reissue).
+      const standing = mine.body.credentials.filter((c: { type: string }) => c.type === 'mdis_standing');
+      assert.deepEqual(standing.map((c: { status: string }) => c.status).sort(), ['revoked', 'valid']);
+      assert.equal(
+        standing.find((c: { status: string }) => c.status === 'revoked').revokedReason,
+        'reissued',
+      );
+    });
+
+    test('a ban revokes the standing credential in the status list as soon as it commits', async () => {
+      const standing = await receive('mdis_standing');
+      const identity = await receive('mdis_identity');
+      assert.equal(await statusOf(standing), 0);
+      await h.ctx.sanctions.impose({ subject, kind: 'ban', reason: 'test ban', source: 'manual' }, 'test');
+      // No wait and no clock change: the list is read at each request.
+      assert.equal(await statusOf(standing), 1);
+      assert.equal(await statusOf(identity), 0);
+      const response = await fetch(`${base}/v1/credentials/status/1`);
+      assert.equal(response.headers.get('cache-control'), 'public, max-age=1');
+      const after = openByHand(await receive('mdis_standing'));
+      assert.equal(after.claims.not_banned, false);
+    });
+
+    test('revokeAllOf (what lock and erasure call) revokes every credential of the subject', async () => {
+      const identity = await receive('mdis_identity');
+      const revoked = await inTransaction(h.ctx.db, (tx) =>
+        h.ctx.credentials.revokeAllOf(tx, subject, 'locked'),
+      );
+      assert.ok(revoked >= 1);
+      assert.equal(await statusOf(identity), 1);
+      const acts = await h.ctx.ledger.entriesOfKind('credential.revoked', '2000', '3000');
+      assert.ok(acts.some((a) => a.refs.subject === subject));
+    });
+
+    test('an unknown status list is 404', async () => {
+      const reply = await h.call('GET', '/v1/credentials/status/999');
+      assert.equal(reply.status, 404);
+      assert.equal(reply.body.error, 'status_list_not_found');
+    });
+  },
+  { now },
+);
