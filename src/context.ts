@@ -260,7 +260,7 @@ export function wireServices(core: Core): Services {
     ...{ db, config, ledger, principals, subjects, now },
     ...{ vault, keyring, avatars, worlds, notifier, locks, servicePseudonyms },
   });
-  const credentials = buildCredentials({ ...core, subjects, sanctions });
+  const credentials = buildCredentials({ ...core, subjects, sanctions, locks });
   const preservations = new PreservationService({ ...base, keyring, subjects, avatars });
   const erasures = new ErasureService({
     ...{ ...base, subjects, principals, preservations, credit, eligibility, logger },
@@ -290,16 +290,22 @@ export function wireServices(core: Core): Services {
   };
 }
 
-/** The credential issuer; a ban in force revokes the subject's standing credentials in its transaction. */
-function buildCredentials(options: Core & { subjects: SubjectService; sanctions: SanctionService }) {
-  const { db, keyring, now, ledger, subjects, sanctions, config } = options;
+/**
+ * The credential issuer; in their own transactions, a ban in force revokes the subject's standing
+ * credentials and a lock all of them (and a locked person gets no new offer or credential).
+ */
+function buildCredentials(
+  options: Core & { subjects: SubjectService; sanctions: SanctionService; locks: LockService },
+) {
+  const { db, keyring, now, ledger, subjects, sanctions, locks, config } = options;
   const issuer = () => issuerOf(config);
   const credentials = new CredentialService({
-    ...{ db, ledger, keyring, subjects, now, issuer },
+    ...{ db, ledger, keyring, subjects, locks, now, issuer },
     keys: new CredentialKeys({ db, keyring, now }),
-    offers: new OfferService({ db, keyring, now, issuer }),
+    offers: new OfferService({ db, keyring, now, issuer, locks }),
   });
   sanctions.afterImpose((tx, sanction) => credentials.sanctioned(tx, sanction));
+  locks.afterLock((tx, subject) => credentials.revokeAllOf(tx, subject, 'locked'));
   return credentials;
 }
 

@@ -145,7 +145,9 @@ forEachStore(
       const issued = await h.ctx.ledger.entriesOfKind('credential.issued', '2000', '3000');
       assert.ok(issued.length >= 3);
       for (const act of issued) {
-        assert.deepEqual(Object.keys(act.refs).sort(), ['credential', 'subject', 'type']);
+        // The person only as a commitment (issue 13): no two entries share a visible value of theirs.
+        assert.deepEqual(Object.keys(act.refs).sort(), ['credential', 'type']);
+        assert.deepEqual(Object.keys((act as { commitments?: object }).commitments ?? {}), ['subject']);
       }
       const mine = await h.call('GET', '/v1/me/credentials', { token: subjectToken });
       assert.equal(mine.status, 200);
@@ -172,15 +174,33 @@ forEachStore(
       assert.equal(after.claims.not_banned, false);
     });
 
-    test('revokeAllOf (what lock and erasure call) revokes every credential of the subject', async () => {
+    test('a lock revokes every credential at once; no new offer, and an offer made before issues nothing', async () => {
       const identity = await receive('mdis_identity');
-      const revoked = await inTransaction(h.ctx.db, (tx) =>
-        h.ctx.credentials.revokeAllOf(tx, subject, 'locked'),
-      );
-      assert.ok(revoked >= 1);
+      const early = await offer(['mdis_identity']);
+      const issued = async () =>
+        (await h.ctx.db.selectFrom('credentials').select('id').where('subject_id', '=', subject).execute())
+          .length;
+      const count = await issued();
+      const locked = await h.call('POST', '/v1/me/lock', { token: subjectToken });
+      assert.equal(locked.status, 200, JSON.stringify(locked.body));
+      // In the lock's own transaction: no wait and no clock change.
       assert.equal(await statusOf(identity), 1);
-      const acts = await h.ctx.ledger.entriesOfKind('credential.revoked', '2000', '3000');
-      assert.ok(acts.some((a) => a.refs.subject === subject));
+      const mine = await h.call('GET', '/v1/me/credentials', { token: subjectToken });
+      assert.ok(
+        mine.body.credentials.every((c: { status: string }) => c.status === 'revoked'),
+        JSON.stringify(mine.body),
+      );
+
+      const before = await h.snapshot();
+      const refused = await h.call('POST', '/v1/me/credentials/offers', {
+        token: subjectToken,
+        body: { configurations: ['mdis_identity'] },
+      });
+      assert.equal(refused.status, 409);
+      assert.equal(refused.body.error, 'identity_locked');
+      assert.equal(await h.snapshot(), before);
+      await assert.rejects(wallet.receive(early.offerUri, early.txCode, 'mdis_identity'));
+      assert.equal(await issued(), count, 'nothing issued on the offer made before the lock');
     });
 
     test('an unknown status list is 404', async () => {

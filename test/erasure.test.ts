@@ -184,7 +184,7 @@ forEachStore(
       await h.ctx.db
         .insertInto('credentials')
         .values({
-          id: 'crd_erasure_test',
+          id: 'vc_erasure_test',
           subject_id: subject,
           type: 'mdis_identity',
           status_list: 0,
@@ -351,7 +351,7 @@ forEachStore(
       const credential = await h.ctx.db
         .selectFrom('credentials')
         .select('revoked_reason')
-        .where('id', '=', 'crd_erasure_test')
+        .where('id', '=', 'vc_erasure_test')
         .executeTakeFirstOrThrow();
       assert.equal(credential.revoked_reason, 'erased', 'the person’s credentials are revoked');
       const offers = await h.ctx.db

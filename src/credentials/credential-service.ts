@@ -4,6 +4,7 @@ import { unliftedSanctions } from '../enforcement/unlifted-sanctions.ts';
 import type { SubjectService } from '../identity/subject-service.ts';
 import type { Keyring } from '../keyring.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
+import type { LockService } from '../rights/lock-service.ts';
 import { newId } from '../util/ids.ts';
 import { dayMs } from '../util/time.ts';
 import { type ConfigurationId, claimsOf, configurations } from './configurations.ts';
@@ -49,6 +50,7 @@ export class CredentialService {
   readonly #ledger: LedgerService;
   readonly #keyring: Keyring;
   readonly #subjects: SubjectService;
+  readonly #locks: LockService;
   readonly #now: () => Date;
   readonly keys: CredentialKeys;
   readonly offers: OfferService;
@@ -59,6 +61,7 @@ export class CredentialService {
     ledger: LedgerService;
     keyring: Keyring;
     subjects: SubjectService;
+    locks: LockService;
     keys: CredentialKeys;
     offers: OfferService;
     now: () => Date;
@@ -68,6 +71,7 @@ export class CredentialService {
     this.#ledger = options.ledger;
     this.#keyring = options.keyring;
     this.#subjects = options.subjects;
+    this.#locks = options.locks;
     this.#now = options.now;
     this.keys = options.keys;
     this.offers = options.offers;
@@ -118,6 +122,8 @@ export class CredentialService {
     },
   ): Promise<string> {
     const { grant, request, holderJwk, key, now } = options;
+    // A person who locked its identity gets no new credential (issue 15), even on an offer made before.
+    await this.#locks.assertUnlocked(tx, grant.subject);
     const facts = {
       ...options.subject,
       sanctions: await unliftedSanctions(tx, [grant.subject]),
@@ -125,7 +131,7 @@ export class CredentialService {
     };
     const all = claimsOf(request.configuration, facts, { withGrade: grant.withGrade, today: now });
     const disclosable = request.claims === undefined ? all : pick(all, request.claims);
-    const id = newId('crd');
+    const id = newId('vc');
     const entry = await allocateEntry(tx);
     const config = configurations[request.configuration];
     const iat = Math.floor(now.getTime() / 1000);

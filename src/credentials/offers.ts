@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { ValidationError } from '../errors.ts';
 import type { Keyring } from '../keyring.ts';
+import type { LockService } from '../rights/lock-service.ts';
 import { type ConfigurationId, isConfigurationId } from './configurations.ts';
 import { InvalidGrantError, UnsupportedGrantTypeError } from './errors.ts';
 
@@ -38,12 +39,20 @@ export interface Grant {
  */
 export class OfferService {
   readonly #db: Db;
+  readonly #locks: LockService;
   readonly #keyring: Keyring;
   readonly #now: () => Date;
   readonly #issuer: () => string;
 
-  constructor(options: { db: Db; keyring: Keyring; now: () => Date; issuer: () => string }) {
+  constructor(options: {
+    db: Db;
+    keyring: Keyring;
+    now: () => Date;
+    issuer: () => string;
+    locks: LockService;
+  }) {
     this.#db = options.db;
+    this.#locks = options.locks;
     this.#keyring = options.keyring;
     this.#now = options.now;
     this.#issuer = options.issuer;
@@ -61,20 +70,24 @@ export class OfferService {
     const codeHash = this.#hash('code', code);
     const now = this.#now();
     const expiresAt = new Date(now.getTime() + offerLifetimeSeconds * 1000).toISOString();
-    await this.#db
-      .insertInto('credential_offers')
-      .values({
-        code_hash: codeHash,
-        tx_code_hash: this.#hash('tx code', `${codeHash}|${txCode}`),
-        subject_id: subject,
-        configurations: JSON.stringify(configurations),
-        with_grade: input.withGrade ? 1 : 0,
-        failed_attempts: 0,
-        created_at: now.toISOString(),
-        expires_at: expiresAt,
-        used_at: null,
-      })
-      .execute();
+    await inTransaction(this.#db, async (tx) => {
+      // No offer to a person who locked its identity: the wallet could not redeem it anyway.
+      await this.#locks.assertUnlocked(tx, subject);
+      await tx
+        .insertInto('credential_offers')
+        .values({
+          code_hash: codeHash,
+          tx_code_hash: this.#hash('tx code', `${codeHash}|${txCode}`),
+          subject_id: subject,
+          configurations: JSON.stringify(configurations),
+          with_grade: input.withGrade ? 1 : 0,
+          failed_attempts: 0,
+          created_at: now.toISOString(),
+          expires_at: expiresAt,
+          used_at: null,
+        })
+        .execute();
+    });
     const offer = {
       credential_issuer: this.#issuer(),
       credential_configuration_ids: configurations,

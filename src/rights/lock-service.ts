@@ -25,6 +25,7 @@ export class LockService {
   readonly #db: Db;
   readonly #ledger: LedgerService;
   readonly #now: () => Date;
+  readonly #lockedHooks: ((tx: Tx, subject: string) => Promise<unknown>)[] = [];
 
   constructor(options: { db: Db; ledger: LedgerService; now: () => Date }) {
     this.#db = options.db;
@@ -67,6 +68,7 @@ export class LockService {
           .values({ subject_id: subject, locked_at: at, locked_by: principal.id })
           .execute();
         await this.#ledger.append(tx, { kind: 'identity.locked', actor: principal.id, refs: { subject } });
+        for (const hook of this.#lockedHooks) await hook(tx, subject);
       });
     } catch (error) {
       // Locked by a concurrent request between our read and our write.
@@ -74,6 +76,14 @@ export class LockService {
       throw new IdentityLockedError((await this.lockedSince(subject)) ?? at);
     }
     return { locked: at };
+  }
+
+  /**
+   * Runs `hook` in the transaction of every lock, after the lock is written: what a lock revokes
+   * (the person's credentials) is revoked when, and only if, the lock commits.
+   */
+  afterLock(hook: (tx: Tx, subject: string) => Promise<unknown>): void {
+    this.#lockedHooks.push(hook);
   }
 
   /**
