@@ -45,8 +45,10 @@ import { PrincipalService } from './principals/principal-service.ts';
 import { ProposalService } from './principals/proposal-service.ts';
 import { CorrectionService } from './rights/correction-service.ts';
 import { CorrectionStore } from './rights/correction-store.ts';
+import { ErasureService } from './rights/erasure-service.ts';
 import { type ExportDeps, ExportService } from './rights/export-service.ts';
 import { LockService } from './rights/lock-service.ts';
+import { PreservationService } from './rights/preservation-service.ts';
 
 // Start-up in three stages: open the core (store, keys, log, policy), wire the services on it in
 // dependency order, then start the runtime of a serving instance (the policy put in force, the
@@ -108,6 +110,10 @@ export interface Services extends SignInServices {
   exportKeys: SigningKeys;
   /** The person's signed export of everything mdis holds about it (issue 15). */
   exports: ExportService;
+  /** Authorities' preservation orders, which hold erasures. */
+  preservations: PreservationService;
+  /** Erasure under the retention policy; `eraseDue` is a scheduled pass. */
+  erasures: ErasureService;
 }
 
 /** What a command (`mdis admin`, `mdis credit`, ...) works with. */
@@ -260,6 +266,18 @@ export function wireServices(core: Core): Services {
     ...{ db, config, ledger, principals, subjects, now },
     ...{ vault, keyring, avatars, worlds, notifier, locks, servicePseudonyms },
   });
+  const credentials = buildCredentials({ ...core, subjects, sanctions, locks });
+  const preservations = new PreservationService({ ...base, keyring, subjects, avatars });
+  const erasures = new ErasureService({
+    ...{ ...base, subjects, principals, preservations, credit, eligibility, logger },
+    afterPass: () => {
+      store.sqlite?.pragma('wal_checkpoint(TRUNCATE)');
+    },
+  });
+  // An erased person's credentials are revoked: the status lists say so once it commits.
+  erasures.onErase(async (tx, subject) => {
+    await credentials.revokeAllOf(tx, subject, 'erased');
+  });
   return {
     ...{ principals, subjects, worlds, avatars, notifier, subscriptions, deliveries },
     ...{ eligibility, credit, creditReader, sanctions, strikes, cases, reports, decisions, events },
@@ -273,9 +291,20 @@ export function wireServices(core: Core): Services {
       store: new CorrectionStore({ db, subjects }),
     }),
     servicePseudonyms,
-    credentials: buildCredentials({ ...core, subjects, sanctions, locks }),
+    credentials,
+    ...{ preservations, erasures },
     ...buildExports(core, {
-      ...{ subjects, creditReader, cases, sanctions, strikes, appeals, locks, bindings: signIn.bindings },
+      ...{
+        subjects,
+        creditReader,
+        cases,
+        sanctions,
+        strikes,
+        appeals,
+        locks,
+        preservations,
+        bindings: signIn.bindings,
+      },
       ...{ disclosureReader, profileReads, checkCounts },
     }),
   };
@@ -377,10 +406,20 @@ export interface ScheduledJob {
 export function scheduledJobs(
   ctx: Pick<
     AppContext,
-    'ledger' | 'sanctions' | 'credit' | 'deliveries' | 'checkCounts' | 'oversight' | 'credentials' | 'oidc'
+    | 'ledger'
+    | 'sanctions'
+    | 'credit'
+    | 'deliveries'
+    | 'checkCounts'
+    | 'oversight'
+    | 'credentials'
+    | 'erasures'
+    | 'preservations'
+    | 'oidc'
   >,
 ) {
-  const { ledger, sanctions, credit, deliveries, checkCounts, oversight, credentials, oidc } = ctx;
+  const { ledger, sanctions, credit, deliveries, checkCounts, oversight, credentials } = ctx;
+  const { erasures, preservations, oidc } = ctx;
   const jobs: ScheduledJob[] = [
     { name: 'sign checkpoint', everyMs: 250, run: () => ledger.checkpoint() },
     { name: 'expire sanctions', everyMs: 5_000, run: () => sanctions.expireDue() },
@@ -396,6 +435,9 @@ export function scheduledJobs(
       everyMs: 5_000,
       run: () => Promise.all([oidc.refreshKeys(), credentials.keys.refresh()]),
     },
+    // Erasures are due by the day: a pass a minute keeps them within a minute of their date.
+    { name: 'log lapsed preservations', everyMs: 60_000, run: () => preservations.logLapsed() },
+    { name: 'erase due subjects', everyMs: 60_000, run: () => erasures.eraseDue() },
   ];
   return jobs;
 }

@@ -101,7 +101,14 @@ export type ErrorCode =
   // 404, key rotation: no stored checkpoint covers the entry asked about (yet)
   | 'checkpoint_not_found'
   // 413, the person's export (issue 15)
-  | 'export_too_large';
+  | 'export_too_large'
+  // erasure and preservation (issue 15): 410, 409, 422, 404, 409
+  | 'erased'
+  | 'erasure_blocked'
+  | 'legal_basis_required'
+  | 'preservation_not_found'
+  | 'preservation_extended'
+  | 'preservation_lapsed';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;
@@ -695,5 +702,64 @@ export class PseudonymNotFoundError extends NotFoundError {
 export class CheckpointNotFoundError extends NotFoundError {
   constructor(index: number) {
     super('checkpoint_not_found', `no checkpoint covers entry ${index} yet`);
+  }
+}
+
+// Erasure and preservation (issue 15).
+
+/** 410: the thing asked about existed and was erased; it will not come back. */
+export class GoneError extends MdisError {}
+
+/** The digital ID belonged to a subject that has been erased. */
+export class SubjectErasedError extends GoneError {
+  /** Not in the message, as for SubjectNotFoundError. */
+  readonly subject: string;
+
+  constructor(subject: string) {
+    super('erased', 'this digital ID was erased: mdis holds nothing about it any more');
+    this.subject = subject;
+  }
+}
+
+/**
+ * An erasure that something holds: an open case, an active sanction or a preservation order. The
+ * earliest date is when the first of them ends on its own (null when none has an end).
+ */
+export class ErasureBlockedError extends ConflictError {
+  constructor(reason: string, earliestDate: string | null) {
+    super(
+      'erasure_blocked',
+      earliestDate === null
+        ? `erasure is held by ${reason.replaceAll('_', ' ')}, which has no set end`
+        : `erasure is held by ${reason.replaceAll('_', ' ')} until ${earliestDate} at the earliest`,
+      { reason, earliestDate },
+    );
+  }
+}
+
+/** A preservation order without a complete legal basis: kind, reference and who issued it. */
+export class LegalBasisRequiredError extends PolicyRefusedError {
+  constructor(field: string) {
+    super('legal_basis_required', `a preservation order needs a legal basis: ${field} is missing`, { field });
+  }
+}
+
+export class PreservationNotFoundError extends NotFoundError {
+  constructor(id: string) {
+    super('preservation_not_found', `no preservation order of yours has id "${id}"`);
+  }
+}
+
+/** A preservation order is extended once at most. */
+export class PreservationExtendedError extends ConflictError {
+  constructor(id: string) {
+    super('preservation_extended', `preservation order "${id}" was extended already: once is the limit`);
+  }
+}
+
+/** A preservation order that has lapsed cannot be extended: order a new one. */
+export class PreservationLapsedError extends ConflictError {
+  constructor(id: string, endedAt: string) {
+    super('preservation_lapsed', `preservation order "${id}" lapsed at ${endedAt}`, { endedAt });
   }
 }

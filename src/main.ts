@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { adminCommand } from './cli/admin.ts';
 import { creditCommand } from './cli/credit.ts';
 import { demoCommand } from './cli/demo.ts';
+import { erasureCommand } from './cli/erasure.ts';
 import { keysCommand } from './cli/keys.ts';
 import { logCommand } from './cli/log.ts';
 import { policyCommand } from './cli/policy.ts';
@@ -26,6 +27,7 @@ const program = new Command('mdis')
   .addCommand(simulateCommand())
   .addCommand(transparencyCommand())
   .addCommand(witnessCommand())
-  .addCommand(keysCommand());
+  .addCommand(keysCommand())
+  .addCommand(erasureCommand());
 
 await runCli(program, process.argv);

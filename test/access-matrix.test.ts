@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { before, test } from 'node:test';
 import { newNonce } from '../src/credentials/proof.ts';
 import { inTransaction } from '../src/db/transaction.ts';
@@ -64,6 +65,10 @@ interface Fixtures {
   credentialOffer(): Promise<{ code: string; txCode: string }>;
   /** A credential request ready to send: a new access token and a proof with a fresh nonce. */
   credentialRequest(): Promise<{ accessToken: string; body: unknown }>;
+  /** A newly enrolled subject, for closures. */
+  newSubject(): Promise<string>;
+  /** A new preservation order about `subject` by the `authority` caller. */
+  newPreservation(): Promise<string>;
 }
 
 interface Endpoint {
@@ -113,6 +118,13 @@ const disclosureRequest = (rumourCase: string) => ({
   offence: 'spreading_rumors',
   purpose: 'Asked for the access matrix',
   case: rumourCase,
+});
+
+const preservationOrder = (subject: string) => ({
+  target: { subject },
+  legalBasis: { kind: 'court_order', reference: 'CO-MATRIX', issuedBy: 'Matrix Court' },
+  offence: 'spreading_rumors',
+  days: 30,
 });
 
 const endpoints: Endpoint[] = [
@@ -653,6 +665,62 @@ const endpoints: Endpoint[] = [
       request: () => ({ url: route }),
     }),
   ),
+  // Erasure and preservation (issue 15). The matrix's policy lets nothing but a preservation hold
+  // an erasure, and the erasures are asked before any preservation is ordered.
+  {
+    method: 'POST',
+    route: '/v1/me/erasure',
+    allowed: ['subject', otherSubject],
+    success: 202,
+    writes: true,
+    request: () => ({ url: '/v1/me/erasure' }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/me/erasure',
+    allowed: ['subject', otherSubject],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/me/erasure' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/subjects/:id/closure',
+    allowed: ['registrar'],
+    success: 202,
+    writes: true,
+    request: async (f) => ({
+      url: `/v1/subjects/${await f.newSubject()}/closure`,
+      body: { reason: 'death' },
+    }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/preservations',
+    allowed: ['authority'],
+    success: 201,
+    writes: true,
+    request: (f) => ({ url: '/v1/preservations', body: preservationOrder(f.subject) }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/preservations/:id/extend',
+    allowed: ['authority'],
+    success: 200,
+    writes: true,
+    request: async (f) => ({
+      url: `/v1/preservations/${await f.newPreservation()}/extend`,
+      body: { days: 10 },
+    }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/preservations',
+    allowed: disclosureReaders,
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/preservations' }),
+  },
   ...['/healthz', '/metrics', '/openapi.json', '/docs', '/v1/transparency/report'].map(
     (route): Endpoint => ({
       method: 'GET',
@@ -727,6 +795,15 @@ const endpoints: Endpoint[] = [
     }),
   },
 ];
+
+/** The raw binding on, and erasures held by nothing but a preservation order (see above). */
+function matrixPolicyFile(): string {
+  const file = rawBindingPolicyFile();
+  const policy = JSON.parse(fs.readFileSync(file, 'utf8'));
+  policy.retention = { ...policy.retention, blockedBy: [] };
+  fs.writeFileSync(file, JSON.stringify(policy));
+  return file;
+}
 
 function expectedStatus(endpoint: Endpoint, caller: string): number {
   if (endpoint.allowed === 'public') return endpoint.success;
@@ -824,6 +901,19 @@ forEachStore(
         const enrolled = await h.ctx.subjects.enrol(personEnrolment() as Enrolment, 'test');
         const input = { field: 'social.occupation', value: 'Baker', reason: 'I bake now' };
         return (await h.ctx.corrections.propose(enrolled.id, input, 'test')).id;
+      },
+      async newSubject() {
+        const enrolled = await h.call('POST', '/v1/subjects', { ...auth.registrar, body: personEnrolment() });
+        assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
+        return enrolled.body.id;
+      },
+      async newPreservation() {
+        const ordered = await h.call('POST', '/v1/preservations', {
+          ...auth.authority,
+          body: preservationOrder(fixtures.subject),
+        });
+        assert.equal(ordered.status, 201, JSON.stringify(ordered.body));
+        return ordered.body.id;
       },
       async pendingDisclosure() {
         const asked = await h.call('POST', '/v1/disclosures', {
@@ -942,7 +1032,7 @@ forEachStore(
   {
     config: {
       authFailureLimit: { perSecond: 1_000_000, burst: 1_000_000 },
-      policyFile: rawBindingPolicyFile(),
+      policyFile: matrixPolicyFile(),
     },
   },
 );

@@ -14,6 +14,8 @@ import { Sanctions } from './screens/moderator/sanctions.tsx';
 import { OtherRole } from './screens/other-role.tsx';
 import { Bindings } from './screens/people/bindings.tsx';
 import { Passkeys } from './screens/people/passkeys.tsx';
+import { Closure } from './screens/rights/closure.tsx';
+import { Preservations } from './screens/rights/preservations.tsx';
 import { Corrections } from './screens/staff/corrections.tsx';
 import { SubjectProfileScreen } from './screens/staff/subject-profile.tsx';
 import { MyCredentials } from './screens/subject/my-credentials.tsx';
@@ -126,6 +128,14 @@ export const screens: Screen[] = [
     nav: 'Corrections',
     roles: ['registrar'],
     view: Corrections,
+  },
+  { path: '/closures', title: 'Close a subject', nav: 'Closures', roles: ['registrar'], view: Closure },
+  {
+    path: '/preservations',
+    title: 'Preservation orders',
+    nav: 'Preservations',
+    roles: ['authority', 'oversight', 'auditor'],
+    view: Preservations,
   },
   // Last: a role's home is its first screen with a menu entry.
   {

@@ -59,3 +59,4 @@ export const legalBasisKinds = every<LegalBasisKind>({
   emergency: true,
 });
 export type { CorrectionReview, CorrectionSummary, MyCorrection } from '../../src/api/corrections.ts';
+export type { ErasureStatus, Preservation, PreservationNotice } from '../../src/api/rights.ts';

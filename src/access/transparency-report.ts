@@ -24,7 +24,14 @@ const principalKinds = {
 } as const;
 /** The log entries the report counts (besides the disclosures' own table rows). */
 const counted = {
-  kinds: ['disclosure.refused', 'disclosure.unlawful', 'subject.read', ...Object.values(principalKinds)],
+  kinds: [
+    'disclosure.refused',
+    'disclosure.unlawful',
+    'subject.read',
+    ...Object.values(principalKinds),
+    'preservation.ordered',
+    'preservation.extended',
+  ],
   flags: ['breakGlass'],
 };
 const reportsKept = 64;
@@ -139,7 +146,10 @@ export class TransparencyReporter {
 // Refusals logged before requests named cases carry no withCase: they named none.
 const named = (refusal: LoggedAct) => refusal.refs.withCase === true;
 
-type OtherPowers = Pick<TransparencyReport, 'staffReads' | 'breakGlass' | 'principalChanges'>;
+type OtherPowers = Pick<
+  TransparencyReport,
+  'staffReads' | 'breakGlass' | 'principalChanges' | 'preservations'
+>;
 
 // Counted from the log alone; a break-glass act that changes a principal counts in both.
 function otherPowers(logged: LoggedAct[]): OtherPowers {
@@ -147,6 +157,7 @@ function otherPowers(logged: LoggedAct[]): OtherPowers {
     staffReads: { total: 0, byPurpose: {} },
     breakGlass: { total: 0, byKind: {} },
     principalChanges: { created: 0, revoked: 0, proposed: 0, approved: 0, refused: 0 },
+    preservations: { ordered: 0, extended: 0, byLegalBasis: {} },
   };
   const change = Object.entries(principalKinds) as [keyof OtherPowers['principalChanges'], string][];
   for (const act of logged) {
@@ -160,6 +171,10 @@ function otherPowers(logged: LoggedAct[]): OtherPowers {
     }
     const name = change.find(([, kind]) => kind === act.kind)?.[0];
     if (name !== undefined) powers.principalChanges[name]++;
+    if (act.kind === 'preservation.ordered' || act.kind === 'preservation.extended') {
+      powers.preservations[act.kind === 'preservation.ordered' ? 'ordered' : 'extended']++;
+      count(powers.preservations.byLegalBasis, String(act.refs.basis));
+    }
   }
   return powers;
 }

@@ -178,5 +178,16 @@ export const TransparencyReport = Type.Object({
     },
     { description: 'changes of principals, and proposals of changes approved or refused' },
   ),
+  preservations: Type.Object(
+    {
+      ordered: Type.Integer(),
+      extended: Type.Integer(),
+      byLegalBasis: counts,
+    },
+    {
+      description:
+        'authorities’ orders to preserve a subject’s data (which hold its erasure), and extensions',
+    },
+  ),
 });
 export type TransparencyReport = Static<typeof TransparencyReport>;

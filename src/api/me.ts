@@ -4,6 +4,7 @@ import { CaseSummary } from './cases.ts';
 import { CreditReport } from './credit.ts';
 import { DisclosureNotice } from './disclosures.ts';
 import { LockState } from './lock.ts';
+import { PreservationNotice } from './rights.ts';
 import { Sanction, Strike } from './sanctions.ts';
 
 /** A report as the subject sees it: what, when and the evidence; never who reported it. */
@@ -45,6 +46,9 @@ export const MyRecord = Type.Object({
     history: Type.Array(Strike),
   }),
   locked: LockState.properties.locked,
+  preservations: Type.Array(PreservationNotice, {
+    description: 'authorities’ orders to preserve your data, once their gag has ended',
+  }),
 });
 export type MyRecord = Static<typeof MyRecord>;
 

@@ -135,7 +135,7 @@ export class AppealStore {
   }
 
   async view(row: AppealRow, db: Db = this.#db): Promise<Appeal> {
-    const sealer = await this.#subjects.sealer(row.subject_id, db);
+    const sealer = await this.#subjects.listSealer(row.subject_id, db);
     return {
       id: row.id,
       kind: row.kind,

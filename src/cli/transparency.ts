@@ -54,6 +54,10 @@ export function formatReport(report: TransparencyReport): string {
   group('break-glass acts by kind', report.breakGlass.byKind);
   group('principal changes', report.principalChanges);
   lines.push(
+    `preservation orders: ${report.preservations.ordered} ordered, ${report.preservations.extended} extended`,
+  );
+  group('preservation orders and extensions by legal basis', report.preservations.byLegalBasis);
+  lines.push(
     report.log === null
       ? 'log: no checkpoint signed by the end of the period'
       : `log at ${report.log.checkpointAt}: ${report.log.size} entries, root ${report.log.root}`,

@@ -88,6 +88,22 @@ export class CreditService {
     await this.#history(trx, subject.id, score, grade, 'enrolled');
   }
 
+  /**
+   * Ends a subject's credit record on its erasure: its score leaves the histogram, and its score,
+   * contributions and history rows are deleted.
+   */
+  async close(trx: Tx, subject: string): Promise<void> {
+    const state = await trx
+      .selectFrom('credit_scores')
+      .select(['kind', 'score'])
+      .where('subject_id', '=', subject)
+      .executeTakeFirst();
+    if (state !== undefined) await this.#count(trx, state.kind, Number(state.score), -1);
+    await trx.deleteFrom('credit_contributions').where('subject_id', '=', subject).execute();
+    await trx.deleteFrom('credit_history').where('subject_id', '=', subject).execute();
+    await trx.deleteFrom('credit_scores').where('subject_id', '=', subject).execute();
+  }
+
   /** Adds contributions to a subject's record and updates its score. */
   async record(trx: Tx, subject: string, added: NewContribution[], cause: string): Promise<ScoreState> {
     const today = dayOf(this.#now());

@@ -17,6 +17,7 @@ import type { CreditHistoryTable } from './tables/credit-history.ts';
 import type { CreditScoresTable } from './tables/credit-scores.ts';
 import type { DisclosureReadsTable } from './tables/disclosure-reads.ts';
 import type { DisclosuresTable } from './tables/disclosures.ts';
+import type { ErasuresTable, PreservationsTable } from './tables/erasures.ts';
 import type { IdentityLocksTable } from './tables/identity-locks.ts';
 import type { LedgerCheckpointsTable } from './tables/ledger-checkpoints.ts';
 import type { LedgerEntriesTable } from './tables/ledger-entries.ts';
@@ -87,6 +88,9 @@ export interface DatabaseSchema {
   subject_reads: SubjectReadsTable;
   eligibility_check_counts: EligibilityCheckCountsTable;
   principal_proposals: PrincipalProposalsTable;
+  // Erasure and preservation (issue 15)
+  erasures: ErasuresTable;
+  preservations: PreservationsTable;
   // The log's commitments to people (issue 13)
   ledger_openings: LedgerOpeningsTable;
   // The person's own data (issue 15)

@@ -62,6 +62,8 @@ interface Standing {
   sanctions: IndexedSanction[];
   grade: string | undefined;
   outsideGrade: string | undefined;
+  /** Erased: checked as unknown (the table never removes an id), answered 410 by the service. */
+  erased?: true;
 }
 
 /** The grades an action is denied at, and which of a subject's two grades it reads. */
@@ -123,7 +125,14 @@ export class EligibilityIndex {
     this.#set(subject, { sanctions, grade: kept(grade), outsideGrade: kept(outsideGrade) });
   }
 
+  /** Marks a subject erased: from now on `check` answers as for a subject it does not know. */
+  markErased(subject: string): void {
+    this.#subjects.mark(subject, true);
+    this.#standings.set(subject, { sanctions: [], grade: undefined, outsideGrade: undefined, erased: true });
+  }
+
   #set(subject: string, standing: Standing): void {
+    if (this.#standings.get(subject)?.erased) return;
     const against =
       standing.sanctions.length > 0 || standing.grade !== undefined || standing.outsideGrade !== undefined;
     this.#subjects.mark(subject, against);
@@ -140,6 +149,7 @@ export class EligibilityIndex {
     if (found === present) return eligible;
     if (found === absent) return undefined;
     const standing = this.#standings.get(subject)!;
+    if (standing.erased) return undefined;
     const deniedBy = this.#deniedBy.get(action);
     let gravest: SanctionKind | undefined;
     const ids: string[] = [];

@@ -10,6 +10,7 @@ import {
   DigitalIdNotAllowedError,
   ForbiddenError,
   PseudonymNotFoundError,
+  SubjectErasedError,
   SubjectNotFoundError,
   ValidationError,
 } from '../errors.ts';
@@ -96,12 +97,15 @@ export class EligibilityService {
     for (;;) {
       const rows = await this.#db
         .selectFrom('subjects')
-        .select('id')
+        .select(['id', 'erased_at'])
         .where('id', '>', after)
         .orderBy('id')
         .limit(loadBatch)
         .execute();
-      for (const row of rows) index.addSubject(row.id);
+      for (const row of rows) {
+        if (row.erased_at === null) index.addSubject(row.id);
+        else index.markErased(row.id);
+      }
       if (rows.length < loadBatch) break;
       after = rows.at(-1)!.id;
     }
@@ -173,7 +177,15 @@ export class EligibilityService {
     // Enrolled on another instance a moment ago, before its notification arrived?
     await this.refresh([subject]);
     const retry = this.#index.check(subject, action, world, now);
-    if (retry === undefined) throw new SubjectNotFoundError(subject);
+    if (retry === undefined) {
+      const erased = await this.#db
+        .selectFrom('subjects')
+        .select('id')
+        .where('id', '=', subject)
+        .where('erased_at', 'is not', null)
+        .executeTakeFirst();
+      throw erased === undefined ? new SubjectNotFoundError(subject) : new SubjectErasedError(subject);
+    }
     return retry;
   }
 
@@ -205,7 +217,12 @@ export class EligibilityService {
 
   async #reload(subjects: string[]): Promise<void> {
     const db = this.#db;
-    const existing = await db.selectFrom('subjects').select('id').where('id', 'in', subjects).execute();
+    const existing = await db
+      .selectFrom('subjects')
+      .select(['id', 'erased_at'])
+      .where('id', 'in', subjects)
+      .execute();
+    for (const row of existing) if (row.erased_at !== null) this.#index.markErased(row.id);
     const sanctions = group(await unliftedSanctions(db, subjects));
     const graded = await subjectsAtGrades(db, this.#index.deniedGrades, subjects);
     const outside = await this.#outsideGrades(graded);

@@ -332,7 +332,7 @@ export class SanctionService {
     for (const row of rows) {
       let sealer = sealers.get(row.subject_id);
       if (sealer === undefined) {
-        sealer = await this.#subjects.sealer(row.subject_id, db);
+        sealer = await this.#subjects.listSealer(row.subject_id, db);
         sealers.set(row.subject_id, sealer);
       }
       const reason = sealer.open(`sanction|${row.id}|reason`, row.sealed_reason) as string;

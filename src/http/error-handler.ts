@@ -13,6 +13,7 @@ import {
   DigitalIdNotAllowedError,
   ExportTooLargeError,
   ForbiddenError,
+  GoneError,
   MalformedIdError,
   MdisError,
   NotFoundError,
@@ -51,6 +52,7 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [InvalidAccessTokenError, 401],
   [StatusListNotFoundError, 404],
   [ExportTooLargeError, 413],
+  [GoneError, 410],
 ];
 
 /** Fastify's own request errors, by its error code. */

@@ -2,7 +2,7 @@ import type { AttributesChanged, SubjectProfile } from '../api/subjects.ts';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction, type Tx } from '../db/transaction.ts';
-import { DuplicateIdentityError, SubjectNotFoundError } from '../errors.ts';
+import { DuplicateIdentityError, SubjectErasedError, SubjectNotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { type AttributeVault, dataKeyObject } from './attribute-vault.ts';
@@ -26,6 +26,9 @@ export interface SubjectSealer {
 }
 
 export type { SubjectProfile };
+
+/** What a text sealed under an erased subject's destroyed key reads as in a list. */
+export const erasedText = '[erased]';
 
 /** Enrols subjects and keeps their attribute groups, encrypted and versioned, in the vault. */
 export class SubjectService {
@@ -106,6 +109,7 @@ export class SubjectService {
   async get(id: string, options: { history?: boolean } = {}, db: Db = this.#db): Promise<SubjectProfile> {
     const subject = await db.selectFrom('subjects').selectAll().where('id', '=', id).executeTakeFirst();
     if (subject === undefined) throw new SubjectNotFoundError(id);
+    if (subject.erased_at !== null) throw new SubjectErasedError(id);
     const dataKey = this.#vault.unwrapDataKey(id, subject.wrapped_key);
     const rows = await db
       .selectFrom('subject_attributes')
@@ -234,8 +238,13 @@ export class SubjectService {
    * subject's own data key, so that erasing the subject erases it too.
    */
   async sealer(id: string, db: Db = this.#db): Promise<SubjectSealer> {
-    const row = await db.selectFrom('subjects').select('wrapped_key').where('id', '=', id).executeTakeFirst();
+    const row = await db
+      .selectFrom('subjects')
+      .select(['wrapped_key', 'erased_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (row === undefined) throw new SubjectNotFoundError(id);
+    if (row.erased_at !== null) throw new SubjectErasedError(id);
     const dataKey = dataKeyObject(this.#vault.unwrapDataKey(id, row.wrapped_key));
     return {
       seal: (context, value) => this.#vault.sealJson(dataKey, `${id}|${context}`, value),
@@ -243,10 +252,41 @@ export class SubjectService {
     };
   }
 
-  /** Throws unless a subject with this id exists. */
+  /**
+   * As `sealer`, for lists that show many subjects' records (sanctions, appeals): an erased
+   * subject's texts open as `erasedText` instead of failing the whole list with a 410.
+   */
+  async listSealer(id: string, db: Db = this.#db): Promise<SubjectSealer> {
+    try {
+      return await this.sealer(id, db);
+    } catch (error) {
+      if (!(error instanceof SubjectErasedError)) throw error;
+      return {
+        seal: () => {
+          throw error;
+        },
+        open: () => erasedText,
+      };
+    }
+  }
+
+  /** Throws unless a subject with this id exists (SubjectErasedError, 410, once it was erased). */
   async assertExists(id: string, db: Db = this.#db): Promise<void> {
-    const row = await db.selectFrom('subjects').select('id').where('id', '=', id).executeTakeFirst();
+    const row = await db.selectFrom('subjects').select('erased_at').where('id', '=', id).executeTakeFirst();
     if (row === undefined) throw new SubjectNotFoundError(id);
+    if (row.erased_at !== null) throw new SubjectErasedError(id);
+  }
+
+  /** The subject's kind; SubjectNotFoundError or SubjectErasedError as `assertExists`. */
+  async kindOf(id: string, db: Db = this.#db): Promise<SubjectKind> {
+    const row = await db
+      .selectFrom('subjects')
+      .select(['kind', 'erased_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (row === undefined) throw new SubjectNotFoundError(id);
+    if (row.erased_at !== null) throw new SubjectErasedError(id);
+    return row.kind as SubjectKind;
   }
 
   // Two registrars changing two subjects to one identity at once: the unique index decided.

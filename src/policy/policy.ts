@@ -87,6 +87,34 @@ const LadderStep = Type.Object(
   strict,
 );
 
+/** What may hold an erasure besides a preservation order, which always does. */
+export const erasureBlockers = ['open_case', 'active_sanction'] as const;
+export type ErasureBlocker = (typeof erasureBlockers)[number];
+
+const retentionDays = Type.Integer({ minimum: 0, maximum: 3650 });
+const KindRetention = Type.Object(
+  {
+    afterRequestDays: retentionDays,
+    afterClosureDays: retentionDays,
+  },
+  { ...strict, description: 'days a subject of this kind is kept after an erasure request, or a closure' },
+);
+
+/** How long a subject's data is kept once erasure is asked for, and what holds an erasure. */
+const Retention = Type.Object(
+  {
+    person: KindRetention,
+    organisation: KindRetention,
+    agency: KindRetention,
+    blockedBy: Type.Array(StringEnum(erasureBlockers), {
+      uniqueItems: true,
+      description:
+        'what holds an erasure besides a preservation order (which always does): an open case, an active sanction',
+    }),
+  },
+  strict,
+);
+
 export const PolicyDocument = Type.Object(
   {
     version: Type.Literal(1),
@@ -205,6 +233,7 @@ export const PolicyDocument = Type.Object(
         strict,
       ),
     ),
+    retention: Type.Optional(Retention),
   },
   strict,
 );
@@ -230,7 +259,19 @@ export interface Policy {
   countsDirectly(category: string): boolean;
   /** Whether a service may check `action` by digital ID (`eligibility.digitalIdChecks`; every action without it). */
   digitalIdChecks(action: string): boolean;
+  /** How long a subject of `kind` is kept after an erasure request or a closure (`retention`). */
+  retention(kind: string): RetentionDays;
+  /** What holds an erasure besides a preservation order (`retention.blockedBy`). */
+  erasureBlockers: readonly ErasureBlocker[];
 }
+
+export interface RetentionDays {
+  afterRequestDays: number;
+  afterClosureDays: number;
+}
+
+/** The retention of a policy that says none: 30 days, and both blockers. */
+export const defaultRetention: RetentionDays = { afterRequestDays: 30, afterClosureDays: 30 };
 
 /** The read purposes of a policy that lists none. */
 export const defaultReadPurposes: readonly string[] = ['enrolment_check', 'correction', 'support', 'audit'];
@@ -278,6 +319,11 @@ export function parsePolicy(value: unknown): Policy {
     countsDirectly: (name) =>
       Object.hasOwn(document.categories, name) && document.categories[name]!.negativeEvents === 'direct',
     digitalIdChecks: digitalIdChecksOf(document),
+    retention: (kind) => {
+      const retention = document.retention as Record<string, RetentionDays> | undefined;
+      return retention !== undefined && Object.hasOwn(retention, kind) ? retention[kind]! : defaultRetention;
+    },
+    erasureBlockers: document.retention?.blockedBy ?? erasureBlockers,
   };
 }
 

@@ -4,18 +4,19 @@ import type { Services } from '../context.ts';
 /** The services a person's own record is read from. */
 export type RecordServices = Pick<
   Services,
-  'creditReader' | 'cases' | 'sanctions' | 'strikes' | 'appeals' | 'locks'
+  'creditReader' | 'cases' | 'sanctions' | 'strikes' | 'appeals' | 'locks' | 'preservations'
 >;
 
 /**
  * A subject's own record (GET /v1/me, and the same part of its export): cases about it with their
  * reports' evidence and never the reporter, decisions, sanctions, strikes, its appeals and its
  * credit, each adverse item with the deadline to appeal it while it may be appealed, and since
- * when it has locked the use of its identity, if it has.
+ * when it has locked the use of its identity, if it has; and the preservation orders about it
+ * whose gag has ended.
  */
 export async function readMyRecord(services: RecordServices, id: string): Promise<MyRecord> {
-  const { creditReader, cases, sanctions, strikes, appeals, locks } = services;
-  const [credit, mine, imposed, history, active, filed, lockedSince] = await Promise.all([
+  const { creditReader, cases, sanctions, strikes, appeals, locks, preservations } = services;
+  const [credit, mine, imposed, history, active, filed, lockedSince, preserved] = await Promise.all([
     creditReader.read(id),
     cases.listForSubject(id),
     sanctions.allOf(id),
@@ -23,6 +24,7 @@ export async function readMyRecord(services: RecordServices, id: string): Promis
     strikes.activeTotal(id),
     appeals.ofSubject(id),
     locks.lockedSince(id),
+    preservations.noticesFor(id),
   ]);
   const deadlines = appeals.deadlines(filed);
   const contributions = credit.explanation.contributions.map((c) => ({
@@ -37,5 +39,6 @@ export async function readMyRecord(services: RecordServices, id: string): Promis
     appeals: filed,
     strikes: { active, history },
     locked: lockedSince ?? null,
+    preservations: preserved,
   };
 }

@@ -17,7 +17,9 @@ export const actionPattern = '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$';
 export const sha256HexPattern = '^[0-9a-f]{64}$';
 
 /** A record id made by `newId(prefix)` (util/ids.ts): `case_7k2q9xvbw4t1r8n6`. */
-export function recordIdPattern(prefix: 'case' | 'snc' | 'dsc' | 'sub' | 'prn' | 'apl' | 'ppr'): string {
+export function recordIdPattern(
+  prefix: 'case' | 'snc' | 'dsc' | 'sub' | 'prn' | 'apl' | 'ppr' | 'prs',
+): string {
   return `^${prefix}_[0-9a-z]{16}$`;
 }
 

@@ -22,6 +22,7 @@ import * as corrections from './2026-12-02T1600-corrections.ts';
 import * as identityLocks from './2026-12-02T1700-identity-locks.ts';
 import * as credentials from './2026-12-02T1800-credentials.ts';
 import * as servicePseudonyms from './2026-12-02T1900-service-pseudonyms.ts';
+import * as erasure from './2026-12-02T2000-erasure.ts';
 import * as signingKeys from './2026-12-02T2100-signing-keys.ts';
 import * as keyRotation from './2026-12-02T2200-key-rotation.ts';
 
@@ -50,6 +51,7 @@ const migrations: Record<string, EngineMigration> = {
   '2026-12-02T1700-identity-locks': identityLocks,
   '2026-12-02T1800-credentials': credentials,
   '2026-12-02T1900-service-pseudonyms': servicePseudonyms,
+  '2026-12-02T2000-erasure': erasure,
   '2026-12-02T2100-signing-keys': signingKeys,
   '2026-12-02T2200-key-rotation': keyRotation,
 };

@@ -9,4 +9,6 @@ export interface SubjectsTable {
   created_at: string;
   updated_at: string;
   created_by: string;
+  /** When it was erased: its key and identifier are gone, its id answers 410 `erased`. */
+  erased_at: string | null;
 }

@@ -88,6 +88,16 @@ export function TransparencyReport(props: ScreenProps) {
             <Counts title="Staff reads by purpose" counts={r.staffReads.byPurpose} unit="Reads" />
             <Counts title="Break-glass acts" counts={r.breakGlass.byKind} unit="Acts" />
             <Counts title="Principal changes" counts={r.principalChanges} unit="Changes" />
+            <Counts
+              title="Preservation orders"
+              counts={{ ordered: r.preservations.ordered, extended: r.preservations.extended }}
+              unit="Orders"
+            />
+            <Counts
+              title="Preservations by legal basis"
+              counts={r.preservations.byLegalBasis}
+              unit="Orders and extensions"
+            />
           </div>
         </>
       )}

@@ -8,6 +8,7 @@ import { day, when, words } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import type { ScreenProps } from '../../screen-props.ts';
 import type { MyCase, MySanction, MyRecord as Record } from '../../types.ts';
+import { EraseMyData } from './erase-my-data.tsx';
 import { IdentityLock } from './identity-lock.tsx';
 import { MyAccess } from './my-access.tsx';
 import { MyExport } from './my-export.tsx';
@@ -101,6 +102,7 @@ export function MyRecord(_props: ScreenProps) {
           <MyAccess />
           <IdentityLock locked={me.locked} onChange={record.reload} />
           <MyExport />
+          <EraseMyData preservations={me.preservations} />
         </>
       )}
     </section>

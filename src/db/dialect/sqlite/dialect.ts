@@ -34,6 +34,9 @@ export function openSqlite(file: string): SqliteStore {
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
   raw.pragma(`mmap_size = ${mmapBytes}`);
+  // Deleted rows are overwritten with zeros, not left in free pages: an erased person's handle or
+  // pseudonym must not stay readable in the file (deletes are rare; the cost is theirs alone).
+  raw.pragma('secure_delete = ON');
   return { dialect: new SqliteDialect({ database: withStatementCache(raw) }), raw };
 }
 
