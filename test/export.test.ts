@@ -231,6 +231,22 @@ forEachStore(
       assert.ok(next.body.bundle.log.entries.some((e: { index: number }) => e.index === reply.body.logIndex));
     });
 
+    test('GET /v1/me/log holds back the entries of a request still under its gag, as the export does', async () => {
+      const all = await h.ctx.ledger.openings.ofSubject(f.tom, { limit: 500 });
+      assert.ok(
+        all.items.some((e) => e.entry.includes(f.gagged)),
+        'the gagged request has entries about Tom',
+      );
+      const shown = await h.call('GET', '/v1/me/log?limit=500', { token: f.subject });
+      assert.equal(shown.status, 200);
+      assert.ok(!JSON.stringify(shown.body).includes(f.gagged), 'the gagged request is shown to Tom');
+      assert.ok(shown.body.items.some((e: { entry: string }) => e.entry.includes('"disclosure.requested"')));
+      assert.deepEqual(
+        shown.body.items.map((e: { index: number }) => e.index),
+        all.items.filter((e) => !e.entry.includes(f.gagged)).map((e) => e.index),
+      );
+    });
+
     test('a third party checks an opening against the public entry, and the entry’s proof against the checkpoint', async () => {
       const reply = await exportOf(f.subject);
       assert.equal(reply.status, 200);

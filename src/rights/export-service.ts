@@ -9,6 +9,7 @@ import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { Principal } from '../principals/roles.ts';
 import { allPages, type PageReader } from './all-pages.ts';
 import { type RecordServices, readMyRecord } from './my-record.ts';
+import { toldFilter } from './told-acts.ts';
 
 /** Rows at most in one list of an export (a list longer than that is a 413, not a cut bundle). */
 export const maxExportRows = 100_000;
@@ -69,7 +70,7 @@ export class ExportService {
     const d = this.#deps;
     const now = d.now();
     const all = <T>(list: string, read: PageReader<T>) => allPages(list, this.#maxRows, read);
-    const [profile, avatars, record, history, notices, reads, checks, log] = await Promise.all([
+    const [profile, avatars, record, history, notices, reads, checks, log, shown] = await Promise.all([
       d.subjects.get(subject, { history: true }),
       d.bindings.list(subject),
       readMyRecord(d, subject),
@@ -78,6 +79,7 @@ export class ExportService {
       all('profile reads', (page) => d.profileReads.readsOf(subject, page)),
       all('eligibility checks', (page) => d.checkCounts.countsOf(subject, page)),
       this.#log(subject),
+      toldFilter(d.db, subject, now.toISOString()),
     ]);
     const deadlines = d.appeals.deadlines(record.appeals);
     return {
@@ -93,7 +95,7 @@ export class ExportService {
       credit: { ...record.credit, history },
       disclosures: notices.map((n) => ({ ...n, appealDeadline: deadlines.ofDisclosure(n) })),
       access: { reads, checks },
-      log: { ...log, entries: withoutGagged(log.entries, notices) },
+      log: { ...log, entries: log.entries.filter((e) => shown(e.entry)) },
     };
   }
 
@@ -129,16 +131,4 @@ export class ExportService {
       .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: exportJwsType })
       .sign(key.privateKey);
   }
-}
-
-/**
- * The entries the person may see now: an entry of a disclosure about it whose gag has not ended
- * (`refs.disclosure` not among its notices) would tell it of the request before the policy does.
- */
-function withoutGagged<E extends { entry: string }>(entries: E[], notices: readonly { id: string }[]): E[] {
-  const told = new Set(notices.map((n) => n.id));
-  return entries.filter((e) => {
-    const disclosure = (JSON.parse(e.entry) as { refs?: { disclosure?: unknown } }).refs?.disclosure;
-    return typeof disclosure !== 'string' || told.has(disclosure);
-  });
 }
