@@ -4,8 +4,8 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { ServicePseudonymService } from '../src/identity/service-pseudonyms.ts';
 import { conductFixture } from './_fixtures.ts';
-import { harnessOrigin, type Person } from './_people.ts';
-import { forEachStore, type Harness } from './_util.ts';
+import { harnessOrigin, Person } from './_people.ts';
+import { forEachStore, type Harness, personEnrolment } from './_util.ts';
 
 // Pseudonyms per service (issue 16 item 3): a service signs a person in through mdis with
 // openid-client (its fetch routed into the in-process server), gets a pairwise `sub` of its own,
@@ -320,5 +320,31 @@ forEachStore('pseudonyms per service', (h) => {
     const started = await f.tomPerson.call('GET', `${url.pathname}${url.search}`);
     assert.equal(started.status, 400, JSON.stringify(started.body));
     assert.equal(started.body.error, 'invalid_client');
+  });
+
+  test('an erased person’s pseudonym is unknown like a made-up one, also on an instance that still held it', async () => {
+    const enrolled = await h.call('POST', '/v1/subjects', { token: f.registrar, body: personEnrolment() });
+    const person = new Person(h);
+    assert.equal((await person.activate(enrolled.body.activation.code)).status, 201);
+    const sub = await verifiedSub(h, airline, (await signIn(person, airline)).id_token!);
+    assert.equal((await eligibility(airline.token, `pseudonym=${sub}&action=travel.air`)).status, 200);
+    // What an erasure on another instance leaves this one with: the subject erased and its
+    // pseudonyms gone from the store, while this instance's map still holds the pseudonym.
+    await h.ctx.db
+      .updateTable('subjects')
+      .set({ erased_at: new Date().toISOString() })
+      .where('id', '=', enrolled.body.id)
+      .execute();
+    await h.ctx.db.deleteFrom('service_pseudonyms').where('subject_id', '=', enrolled.body.id).execute();
+    await h.ctx.eligibility.refresh([enrolled.body.id]);
+    const madeUp = await eligibility(airline.token, `pseudonym=SV${'7'.repeat(24)}&action=travel.air`);
+    const erased = await eligibility(airline.token, `pseudonym=${sub}&action=travel.air`);
+    assert.equal(erased.status, 404);
+    assert.deepEqual(erased.body, madeUp.body);
+    await h.ctx.eligibility.rebuild();
+    assert.deepEqual(
+      (await eligibility(airline.token, `pseudonym=${sub}&action=travel.air`)).body,
+      madeUp.body,
+    );
   });
 });

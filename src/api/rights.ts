@@ -8,7 +8,11 @@ const strict = { additionalProperties: false } as const;
 const text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 
 /** What may hold an erasure: an open case, an active sanction, a preservation order. */
-export const erasureHolds = ['open_case', 'active_sanction', 'preservation'] as const;
+/**
+ * `legal_hold`: a preservation order still under its gag, which mdis may not name yet: it holds
+ * the erasure all the same, with no reason or date given until the gag ends (then `preservation`).
+ */
+export const erasureHolds = ['open_case', 'active_sanction', 'preservation', 'legal_hold'] as const;
 export type ErasureHold = (typeof erasureHolds)[number];
 
 /** One thing that holds an erasure now, and when it ends on its own (null: no set end). */

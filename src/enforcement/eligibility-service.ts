@@ -154,7 +154,14 @@ export class EligibilityService {
     const scopedWorld = this.#authorise(caller, action, world);
     const subject = await this.#pseudonyms?.resolve(caller.id, pseudonym);
     if (subject === undefined) throw new PseudonymNotFoundError();
-    return this.#checkAndCount(caller, subject, action, scopedWorld);
+    try {
+      return await this.#checkAndCount(caller, subject, action, scopedWorld);
+    } catch (error) {
+      // An erased person's pseudonym is gone (its row deleted): the same 404 on every instance,
+      // whether or not this one still held it in memory; never a 410 that tells of the erasure.
+      if (error instanceof SubjectErasedError) throw new PseudonymNotFoundError();
+      throw error;
+    }
   }
 
   async #checkAndCount(

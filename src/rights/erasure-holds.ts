@@ -6,7 +6,7 @@ import type { PreservationService } from './preservation-service.ts';
 /**
  * What holds a subject's erasure at `now`: an open (or appealed) case or a pending appeal, and an
  * active sanction, where the policy's `retention.blockedBy` lists them; and always a preservation
- * order in force. Each with when it ends on its own (null: an open case, a sanction without end).
+ * order in force (`legal_hold`, unnamed and undated, while its gag lasts). Each with when it ends on its own (null: an open case, a sanction without end).
  */
 export async function erasureHolds(
   db: Db,
@@ -45,8 +45,12 @@ export async function erasureHolds(
       holds.push({ reason: 'active_sanction', earliestDate: ends.includes(null) ? null : latestOf(ends) });
     }
   }
+  // An order still under its gag holds as much, but is not named, nor its end given: the person
+  // is told of it only when the gag ends (docs/rights.md, Preserve).
   const preserved = await preservations.inForce(subject, now, db);
-  if (preserved.length > 0) holds.push({ reason: 'preservation', earliestDate: preserved[0]!.endsAt });
+  const told = preserved.filter((order) => order.gagUntil <= at);
+  if (told.length > 0) holds.push({ reason: 'preservation', earliestDate: told[0]!.endsAt });
+  if (told.length < preserved.length) holds.push({ reason: 'legal_hold', earliestDate: null });
   return holds;
 }
 

@@ -129,15 +129,19 @@ export class PreservationService {
   }
 
   /** The orders in force for a subject at `at` (what holds its erasure), latest end first. */
-  async inForce(subject: string, at: Date, db: Db = this.#db): Promise<{ id: string; endsAt: string }[]> {
+  async inForce(
+    subject: string,
+    at: Date,
+    db: Db = this.#db,
+  ): Promise<{ id: string; endsAt: string; gagUntil: string }[]> {
     const rows = await db
       .selectFrom('preservations')
-      .select(['id', 'ends_at'])
+      .select(['id', 'ends_at', 'gag_until'])
       .where('subject_id', '=', subject)
       .where('ends_at', '>', at.toISOString())
       .orderBy('ends_at', 'desc')
       .execute();
-    return rows.map((row) => ({ id: row.id, endsAt: row.ends_at }));
+    return rows.map((row) => ({ id: row.id, endsAt: row.ends_at, gagUntil: row.gag_until }));
   }
 
   /** What the person is told: the orders about it whose gag has ended. */
