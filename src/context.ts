@@ -278,6 +278,10 @@ export function wireServices(core: Core): Services {
   erasures.onErase(async (tx, subject) => {
     await credentials.revokeAllOf(tx, subject, 'erased');
   });
+  const corrections = new CorrectionService({
+    ...{ db, ledger, subjects, profileReads, now },
+    store: new CorrectionStore({ db, subjects }),
+  });
   return {
     ...{ principals, subjects, worlds, avatars, notifier, subscriptions, deliveries },
     ...{ eligibility, credit, creditReader, sanctions, strikes, cases, reports, decisions, events },
@@ -286,10 +290,7 @@ export function wireServices(core: Core): Services {
     ...{ profileReads, checkCounts },
     principalProposals: new ProposalService({ ...base, principals, activation: signIn.activation }),
     locks,
-    corrections: new CorrectionService({
-      ...{ db, ledger, subjects, profileReads, now },
-      store: new CorrectionStore({ db, subjects }),
-    }),
+    corrections,
     servicePseudonyms,
     credentials,
     ...{ preservations, erasures },
@@ -305,7 +306,7 @@ export function wireServices(core: Core): Services {
         preservations,
         bindings: signIn.bindings,
       },
-      ...{ disclosureReader, profileReads, checkCounts },
+      ...{ disclosureReader, profileReads, checkCounts, corrections, credentials, servicePseudonyms },
     }),
   };
 }

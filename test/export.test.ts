@@ -117,6 +117,11 @@ forEachStore(
     });
 
     test('the bundle holds every part of Tom’s record, and the export is in the log', async () => {
+      const proposed = await h.call('POST', '/v1/me/corrections', {
+        token: f.subject,
+        body: { field: 'social.employer', value: 'Example Works', reason: 'I changed jobs' },
+      });
+      assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
       const from = await logSize(h);
       const reply = await exportOf(f.subject);
       assert.equal(reply.status, 200, JSON.stringify(reply.body));
@@ -127,6 +132,15 @@ forEachStore(
       assert.equal(b.subject, f.tom);
       assert.ok(Date.parse(b.generatedAt) <= clock.now().getTime());
       assert.equal(b.iat, Math.floor(Date.parse(b.generatedAt) / 1000));
+
+      // His corrections, credentials and the services that know him, as his own routes list them.
+      assert.deepEqual(
+        b.corrections.map((c: { id: string; value: unknown; status: string }) => [c.id, c.value, c.status]),
+        [[proposed.body.id, 'Example Works', 'pending']],
+      );
+      const credentials = await h.call('GET', '/v1/me/credentials', { token: f.subject });
+      assert.deepEqual(b.credentials, credentials.body.credentials);
+      assert.deepEqual(b.services, []);
 
       // Profile and its history.
       assert.equal(b.profile.id, f.tom);

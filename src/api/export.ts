@@ -1,5 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Binding } from './avatars.ts';
+import { MyCorrection } from './corrections.ts';
+import { MyCredential } from './credentials.ts';
 import { DisclosureNotice } from './disclosures.ts';
 import { MyLogEntry } from './log.ts';
 import { CheckCount, MyRecord, ProfileRead } from './me.ts';
@@ -39,7 +41,8 @@ export type ExportLog = Static<typeof ExportLog>;
  * profile with every version, avatars, its record (cases with their reports' evidence and never a
  * reporter, decisions, sanctions, strikes, appeals, credit with its explanation and every change of
  * the score in `credit.history`),
- * disclosures whose gag has ended, who read its profile and who checked it, and the log.
+ * disclosures whose gag has ended, who read its profile and who checked it, the log, its
+ * corrections, its credentials and the services that know it under their pseudonyms.
  */
 export const ExportBundle = Type.Object({
   iss: Type.String({ description: 'mdis’s public URL: the JWKS is at <iss>/.well-known/jwks.json' }),
@@ -57,6 +60,12 @@ export const ExportBundle = Type.Object({
     checks: Type.Array(CheckCount, { description: 'eligibility checks per checker, action and day' }),
   }),
   log: ExportLog,
+  corrections: Type.Array(MyCorrection, { description: 'the corrections it proposed, newest first' }),
+  credentials: Type.Array(MyCredential, { description: 'the credentials issued to it, with their status' }),
+  services: Type.Array(
+    Type.Object({ service: Type.String(), pseudonym: Type.String(), since: Type.String() }),
+    { description: 'the services it signed in to, each with the pseudonym that service knows it by' },
+  ),
 });
 export type ExportBundle = Static<typeof ExportBundle>;
 

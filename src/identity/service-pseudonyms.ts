@@ -59,6 +59,21 @@ export class ServicePseudonymService {
     this.#now = options.now;
   }
 
+  /** The services that know the subject, each under its pseudonym, oldest first (its export). */
+  async ofSubject(subject: string): Promise<{ service: string; pseudonym: string; since: string }[]> {
+    const rows = await this.#db
+      .selectFrom('service_pseudonyms')
+      .select(['principal_id', 'pseudonym', 'created_at'])
+      .where('subject_id', '=', subject)
+      .orderBy('created_at')
+      .execute();
+    return rows.map((row) => ({
+      service: row.principal_id,
+      pseudonym: row.pseudonym,
+      since: row.created_at,
+    }));
+  }
+
   /** The service's pseudonym for the subject; the same as the one `record` keeps. */
   pseudonymOf(service: string, subject: string): string {
     return this.#vault.servicePseudonym(service, subject);

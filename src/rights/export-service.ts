@@ -22,6 +22,9 @@ export interface ExportDeps extends RecordServices {
   disclosureReader: Services['disclosureReader'];
   profileReads: Services['profileReads'];
   checkCounts: Services['checkCounts'];
+  corrections: Services['corrections'];
+  credentials: Services['credentials'];
+  servicePseudonyms: Services['servicePseudonyms'];
   /** The Ed25519 keys of purpose `export`, published at /.well-known/jwks.json. */
   keys: SigningKeys;
   /** mdis's public URL: the `iss` of every export. */
@@ -70,7 +73,7 @@ export class ExportService {
     const d = this.#deps;
     const now = d.now();
     const all = <T>(list: string, read: PageReader<T>) => allPages(list, this.#maxRows, read);
-    const [profile, avatars, record, history, notices, reads, checks, log, shown] = await Promise.all([
+    const [profile, avatars, record, history, notices, reads, checks, log, shown, more] = await Promise.all([
       d.subjects.get(subject, { history: true }),
       d.bindings.list(subject),
       readMyRecord(d, subject),
@@ -80,6 +83,7 @@ export class ExportService {
       all('eligibility checks', (page) => d.checkCounts.countsOf(subject, page)),
       this.#log(subject),
       toldFilter(d.db, subject, now.toISOString()),
+      this.#more(subject),
     ]);
     const deadlines = d.appeals.deadlines(record.appeals);
     return {
@@ -96,7 +100,19 @@ export class ExportService {
       disclosures: notices.map((n) => ({ ...n, appealDeadline: deadlines.ofDisclosure(n) })),
       access: { reads, checks },
       log: { ...log, entries: log.entries.filter((e) => shown(e.entry)) },
+      ...more,
     };
+  }
+
+  /** The person's corrections, credentials and the services that know it, whole. */
+  async #more(subject: string): Promise<Pick<ExportBundle, 'corrections' | 'credentials' | 'services'>> {
+    const d = this.#deps;
+    const [corrections, credentials, services] = await Promise.all([
+      allPages('corrections', this.#maxRows, (page) => d.corrections.ofSubject(subject, page)),
+      d.credentials.listOf(subject),
+      d.servicePseudonyms.ofSubject(subject),
+    ]);
+    return { corrections, credentials, services };
   }
 
   /**
