@@ -275,6 +275,32 @@ forEachStore(
       assert.deepEqual(theirs.body.checks, { items: [] });
     });
 
+    test('counts taken before a subject is erased are not written back after it', async () => {
+      const airline = await h.ctx.principals.create({
+        role: 'service',
+        name: 'Late Air',
+        actions: ['travel.air'],
+      });
+      const other = await h.call('POST', '/v1/subjects', { token: registrar.token, body: personEnrolment() });
+      const check = await h.call('GET', `/v1/eligibility?subject=${other.body.id}&action=travel.air`, {
+        token: airline.token,
+      });
+      assert.equal(check.status, 200);
+      // Erased (on this instance or another) between the check and the next write of the counts.
+      await h.ctx.db
+        .updateTable('subjects')
+        .set({ erased_at: clock.now().toISOString() })
+        .where('id', '=', other.body.id)
+        .execute();
+      await h.ctx.checkCounts.flush();
+      const rows = await h.ctx.db
+        .selectFrom('eligibility_check_counts')
+        .select('subject_id')
+        .where('subject_id', '=', other.body.id)
+        .execute();
+      assert.deepEqual(rows, []);
+    });
+
     test('the purposes a read may name are listed for staff', async () => {
       const reply = await h.call('GET', '/v1/policy/read-purposes', { token: registrar.token });
       assert.deepEqual(reply.body, { purposes: ['enrolment_check', 'correction', 'support', 'audit'] });

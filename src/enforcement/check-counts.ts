@@ -73,6 +73,17 @@ export class CheckCounter {
             )
             .execute();
         }
+        // Counts taken before the subject's erasure (here or on another instance) are not
+        // written back after it: they would tie the erased ID to who checked it, and when.
+        const subjects = [...new Set(rows.map((row) => row.subject_id))];
+        for (let i = 0; i < subjects.length; i += rowsPerInsert) {
+          const erased = tx
+            .selectFrom('subjects')
+            .select('id')
+            .where('id', 'in', subjects.slice(i, i + rowsPerInsert))
+            .where('erased_at', 'is not', null);
+          await tx.deleteFrom('eligibility_check_counts').where('subject_id', 'in', erased).execute();
+        }
       });
     } catch (error) {
       for (const [key, count] of batch) this.#pending.set(key, (this.#pending.get(key) ?? 0) + count);
