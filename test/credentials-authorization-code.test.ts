@@ -160,6 +160,15 @@ forEachStore(
         body: { id: 'plaza', name: 'The Plaza', oidc: { redirectUris: [redirectUriOf('plaza')] } },
       });
       assert.equal(plaza.status, 201, JSON.stringify(plaza.body));
+      // A world may not ask for a credential's scope: that is a wallet's.
+      const asking = await person.signInToWorld({
+        clientId: 'plaza',
+        redirectUri: redirectUriOf('plaza'),
+        scope: 'openid mdis_identity',
+        codeChallenge: pkce().challenge,
+        codeChallengeMethod: 'S256',
+      });
+      assert.equal(asking.back?.searchParams.get('error'), 'invalid_scope', asking.back?.href);
       const { verifier, challenge } = pkce();
       const flow = await person.signInToWorld(
         {

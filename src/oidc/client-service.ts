@@ -8,6 +8,7 @@ import type { WorldService } from '../identity/world-service.ts';
 import type { Keyring } from '../keyring.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { PrincipalService } from '../principals/principal-service.ts';
+import { scopeClaims } from './claims.ts';
 import { isWalletClient, walletMetadata } from './wallet-clients.ts';
 
 export const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
@@ -164,6 +165,8 @@ export class OidcClientService {
       .executeTakeFirst();
     if (row === undefined) return undefined;
     const metadata = JSON.parse(row.metadata) as AdapterPayload;
+    // A world asks for its predicates only: a credential's scope is a wallet's.
+    metadata.scope = Object.keys(scopeClaims).join(' ');
     if (row.sealed_secret !== null) {
       metadata.client_secret = this.#keyring.openSecret(`oidc client|${clientId}`, row.sealed_secret);
     }

@@ -262,6 +262,15 @@ export class OidcService {
   async credentialGrantOf(
     token: string,
   ): Promise<{ subject: string; configurations: ReturnType<typeof credentialScopes> } | undefined> {
+    // Looked up in the store first: a token that is no provider's does not build the provider
+    // (whose first build writes its signing keys), so a refused request writes nothing.
+    const stored = await this.#options.db
+      .selectFrom('oidc_models')
+      .select('id')
+      .where('model', '=', 'AccessToken')
+      .where('id', '=', token)
+      .executeTakeFirst();
+    if (stored === undefined) return undefined;
     const provider = await this.provider();
     const found = await provider.AccessToken.find(token);
     if (found === undefined || found.isExpired || found.accountId === undefined) return undefined;
