@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { before, test } from 'node:test';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { ConfigError, loadConfig } from '../src/config.ts';
 import { Person, pkce, redirectUriOf } from './_people.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 import { TestWallet } from './_wallet.ts';
@@ -249,3 +250,22 @@ forEachStore(
   },
   { now },
 );
+
+test('MDIS_WALLET_CLIENTS: wallet_<name>=<https or app redirect URI>; anything else stops start-up', () => {
+  const env = {
+    MDIS_WALLET_CLIENTS: 'wallet_a=https://a.example/cb, wallet_b=org.example.wallet:/cb',
+  };
+  assert.deepEqual(loadConfig({}, env).walletClients, [
+    { clientId: 'wallet_a', redirectUri: 'https://a.example/cb' },
+    { clientId: 'wallet_b', redirectUri: 'org.example.wallet:/cb' },
+  ]);
+  assert.deepEqual(loadConfig({}, {}).walletClients, []);
+  for (const bad of [
+    'plaza=https://a.example/cb',
+    'wallet_a=http://a.example/cb',
+    'wallet_a',
+    'wallet_A=x:/y',
+  ]) {
+    assert.throws(() => loadConfig({}, { MDIS_WALLET_CLIENTS: bad }), ConfigError, bad);
+  }
+});
