@@ -38,6 +38,17 @@ export interface Config {
   witnesses: WitnessEndpoint[];
   /** How long a checkpoint waits for a witness's answer before it is published without it. */
   witnessTimeoutMs: number;
+  /**
+   * Wallets that may receive credentials through mdis's OpenID Provider (the authorization code
+   * flow), registered by the operator (MDIS_WALLET_CLIENTS): public clients with PKCE.
+   */
+  walletClients: WalletClient[];
+}
+
+/** A wallet's public client: its id (`wallet_…`, which no world or service id can be) and redirect URI. */
+export interface WalletClient {
+  clientId: string;
+  redirectUri: string;
 }
 
 /** A witness's URL and the verifier key of its cosignatures (C2SP tlog-cosignature). */
@@ -103,7 +114,27 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     secrets: { masterKey: overrides.secrets?.masterKey ?? masterKey(env) },
     witnesses: overrides.witnesses ?? list(env.MDIS_WITNESSES).map((w) => parseWitness(w, 'MDIS_WITNESSES')),
     witnessTimeoutMs: overrides.witnessTimeoutMs ?? positiveInt(env, 'MDIS_WITNESS_TIMEOUT_MS', 5_000),
+    walletClients:
+      overrides.walletClients ??
+      list(env.MDIS_WALLET_CLIENTS).map((w) => parseWalletClient(w, 'MDIS_WALLET_CLIENTS')),
   };
+}
+
+/**
+ * `wallet_<name>=<redirect URI>`: a wallet's public client. The id ends at its first '='; the
+ * redirect URI is https, or a custom scheme of the wallet app (`org.example.wallet:/cb`).
+ */
+export function parseWalletClient(raw: string, source: string): WalletClient {
+  const at = raw.indexOf('=');
+  const clientId = raw.slice(0, at);
+  const redirectUri = raw.slice(at + 1);
+  const scheme = URL.canParse(redirectUri) ? new URL(redirectUri).protocol : '';
+  if (at < 0 || !/^wallet_[a-z0-9-]{1,40}$/.test(clientId) || scheme === '' || scheme === 'http:') {
+    throw new ConfigError(
+      `${source} must be wallet_<name>=<https or app redirect URI> (name: a-z, 0-9, -), got "${raw}"`,
+    );
+  }
+  return { clientId, redirectUri };
 }
 
 /** Items separated by commas or white space (verifier keys and URLs hold neither). */

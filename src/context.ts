@@ -267,6 +267,8 @@ export function wireServices(core: Core): Services {
     ...{ vault, keyring, avatars, worlds, notifier, locks, servicePseudonyms },
   });
   const credentials = buildCredentials({ ...core, subjects, sanctions, locks });
+  // The credential endpoint takes the OpenID Provider's access tokens too (authorization code flow).
+  credentials.providerGrantOf = (token) => signIn.oidc.credentialGrantOf(token);
   const preservations = new PreservationService({ ...base, keyring, subjects, avatars });
   const erasures = new ErasureService({
     ...{ ...base, subjects, principals, preservations, credit, eligibility, logger },

@@ -108,7 +108,9 @@ export type ErrorCode =
   | 'legal_basis_required'
   | 'preservation_not_found'
   | 'preservation_extended'
-  | 'preservation_lapsed';
+  | 'preservation_lapsed'
+  // 403, the credential endpoint: an OP access token without a credential's scope (RFC 6750)
+  | 'insufficient_scope';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;

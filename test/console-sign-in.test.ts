@@ -46,6 +46,7 @@ function defineSuite(): void {
   let plazaSecret: string;
   const dirs: string[] = [];
   const callback = () => `${origin}/world-callback`;
+  const walletCallback = 'https://wallet.example/cb';
 
   before(async () => {
     execFileSync(process.execPath, [path.join(root, 'console', 'build.ts')], { stdio: 'inherit' });
@@ -60,6 +61,7 @@ function defineSuite(): void {
     // A passkey's RP ID is a host name: people reach this server as localhost, as serve does.
     origin = `http://localhost:${address.port}`;
     ctx.config.publicUrl = origin;
+    ctx.config.walletClients = [{ clientId: 'wallet_test', redirectUri: walletCallback }];
     registrar = (await ctx.principals.create({ role: 'registrar' })).token;
     const admin = (await ctx.principals.create({ role: 'admin' })).token;
     const plaza = await call(app, 'POST', '/v1/worlds', {
@@ -212,6 +214,37 @@ function defineSuite(): void {
       await page.close();
     });
   }
+  test('a wallet’s consent page names the credentials and binds nothing; Allow sends the wallet its code', async () => {
+    const enrolled = await call(app, 'POST', '/v1/subjects', { token: registrar, body: personEnrolment() });
+    assert.equal(enrolled.status, 201);
+    const viewport = widths[0]!;
+    const { page, errors } = await tab(viewport);
+    await page.goto(enrolled.body.activation.link);
+    await page.getByRole('button', { name: 'Create a passkey' }).click();
+    await page.waitForURL(`${origin}/me`);
+    await page.goto(
+      origin +
+        authorizationUrl({
+          clientId: 'wallet_test',
+          redirectUri: walletCallback,
+          scope: 'mdis_identity',
+          codeChallenge: pkce().challenge,
+          codeChallengeMethod: 'S256',
+        }),
+    );
+    await page.getByRole('heading', { name: 'A wallet asks for your credentials' }).waitFor();
+    assert.ok(await page.getByText('mdis identity: Legal name', { exact: false }).isVisible());
+    assert.equal(await page.getByLabel('Your avatar', { exact: false }).count(), 0);
+    await fitsWidth(page, viewport.width, 'wallet-consent-phone');
+    // The browser is sent on to the wallet's redirect URI with the code (a host that resolves nowhere here).
+    const sent = page.waitForRequest((request) => request.url().startsWith(`${walletCallback}?code=`));
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await sent;
+    assert.deepEqual(await ctx.avatars.avatarsOf(enrolled.body.id), []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('lock my identity on My record: a world is refused; unlock with the passkey: signed in again', async () => {
     const enrolled = await call(app, 'POST', '/v1/subjects', { token: registrar, body: personEnrolment() });
     assert.equal(enrolled.status, 201);

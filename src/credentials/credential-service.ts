@@ -9,7 +9,11 @@ import { newId } from '../util/ids.ts';
 import { dayMs } from '../util/time.ts';
 import { type ConfigurationId, claimsOf, configurations } from './configurations.ts';
 import { type CredentialRequest, gradeOf, parseRequest, pick } from './credential-request.ts';
-import { InvalidAccessTokenError, UnknownCredentialConfigurationError } from './errors.ts';
+import {
+  InsufficientScopeError,
+  InvalidAccessTokenError,
+  UnknownCredentialConfigurationError,
+} from './errors.ts';
 import type { CredentialKeys, SigningKey } from './keys.ts';
 import type { Grant, OfferService } from './offers.ts';
 import { checkProof, spendNonce } from './proof.ts';
@@ -29,6 +33,12 @@ export interface CredentialRecord {
   revokedAt?: string;
   revokedReason?: string;
   statusList: string;
+}
+
+/** What an access token of mdis's OpenID Provider grants a wallet (OidcService.credentialGrantOf). */
+export interface ProviderGrant {
+  subject: string;
+  configurations: ConfigurationId[];
 }
 
 /** The paths of the issuer's endpoints, under its identifier (the public URL). */
@@ -55,6 +65,8 @@ export class CredentialService {
   readonly keys: CredentialKeys;
   readonly offers: OfferService;
   readonly issuer: () => string;
+  /** The OpenID Provider's access tokens (authorization code flow): set once both are built. */
+  providerGrantOf: (token: string) => Promise<ProviderGrant | undefined> = async () => undefined;
 
   constructor(options: {
     db: Db;
@@ -90,8 +102,7 @@ export class CredentialService {
     const token = /^bearer ([A-Za-z0-9_-]{20,100})$/i.exec(authorization ?? '')?.[1];
     if (token === undefined)
       throw new InvalidAccessTokenError('send the access token: Authorization: Bearer <token>');
-    const grant = await this.offers.grantOf(this.#db, token);
-    if (grant === undefined) throw new InvalidAccessTokenError('the access token is unknown or has expired');
+    const grant = (await this.offers.grantOf(this.#db, token)) ?? (await this.#providerGrant(token));
     const request = parseRequest(body);
     if (!grant.configurations.includes(request.configuration)) {
       throw new UnknownCredentialConfigurationError(request.configuration);
@@ -105,6 +116,20 @@ export class CredentialService {
       return this.#issueIn(tx, { grant, request, holderJwk, subject: { natural, kind }, key, now });
     });
     return { credentials: [{ credential }] };
+  }
+
+  // An access token of the authorization code flow: the person who consented at mdis's OpenID
+  // Provider, the credentials of the scopes granted, never the grade (chosen on an offer only).
+  async #providerGrant(token: string): Promise<Grant> {
+    const granted = await this.providerGrantOf(token);
+    if (granted === undefined)
+      throw new InvalidAccessTokenError('the access token is unknown or has expired');
+    if (granted.configurations.length === 0) {
+      throw new InsufficientScopeError(
+        'the access token grants no credential scope (mdis_identity, mdis_standing)',
+      );
+    }
+    return { subject: granted.subject, configurations: granted.configurations, withGrade: false };
   }
 
   // The credential itself, in the transaction that spent its nonce: its claims read from the

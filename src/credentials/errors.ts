@@ -63,6 +63,16 @@ export class InvalidAccessTokenError extends MdisError {
   }
 }
 
+/**
+ * An access token of mdis's OpenID Provider that a wallet holds but that grants no credential
+ * scope (RFC 6750 section 3.1): the person consented to nothing this endpoint issues.
+ */
+export class InsufficientScopeError extends MdisError {
+  constructor(message: string) {
+    super('insufficient_scope', message, { error_description: message });
+  }
+}
+
 /** No status list with this number. */
 export class StatusListNotFoundError extends MdisError {
   constructor(list: string) {

@@ -11,11 +11,15 @@ export function authorizationServerOf(issuer: string): string {
   return `${issuer}/v1/credentials`;
 }
 
-/** `/.well-known/openid-credential-issuer` (OpenID4VCI 1.0 section 12.2). */
+/**
+ * `/.well-known/openid-credential-issuer` (OpenID4VCI 1.0 section 12.2). Two authorization
+ * servers: the pre-authorized code flow's own, and mdis's OpenID Provider (its issuer is the
+ * credential issuer's URL) for the authorization code flow, whose scopes are the configurations'.
+ */
 export function issuerMetadata(issuer: string): Record<string, unknown> {
   return {
     credential_issuer: issuer,
-    authorization_servers: [authorizationServerOf(issuer)],
+    authorization_servers: [authorizationServerOf(issuer), issuer],
     credential_endpoint: `${issuer}${credentialPaths.credential}`,
     nonce_endpoint: `${issuer}${credentialPaths.nonce}`,
     display: [{ name: 'mdis', locale: 'en' }],

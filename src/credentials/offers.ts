@@ -6,6 +6,7 @@ import type { Keyring } from '../keyring.ts';
 import type { LockService } from '../rights/lock-service.ts';
 import { type ConfigurationId, isConfigurationId } from './configurations.ts';
 import { InvalidGrantError, UnsupportedGrantTypeError } from './errors.ts';
+import { authorizationServerOf } from './metadata.ts';
 
 export const preAuthorizedGrant = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 /** Seconds an offer's pre-authorized code can be redeemed. */
@@ -94,6 +95,8 @@ export class OfferService {
       grants: {
         [preAuthorizedGrant]: {
           'pre-authorized_code': code,
+          // The issuer names two authorization servers (the OpenID Provider's is the other one).
+          authorization_server: authorizationServerOf(this.#issuer()),
           tx_code: { input_mode: 'numeric', length: txCodeLength, description: 'The code mdis shows you' },
         },
       },

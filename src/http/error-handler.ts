@@ -5,6 +5,7 @@ import { CsrfRefusedError, SignInRefusedError } from '../auth/errors.ts';
 import { BatchRejectedError } from '../conduct/event-service.ts';
 import {
   CredentialProtocolError,
+  InsufficientScopeError,
   InvalidAccessTokenError,
   StatusListNotFoundError,
 } from '../credentials/errors.ts';
@@ -53,6 +54,7 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [StatusListNotFoundError, 404],
   [ExportTooLargeError, 413],
   [GoneError, 410],
+  [InsufficientScopeError, 403],
 ];
 
 /** Fastify's own request errors, by its error code. */

@@ -1,5 +1,6 @@
 import type { AdapterPayload } from 'oidc-provider';
 import { randomSecret } from '../auth/codes.ts';
+import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { PrincipalNotFoundError, ValidationError } from '../errors.ts';
@@ -7,6 +8,8 @@ import type { WorldService } from '../identity/world-service.ts';
 import type { Keyring } from '../keyring.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { PrincipalService } from '../principals/principal-service.ts';
+import { scopeClaims } from './claims.ts';
+import { isWalletClient, walletMetadata } from './wallet-clients.ts';
 
 export const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
 export type ClientAuthMethod = (typeof clientAuthMethods)[number];
@@ -49,8 +52,10 @@ export class OidcClientService {
   readonly #worlds: WorldService;
   readonly #principals: PrincipalService;
   readonly #now: () => Date;
+  readonly #config: Config;
 
   constructor(options: {
+    config: Config;
     db: Db;
     keyring: Keyring;
     ledger: LedgerService;
@@ -64,6 +69,7 @@ export class OidcClientService {
     this.#worlds = options.worlds;
     this.#principals = options.principals;
     this.#now = options.now;
+    this.#config = options.config;
   }
 
   /** Registers (or replaces) a world's client; a secret method gets a new secret, shown once. */
@@ -151,6 +157,7 @@ export class OidcClientService {
   /** The client's metadata as oidc-provider reads it, secret included; undefined if none. */
   async metadataFor(clientId: string): Promise<AdapterPayload | undefined> {
     if (isServiceClient(clientId)) return this.#serviceMetadataFor(clientId);
+    if (isWalletClient(clientId)) return walletMetadata(this.#config.walletClients, clientId);
     const row = await this.#db
       .selectFrom('oidc_clients')
       .selectAll()
@@ -158,6 +165,8 @@ export class OidcClientService {
       .executeTakeFirst();
     if (row === undefined) return undefined;
     const metadata = JSON.parse(row.metadata) as AdapterPayload;
+    // A world asks for its predicates only: a credential's scope is a wallet's.
+    metadata.scope = Object.keys(scopeClaims).join(' ');
     if (row.sealed_secret !== null) {
       metadata.client_secret = this.#keyring.openSecret(`oidc client|${clientId}`, row.sealed_secret);
     }

@@ -21,6 +21,7 @@ import { claimDescriptions, isOver, type Scope, scopeClaims, standingIn } from '
 import { isServiceClient, OidcClientService } from './client-service.ts';
 import { publishedKids } from './keys.ts';
 import { type Callback, createProvider } from './provider.ts';
+import { credentialClaims, credentialScopes, isWalletClient } from './wallet-clients.ts';
 
 const handleRegex = new RegExp(handlePattern);
 
@@ -37,6 +38,8 @@ export interface ConsentRequest {
   world?: { id: string; name: string };
   /** A service's sign-in: it learns a pseudonym of its own, binds no avatar. */
   service?: { id: string; name: string };
+  /** A wallet asking for credentials (claims: one per credential): it binds nothing, learns no pseudonym. */
+  wallet?: { id: string; name: string };
   claims: { name: string; scope: string; description: string }[];
   /** The handle named in the authorization request; absent, the person types it. */
   avatar?: string;
@@ -155,6 +158,11 @@ export class OidcService {
     const claims = scopes.flatMap((scope) =>
       scopeClaims[scope].map((name) => ({ name, scope, description: claimDescriptions[name] ?? name })),
     );
+    if (isWalletClient(clientId)) {
+      const wallet = { id: clientId, name: String(details.params.client_id).slice('wallet_'.length) };
+      const locked = lockedSince === undefined ? {} : { lockedSince };
+      return { uid, wallet, claims: credentialClaims(details.params.scope), ...locked };
+    }
     if (isServiceClient(clientId)) {
       const service = await this.#options.principals.get(clientId);
       const locked = lockedSince === undefined ? {} : { lockedSince };
@@ -187,6 +195,7 @@ export class OidcService {
     if (await this.#options.locks.isLocked(principal.subject)) return this.#refuseLocked(raw);
     const world = String(details.params.client_id);
     if (isServiceClient(world)) return this.#consentToService(raw, details, principal, input);
+    if (isWalletClient(world)) return this.#consentToWallet(raw, details, principal, input);
     const named = typeof details.params.avatar === 'string' ? details.params.avatar : undefined;
     if (named !== undefined && input.avatar !== undefined && input.avatar !== named) {
       throw new ValidationError('avatar', `the world asked to bind "${named}"`);
@@ -216,6 +225,58 @@ export class OidcService {
       this.#options.servicePseudonyms.record(tx, { service, subject }, principal.id),
     );
     return this.#grant(raw, details, subject, input);
+  }
+
+  /**
+   * The person consents to a wallet's request for credentials: no avatar, no pseudonym; the grant
+   * holds the credentials' scopes, and the wallet's access token carries them to the credential
+   * endpoint, which issues to this person (`credentialGrantOf`).
+   */
+  async #consentToWallet(
+    raw: Raw,
+    details: Details,
+    principal: Principal,
+    input: { avatar?: string; nationality?: boolean },
+  ): Promise<string> {
+    if (input.avatar !== undefined) throw new ValidationError('avatar', 'a wallet binds no avatar');
+    const provider = await this.provider();
+    const grant = new provider.Grant({
+      accountId: principal.subject!,
+      clientId: String(details.params.client_id),
+    });
+    grant.addOIDCScope(credentialScopes(details.params.scope).join(' '));
+    const grantId = await grant.save();
+    return provider.interactionResult(
+      raw.req,
+      raw.res,
+      { login: { accountId: principal.subject! }, consent: { grantId } },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  /**
+   * What an access token of this provider lets the credential endpoint issue: the subject the
+   * person consented as, and the credentials of the scopes granted; undefined if the token is
+   * unknown, expired, or not a registered wallet's (a world's token is for its userinfo only).
+   */
+  async credentialGrantOf(
+    token: string,
+  ): Promise<{ subject: string; configurations: ReturnType<typeof credentialScopes> } | undefined> {
+    // Looked up in the store first: a token that is no provider's does not build the provider
+    // (whose first build writes its signing keys), so a refused request writes nothing.
+    const stored = await this.#options.db
+      .selectFrom('oidc_models')
+      .select('id')
+      .where('model', '=', 'AccessToken')
+      .where('id', '=', token)
+      .executeTakeFirst();
+    if (stored === undefined) return undefined;
+    const provider = await this.provider();
+    const found = await provider.AccessToken.find(token);
+    if (found === undefined || found.isExpired || found.accountId === undefined) return undefined;
+    if (!isWalletClient(found.clientId ?? '')) return undefined;
+    if ((await this.clients.metadataFor(found.clientId!)) === undefined) return undefined;
+    return { subject: found.accountId, configurations: credentialScopes(found.scope) };
   }
 
   /** Saves the grant of the scopes asked for (nationality only if ticked) and resumes the sign-in. */

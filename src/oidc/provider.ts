@@ -6,6 +6,7 @@ import Provider, {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import type { Config } from '../config.ts';
+import { configurationIds } from '../credentials/configurations.ts';
 import type { Db } from '../db/database.ts';
 import type { AttributeVault } from '../identity/attribute-vault.ts';
 import type { Keyring } from '../keyring.ts';
@@ -60,7 +61,8 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
       },
     }),
     claims: Object.fromEntries(Object.entries(scopeClaims).map(([scope, claims]) => [scope, [...claims]])),
-    scopes: Object.keys(scopeClaims),
+    // The credentials' scopes too (OpenID4VCI 1.0 authorization code flow), for wallets only.
+    scopes: [...Object.keys(scopeClaims), ...configurationIds],
     // Predicates asked for by scope go in the ID token itself: a world needs no userinfo call.
     conformIdTokenClaims: false,
     subjectTypes: ['pairwise'],
@@ -71,7 +73,8 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
         : vault.pseudonym(client.clientId, accountId),
     pkce: { required: () => true },
     responseTypes: ['code'],
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    // `none`: a wallet's public client (wallet-clients.ts); worlds and services register the others.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],

@@ -46,6 +46,15 @@ function interactionDetails(app: Api, ctx: AppContext): void {
                 { description: 'a service’s sign-in (no avatar; it learns a pseudonym of its own)' },
               ),
             ),
+            wallet: Type.Optional(
+              Type.Object(
+                { id: Type.String(), name: Type.String() },
+                {
+                  description:
+                    'a wallet asking for credentials (each in claims, by its configuration id): it binds nothing',
+                },
+              ),
+            ),
             claims: Type.Array(
               Type.Object({ name: Type.String(), scope: Type.String(), description: Type.String() }),
             ),

@@ -11,6 +11,8 @@ interface ConsentRequest {
   /** A world's sign-in; a service's names `service` instead. */
   world?: { id: string; name: string };
   service?: { id: string; name: string };
+  /** A wallet asking for credentials: each is one of `claims`; it binds nothing. */
+  wallet?: { id: string; name: string };
   claims: { name: string; scope: string; description: string }[];
   avatar?: string;
   lockedSince?: string;
@@ -43,7 +45,9 @@ export function Consent(props: { uid: string }) {
   }
   // A service binds no avatar and is told of no world: it gets a pseudonym of its own.
   const service = request.data.service;
-  const world = request.data.world ?? service ?? { id: '', name: '' };
+  // A wallet receives credentials: no avatar, no pseudonym.
+  const wallet = request.data.wallet;
+  const world = request.data.world ?? service ?? wallet ?? { id: '', name: '' };
   const go = async (action: 'consent' | 'decline') => {
     setBusy(true);
     setError(undefined);
@@ -51,7 +55,9 @@ export function Consent(props: { uid: string }) {
       const body =
         action === 'consent'
           ? {
-              ...(request.data?.avatar === undefined && service === undefined ? { avatar } : {}),
+              ...(request.data?.avatar === undefined && service === undefined && wallet === undefined
+                ? { avatar }
+                : {}),
               nationality,
             }
           : {};
@@ -65,7 +71,7 @@ export function Consent(props: { uid: string }) {
 
   return (
     <main class="sign-in consent">
-      <h1>Sign in to {world.name}</h1>
+      <h1>{wallet === undefined ? `Sign in to ${world.name}` : `A wallet asks for your credentials`}</h1>
       {person === undefined ? (
         <>
           <p>Sign in to mdis with your passkey first.</p>
@@ -119,7 +125,12 @@ export function Consent(props: { uid: string }) {
               ),
             )}
           </ul>
-          {service !== undefined ? (
+          {wallet !== undefined ? (
+            <p>
+              The wallet {wallet.name} receives these credentials, bound to a key only it holds. Nothing is
+              bound to you in a world.
+            </p>
+          ) : service !== undefined ? (
             <p>
               {service.name} learns you under a pseudonym of its own, which no other service or world can link
               to it.
@@ -140,7 +151,9 @@ export function Consent(props: { uid: string }) {
               Your avatar <strong>{request.data.avatar}</strong> will be bound to you in {world.name}.
             </p>
           )}
-          <p class="muted">{world.name} never learns your name, documents, contacts or digital ID.</p>
+          {wallet === undefined && (
+            <p class="muted">{world.name} never learns your name, documents, contacts or digital ID.</p>
+          )}
           {request.data.lockedSince !== undefined && (
             <p class="notice" role="status">
               You locked your identity on {when(request.data.lockedSince)}: {world.name} will be told that
