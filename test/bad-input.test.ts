@@ -103,6 +103,10 @@ const badFields: [field: string, value: unknown, why: string, base?: () => objec
   ['natural.document.expiresOn', '2030-13-01', 'in month 13'],
   ['natural.document.colour', 'red', 'an unknown nested field'],
   ['natural.sex', 'Q', 'not F, M or X'],
+  ['natural.givenName', 'x'.repeat(101), 'over 100 characters'],
+  ['natural.givenName', '', 'empty'],
+  ['natural.familyName', 'Riv\u0000ers', 'a NUL'],
+  ['natural.familyName', 42, 'a number'],
   ['natural.nationality', 'XX', 'unassigned'],
   ['natural.nationality', 'gb', 'lower case'],
   ['natural.document.issuingCountry', 'UK', 'UK (the code is GB)'],
@@ -221,6 +225,16 @@ const cases: Case[] = [
     rule: 'PATCH of an organisation field on a person',
     send: patch({ natural: { registrationNumber: 'REG-1' } }),
     expect: invalid('natural.registrationNumber'),
+  },
+  {
+    rule: 'PATCH with a given name over 100 characters',
+    send: patch({ natural: { givenName: 'x'.repeat(101) } }),
+    expect: invalid('natural.givenName'),
+  },
+  {
+    rule: 'PATCH with a NUL in a family name',
+    send: patch({ natural: { familyName: 'Riv\u0000ers' } }),
+    expect: invalid('natural.familyName'),
   },
   {
     rule: 'PATCH with a bad phone',

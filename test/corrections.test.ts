@@ -198,6 +198,24 @@ forEachStore(
       assert.equal(again.status, 201, JSON.stringify(again.body));
     });
 
+    test('a person without a stated given name proposes one; accepted, it is in their natural identity', async () => {
+      const someone = await enrol();
+      const token = await h.token({ role: 'subject', subject: someone });
+      const proposed = await propose(
+        { field: 'natural.givenName', value: 'Thomas', reason: 'My given name, as on my passport' },
+        token,
+      );
+      assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
+      const accepted = await h.call('POST', `/v1/corrections/${proposed.body.id}/accept`, {
+        token: registrar.token,
+      });
+      assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+      const profile = await h.call('GET', '/v1/me/profile', { token });
+      assert.equal(profile.body.natural.givenName, 'Thomas');
+      assert.equal(profile.body.natural.legalName, 'Thomas Example');
+      assert.equal(profile.body.natural.familyName, undefined);
+    });
+
     test('bad input: a clear error and nothing written', async () => {
       const pending = await propose({ field: 'social.phone', value: '+447700900555', reason: 'New number' });
       assert.equal(pending.status, 201, JSON.stringify(pending.body));
@@ -237,6 +255,12 @@ forEachStore(
         [
           'a value a registrar could not set',
           () => propose({ field: 'natural.birthDate', value: '2999-01-01', reason: 'r' }),
+          400,
+          'invalid_request',
+        ],
+        [
+          'a given name over 100 characters',
+          () => propose({ field: 'natural.givenName', value: 'x'.repeat(101), reason: 'r' }),
           400,
           'invalid_request',
         ],

@@ -140,6 +140,66 @@ forEachStore(
       assert.equal(payload._sd.length, 1);
     });
 
+    test('given and family names stated at enrolment are in the identity credential, each its own disclosure', async () => {
+      const registrar = await h.token({ role: 'registrar' });
+      const base = personEnrolment();
+      const body = {
+        ...base,
+        natural: { ...base.natural, legalName: 'Rivers Tom', givenName: 'Tom', familyName: 'Rivers' },
+      };
+      const enrolled = await h.call('POST', '/v1/subjects', { token: registrar, body });
+      assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
+      const token = await h.token({ role: 'subject', subject: enrolled.body.id });
+      const made = await h.call('POST', '/v1/me/credentials/offers', {
+        token,
+        body: { configurations: ['mdis_identity'] },
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const own = new TestWallet({ now });
+      const { payload, claims } = openByHand(
+        await own.receive(made.body.offerUri, made.body.txCode, 'mdis_identity'),
+      );
+      assert.deepEqual(claims, {
+        name: 'Rivers Tom',
+        given_name: 'Tom',
+        family_name: 'Rivers',
+        birthdate: '1990-04-01',
+        nationality: 'GB',
+        age_over_13: true,
+        age_over_18: true,
+      });
+      assert.equal(payload._sd.length, 7);
+      assert.equal(payload.given_name, undefined);
+      assert.equal(payload.family_name, undefined);
+
+      // A wallet may ask for the family name alone.
+      const again = await h.call('POST', '/v1/me/credentials/offers', {
+        token,
+        body: { configurations: ['mdis_identity'] },
+      });
+      const { issuerMetadata, accessToken } = await own.redeem(again.body.offerUri, again.body.txCode);
+      const only = openByHand(
+        await own.request(issuerMetadata, accessToken, 'mdis_identity', {
+          claims: [{ path: ['family_name'] }],
+        }),
+      );
+      assert.deepEqual(only.claims, { family_name: 'Rivers' });
+      assert.equal(only.payload._sd.length, 1);
+    });
+
+    test('a person enrolled without given and family names gets no such claims, and the metadata names them', async () => {
+      const { claims, payload } = openByHand(await receive('mdis_identity'));
+      assert.ok(!('given_name' in claims) && !('family_name' in claims), JSON.stringify(claims));
+      assert.equal(payload._sd.length, 5);
+      const metadata = await getJson(`${base}/.well-known/openid-credential-issuer`);
+      const described = metadata.credential_configurations_supported.mdis_identity.credential_metadata.claims;
+      assert.deepEqual(
+        described.map((c: { path: string[] }) => c.path[0]),
+        ['name', 'given_name', 'family_name', 'birthdate', 'nationality', 'age_over_13', 'age_over_18'],
+      );
+      assert.deepEqual(described[1].display, [{ name: 'Given name', locale: 'en' }]);
+    });
+
     test('the store keeps what revocation needs, the ledger ids only; no claim value anywhere', async () => {
       const snapshot = await h.snapshot();
       for (const value of ['Thomas Example', '1990-04-01', wallet.publicJwk.x!]) {

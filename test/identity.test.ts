@@ -65,6 +65,25 @@ forEachStore(
       assert.equal(await h.snapshot(), before);
     });
 
+    test('given and family names are optional, kept as stated, changed and removed by PATCH', async () => {
+      const base = personEnrolment();
+      const body = { ...base, natural: { ...base.natural, givenName: 'Thomas', familyName: 'Example' } };
+      const created = await h.call('POST', '/v1/subjects', { token: registrar, body });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.deepEqual(created.body.natural, body.natural);
+      const id = created.body.id;
+      const patched = await h.call('PATCH', `/v1/subjects/${id}/attributes`, {
+        token: registrar,
+        body: { natural: { familyName: 'Exampleton', givenName: null } },
+      });
+      assert.equal(patched.status, 200, JSON.stringify(patched.body));
+      assert.deepEqual(patched.body.changed, ['natural']);
+      const read = await h.call('GET', `/v1/subjects/${id}?purpose=correction`, { token: registrar });
+      assert.equal(read.body.natural.familyName, 'Exampleton');
+      assert.equal(read.body.natural.givenName, undefined);
+      assert.equal(read.body.natural.legalName, 'Thomas Example');
+    });
+
     test('a changed attribute adds a version and keeps the old one', async () => {
       const created = await h.call('POST', '/v1/subjects', { token: registrar, body: personEnrolment() });
       const id = created.body.id;

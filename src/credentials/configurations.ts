@@ -20,8 +20,9 @@ interface Configuration {
 
 /**
  * What each credential says, mapped honestly from what mdis holds: the natural identity has one
- * `legalName` (no given/family split, which mdis never recorded and will not guess), so the
- * identity credential carries it as `name`; `nationality` is ISO 3166-1 alpha-2; the age
+ * `legalName`, carried as `name`; `given_name` and `family_name` only when the person's given and
+ * family names were stated (mdis never splits the legal name: the order differs by country);
+ * `nationality` is ISO 3166-1 alpha-2; the age
  * predicates are computed on the day of issuance.
  */
 export const configurations: Record<ConfigurationId, Configuration> = {
@@ -31,6 +32,8 @@ export const configurations: Record<ConfigurationId, Configuration> = {
     display: 'mdis identity',
     claims: {
       name: 'Legal name',
+      given_name: 'Given name',
+      family_name: 'Family name',
       birthdate: 'Date of birth',
       nationality: 'Nationality',
       age_over_13: 'Over 13',
@@ -65,8 +68,10 @@ export function claimsOf(
 ): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
   if (id === 'mdis_identity') {
-    const { legalName, birthDate, nationality } = facts.natural;
+    const { legalName, givenName, familyName, birthDate, nationality } = facts.natural;
     if (typeof legalName === 'string') claims.name = legalName;
+    if (typeof givenName === 'string') claims.given_name = givenName;
+    if (typeof familyName === 'string') claims.family_name = familyName;
     if (typeof birthDate === 'string') {
       claims.birthdate = birthDate;
       claims.age_over_13 = isOver(birthDate, 13, options.today);

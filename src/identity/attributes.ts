@@ -19,6 +19,9 @@ export const documentTypes = ['passport', 'national_id', 'driving_licence', 'res
 export const PersonNatural = Type.Object(
   {
     legalName: text(200),
+    // Optional and stated, never split from the legal name: its order differs by country.
+    givenName: Type.Optional(text(100)),
+    familyName: Type.Optional(text(100)),
     birthDate: date,
     sex: StringEnum(['F', 'M', 'X'], { description: 'as on ICAO documents' }),
     nationality: country,
