@@ -25,6 +25,8 @@ const people = [
   {
     handle: 'tom',
     legalName: 'Tom Rivers',
+    givenName: 'Tom',
+    familyName: 'Rivers',
     birthDate: '1991-03-14',
     number: '925665416',
     email: 'tom@example.org',
@@ -32,6 +34,8 @@ const people = [
   {
     handle: 'alice',
     legalName: 'Alice Moreau',
+    givenName: 'Alice',
+    familyName: 'Moreau',
     birthDate: '1988-11-02',
     number: '18AB77231',
     email: 'alice@example.org',
@@ -39,6 +43,8 @@ const people = [
   {
     handle: 'bob',
     legalName: 'Bob Okafor',
+    givenName: 'Bob',
+    familyName: 'Okafor',
     birthDate: '1995-06-21',
     number: 'C41188203',
     email: 'bob@example.org',
@@ -46,6 +52,8 @@ const people = [
   {
     handle: 'carol',
     legalName: 'Carol Lindqvist',
+    givenName: 'Carol',
+    familyName: 'Lindqvist',
     birthDate: '1979-01-30',
     number: '77Z100932',
     email: 'carol@example.org',
@@ -108,6 +116,8 @@ export async function castDemo(
       kind: 'person',
       natural: {
         legalName: p.legalName,
+        givenName: p.givenName,
+        familyName: p.familyName,
         birthDate: p.birthDate,
         sex: 'X',
         nationality: 'GB',
