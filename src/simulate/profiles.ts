@@ -90,6 +90,8 @@ function person(rng: Random, index: number, number: string): SubjectProfile {
   const letters = () => String.fromCharCode(65 + rng.int(26), 65 + rng.int(26));
   const natural: PersonNatural = {
     legalName: region.familyFirst ? `${family} ${given}` : `${given} ${family}`,
+    givenName: given,
+    familyName: family,
     birthDate: dateIn(rng, Math.round(Math.min(2008, Math.max(1935, rng.normal(1992, 13))))),
     sex,
     nationality: nationality.code,
