@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { days, MovableClock } from './_access.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 import { TestWallet } from './_wallet.ts';
 
@@ -8,9 +9,10 @@ import { TestWallet } from './_wallet.ts';
 // service and a nonce mdis gave that service, and the service trades it for the pseudonym its
 // sign-in would give, then checks eligibility by it. Each refusal writes nothing.
 
-const clock = new Date('2026-12-02T12:00:00.000Z');
-const now = () => clock;
-const iat = Math.floor(clock.getTime() / 1000);
+const clock = new MovableClock({ frozen: true });
+const now = clock.now;
+/** The key binding's `iat`: now on the frozen clock. */
+const at = () => Math.floor(now().getTime() / 1000);
 
 forEachStore(
   'presentation pseudonyms',
@@ -22,9 +24,9 @@ forEachStore(
     let airline: { id: string; token: string };
     let bank: { id: string; token: string };
 
-    const receive = async (configuration: string) => {
+    const receive = async (configuration: string, token = subjectToken) => {
       const offer = await h.call('POST', '/v1/me/credentials/offers', {
-        token: subjectToken,
+        token,
         body: { configurations: [configuration] },
       });
       assert.equal(offer.status, 201, JSON.stringify(offer.body));
@@ -37,7 +39,7 @@ forEachStore(
     };
     /** The wallet presents `sdJwt` to `service`, with a nonce the service got from mdis. */
     const presentTo = async (sdJwt: string, service: { id: string; token: string }) =>
-      wallet.present(sdJwt, ['age_over_18'], { aud: service.id, nonce: await nonceFor(service), iat });
+      wallet.present(sdJwt, ['age_over_18'], { aud: service.id, nonce: await nonceFor(service), iat: at() });
     const post = (service: { token: string }, presentation: string) =>
       h.call('POST', '/v1/pseudonyms', { token: service.token, body: { presentation } });
     const issuedCount = async () =>
@@ -106,7 +108,7 @@ forEachStore(
       const standing = await receive('mdis_standing');
       const toBank = await post(
         bank,
-        wallet.present(standing, [], { aud: bank.id, nonce: await nonceFor(bank), iat }),
+        wallet.present(standing, [], { aud: bank.id, nonce: await nonceFor(bank), iat: at() }),
       );
       assert.equal(toBank.status, 200, JSON.stringify(toBank.body));
       assert.equal(toBank.body.pseudonym, h.ctx.servicePseudonyms.pseudonymOf(bank.id, subject));
@@ -128,7 +130,7 @@ forEachStore(
       const forBank = wallet.present(identity, ['age_over_18'], {
         aud: bank.id,
         nonce: await nonceFor(airline),
-        iat,
+        iat: at(),
       });
       await refused(airline, forBank, 422, 'key_binding_audience');
       const good = await presentTo(identity, airline);
@@ -147,9 +149,13 @@ forEachStore(
     });
 
     test('a nonce made up, another service’s, or used already is refused', async () => {
-      const madeUp = wallet.present(identity, [], { aud: airline.id, nonce: 'chosen-by-the-service', iat });
+      const madeUp = wallet.present(identity, [], {
+        aud: airline.id,
+        nonce: 'chosen-by-the-service',
+        iat: at(),
+      });
       await refused(airline, madeUp, 400, 'invalid_nonce');
-      const banks = wallet.present(identity, [], { aud: airline.id, nonce: await nonceFor(bank), iat });
+      const banks = wallet.present(identity, [], { aud: airline.id, nonce: await nonceFor(bank), iat: at() });
       await refused(airline, banks, 400, 'invalid_nonce');
       const once = await presentTo(identity, airline);
       assert.equal((await post(airline, once)).status, 200);
@@ -163,6 +169,21 @@ forEachStore(
       const locked = await h.call('POST', '/v1/me/lock', { token: subjectToken });
       assert.equal(locked.status, 200, JSON.stringify(locked.body));
       await refused(airline, await presentTo(identity, airline), 409, 'identity_locked');
+    });
+
+    test('an erased holder is as unknown as a credential mdis never issued: 404', async () => {
+      const registrar = await h.token({ role: 'registrar' });
+      const enrolled = await h.call('POST', '/v1/subjects', { token: registrar, body: personEnrolment() });
+      const token = await h.token({ role: 'subject', subject: enrolled.body.id });
+      const theirs = await receive('mdis_identity', token);
+      const closed = await h.call('POST', `/v1/subjects/${enrolled.body.id}/closure`, {
+        token: registrar,
+        body: { reason: 'duplicate' },
+      });
+      assert.equal(closed.status, 202, JSON.stringify(closed.body));
+      clock.advance(days(30));
+      assert.equal((await h.ctx.erasures.eraseDue()).erased, 1);
+      await refused(airline, await presentTo(theirs, airline), 404, 'credential_not_found');
     });
 
     test('only a service may ask', async () => {
