@@ -15,6 +15,7 @@ import type { Config } from './config.ts';
 import { CredentialService } from './credentials/credential-service.ts';
 import { CredentialKeys } from './credentials/keys.ts';
 import { OfferService } from './credentials/offers.ts';
+import { PresentationPseudonyms } from './credentials/presentations.ts';
 import { CreditReader } from './credit/credit-reader.ts';
 import { CreditService } from './credit/credit-service.ts';
 import { CreditModel } from './credit/model.ts';
@@ -106,6 +107,8 @@ export interface Services extends SignInServices {
   servicePseudonyms: ServicePseudonymService;
   /** The credential issuer: SD-JWT VC over OpenID4VCI, status lists (issue 16). */
   credentials: CredentialService;
+  /** A service maps a credential presented to it to its own pseudonym for the person (issue 16). */
+  presentations: PresentationPseudonyms;
   /** The key that signs exports, published at /.well-known/jwks.json. */
   exportKeys: SigningKeys;
   /** The person's signed export of everything mdis holds about it (issue 15). */
@@ -295,6 +298,7 @@ export function wireServices(core: Core): Services {
     corrections,
     servicePseudonyms,
     credentials,
+    presentations: new PresentationPseudonyms({ db, keyring, credentials, locks, servicePseudonyms, now }),
     ...{ preservations, erasures },
     ...buildExports(core, {
       ...{

@@ -110,7 +110,12 @@ export type ErrorCode =
   | 'preservation_extended'
   | 'preservation_lapsed'
   // 403, the credential endpoint: an OP access token without a credential's scope (RFC 6750)
-  | 'insufficient_scope';
+  | 'insufficient_scope'
+  // a service maps a credential presentation to its pseudonym (issue 16): 409, 422, 422, 404
+  | 'credential_revoked'
+  | 'presentation_invalid'
+  | 'key_binding_audience'
+  | 'credential_not_found';
 
 export class MdisError extends Error {
   readonly code: ErrorCode;
@@ -763,5 +768,31 @@ export class PreservationExtendedError extends ConflictError {
 export class PreservationLapsedError extends ConflictError {
   constructor(id: string, endedAt: string) {
     super('preservation_lapsed', `preservation order "${id}" lapsed at ${endedAt}`, { endedAt });
+  }
+}
+
+/** A presented credential that its issuer has revoked (reissued, banned, locked): no new use of it. */
+export class CredentialRevokedError extends ConflictError {
+  constructor() {
+    super('credential_revoked', 'the issuer has revoked this credential');
+  }
+}
+
+/**
+ * A credential presentation that does not hold: the verifier's reason (bad signature, tampered
+ * disclosure, expired, key binding) is in `reason`; a wrong audience has its own code.
+ */
+export class PresentationRefusedError extends MdisError {
+  constructor(reason: string, message: string) {
+    if (reason === 'key_binding_audience')
+      super('key_binding_audience', `the key binding is not for you: ${message}`);
+    else super('presentation_invalid', `the presentation does not hold: ${message}`, { reason });
+  }
+}
+
+/** A presented credential mdis has no row for (or whose holder was erased): one answer for both. */
+export class CredentialNotFoundError extends NotFoundError {
+  constructor() {
+    super('credential_not_found', 'no person is known by this credential');
   }
 }

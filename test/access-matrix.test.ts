@@ -64,11 +64,17 @@ interface Fixtures {
   /** A new credential offer for `subject`: its pre-authorized code and transaction code. */
   credentialOffer(): Promise<{ code: string; txCode: string }>;
   /** A credential request ready to send: a new access token and a proof with a fresh nonce. */
-  credentialRequest(): Promise<{ accessToken: string; body: unknown }>;
+  credentialRequest(): Promise<{ accessToken: string; body: unknown; wallet: TestWallet }>;
   /** A newly enrolled subject, for closures. */
   newSubject(): Promise<string>;
   /** A new preservation order about `subject` by the `authority` caller. */
   newPreservation(): Promise<string>;
+  /** The caller of the cell being run (a key binding is addressed to the calling service). */
+  caller: string;
+  /** The principal ids of the service callers. */
+  serviceIds: Record<string, string>;
+  /** A new credential of `subject`, presented key-bound to `aud` with a nonce mdis gave `aud`. */
+  presentation(aud: string): Promise<string>;
 }
 
 interface Endpoint {
@@ -665,6 +671,27 @@ const endpoints: Endpoint[] = [
       request: () => ({ url: route }),
     }),
   ),
+  // A service trades a credential presented to it for its pseudonym (issue 16): any service, its
+  // actions aside; the presentation is addressed to the caller (the service's, for the others).
+  {
+    method: 'POST',
+    route: '/v1/pseudonyms/nonce',
+    allowed: ['service', otherActions],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/pseudonyms/nonce' }),
+  },
+  {
+    method: 'POST',
+    route: '/v1/pseudonyms',
+    allowed: ['service', otherActions],
+    success: 200,
+    writes: true,
+    request: async (f) => ({
+      url: '/v1/pseudonyms',
+      body: { presentation: await f.presentation(f.serviceIds[f.caller] ?? f.serviceIds.service!) },
+    }),
+  },
   // Erasure and preservation (issue 15). The matrix's policy lets nothing but a preservation hold
   // an erasure, and the erasures are asked before any preservation is ordered.
   {
@@ -826,6 +853,15 @@ forEachStore(
       disclosureId: '',
       proposer: '',
       pseudonym: '',
+      caller: '',
+      serviceIds: {},
+      async presentation(aud) {
+        const { accessToken, body, wallet } = await fixtures.credentialRequest();
+        const issued = await h.ctx.credentials.issue(`Bearer ${accessToken}`, body);
+        const { nonce } = h.ctx.presentations.nonce(aud);
+        const iat = Math.floor(Date.now() / 1000);
+        return wallet.present(issued.credentials[0]!.credential, [], { aud, nonce, iat });
+      },
       fresh: () => ++counter,
       newService: async () =>
         (await h.ctx.principals.create({ role: 'service', actions: ['travel.air'] })).principal.id,
@@ -860,6 +896,7 @@ forEachStore(
         return {
           accessToken,
           body: { credential_configuration_id: 'mdis_identity', proofs: { jwt: [proof] } },
+          wallet,
         };
       },
       async newReporter() {
@@ -963,7 +1000,9 @@ forEachStore(
       );
       auth[otherWorld] = { token: await h.token({ role: 'platform', world: away }) };
       auth[otherSubject] = { token: await h.token({ role: 'subject', subject: other.body.id }) };
-      auth[otherActions] = { token: await h.token({ role: 'service', actions: ['travel.rail'] }) };
+      const rail = await h.ctx.principals.create({ role: 'service', actions: ['travel.rail'] });
+      auth[otherActions] = { token: rail.token };
+      fixtures.serviceIds = { service: service.principal.id, [otherActions]: rail.principal.id };
 
       const revoked = await h.ctx.principals.create({ role: 'admin' });
       await h.ctx.principals.revoke(revoked.principal.id);
@@ -988,6 +1027,7 @@ forEachStore(
         const perItem = endpoint.refusedPerItem?.includes(caller as Caller) === true;
         const outcome = `${expected}${perItem ? ', its item refused' : ''}`;
         test(`${endpoint.method} ${endpoint.route} as ${caller} → ${outcome}`, async () => {
+          fixtures.caller = caller;
           const { url, body, rawBody, headers } = await endpoint.request(fixtures);
           const before = await h.snapshot();
           const own = auth[caller];

@@ -198,6 +198,7 @@ forEachStore(
           expires_at: clock.in(days(365)),
           revoked_at: null,
           revoked_reason: null,
+          holder_sub: null,
         })
         .execute();
       clock.advance(days(30));

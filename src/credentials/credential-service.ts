@@ -157,6 +157,7 @@ export class CredentialService {
     const all = claimsOf(request.configuration, facts, { withGrade: grant.withGrade, today: now });
     const disclosable = request.claims === undefined ? all : pick(all, request.claims);
     const id = newId('vc');
+    const sub = this.#keyring.keyedHash(`credential subject|${id}`);
     const entry = await allocateEntry(tx);
     const config = configurations[request.configuration];
     const iat = Math.floor(now.getTime() / 1000);
@@ -169,7 +170,7 @@ export class CredentialService {
         iat,
         exp,
         vct: `${this.issuer()}${config.vctPath}`,
-        sub: this.#keyring.keyedHash(`credential subject|${id}`),
+        sub,
         cnf: { jwk: holderJwk },
         status: { status_list: { idx: entry.index, uri: this.statusListUri(entry.list) } },
       },
@@ -189,6 +190,7 @@ export class CredentialService {
         expires_at: new Date(exp * 1000).toISOString(),
         revoked_at: null,
         revoked_reason: null,
+        holder_sub: sub,
       })
       .execute();
     await this.#ledger.append(tx, {

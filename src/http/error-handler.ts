@@ -22,6 +22,7 @@ import {
   OwnProposalError,
   PasskeyRequiredError,
   PolicyRefusedError,
+  PresentationRefusedError,
   PurposeRequiredError,
   RateLimitedError,
   UnauthenticatedError,
@@ -55,6 +56,7 @@ const statusByClass: [new (...args: never[]) => MdisError, number][] = [
   [ExportTooLargeError, 413],
   [GoneError, 410],
   [InsufficientScopeError, 403],
+  [PresentationRefusedError, 422],
 ];
 
 /** Fastify's own request errors, by its error code. */

@@ -36,6 +36,7 @@ import { passkeyRoutes } from './routes/passkeys.ts';
 import { preservationRoutes } from './routes/preservations.ts';
 import { principalProposalRoutes } from './routes/principal-proposals.ts';
 import { principalRoutes } from './routes/principals.ts';
+import { pseudonymRoutes } from './routes/pseudonyms.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sanctionRoutes } from './routes/sanctions.ts';
 import { signInRoutes } from './routes/sign-in.ts';
@@ -191,4 +192,5 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   credentialRoutes(api, ctx);
   exportRoutes(api, ctx);
   jwksRoutes(api, ctx);
+  pseudonymRoutes(api, ctx);
 }

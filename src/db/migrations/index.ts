@@ -25,6 +25,7 @@ import * as servicePseudonyms from './2026-12-02T1900-service-pseudonyms.ts';
 import * as erasure from './2026-12-02T2000-erasure.ts';
 import * as signingKeys from './2026-12-02T2100-signing-keys.ts';
 import * as keyRotation from './2026-12-02T2200-key-rotation.ts';
+import * as credentialHolderSub from './2026-12-02T2500-credential-holder-sub.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -54,6 +55,7 @@ const migrations: Record<string, EngineMigration> = {
   '2026-12-02T2000-erasure': erasure,
   '2026-12-02T2100-signing-keys': signingKeys,
   '2026-12-02T2200-key-rotation': keyRotation,
+  '2026-12-02T2500-credential-holder-sub': credentialHolderSub,
 };
 
 export function migrationProvider(engine: Engine): MigrationProvider {

@@ -59,4 +59,6 @@ export interface CredentialsTable {
   expires_at: string;
   revoked_at: string | null;
   revoked_reason: string | null;
+  /** The credential's own pseudonym (its `sub`), to find it from a presentation; null before it was kept. */
+  holder_sub: string | null;
 }
