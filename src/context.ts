@@ -423,10 +423,11 @@ export function scheduledJobs(
     | 'erasures'
     | 'preservations'
     | 'oidc'
+    | 'exportKeys'
   >,
 ) {
   const { ledger, sanctions, credit, deliveries, checkCounts, oversight, credentials } = ctx;
-  const { erasures, preservations, oidc } = ctx;
+  const { erasures, preservations, oidc, exportKeys } = ctx;
   const jobs: ScheduledJob[] = [
     { name: 'sign checkpoint', everyMs: 250, run: () => ledger.checkpoint() },
     { name: 'expire sanctions', everyMs: 5_000, run: () => sanctions.expireDue() },
@@ -440,7 +441,7 @@ export function scheduledJobs(
     {
       name: 'reload signing keys',
       everyMs: 5_000,
-      run: () => Promise.all([oidc.refreshKeys(), credentials.keys.refresh()]),
+      run: () => Promise.all([oidc.refreshKeys(), credentials.keys.refresh(), exportKeys.refresh()]),
     },
     // Erasures are due by the day: a pass a minute keeps them within a minute of their date.
     { name: 'log lapsed preservations', everyMs: 60_000, run: () => preservations.logLapsed() },

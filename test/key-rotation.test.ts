@@ -3,10 +3,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
+import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
 import { inTransaction } from '../src/db/transaction.ts';
 import { openCheckpoint, rawPublicKey, signCheckpoint, verifierKey } from '../src/ledger/checkpoint.ts';
 import { storeCli } from './_store-cli.ts';
-import { forEachStore, type Harness } from './_util.ts';
+import { forEachStore, type Harness, personEnrolment } from './_util.ts';
 
 const keyIdOf = (verifier: string) => verifier.split('+')[1]!;
 const cli = storeCli;
@@ -156,13 +157,41 @@ forEachStore(
       assert.equal(await h.ctx.oidc.refreshKeys(), false);
     });
 
+    test('export: a new key signs exports; one signed before still verifies at the JWKS', async () => {
+      const registrar = await h.token({ role: 'registrar' });
+      const enrolled = await h.call('POST', '/v1/subjects', { token: registrar, body: personEnrolment() });
+      const person = await h.token({ role: 'subject', subject: enrolled.body.id });
+      const kidOf = (jws: string) => decodeProtectedHeader(jws).kid;
+      const before = await h.call('GET', '/v1/me/export', { token: person });
+      assert.equal(before.status, 200, JSON.stringify(before.body));
+      assert.equal(kidOf(before.body.jws), 'mdis-export-1');
+
+      const rotated = await cli(h, ['keys', 'rotate', '--purpose', 'export']);
+      assert.equal(rotated.code, 0, rotated.err);
+      assert.match(rotated.out, /^rotated export: new key mdis-export-2$/m);
+      // The serving instance's reload pass, driven here.
+      await h.ctx.exportKeys.refresh();
+      const after = await h.call('GET', '/v1/me/export', { token: person });
+      assert.equal(kidOf(after.body.jws), 'mdis-export-2');
+      const jwks = createLocalJWKSet((await h.call('GET', '/.well-known/jwks.json')).body);
+      for (const jws of [before.body.jws, after.body.jws]) await compactVerify(jws, jwks);
+      const rotations = (await entriesOf(h, auditor)).filter((e) => e.kind === 'keys.rotated');
+      assert.deepEqual(rotations.at(-1).refs, { purpose: 'export', kid: 'mdis-export-2' });
+    });
+
     test('mdis keys list: each purpose’s keys; an unknown purpose is refused, nothing written', async () => {
       const listed = await cli(h, ['keys', 'list']);
       assert.equal(listed.code, 0, listed.err);
       const lines = listed.out.trim().split('\n');
       const log = lines.filter((line) => line.startsWith('log\t'));
       assert.equal(log.length, 2);
-      assert.match(log[0]!, /\tretired \S+\tpublished for as long as the log$/);
+      assert.match(log[0]!, /\tretired \S+\tpublished with no end set$/);
+      const exported = lines.filter((line) => line.startsWith('export\t'));
+      assert.match(
+        exported[0]!,
+        /^export\tmdis-export-1\tcreated \S+\tretired \S+\tpublished with no end set$/,
+      );
+      assert.match(exported.at(-1)!, /^export\tmdis-export-2\tcreated \S+\tsigning$/);
       assert.match(log[1]!, /\tsigning$/);
       const oidc = lines.filter((line) => line.startsWith('oidc\t'));
       assert.equal(oidc.length, 2);
@@ -173,7 +202,7 @@ forEachStore(
       const snapshot = await h.snapshot();
       const unknown = await cli(h, ['keys', 'rotate', '--purpose', 'webauthn']);
       assert.notEqual(unknown.code, 0);
-      assert.match(unknown.err, /Allowed choices are credential, oidc, log/);
+      assert.match(unknown.err, /Allowed choices are credential, oidc, log, export/);
       const missing = await cli(h, ['keys', 'rotate']);
       assert.notEqual(missing.code, 0);
       assert.match(missing.err, /required option '--purpose <purpose>' not specified/);

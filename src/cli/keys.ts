@@ -54,7 +54,6 @@ export function keysCommand(): Command {
 function state(key: KeyInfo): string {
   const created = `created ${key.createdAt}`;
   if (key.retiredAt === null) return `${created}\tsigning`;
-  const until =
-    key.expiresAt === null ? 'published for as long as the log' : `published until ${key.expiresAt}`;
+  const until = key.expiresAt === null ? 'published with no end set' : `published until ${key.expiresAt}`;
   return `${created}\tretired ${key.retiredAt}\t${until}`;
 }

@@ -1,10 +1,14 @@
 import type { CommandContext } from '../context.ts';
 import { credentialKeys } from './credential-keys.ts';
+import { exportKeys } from './export-keys.ts';
 import { logKeys } from './log-keys.ts';
 import { oidcKeys } from './oidc-keys.ts';
 
 /** What a purpose's keys need: the store, the keyring that seals them, the log, the clock, their owner. */
-export type KeyContext = Pick<CommandContext, 'db' | 'keyring' | 'ledger' | 'now' | 'credentials'>;
+export type KeyContext = Pick<
+  CommandContext,
+  'db' | 'keyring' | 'ledger' | 'now' | 'credentials' | 'exportKeys'
+>;
 
 /** One key as `mdis keys list` shows it. */
 export interface KeyInfo {
@@ -12,7 +16,7 @@ export interface KeyInfo {
   createdAt: string;
   /** When a newer key took over signing (null: it signs now). */
   retiredAt: string | null;
-  /** Until when it stays published for verification (null: as long as the log / while it signs). */
+  /** Until when it stays published for verification (null: no end set, e.g. the log's keys, export keys). */
   expiresAt: string | null;
 }
 
@@ -31,6 +35,7 @@ export const keyPurposes = {
   credential: credentialKeys,
   oidc: oidcKeys,
   log: logKeys,
+  export: exportKeys,
 } satisfies Record<string, KeyPurpose>;
 
 export type KeyPurposeName = keyof typeof keyPurposes;

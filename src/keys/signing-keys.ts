@@ -6,6 +6,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import type { Db } from '../db/database.ts';
+import type { Tx } from '../db/transaction.ts';
 import type { Keyring } from '../keyring.ts';
 import type { KeySource, PublicJwk } from './jwks.ts';
 
@@ -43,9 +44,54 @@ export class SigningKeys implements KeySource {
    */
   async ensure(): Promise<void> {
     if ((await this.#rows()).length > 0) return;
+    await this.#insert(this.#db, `mdis-${this.purpose}-1`);
+    this.#loaded = undefined;
+  }
+
+  /**
+   * Adds the purpose's next key (`mdis-<purpose>-<n+1>`), which signs from then on; the keys before
+   * it stay published, so that what they signed (an export is kept for years) still verifies.
+   * Serving instances take it on their next `refresh`.
+   */
+  async rotate(tx: Tx): Promise<string> {
+    const made = await tx
+      .selectFrom('signing_keys')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('purpose', '=', this.purpose)
+      .executeTakeFirstOrThrow();
+    const kid = `mdis-${this.purpose}-${Number(made.n) + 1}`;
+    await this.#insert(tx, kid);
+    this.#loaded = undefined;
+    return kid;
+  }
+
+  /** Reads the keys again: a rotation made by the CLI or another instance is taken on. */
+  async refresh(): Promise<void> {
+    this.#loaded = undefined;
+    await this.#load();
+  }
+
+  /** Every key of the purpose, oldest first, for `mdis keys list`. */
+  async list(): Promise<{ kid: string; createdAt: string; retiredAt: string | null; expiresAt: null }[]> {
+    const rows = await this.#db
+      .selectFrom('signing_keys')
+      .select(['kid', 'created_at', 'retired_at'])
+      .where('purpose', '=', this.purpose)
+      .orderBy('created_at')
+      .orderBy('kid')
+      .execute();
+    // A key stops signing when the next is made, and stays published (expiresAt null: as long as kept).
+    return rows.map((row, i) => ({
+      kid: row.kid,
+      createdAt: row.created_at,
+      retiredAt: rows[i + 1]?.created_at ?? null,
+      expiresAt: null,
+    }));
+  }
+
+  async #insert(db: Db | Tx, kid: string): Promise<void> {
     const { privateKey } = generateKeyPairSync('ed25519');
-    const kid = `mdis-${this.purpose}-1`;
-    await this.#db
+    await db
       .insertInto('signing_keys')
       .values({
         kid,
@@ -59,7 +105,6 @@ export class SigningKeys implements KeySource {
       })
       .onConflict((oc) => oc.column('kid').doNothing())
       .execute();
-    this.#loaded = undefined;
   }
 
   /** The key that signs now: the newest not retired. */
