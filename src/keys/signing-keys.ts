@@ -73,13 +73,13 @@ export class SigningKeys implements KeySource {
 
   /** Every key of the purpose, oldest first, for `mdis keys list`. */
   async list(): Promise<{ kid: string; createdAt: string; retiredAt: string | null; expiresAt: null }[]> {
-    const rows = await this.#db
-      .selectFrom('signing_keys')
-      .select(['kid', 'created_at', 'retired_at'])
-      .where('purpose', '=', this.purpose)
-      .orderBy('created_at')
-      .orderBy('kid')
-      .execute();
+    const rows = (
+      await this.#db
+        .selectFrom('signing_keys')
+        .select(['kid', 'created_at', 'retired_at'])
+        .where('purpose', '=', this.purpose)
+        .execute()
+    ).sort((a, b) => kidNumber(a.kid) - kidNumber(b.kid));
     // A key stops signing when the next is made, and stays published (expiresAt null: as long as kept).
     return rows.map((row, i) => ({
       kid: row.kid,
@@ -137,18 +137,23 @@ export class SigningKeys implements KeySource {
     });
   }
 
-  #rows() {
-    return this.#db
+  /** Newest first by the kid's number, not by time: instances' clocks need not agree. */
+  async #rows() {
+    const rows = await this.#db
       .selectFrom('signing_keys')
       .select(['kid', 'sealed_jwk'])
       .where('purpose', '=', this.purpose)
       .where('retired_at', 'is', null)
-      .orderBy('created_at', 'desc')
-      .orderBy('kid', 'desc')
       .execute();
+    return rows.sort((a, b) => kidNumber(b.kid) - kidNumber(a.kid));
   }
 
   #context(kid: string): string {
     return `signing key|${this.purpose}|${kid}`;
   }
+}
+
+/** The n of `mdis-<purpose>-<n>`: the order keys were made in. */
+function kidNumber(kid: string): number {
+  return Number(kid.slice(kid.lastIndexOf('-') + 1));
 }
