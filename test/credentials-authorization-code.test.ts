@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { before, test } from 'node:test';
-import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { Person, pkce, redirectUriOf } from './_people.ts';
+import { getJson, openByHand } from './_sd-jwt.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 import { TestWallet } from './_wallet.ts';
 
@@ -16,29 +16,6 @@ import { TestWallet } from './_wallet.ts';
 const clock = new Date('2026-12-02T12:00:00.000Z');
 const now = () => clock;
 const wallet = { clientId: 'wallet_test', redirectUri: 'https://wallet.example/cb' };
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON of any shape; each test asserts the fields it expects
-async function getJson(url: string): Promise<any> {
-  return (await fetch(url)).json();
-}
-
-/** The claims an SD-JWT discloses, checked by hand; throws if a disclosure is not in `_sd`. */
-function openByHand(sdJwt: string) {
-  const parts = sdJwt.split('~');
-  const payload = decodeJwt(parts[0]!) as Record<string, unknown> & { _sd: string[] };
-  const claims: Record<string, unknown> = {};
-  for (const disclosure of parts.slice(1, -1)) {
-    const digest = createHash('sha256').update(disclosure).digest('base64url');
-    assert.ok(payload._sd.includes(digest), 'a disclosure is not in _sd');
-    const [, name, value] = JSON.parse(Buffer.from(disclosure, 'base64url').toString()) as [
-      string,
-      string,
-      unknown,
-    ];
-    claims[name] = value;
-  }
-  return { payload, claims, jwt: parts[0]! };
-}
 
 forEachStore(
   'credentials: the authorization code flow',

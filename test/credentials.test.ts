@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { before, test } from 'node:test';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { CredentialKeys, replacedKeySeconds } from '../src/credentials/keys.ts';
+import { getJson, openByHand } from './_sd-jwt.ts';
 import { storeCli } from './_store-cli.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 import { TestWallet } from './_wallet.ts';
@@ -15,30 +15,6 @@ import { TestWallet } from './_wallet.ts';
 
 const clock = new Date('2026-12-02T12:00:00.000Z');
 const now = () => clock;
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON of any shape; each test asserts the fields it expects
-async function getJson(url: string): Promise<any> {
-  return (await fetch(url)).json();
-}
-
-/** The claims an SD-JWT discloses, checked by hand; throws if a disclosure is not in `_sd`. */
-function openByHand(sdJwt: string) {
-  const parts = sdJwt.split('~');
-  const payload = decodeJwt(parts[0]!) as Record<string, unknown> & { _sd: string[] };
-  const claims: Record<string, unknown> = {};
-  for (const disclosure of parts.slice(1, -1)) {
-    const digest = createHash('sha256').update(disclosure).digest('base64url');
-    assert.ok(payload._sd.includes(digest), 'a disclosure is not in _sd');
-    const [salt, name, value] = JSON.parse(Buffer.from(disclosure, 'base64url').toString()) as [
-      string,
-      string,
-      unknown,
-    ];
-    assert.ok(salt.length >= 16, 'the salt is short');
-    claims[name] = value;
-  }
-  return { payload, claims, jwt: parts[0]! };
-}
 
 forEachStore(
   'credentials',
