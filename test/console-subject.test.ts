@@ -154,14 +154,30 @@ browserSuite('the subject’s and staff’s own screens (Chromium)', () => {
       await screenshot(page, `subject-appeal-form-${kind}`);
       await page.keyboard.press('Enter');
       const row = page.locator('table tr', { hasText: target });
-      await row.locator('.status', { hasText: 'waiting to be heard' }).waitFor();
+      await row.locator('td', { hasText: 'pending waiting to be heard' }).waitFor();
       await opener.waitFor({ state: 'detached' });
+      await fitsWidth(page, `Appeals with an appeal filed at ${viewport}`);
       await screenshot(page, `subject-appeal-listed-${kind}`);
       await assertAccessible(page, `Appeals after filing at ${viewport}`);
       const me = await call(server.app, 'GET', '/v1/me', { token: f.subject });
       const filed = me.body.appeals.find((a: { target: string }) => a.target === target);
       assert.equal(filed.status, 'pending');
       assert.equal(filed.reason, 'I was quoting the plaza’s own notice, not making it up');
+
+      // Heard by another moderator: the list says the outcome, in words, and why.
+      const outcome = kind === 'sanction' ? 'overturned' : 'upheld';
+      const heard = await call(server.app, 'POST', `/v1/appeals/${filed.id}/decision`, {
+        token: f.reviewer,
+        body: { outcome, rationale: `Heard in full: ${outcome}` },
+      });
+      assert.equal(heard.status, 200, JSON.stringify(heard.body));
+      await page.reload();
+      const said =
+        outcome === 'upheld' ? 'refused the decision stands' : 'granted the decision is overturned';
+      await row.locator('td', { hasText: said }).waitFor();
+      await fitsWidth(page, `Appeals with an appeal heard at ${viewport}`);
+      await row.locator('td', { hasText: `Heard in full: ${outcome}` }).waitFor();
+      await screenshot(page, `subject-appeal-heard-${kind}`);
       assert.deepEqual(tab.errors, []);
       await page.close();
     });

@@ -6,11 +6,11 @@ import { useLoad } from '../../components/use-load.ts';
 import { points, when, words } from '../../format.ts';
 import type { Appeal, DisclosureNotice, MyRecord } from '../../types.ts';
 
-/** Where the subject stands on each appeal, in words rather than the pipeline's status codes. */
-const outcomes: Record<Appeal['status'], string> = {
-  pending: 'waiting to be heard',
-  upheld: 'refused: the decision stands',
-  overturned: 'granted: the decision is overturned and its effects undone',
+/** Where the subject stands on each appeal: a short mark, then in words rather than the pipeline's codes. */
+const outcomes: Record<Appeal['status'], { mark: string; words: string }> = {
+  pending: { mark: 'pending', words: 'waiting to be heard' },
+  upheld: { mark: 'refused', words: 'the decision stands' },
+  overturned: { mark: 'granted', words: 'the decision is overturned and its effects undone' },
 };
 
 const kinds: Record<Appeal['kind'], string> = {
@@ -65,7 +65,12 @@ export function MyAppeals() {
               { label: 'Heard by', cell: (a) => a.queue },
               {
                 label: 'Outcome',
-                cell: (a) => <span class={`status status-${a.status}`}>{outcomes[a.status]}</span>,
+                cell: (a) => (
+                  <span>
+                    <span class={`status status-${a.status}`}>{outcomes[a.status].mark}</span>{' '}
+                    {outcomes[a.status].words}
+                  </span>
+                ),
               },
               { label: 'Decided', cell: (a) => when(a.decidedAt) },
               { label: 'Why', cell: (a) => a.rationale ?? '—' },
@@ -106,10 +111,11 @@ export function MyAppeals() {
 
 function Target(props: { appeal: Appeal }) {
   const a = props.appeal;
+  // One element: on a phone each cell is a grid whose children would each take a row.
   return (
-    <>
+    <span>
       {kinds[a.kind]} <code>{a.target}</code>
-    </>
+    </span>
   );
 }
 
