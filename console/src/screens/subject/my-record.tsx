@@ -7,7 +7,7 @@ import { useLoad } from '../../components/use-load.ts';
 import { day, when, words } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import type { ScreenProps } from '../../screen-props.ts';
-import type { MyCase, MySanction, MyRecord as Record } from '../../types.ts';
+import type { Appeal, MyCase, MySanction, MyRecord as Record } from '../../types.ts';
 
 /** The subject's own record: cases and their decisions, sanctions, strikes; the appeals it may file. */
 export function MyRecord(_props: ScreenProps) {
@@ -62,13 +62,7 @@ export function MyRecord(_props: ScreenProps) {
             .map((s) => (
               <SanctionAppeal key={s.id} sanction={s} onAppealed={record.reload} />
             ))}
-          {me.appeals.length > 0 && (
-            <p>
-              You have filed {me.appeals.length === 1 ? 'one appeal' : `${me.appeals.length} appeals`}, of
-              which {me.appeals.filter((a) => a.status === 'pending').length} still pending:{' '}
-              <Link href="/me/appeals">see them and their outcome</Link>.
-            </p>
-          )}
+          {me.appeals.length > 0 && <AppealsSummary appeals={me.appeals} />}
           <h2>My strikes</h2>
           <DataTable
             caption="Strikes"
@@ -91,6 +85,18 @@ export function MyRecord(_props: ScreenProps) {
         </>
       )}
     </section>
+  );
+}
+
+function AppealsSummary(props: { appeals: Appeal[] }) {
+  const filed = props.appeals.length;
+  const pending = props.appeals.filter((a) => a.status === 'pending').length;
+  return (
+    <p>
+      You have filed {filed === 1 ? 'one appeal' : `${filed} appeals`}
+      {pending === 0 ? ', all heard' : `, ${pending} still to be heard`}:{' '}
+      <Link href="/me/appeals">see them and their outcome</Link>.
+    </p>
   );
 }
 
