@@ -56,6 +56,7 @@ export type ErrorCode =
   | 'passkey_not_found'
   | 'passkey_exists'
   | 'last_passkey'
+  | 'session_not_found'
   | 'interaction_not_found'
   | 'raw_binding_closed'
   // credentials (issue 16): the OAuth and OpenID4VCI protocols' own codes

@@ -84,6 +84,7 @@ function defineSuite(): void {
     await page.getByLabel('Token').fill(f.subject);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(`${base}/me`);
+    await page.getByRole('link', { name: 'My data' }).first().click();
 
     const button = page.getByRole('button', { name: 'Download my data' });
     const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);

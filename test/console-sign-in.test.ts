@@ -254,6 +254,7 @@ function defineSuite(): void {
     await page.getByRole('button', { name: 'Create a passkey' }).click();
     await page.waitForURL(`${origin}/me`);
 
+    await page.goto(`${origin}/me/data`);
     await page.getByRole('button', { name: 'Lock my identity' }).click();
     await page.getByRole('heading', { name: 'My identity is locked' }).waitFor();
     assert.ok(await page.getByText('A lock does not hide you', { exact: false }).isVisible());
@@ -278,7 +279,7 @@ function defineSuite(): void {
     await page.waitForURL(/\/world-callback\?error=access_denied/);
     assert.equal(await ctx.avatars.subjectOf('plaza', 'locked-tom'), undefined);
 
-    await page.goto(`${origin}/me`);
+    await page.goto(`${origin}/me/data`);
     await page.getByRole('button', { name: 'Unlock with a passkey' }).click();
     await page.getByRole('heading', { name: 'Lock my identity' }).waitFor();
     assert.equal(await ctx.locks.lockedSince(enrolled.body.id), undefined);

@@ -313,6 +313,7 @@ function defineSuite(): void {
     await ctx.checkCounts.flush();
     const tab = await signIn(f.subject, '/me');
     const { page } = tab;
+    await page.getByRole('link', { name: 'Access history' }).first().click();
     await page.getByRole('heading', { name: 'Who looked at my data' }).waitFor();
     const reads = page.locator('table', { has: page.locator('caption', { hasText: 'Reads of my profile' }) });
     await reads.locator('tr', { hasText: 'support' }).locator('td', { hasText: 'registrar' }).waitFor();

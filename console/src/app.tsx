@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, onUnauthenticated } from './api.ts';
 import { explain } from './components/error-box.tsx';
+import { Menu } from './components/menu.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
 import { Activate } from './screens/people/activate.tsx';
 import { Consent } from './screens/people/consent.tsx';
@@ -109,15 +110,12 @@ function Shell(props: { me: Whoami; onSignOut: () => void }) {
         <Link href={home} class="brand">
           mdis
         </Link>
-        <nav aria-label="Screens">
-          {mine
-            .filter((screen) => screen.nav !== undefined)
-            .map((screen) => (
-              <Link key={screen.path} href={screen.path} current={found?.screen === screen}>
-                {screen.nav}
-              </Link>
-            ))}
-        </nav>
+        <Menu
+          items={mine.flatMap((screen) =>
+            screen.nav === undefined ? [] : [{ path: screen.path, nav: screen.nav }],
+          )}
+          current={found?.screen.path}
+        />
         <div class="who">
           <span title={me.id}>
             {me.name} <span class="role">{me.role}</span>

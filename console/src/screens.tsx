@@ -14,11 +14,15 @@ import { Sanctions } from './screens/moderator/sanctions.tsx';
 import { OtherRole } from './screens/other-role.tsx';
 import { Bindings } from './screens/people/bindings.tsx';
 import { Passkeys } from './screens/people/passkeys.tsx';
+import { Sessions } from './screens/people/sessions.tsx';
 import { Closure } from './screens/rights/closure.tsx';
 import { Preservations } from './screens/rights/preservations.tsx';
 import { Corrections } from './screens/staff/corrections.tsx';
 import { SubjectProfileScreen } from './screens/staff/subject-profile.tsx';
+import { MyAccess } from './screens/subject/my-access.tsx';
+import { MyAppeals } from './screens/subject/my-appeals.tsx';
 import { MyCredentials } from './screens/subject/my-credentials.tsx';
+import { MyData } from './screens/subject/my-data.tsx';
 import { MyProfile } from './screens/subject/my-profile.tsx';
 import { MyRecord } from './screens/subject/my-record.tsx';
 import { MyScore } from './screens/subject/my-score.tsx';
@@ -33,6 +37,9 @@ interface Screen {
   view: (props: ScreenProps) => JSX.Element;
 }
 
+/** The roles people hold (they sign in with passkeys and hold sessions); machines have neither. */
+const people: Role[] = ['subject', 'admin', 'registrar', 'moderator', 'authority', 'oversight', 'auditor'];
+
 /** Every screen, by role; each role's first screen with a menu entry is its home. */
 export const screens: Screen[] = [
   { path: '/cases', title: 'Cases', nav: 'Cases', roles: ['moderator', 'admin'], view: CaseQueue },
@@ -46,6 +53,15 @@ export const screens: Screen[] = [
   },
   { path: '/me', title: 'My record', nav: 'My record', roles: ['subject'], view: MyRecord },
   { path: '/me/score', title: 'My score', nav: 'My score', roles: ['subject'], view: MyScore },
+  { path: '/me/appeals', title: 'My appeals', nav: 'Appeals', roles: ['subject'], view: MyAppeals },
+  {
+    path: '/me/access',
+    title: 'Who looked at my data',
+    nav: 'Access history',
+    roles: ['subject'],
+    view: MyAccess,
+  },
+  { path: '/me/profile', title: 'My profile', nav: 'My profile', roles: ['subject'], view: MyProfile },
   { path: '/me/avatars', title: 'My avatars', nav: 'My avatars', roles: ['subject'], view: Bindings },
   {
     path: '/me/credentials',
@@ -54,6 +70,7 @@ export const screens: Screen[] = [
     roles: ['subject'],
     view: MyCredentials,
   },
+  { path: '/me/data', title: 'My data', nav: 'My data', roles: ['subject'], view: MyData },
   { path: '/dashboard', title: 'Dashboard', nav: 'Dashboard', roles: ['admin'], view: Dashboard },
   { path: '/principals', title: 'Principals', nav: 'Principals', roles: ['admin'], view: Principals },
   {
@@ -121,7 +138,6 @@ export const screens: Screen[] = [
     roles: ['registrar', 'admin'],
     view: SubjectProfileScreen,
   },
-  { path: '/me/profile', title: 'My profile', nav: 'My profile', roles: ['subject'], view: MyProfile },
   {
     path: '/corrections',
     title: 'Corrections',
@@ -142,9 +158,10 @@ export const screens: Screen[] = [
     path: '/me/passkeys',
     title: 'My passkeys',
     nav: 'Passkeys',
-    roles: ['subject', 'admin', 'registrar', 'moderator', 'authority', 'oversight', 'auditor'],
+    roles: people,
     view: Passkeys,
   },
+  { path: '/me/sessions', title: 'My sessions', nav: 'Sessions', roles: people, view: Sessions },
 ];
 
 const homes: Partial<Record<Role, string>> = {

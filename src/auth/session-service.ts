@@ -1,8 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { type PrincipalRecord, principalRecord } from '../principals/principal-service.ts';
+import { encodeBase32 } from '../util/base32.ts';
 import { hashSecret, randomSecret } from './codes.ts';
+import { SessionNotFoundError } from './errors.ts';
 
 export const sessionCookie = 'mdis_session';
 const minute = 60_000;
@@ -12,6 +14,25 @@ export interface Session {
   csrfToken: string;
   createdAt: string;
   expiresAt: string;
+}
+
+/** A live session as its holder sees it in the list of their sessions. */
+export interface SessionSummary {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  /** The session of the request that asked. */
+  current: boolean;
+}
+
+/**
+ * The id a session is shown and ended by: derived from the hash the store keys it by, one way, so
+ * that neither the cookie nor the store's key is ever shown, and no column (nor migration) is needed.
+ */
+export function sessionIdOf(idHash: string): string {
+  const digest = createHash('sha256').update(`mdis session id\0${idHash}`).digest();
+  return `ses_${encodeBase32(digest, 16).toLowerCase()}`;
 }
 
 /**
@@ -99,10 +120,59 @@ export class SessionService {
     await this.#db.deleteFrom('sessions').where('id_hash', '=', hashSecret(cookie)).execute();
   }
 
-  /** Ends every session of a principal (sign-out everywhere); returns how many ended. */
-  async endAll(principalId: string, db: Db = this.#db): Promise<number> {
-    const result = await db.deleteFrom('sessions').where('principal_id', '=', principalId).executeTakeFirst();
+  /**
+   * Ends every session of a principal (sign-out everywhere), or every one but the session of
+   * `keep` (a cookie value); returns how many ended.
+   */
+  async endAll(principalId: string, db: Db = this.#db, keep?: string): Promise<number> {
+    let query = db.deleteFrom('sessions').where('principal_id', '=', principalId);
+    if (keep !== undefined) query = query.where('id_hash', '!=', hashSecret(keep));
+    const result = await query.executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+
+  /**
+   * A principal's live sessions, newest first; `current` marks the one of the cookie value given.
+   * Ended ones (idle or past their lifetime) are left out: the next use of their cookie deletes them.
+   */
+  async listOf(principalId: string, currentCookie?: string): Promise<SessionSummary[]> {
+    const rows = await this.#sessionsOf(principalId);
+    const current = currentCookie === undefined ? undefined : hashSecret(currentCookie);
+    const now = this.#now();
+    return rows
+      .filter((row) => {
+        const idleEnd = new Date(row.last_seen_at).getTime() + this.#config.session.idleMinutes * minute;
+        return now.getTime() < idleEnd && now.toISOString() < row.expires_at;
+      })
+      .map((row) => ({
+        id: sessionIdOf(row.id_hash),
+        createdAt: row.created_at,
+        lastSeenAt: row.last_seen_at,
+        expiresAt: row.expires_at,
+        current: row.id_hash === current,
+      }));
+  }
+
+  /** Ends one of a principal's sessions by its shown id; 404 when the principal has none such. */
+  async endOne(principalId: string, id: string): Promise<void> {
+    // A person holds a handful of sessions: they are read by the principal's index and matched here.
+    const found = (await this.#sessionsOf(principalId)).find((row) => sessionIdOf(row.id_hash) === id);
+    if (found === undefined) throw new SessionNotFoundError(id);
+    await this.#db
+      .deleteFrom('sessions')
+      .where('id_hash', '=', found.id_hash)
+      .where('principal_id', '=', principalId)
+      .execute();
+  }
+
+  #sessionsOf(principalId: string) {
+    return this.#db
+      .selectFrom('sessions')
+      .select(['id_hash', 'created_at', 'last_seen_at', 'expires_at'])
+      .where('principal_id', '=', principalId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id_hash')
+      .execute();
   }
 
   /** The Set-Cookie value for a new session, or one that clears it. */

@@ -39,6 +39,7 @@ import { principalRoutes } from './routes/principals.ts';
 import { pseudonymRoutes } from './routes/pseudonyms.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sanctionRoutes } from './routes/sanctions.ts';
+import { sessionRoutes } from './routes/sessions.ts';
 import { signInRoutes } from './routes/sign-in.ts';
 import { subjectRoutes } from './routes/subjects.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
@@ -178,6 +179,7 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   logRoutes(api, ctx);
   whoamiRoutes(api);
   signInRoutes(api, ctx);
+  sessionRoutes(api, ctx);
   passkeyRoutes(api, ctx);
   oidcClientRoutes(api, ctx);
   bindingRoutes(api, ctx);

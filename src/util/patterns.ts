@@ -16,6 +16,9 @@ export const actionPattern = '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$';
 /** A SHA-256 digest in lower-case hex. */
 export const sha256HexPattern = '^[0-9a-f]{64}$';
 
+/** A session's id as its holder sees it (auth/session-service.ts `sessionIdOf`). */
+export const sessionIdPattern = '^ses_[0-9a-z]{16}$';
+
 /** A record id made by `newId(prefix)` (util/ids.ts): `case_7k2q9xvbw4t1r8n6`. */
 export function recordIdPattern(
   prefix: 'case' | 'snc' | 'dsc' | 'sub' | 'prn' | 'apl' | 'ppr' | 'prs',

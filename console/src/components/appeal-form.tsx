@@ -6,11 +6,13 @@ import { ReasonForm } from './reason-form.tsx';
 export function AppealForm(props: {
   target: { kind: Appeal['kind']; id: string };
   what: string;
+  /** The opening button's accessible name where several appeals share a page. */
+  label?: string;
   onAppealed: () => void;
 }) {
   return (
     <ReasonForm
-      open={{ text: `Appeal this ${props.what}` }}
+      open={{ text: `Appeal this ${props.what}`, label: props.label }}
       field={{
         label: `Why the ${props.what} is wrong (you may appeal once)`,
         name: 'appeal-reason',

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ErrorBox } from './error-box.tsx';
 import { useSubmit } from './use-submit.ts';
 
@@ -20,6 +20,12 @@ export function ReasonForm(props: {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const { busy, error, onSubmit } = useSubmit(() => props.send(reason), { leaves: props.leaves });
+  // The button that opened the form is gone: focus moves to the field, or a keyboard user is lost.
+  const control = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  // In the commit that shows the field, so that no keystroke lands before the focus does.
+  useLayoutEffect(() => {
+    if (open) control.current?.focus();
+  }, [open]);
   if (!open) {
     return (
       <button type="button" onClick={() => setOpen(true)} aria-label={props.open.label}>
@@ -29,11 +35,19 @@ export function ReasonForm(props: {
   }
   const { field, submit } = props;
   const onInput = (event: { currentTarget: { value: string } }) => setReason(event.currentTarget.value);
-  const control =
+  const input =
     field.lines === undefined ? (
-      <input name={field.name} required maxLength={field.maxLength} value={reason} onInput={onInput} />
+      <input
+        ref={control}
+        name={field.name}
+        required
+        maxLength={field.maxLength}
+        value={reason}
+        onInput={onInput}
+      />
     ) : (
       <textarea
+        ref={control}
         name={field.name}
         required
         maxLength={field.maxLength}
@@ -47,7 +61,7 @@ export function ReasonForm(props: {
       {/* biome-ignore lint/a11y/noLabelWithoutControl: the control is an input or a textarea, chosen above */}
       <label>
         {field.label}
-        {control}
+        {input}
       </label>
       <ErrorBox error={error} />
       <button type="submit" class={submit.primary === true ? 'primary' : undefined} disabled={busy}>

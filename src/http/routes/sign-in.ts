@@ -213,12 +213,20 @@ function signOutEverywhere(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['sign-in'],
         summary: 'Sign out everywhere: ends every session of the caller',
+        description:
+          'With `keep=current`, every session but the one of the cookie sent, which stays signed in.',
+        querystring: Type.Object(
+          { keep: Type.Optional(Type.Literal('current')) },
+          { additionalProperties: false },
+        ),
         response: responses({ 200: Type.Object({ ended: Type.Integer() }) }),
       },
     },
     async (request, reply) => {
-      const ended = await ctx.sessions.endAll(caller(request).id);
-      reply.header('set-cookie', ctx.sessions.cookieHeader(undefined));
+      const cookie = readCookie(request.headers.cookie, sessionCookie);
+      const keep = request.query.keep === 'current' && request.session !== undefined ? cookie : undefined;
+      const ended = await ctx.sessions.endAll(caller(request).id, undefined, keep);
+      if (keep === undefined) reply.header('set-cookie', ctx.sessions.cookieHeader(undefined));
       return { ended };
     },
   );

@@ -9,7 +9,7 @@ import { MyDisclosures } from './my-disclosures.tsx';
 const page = (list: 'reads' | 'checks', cursor: string | undefined) =>
   get<Access>(`/v1/me/access${query({ list, cursor, limit: 20 })}`);
 
-/** Who looked at the subject's data: staff reads, services' checks, authorities' disclosures. */
+/** The access history screen: who looked at the subject's data (staff reads, services' checks, authorities' disclosures). */
 export function MyAccess() {
   const reads = usePaged(
     async (cursor): Promise<Page<ProfileRead>> => (await page('reads', cursor)).reads ?? { items: [] },
@@ -20,9 +20,9 @@ export function MyAccess() {
     [],
   );
   return (
-    <>
-      <h2>Who looked at my data</h2>
-      <h3>Reads of my profile</h3>
+    <section>
+      <h1>Who looked at my data</h1>
+      <h2>Reads of my profile</h2>
       <p class="muted">
         Every time staff of the registry read your attributes: when, in what role and organisation, and why.
         Each read is also an entry of the transparency log.
@@ -44,7 +44,7 @@ export function MyAccess() {
         />
       )}
       <Pager pager={reads.pager} label="Reads of my profile" />
-      <h3>Checks by services</h3>
+      <h2>Checks by services</h2>
       <p class="muted">
         How many times each service or world asked whether you may do something, per day (counted, not logged
         one by one; the last few seconds may not show yet).
@@ -66,6 +66,6 @@ export function MyAccess() {
       )}
       <Pager pager={checks.pager} label="Checks by services" />
       <MyDisclosures />
-    </>
+    </section>
   );
 }

@@ -17,7 +17,7 @@ export function MyDisclosures() {
   );
   return (
     <>
-      <h3>Who asked who I am</h3>
+      <h2>Who asked who I am</h2>
       <p class="muted">
         Requests by authorities to identify you, shown once the period in which you may not be told has ended.
       </p>

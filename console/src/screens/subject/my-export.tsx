@@ -15,7 +15,7 @@ export function MyExport() {
   });
   return (
     <section aria-labelledby="my-export-title">
-      <h2 id="my-export-title">My data</h2>
+      <h2 id="my-export-title">A copy of my data</h2>
       <p class="muted">
         One file with everything mdis holds about you: your profile and its history, your avatars, cases and
         their evidence, decisions, sanctions, strikes, your score and why, disclosures after their gag, who

@@ -7,13 +7,9 @@ import { useLoad } from '../../components/use-load.ts';
 import { day, when, words } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import type { ScreenProps } from '../../screen-props.ts';
-import type { MyCase, MySanction, MyRecord as Record } from '../../types.ts';
-import { EraseMyData } from './erase-my-data.tsx';
-import { IdentityLock } from './identity-lock.tsx';
-import { MyAccess } from './my-access.tsx';
-import { MyExport } from './my-export.tsx';
+import type { Appeal, MyCase, MySanction, MyRecord as Record } from '../../types.ts';
 
-/** The subject's own record: cases and their decisions, sanctions, strikes; appeals. */
+/** The subject's own record: cases and their decisions, sanctions, strikes; the appeals it may file. */
 export function MyRecord(_props: ScreenProps) {
   const record = useLoad(() => get<Record>('/v1/me'), []);
   const me = record.data;
@@ -46,7 +42,7 @@ export function MyRecord(_props: ScreenProps) {
           {me.locked !== null && (
             <p class="notice" role="status">
               You locked the use of your identity on {when(me.locked)}:{' '}
-              <a href="#identity-lock-title">unlock it</a> below.
+              <Link href="/me/data">unlock it under My data</Link>.
             </p>
           )}
           <h2>Cases about me</h2>
@@ -66,24 +62,7 @@ export function MyRecord(_props: ScreenProps) {
             .map((s) => (
               <SanctionAppeal key={s.id} sanction={s} onAppealed={record.reload} />
             ))}
-          {me.appeals.length > 0 && (
-            <>
-              <h2>My appeals</h2>
-              <DataTable
-                caption="Appeals"
-                columns={[
-                  { label: 'Of', cell: (a) => `${a.kind} ${a.target}` },
-                  { label: 'Filed', cell: (a) => when(a.filedAt) },
-                  { label: 'Heard by', cell: (a) => a.queue },
-                  { label: 'Status', cell: (a) => a.status },
-                  { label: 'Rationale', cell: (a) => a.rationale ?? '' },
-                ]}
-                rows={me.appeals}
-                rowKey={(a) => a.id}
-                empty="No appeals."
-              />
-            </>
-          )}
+          {me.appeals.length > 0 && <AppealsSummary appeals={me.appeals} />}
           <h2>My strikes</h2>
           <DataTable
             caption="Strikes"
@@ -99,13 +78,25 @@ export function MyRecord(_props: ScreenProps) {
             rowKey={(s) => s.id}
             empty="No strikes."
           />
-          <MyAccess />
-          <IdentityLock locked={me.locked} onChange={record.reload} />
-          <MyExport />
-          <EraseMyData preservations={me.preservations} />
+          <p class="muted">
+            Who looked at your data is under <Link href="/me/access">Access history</Link>; a copy of your
+            data, the lock and erasure under <Link href="/me/data">My data</Link>.
+          </p>
         </>
       )}
     </section>
+  );
+}
+
+function AppealsSummary(props: { appeals: Appeal[] }) {
+  const filed = props.appeals.length;
+  const pending = props.appeals.filter((a) => a.status === 'pending').length;
+  return (
+    <p>
+      You have filed {filed === 1 ? 'one appeal' : `${filed} appeals`}
+      {pending === 0 ? ', all heard' : `, ${pending} still to be heard`}:{' '}
+      <Link href="/me/appeals">see them and their outcome</Link>.
+    </p>
   );
 }
 
