@@ -14,6 +14,8 @@ import { Sanctions } from './screens/moderator/sanctions.tsx';
 import { OtherRole } from './screens/other-role.tsx';
 import { Bindings } from './screens/people/bindings.tsx';
 import { Passkeys } from './screens/people/passkeys.tsx';
+import { ActivationCodes } from './screens/registrar/activation-codes.tsx';
+import { Enrol } from './screens/registrar/enrol.tsx';
 import { Closure } from './screens/rights/closure.tsx';
 import { Preservations } from './screens/rights/preservations.tsx';
 import { Corrections } from './screens/staff/corrections.tsx';
@@ -111,15 +113,23 @@ export const screens: Screen[] = [
     path: '/about',
     title: 'Your role',
     nav: 'About',
-    roles: ['registrar', 'platform', 'service'],
+    roles: ['platform', 'service'],
     view: OtherRole,
   },
+  { path: '/enrol', title: 'Enrol a subject', nav: 'Enrol', roles: ['registrar'], view: Enrol },
   {
     path: '/subjects',
-    title: 'Read a profile',
+    title: 'Find a subject',
     nav: 'Profiles',
     roles: ['registrar', 'admin'],
     view: SubjectProfileScreen,
+  },
+  {
+    path: '/activation-codes',
+    title: 'Activation codes',
+    nav: 'Activation codes',
+    roles: ['registrar'],
+    view: ActivationCodes,
   },
   { path: '/me/profile', title: 'My profile', nav: 'My profile', roles: ['subject'], view: MyProfile },
   {
@@ -150,7 +160,7 @@ export const screens: Screen[] = [
 const homes: Partial<Record<Role, string>> = {
   admin: '/dashboard',
   auditor: '/log',
-  registrar: '/about',
+  registrar: '/enrol',
   platform: '/about',
   service: '/about',
 };

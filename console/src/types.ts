@@ -23,7 +23,7 @@ export type { LockState } from '../../src/api/lock.ts';
 export type { CheckCount, MyAccess, MyCase, MyRecord, MySanction, ProfileRead } from '../../src/api/me.ts';
 export type { PrincipalProposal, PrincipalRecord as Principal, Whoami } from '../../src/api/principals.ts';
 export type { Sanction, Strike } from '../../src/api/sanctions.ts';
-export type { AttributeVersion, SubjectProfile } from '../../src/api/subjects.ts';
+export type { AttributesChanged, AttributeVersion, SubjectProfile } from '../../src/api/subjects.ts';
 export type { AttributeGroup, CaseStatus, LegalBasisKind, Role, SanctionKind };
 
 // The menus list every value of these unions. Written as a record, the compiler says when the

@@ -1,0 +1,154 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, post } from '../../api.ts';
+import { type Activation, ActivationLink } from '../../components/activation-link.tsx';
+import { ErrorBox } from '../../components/error-box.tsx';
+import { controlId, type FieldSpec, FormField } from '../../components/form-field.tsx';
+import { useSubmit } from '../../components/use-submit.ts';
+import { Link } from '../../router.tsx';
+import type { SubjectProfile } from '../../types.ts';
+import { controlFor, fieldLabel, groupLabels, ruleOf } from './attribute-labels.ts';
+import {
+  type EnrolKind,
+  enrolmentBody,
+  kindOptions,
+  naturalFields,
+  signsFields,
+  socialFields,
+} from './enrol-fields.ts';
+
+type Enrolled = SubjectProfile & { activation?: Activation };
+
+const form = 'enrol';
+
+/**
+ * A registrar enrols a person, an organisation or a government agency. The API judges every
+ * field: its refusal names one, and the form shows it at that field and moves the focus there.
+ */
+export function Enrol() {
+  const [kind, setKind] = useState<EnrolKind>('person');
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [enrolled, setEnrolled] = useState<Enrolled>();
+  const fields = [...naturalFields[kind], ...socialFields, ...signsFields];
+  const submit = useSubmit(async () => {
+    setEnrolled(undefined);
+    setEnrolled(await post<Enrolled>('/v1/subjects', enrolmentBody(kind, values)));
+  });
+  const failure = submit.error instanceof ApiError ? submit.error : undefined;
+  const invalid =
+    failure?.status === 400
+      ? controlFor(
+          failure.field,
+          fields.map((f) => f.path),
+        )
+      : undefined;
+  const fieldError =
+    invalid === undefined || failure === undefined
+      ? undefined
+      : `${fieldLabel(failure.field ?? invalid)} ${ruleOf(failure)}.`;
+  useEffect(() => {
+    if (invalid !== undefined) document.getElementById(controlId(form, invalid))?.focus();
+  }, [submit.error]);
+  const set = (path: string) => (value: string) => setValues((before) => ({ ...before, [path]: value }));
+  const group = (legend: string, specs: FieldSpec[]) => (
+    <fieldset>
+      <legend>{legend}</legend>
+      {specs.map((spec) => (
+        <FormField
+          key={spec.path}
+          form={form}
+          spec={spec}
+          value={values[spec.path] ?? ''}
+          error={spec.path === invalid ? fieldError : undefined}
+          onInput={set(spec.path)}
+        />
+      ))}
+    </fieldset>
+  );
+  return (
+    <section>
+      <h1>Enrol a subject</h1>
+      <p class="muted">
+        One digital ID per person or organisation: an identity document or registration already enrolled is
+        refused, with the ID it has. Fields not marked optional are required.
+      </p>
+      <form class="panel" aria-label="Enrolment" noValidate onSubmit={submit.onSubmit}>
+        <div class="field">
+          <label for={controlId(form, 'kind')}>Kind</label>
+          <select
+            id={controlId(form, 'kind')}
+            name="kind"
+            value={kind}
+            onChange={(event) => setKind(event.currentTarget.value as EnrolKind)}
+          >
+            {kindOptions.map(([value, words]) => (
+              <option key={value} value={value}>
+                {words}
+              </option>
+            ))}
+          </select>
+        </div>
+        {group(groupLabels.natural, naturalFields[kind])}
+        {group(`${groupLabels.social} (optional)`, socialFields)}
+        {group(`${groupLabels.signs} (optional)`, signsFields)}
+        <button type="submit" class="primary" disabled={submit.busy}>
+          Enrol
+        </button>
+      </form>
+      {invalid === undefined && failure?.code !== 'duplicate_identity' && <ErrorBox error={submit.error} />}
+      {failure?.code === 'duplicate_identity' && <Duplicate existing={failure.details.existingId} />}
+      {enrolled !== undefined && (
+        <Done
+          enrolled={enrolled}
+          onAnother={() => {
+            setEnrolled(undefined);
+            setValues({});
+            document.getElementById(controlId(form, 'kind'))?.focus();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function Duplicate(props: { existing: unknown }) {
+  const id = typeof props.existing === 'string' ? props.existing : undefined;
+  return (
+    <div class="error" role="alert">
+      <strong>Already enrolled.</strong> This identity document or registration already has a digital ID
+      {id === undefined ? '.' : ': '}
+      {id !== undefined && (
+        <>
+          <code class="digital-id">{id}</code>.{' '}
+          <Link href={`/subjects?id=${encodeURIComponent(id)}`}>Find it</Link>
+          {' · '}
+          <Link href={`/activation-codes?id=${encodeURIComponent(id)}`}>Issue an activation code</Link>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Done(props: { enrolled: Enrolled; onAnother: () => void }) {
+  const { enrolled } = props;
+  const id = encodeURIComponent(enrolled.id);
+  return (
+    <div class="panel" role="status" aria-label="Enrolled">
+      <h2>Enrolled</h2>
+      <p>
+        Digital ID: <code class="digital-id">{enrolled.id}</code>
+      </p>
+      {enrolled.activation !== undefined && (
+        <>
+          <p class="muted">Shown only now: hand the code to the person, who registers a passkey with it.</p>
+          <ActivationLink activation={enrolled.activation} />
+        </>
+      )}
+      <p class="actions">
+        <Link href={`/subjects?id=${id}`}>Find it</Link>
+        <button type="button" onClick={props.onAnother}>
+          Enrol another
+        </button>
+      </p>
+    </div>
+  );
+}
