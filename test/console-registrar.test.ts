@@ -81,12 +81,13 @@ browserSuite('the registrar’s console (Chromium)', () => {
       await findWithHistory(page, id);
       await issueActivationCode(page, id);
       await correctionsQueue(page, id);
-      // Chromium logs each answer that is not a success: the refusal and the duplicate, provoked above.
+      // Chromium logs each answer that is not a success: the refusals and the duplicate provoked above.
       assert.deepEqual(
         tab.errors,
         [
           'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
           'console: Failed to load resource: the server responded with a status of 409 (Conflict)',
+          'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
         ],
         'the pages logged errors',
       );
@@ -182,14 +183,28 @@ browserSuite('the registrar’s console (Chromium)', () => {
     await row.waitFor();
     assert.equal(await row.locator('td[data-label="By"]').textContent(), 'you');
     assert.equal(await row.locator('td[data-label="Version"]').textContent(), '2');
+    const social = history.locator('tr', { hasText: 'Social characteristics' });
+    assert.equal(await social.locator('td[data-label="What changed"]').textContent(), 'nothing recorded');
     await checkScreen(page, 'registrar-history');
   }
 
   async function issueActivationCode(page: Page, id: string): Promise<void> {
     await page.getByRole('link', { name: 'Issue a recovery activation code' }).click();
     await page.getByRole('heading', { name: 'Activation codes' }).waitFor();
-    assert.equal(await page.getByLabel('Digital ID').inputValue(), id);
+    const digitalId = page.getByLabel('Digital ID');
+    assert.equal(await digitalId.inputValue(), id);
     await page.getByLabel('I have checked the person’s identity document again').check();
+    // One character mistyped: the check character catches it, and the refusal is at the field.
+    const mistyped = id.slice(0, 5) + (id[5] === 'A' ? 'B' : 'A') + id.slice(6);
+    await digitalId.fill(mistyped);
+    await page.getByRole('button', { name: 'Issue a recovery code' }).click();
+    await page.locator('#activation-id-error').waitFor();
+    assert.equal(
+      await page.locator('#activation-id-error').textContent(),
+      'Digital ID is not a well-formed digital ID.',
+    );
+    assert.equal(await digitalId.getAttribute('aria-invalid'), 'true');
+    await digitalId.fill(id);
     await page.getByRole('button', { name: 'Issue a recovery code' }).click();
     const issued = page.getByRole('status', { name: 'Issued code' });
     await issued.waitFor();

@@ -42,7 +42,7 @@ export function ActivationCodes(props: ScreenProps) {
           error={idError}
           onInput={setId}
         />
-        <label class="inline">
+        <label class="inline check">
           <input
             type="checkbox"
             name="checked"

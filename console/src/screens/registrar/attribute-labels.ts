@@ -93,8 +93,11 @@ export function leaves(group: string, value: Record<string, unknown>): [string, 
 
 /** The API's rule, without the field it names, in plainer words where its wording is a schema's. */
 export function ruleOf(error: ApiError): string {
-  const prefix = error.field === undefined ? '' : `${error.field}: `;
-  const rule = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  const field = error.field ?? '';
+  const named = [`${field}: `, `${field} `].find(
+    (prefix) => field !== '' && error.message.startsWith(prefix),
+  );
+  const rule = named === undefined ? error.message : error.message.slice(named.length);
   const format = /^must match format "(.+)"$/.exec(rule)?.[1];
   if (format === 'date') return 'must be a real date, written YYYY-MM-DD';
   if (format === 'email') return 'must be an email address';

@@ -45,9 +45,12 @@ export function Enrol() {
     invalid === undefined || failure === undefined
       ? undefined
       : `${fieldLabel(failure.field ?? invalid)} ${ruleOf(failure)}.`;
+  // A refusal takes the focus to its field; any other answer is brought into view below a long
+  // form, the focus staying where it was.
   useEffect(() => {
     if (invalid !== undefined) document.getElementById(controlId(form, invalid))?.focus();
-  }, [submit.error]);
+    else document.getElementById(`${form}-answer`)?.scrollIntoView({ block: 'nearest' });
+  }, [submit.error, enrolled]);
   const set = (path: string) => (value: string) => setValues((before) => ({ ...before, [path]: value }));
   const group = (legend: string, specs: FieldSpec[]) => (
     <fieldset>
@@ -94,18 +97,20 @@ export function Enrol() {
           Enrol
         </button>
       </form>
-      {invalid === undefined && failure?.code !== 'duplicate_identity' && <ErrorBox error={submit.error} />}
-      {failure?.code === 'duplicate_identity' && <Duplicate existing={failure.details.existingId} />}
-      {enrolled !== undefined && (
-        <Done
-          enrolled={enrolled}
-          onAnother={() => {
-            setEnrolled(undefined);
-            setValues({});
-            document.getElementById(controlId(form, 'kind'))?.focus();
-          }}
-        />
-      )}
+      <div id={`${form}-answer`}>
+        {invalid === undefined && failure?.code !== 'duplicate_identity' && <ErrorBox error={submit.error} />}
+        {failure?.code === 'duplicate_identity' && <Duplicate existing={failure.details.existingId} />}
+        {enrolled !== undefined && (
+          <Done
+            enrolled={enrolled}
+            onAnother={() => {
+              setEnrolled(undefined);
+              setValues({});
+              document.getElementById(controlId(form, 'kind'))?.focus();
+            }}
+          />
+        )}
+      </div>
     </section>
   );
 }

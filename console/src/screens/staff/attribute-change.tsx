@@ -54,17 +54,17 @@ export function AttributeChange(props: { profile: SubjectProfile; onReread: () =
           ))}
         </select>
       </div>
-      {spec !== undefined && (
+      {spec !== undefined && !remove && (
         <FormField
           form="change"
-          spec={{ ...spec, label: 'New value', required: !remove }}
+          spec={{ ...spec, label: 'New value', required: true }}
           value={value}
           error={failure === undefined ? undefined : `${fieldLabel(failure.field!)} ${ruleOf(failure)}.`}
           onInput={setValue}
         />
       )}
       {spec !== undefined && !spec.required && (
-        <label class="inline">
+        <label class="inline check">
           <input
             type="checkbox"
             checked={remove}

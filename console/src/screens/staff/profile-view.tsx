@@ -59,7 +59,8 @@ function Group(props: { group: AttributeGroup; value: Record<string, unknown>; v
 function changes(version: AttributeVersion, before: AttributeVersion | undefined): string[] {
   const now = new Map(leaves(version.group, version.value));
   if (before === undefined) {
-    return [...now].map(([path, value]) => `${fieldLabel(path)}: ${shownValue(path, value)}`);
+    const first = [...now].map(([path, value]) => `${fieldLabel(path)}: ${shownValue(path, value)}`);
+    return first.length === 0 ? ['nothing recorded'] : first;
   }
   const then = new Map(leaves(version.group, before.value));
   const out: string[] = [];

@@ -56,7 +56,7 @@ export function SubjectProfileScreen(props: ScreenProps) {
             ))}
           </select>
         </label>
-        <label class="inline">
+        <label class="inline check">
           <input
             type="checkbox"
             name="history"
