@@ -81,12 +81,14 @@ browserSuite('the registrar’s console (Chromium)', () => {
       await findWithHistory(page, id);
       await issueActivationCode(page, id);
       await correctionsQueue(page, id);
+      await organisationMissingField(page);
       // Chromium logs each answer that is not a success: the refusals and the duplicate provoked above.
       assert.deepEqual(
         tab.errors,
         [
           'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
           'console: Failed to load resource: the server responded with a status of 409 (Conflict)',
+          'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
           'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
         ],
         'the pages logged errors',
@@ -230,5 +232,21 @@ browserSuite('the registrar’s console (Chromium)', () => {
     const review = page.getByRole('region', { name: 'Correction under review' });
     await review.locator('dd', { hasText: 'Amina Nneka Okafor' }).waitFor();
     await checkScreen(page, 'registrar-corrections');
+  }
+
+  async function organisationMissingField(page: Page): Promise<void> {
+    const before = await subjects();
+    await page.getByRole('link', { name: 'Enrol' }).click();
+    await page.getByLabel('Kind').selectOption({ label: 'Organisation' });
+    await page.getByLabel('Legal name').fill('Lagos Plaza Ventures');
+    await page.getByLabel('Registration number').fill(`RC-${page.viewportSize()?.width}`);
+    await page.getByLabel('Jurisdiction').fill('ng');
+    await page.getByRole('button', { name: 'Enrol', exact: true }).click();
+    const error = page.locator('#enrol-natural-foundedOn-error');
+    await error.waitFor();
+    assert.equal(await error.textContent(), 'Founded on is required.');
+    assert.equal(await page.getByLabel('Founded on').getAttribute('aria-invalid'), 'true');
+    assert.equal(await subjects(), before, 'a refused enrolment creates nothing');
+    await checkScreen(page, 'registrar-enrol-organisation');
   }
 });
