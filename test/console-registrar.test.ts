@@ -90,6 +90,7 @@ browserSuite('the registrar’s console (Chromium)', () => {
           'console: Failed to load resource: the server responded with a status of 409 (Conflict)',
           'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
           'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
+          'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
         ],
         'the pages logged errors',
       );
@@ -172,6 +173,14 @@ browserSuite('the registrar’s console (Chromium)', () => {
     await checkScreen(page, 'registrar-subject');
 
     const change = page.getByRole('form', { name: 'Add an attribute version' });
+    // A birth date in the future is refused at the value, and adds no version.
+    await change.getByLabel('Attribute').selectOption({ label: 'Birth date' });
+    await change.getByLabel('New value').fill('2999-01-01');
+    await change.getByRole('button', { name: 'Add the version' }).click();
+    await change.locator('.field-error', { hasText: 'Birth date is in the future.' }).waitFor();
+    assert.equal(await change.getByLabel('New value').getAttribute('aria-invalid'), 'true');
+    const unchanged = await call(server.app, 'GET', `/v1/subjects/${id}?purpose=audit`, { token: registrar });
+    assert.equal(unchanged.body.versions.natural, 1);
     await change.getByLabel('Attribute').selectOption({ label: 'Legal name' });
     await change.getByLabel('New value').fill('Amina N. Okafor');
     await change.getByRole('button', { name: 'Add the version' }).click();
@@ -232,6 +241,9 @@ browserSuite('the registrar’s console (Chromium)', () => {
     const review = page.getByRole('region', { name: 'Correction under review' });
     await review.locator('dd', { hasText: 'Amina Nneka Okafor' }).waitFor();
     await checkScreen(page, 'registrar-corrections');
+    await page.getByRole('link', { name: 'Closures' }).click();
+    await page.getByRole('heading', { name: /Close/ }).first().waitFor();
+    await checkScreen(page, 'registrar-closures');
   }
 
   async function organisationMissingField(page: Page): Promise<void> {
