@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
-import { ApiError, post } from '../../api.ts';
+import { post } from '../../api.ts';
 import { type Activation, ActivationLink } from '../../components/activation-link.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { FormField } from '../../components/form-field.tsx';
 import { useSubmit } from '../../components/use-submit.ts';
 import type { ScreenProps } from '../../screen-props.ts';
-import { ruleOf } from './attribute-labels.ts';
+import { refusalAt } from './attribute-labels.ts';
 
 /**
  * A recovery activation code for a person who lost their passkeys. Issuing one is logged and the
@@ -21,8 +21,7 @@ export function ActivationCodes(props: ScreenProps) {
     const path = `/v1/subjects/${encodeURIComponent(subject)}/activation-code`;
     setIssued({ id: subject, activation: await post<Activation>(path, {}) });
   });
-  const failure = submit.error instanceof ApiError ? submit.error : undefined;
-  const idError = failure?.field === 'id' ? `Digital ID ${ruleOf(failure)}.` : undefined;
+  const idError = refusalAt(submit.error, ['id'])?.message;
   return (
     <section>
       <h1>Activation codes</h1>

@@ -1,4 +1,4 @@
-import type { ApiError } from '../../api.ts';
+import { ApiError } from '../../api.ts';
 import { words } from '../../format.ts';
 import type { AttributeGroup } from '../../types.ts';
 
@@ -14,6 +14,7 @@ export const groupLabels: Record<AttributeGroup, string> = {
 };
 
 const fieldLabels: Record<string, string> = {
+  id: 'Digital ID',
   kind: 'Kind',
   'natural.legalName': 'Legal name',
   'natural.givenName': 'Given name',
@@ -114,4 +115,13 @@ export function controlFor(field: string | undefined, paths: string[]): string |
   if (paths.includes(field)) return field;
   const holder = paths.filter((path) => field.startsWith(`${path}.`)).sort((a, b) => b.length - a.length)[0];
   return holder ?? paths.find((path) => path.startsWith(`${field}.`));
+}
+
+/** A 400 that names a field of the form: the control it belongs to and the sentence to show there. */
+export function refusalAt(error: unknown, paths: string[]): { path: string; message: string } | undefined {
+  if (!(error instanceof ApiError) || error.status !== 400) return undefined;
+  const path = controlFor(error.field, paths);
+  return path === undefined
+    ? undefined
+    : { path, message: `${fieldLabel(error.field ?? path)} ${ruleOf(error)}.` };
 }

@@ -6,7 +6,7 @@ import { controlId, type FieldSpec, FormField } from '../../components/form-fiel
 import { useSubmit } from '../../components/use-submit.ts';
 import { Link } from '../../router.tsx';
 import type { SubjectProfile } from '../../types.ts';
-import { controlFor, fieldLabel, groupLabels, ruleOf } from './attribute-labels.ts';
+import { groupLabels, refusalAt } from './attribute-labels.ts';
 import {
   type EnrolKind,
   enrolmentBody,
@@ -28,44 +28,28 @@ export function Enrol() {
   const [kind, setKind] = useState<EnrolKind>('person');
   const [values, setValues] = useState<Record<string, string>>({});
   const [enrolled, setEnrolled] = useState<Enrolled>();
-  const fields = [...naturalFields[kind], ...socialFields, ...signsFields];
   const submit = useSubmit(async () => {
     setEnrolled(undefined);
     setEnrolled(await post<Enrolled>('/v1/subjects', enrolmentBody(kind, values)));
   });
-  const failure = submit.error instanceof ApiError ? submit.error : undefined;
-  const invalid =
-    failure?.status === 400
-      ? controlFor(
-          failure.field,
-          fields.map((f) => f.path),
-        )
-      : undefined;
-  const fieldError =
-    invalid === undefined || failure === undefined
-      ? undefined
-      : `${fieldLabel(failure.field ?? invalid)} ${ruleOf(failure)}.`;
+  const paths = [...naturalFields[kind], ...socialFields, ...signsFields].map((f) => f.path);
+  const refusal = refusalAt(submit.error, paths);
+  const duplicate =
+    submit.error instanceof ApiError && submit.error.code === 'duplicate_identity' ? submit.error : undefined;
   // A refusal takes the focus to its field; any other answer is brought into view below a long
   // form, the focus staying where it was.
   useEffect(() => {
-    if (invalid !== undefined) document.getElementById(controlId(form, invalid))?.focus();
+    if (refusal !== undefined) document.getElementById(controlId(form, refusal.path))?.focus();
     else document.getElementById(`${form}-answer`)?.scrollIntoView({ block: 'nearest' });
   }, [submit.error, enrolled]);
-  const set = (path: string) => (value: string) => setValues((before) => ({ ...before, [path]: value }));
   const group = (legend: string, specs: FieldSpec[]) => (
-    <fieldset>
-      <legend>{legend}</legend>
-      {specs.map((spec) => (
-        <FormField
-          key={spec.path}
-          form={form}
-          spec={spec}
-          value={values[spec.path] ?? ''}
-          error={spec.path === invalid ? fieldError : undefined}
-          onInput={set(spec.path)}
-        />
-      ))}
-    </fieldset>
+    <Group
+      legend={legend}
+      specs={specs}
+      values={values}
+      refusal={refusal}
+      onInput={(path, value) => setValues((before) => ({ ...before, [path]: value }))}
+    />
   );
   return (
     <section>
@@ -75,21 +59,7 @@ export function Enrol() {
         refused, with the ID it has. Fields not marked optional are required.
       </p>
       <form class="panel" aria-label="Enrolment" noValidate onSubmit={submit.onSubmit}>
-        <div class="field">
-          <label for={controlId(form, 'kind')}>Kind</label>
-          <select
-            id={controlId(form, 'kind')}
-            name="kind"
-            value={kind}
-            onChange={(event) => setKind(event.currentTarget.value as EnrolKind)}
-          >
-            {kindOptions.map(([value, words]) => (
-              <option key={value} value={value}>
-                {words}
-              </option>
-            ))}
-          </select>
-        </div>
+        <KindSelect kind={kind} onChange={setKind} />
         {group(groupLabels.natural, naturalFields[kind])}
         {group(`${groupLabels.social} (optional)`, socialFields)}
         {group(`${groupLabels.signs} (optional)`, signsFields)}
@@ -98,8 +68,8 @@ export function Enrol() {
         </button>
       </form>
       <div id={`${form}-answer`}>
-        {invalid === undefined && failure?.code !== 'duplicate_identity' && <ErrorBox error={submit.error} />}
-        {failure?.code === 'duplicate_identity' && <Duplicate existing={failure.details.existingId} />}
+        {refusal === undefined && duplicate === undefined && <ErrorBox error={submit.error} />}
+        {duplicate !== undefined && <Duplicate existing={duplicate.details.existingId} />}
         {enrolled !== undefined && (
           <Done
             enrolled={enrolled}
@@ -112,6 +82,50 @@ export function Enrol() {
         )}
       </div>
     </section>
+  );
+}
+
+function KindSelect(props: { kind: EnrolKind; onChange: (kind: EnrolKind) => void }) {
+  return (
+    <div class="field">
+      <label for={controlId(form, 'kind')}>Kind</label>
+      <select
+        id={controlId(form, 'kind')}
+        name="kind"
+        value={props.kind}
+        onChange={(event) => props.onChange(event.currentTarget.value as EnrolKind)}
+      >
+        {kindOptions.map(([value, words]) => (
+          <option key={value} value={value}>
+            {words}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function Group(props: {
+  legend: string;
+  specs: FieldSpec[];
+  values: Record<string, string>;
+  refusal: { path: string; message: string } | undefined;
+  onInput: (path: string, value: string) => void;
+}) {
+  return (
+    <fieldset>
+      <legend>{props.legend}</legend>
+      {props.specs.map((spec) => (
+        <FormField
+          key={spec.path}
+          form={form}
+          spec={spec}
+          value={props.values[spec.path] ?? ''}
+          error={spec.path === props.refusal?.path ? props.refusal.message : undefined}
+          onInput={(value) => props.onInput(spec.path, value)}
+        />
+      ))}
+    </fieldset>
   );
 }
 

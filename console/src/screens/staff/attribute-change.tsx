@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import { ApiError, patch } from '../../api.ts';
+import { patch } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { FormField } from '../../components/form-field.tsx';
 import { useSubmit } from '../../components/use-submit.ts';
 import type { AttributesChanged, SubjectProfile } from '../../types.ts';
-import { fieldLabel, groupLabels, ruleOf } from '../registrar/attribute-labels.ts';
+import { fieldLabel, groupLabels, refusalAt } from '../registrar/attribute-labels.ts';
 import { type EnrolKind, naturalFields, socialFields, valueFor } from '../registrar/enrol-fields.ts';
 
 /**
@@ -30,8 +30,8 @@ export function AttributeChange(props: { profile: SubjectProfile; onReread: () =
       await patch<AttributesChanged>(`/v1/subjects/${encodeURIComponent(profile.id)}/attributes`, body),
     );
   });
-  const failure =
-    submit.error instanceof ApiError && submit.error.field !== undefined ? submit.error : undefined;
+  // Any field the API names belongs to the one value sent (a document's number, say).
+  const refusal = refusalAt(submit.error, path === '' ? [] : [path.split('.').slice(0, 2).join('.')]);
   return (
     <form class="panel" aria-label="Add an attribute version" onSubmit={submit.onSubmit}>
       <h2>Add an attribute version</h2>
@@ -59,7 +59,7 @@ export function AttributeChange(props: { profile: SubjectProfile; onReread: () =
           form="change"
           spec={{ ...spec, label: 'New value', required: true }}
           value={value}
-          error={failure === undefined ? undefined : `${fieldLabel(failure.field!)} ${ruleOf(failure)}.`}
+          error={refusal?.message}
           onInput={setValue}
         />
       )}
@@ -76,7 +76,7 @@ export function AttributeChange(props: { profile: SubjectProfile; onReread: () =
       <button type="submit" disabled={submit.busy || spec === undefined}>
         Add the version
       </button>
-      {failure === undefined && <ErrorBox error={submit.error} />}
+      {refusal === undefined && <ErrorBox error={submit.error} />}
       {changed !== undefined && (
         <p role="status">
           Saved:{' '}
