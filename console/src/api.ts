@@ -82,7 +82,7 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
 async function errorOf(response: Response): Promise<ApiError> {
   let parsed: { error?: unknown; message?: unknown; field?: unknown; [other: string]: unknown } = {};
   try {
-    parsed = await response.json();
+    parsed = (await response.json()) as typeof parsed;
   } catch {
     // Not the API's error shape (a proxy in between, say): the status alone must do.
   }

@@ -1,23 +1,9 @@
+import { controlId, type FieldSpec } from './field-spec.ts';
+
 /**
  * One labelled control of a form whose server names the field it refuses: the hint and the
  * refusal are tied to the control (aria-describedby), and the control says it is invalid.
  */
-export interface FieldSpec {
-  /** The API's dotted path (`natural.birthDate`): the control's name. */
-  path: string;
-  label: string;
-  hint?: string;
-  required?: boolean;
-  control?: 'text' | 'select' | 'lines';
-  /** A select's choices, [value, words]. */
-  options?: [string, string][];
-  inputMode?: 'text' | 'numeric' | 'tel' | 'email';
-  autoComplete?: string;
-}
-
-/** An element id from a form's prefix and a dotted path. */
-export const controlId = (form: string, path: string) => `${form}-${path.replaceAll('.', '-')}`;
-
 export function FormField(props: {
   form: string;
   spec: FieldSpec;

@@ -1,4 +1,4 @@
-import type { FieldSpec } from '../../components/form-field.tsx';
+import type { FieldSpec } from '../../components/field-spec.ts';
 import { fieldLabel, valueOptions } from './attribute-labels.ts';
 
 /**
