@@ -110,16 +110,16 @@ function defineSuite(): void {
     await second.getByRole('button', { name: 'Propose the correction' }).click();
     await mine.locator('tr', { hasText: 'social.occupation' }).waitFor();
 
-    const staff = await signIn(registrar, '/about');
+    const staff = await signIn(registrar, '/enrol');
     await staff.getByRole('link', { name: 'Corrections' }).click();
-    await staff.getByRole('button', { name: `Review natural.legalName of ${subject}` }).click();
+    await staff.getByRole('button', { name: `Review Legal name of ${subject}` }).click();
     const review = staff.getByRole('region', { name: 'Correction under review' });
     await review.locator('dd', { hasText: 'Thomasina Example' }).waitFor();
     await review.locator('dd', { hasText: 'Misspelt at enrolment' }).waitFor();
     await review.getByRole('button', { name: 'Accept' }).click();
     await review.waitFor({ state: 'detached' });
 
-    await staff.getByRole('button', { name: `Review social.occupation of ${subject}` }).click();
+    await staff.getByRole('button', { name: `Review Occupation of ${subject}` }).click();
     await review.locator('dd', { hasText: 'Sculptor' }).waitFor();
     await review.getByRole('button', { name: 'Refuse…' }).click();
     await review.getByLabel('Why it is refused (the person sees this)').fill('Show your trade licence');

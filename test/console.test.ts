@@ -296,7 +296,7 @@ function defineSuite(): void {
 
   test('a registrar reads Tom’s profile for a purpose, and Tom sees who looked at his data', async () => {
     const registrar = await h.token({ role: 'registrar', name: 'Civil registry desk' });
-    const staff = await signIn(registrar, '/about');
+    const staff = await signIn(registrar, '/enrol');
     await staff.page.getByRole('link', { name: 'Profiles' }).click();
     await staff.page.getByLabel('Digital ID').fill(f.tom);
     // The purposes are the policy's: the form cannot be sent without one.

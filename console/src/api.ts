@@ -6,6 +6,8 @@ export class ApiError extends Error {
   readonly code: string;
   readonly field: string | undefined;
   readonly retryAfter: number | undefined;
+  /** The answer's other fields (a duplicate's `existingId`, say). */
+  readonly details: Readonly<Record<string, unknown>>;
 
   constructor(options: {
     status: number;
@@ -13,6 +15,7 @@ export class ApiError extends Error {
     message: string;
     field?: string;
     retryAfter?: number;
+    details?: Record<string, unknown>;
   }) {
     super(options.message);
     this.name = 'ApiError';
@@ -20,6 +23,7 @@ export class ApiError extends Error {
     this.code = options.code;
     this.field = options.field;
     this.retryAfter = options.retryAfter;
+    this.details = options.details ?? {};
   }
 }
 
@@ -76,9 +80,9 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
 }
 
 async function errorOf(response: Response): Promise<ApiError> {
-  let parsed: { error?: unknown; message?: unknown; field?: unknown } = {};
+  let parsed: { error?: unknown; message?: unknown; field?: unknown; [other: string]: unknown } = {};
   try {
-    parsed = await response.json();
+    parsed = (await response.json()) as typeof parsed;
   } catch {
     // Not the API's error shape (a proxy in between, say): the status alone must do.
   }
@@ -89,6 +93,7 @@ async function errorOf(response: Response): Promise<ApiError> {
     message: typeof parsed.message === 'string' ? parsed.message : response.statusText || 'no details given',
     field: typeof parsed.field === 'string' ? parsed.field : undefined,
     retryAfter: Number.isFinite(retry) && retry > 0 ? retry : undefined,
+    details: parsed !== null && typeof parsed === 'object' ? parsed : {},
   });
   if (response.status === 401 && (token !== undefined || csrf !== undefined))
     for (const listener of unauthenticatedListeners) listener();
@@ -105,6 +110,10 @@ export async function getText(path: string): Promise<string> {
 
 export async function post<T>(path: string, body: unknown): Promise<T> {
   return (await send('POST', path, body)).json() as Promise<T>;
+}
+
+export async function patch<T>(path: string, body: unknown): Promise<T> {
+  return (await send('PATCH', path, body)).json() as Promise<T>;
 }
 
 export type { Page } from './types.ts';

@@ -15,6 +15,8 @@ import { OtherRole } from './screens/other-role.tsx';
 import { Bindings } from './screens/people/bindings.tsx';
 import { Passkeys } from './screens/people/passkeys.tsx';
 import { Sessions } from './screens/people/sessions.tsx';
+import { ActivationCodes } from './screens/registrar/activation-codes.tsx';
+import { Enrol } from './screens/registrar/enrol.tsx';
 import { Closure } from './screens/rights/closure.tsx';
 import { Preservations } from './screens/rights/preservations.tsx';
 import { Corrections } from './screens/staff/corrections.tsx';
@@ -107,6 +109,30 @@ export const screens: Screen[] = [
     roles: ['oversight', 'auditor', 'admin'],
     view: TransparencyReport,
   },
+  // The registrar's work, before the log every role shares.
+  { path: '/enrol', title: 'Enrol a subject', nav: 'Enrol', roles: ['registrar'], view: Enrol },
+  {
+    path: '/subjects',
+    title: 'Find a subject',
+    nav: 'Profiles',
+    roles: ['registrar', 'admin'],
+    view: SubjectProfileScreen,
+  },
+  {
+    path: '/activation-codes',
+    title: 'Activation codes',
+    nav: 'Activation codes',
+    roles: ['registrar'],
+    view: ActivationCodes,
+  },
+  {
+    path: '/corrections',
+    title: 'Corrections',
+    nav: 'Corrections',
+    roles: ['registrar'],
+    view: Corrections,
+  },
+  { path: '/closures', title: 'Close a subject', nav: 'Closures', roles: ['registrar'], view: Closure },
   {
     path: '/log',
     title: 'Transparency log',
@@ -128,24 +154,9 @@ export const screens: Screen[] = [
     path: '/about',
     title: 'Your role',
     nav: 'About',
-    roles: ['registrar', 'platform', 'service'],
+    roles: ['platform', 'service'],
     view: OtherRole,
   },
-  {
-    path: '/subjects',
-    title: 'Read a profile',
-    nav: 'Profiles',
-    roles: ['registrar', 'admin'],
-    view: SubjectProfileScreen,
-  },
-  {
-    path: '/corrections',
-    title: 'Corrections',
-    nav: 'Corrections',
-    roles: ['registrar'],
-    view: Corrections,
-  },
-  { path: '/closures', title: 'Close a subject', nav: 'Closures', roles: ['registrar'], view: Closure },
   {
     path: '/preservations',
     title: 'Preservation orders',
@@ -167,7 +178,7 @@ export const screens: Screen[] = [
 const homes: Partial<Record<Role, string>> = {
   admin: '/dashboard',
   auditor: '/log',
-  registrar: '/about',
+  registrar: '/enrol',
   platform: '/about',
   service: '/about',
 };

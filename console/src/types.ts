@@ -24,7 +24,7 @@ export type { CheckCount, MyAccess, MyCase, MyRecord, MySanction, ProfileRead } 
 export type { PrincipalProposal, PrincipalRecord as Principal, Whoami } from '../../src/api/principals.ts';
 export type { Sanction, Strike } from '../../src/api/sanctions.ts';
 export type { SessionSummary } from '../../src/api/sessions.ts';
-export type { AttributeVersion, SubjectProfile } from '../../src/api/subjects.ts';
+export type { AttributesChanged, AttributeVersion, SubjectProfile } from '../../src/api/subjects.ts';
 export type { AttributeGroup, CaseStatus, LegalBasisKind, Role, SanctionKind };
 
 // The menus list every value of these unions. Written as a record, the compiler says when the

@@ -7,9 +7,7 @@ import { ReasonForm } from '../../components/reason-form.tsx';
 import { useSubmit } from '../../components/use-submit.ts';
 import { when } from '../../format.ts';
 import type { CorrectionReview, CorrectionSummary } from '../../types.ts';
-
-const shown = (value: unknown) =>
-  value === null ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
+import { fieldLabel, shownValue } from '../registrar/attribute-labels.ts';
 
 /**
  * The registrars' queue of corrections people proposed. Opening one shows the current and the
@@ -44,7 +42,7 @@ export function Corrections() {
           columns={[
             { label: 'Proposed', cell: (c) => when(c.createdAt) },
             { label: 'Subject', cell: (c) => <code>{c.subject}</code> },
-            { label: 'Field', cell: (c) => <code>{c.field}</code> },
+            { label: 'Field', cell: (c) => fieldLabel(c.field) },
             {
               label: '',
               cell: (c) => (
@@ -52,7 +50,7 @@ export function Corrections() {
                   type="button"
                   onClick={() => open.run(c.id)}
                   disabled={open.busy}
-                  aria-label={`Review ${c.field} of ${c.subject}`}
+                  aria-label={`Review ${fieldLabel(c.field)} of ${c.subject}`}
                 >
                   Review (logged)
                 </button>
@@ -80,13 +78,13 @@ function Review(props: { review: CorrectionReview; onDecided: () => void }) {
   return (
     <section class="panel" aria-label="Correction under review">
       <h2>
-        <code>{review.field}</code> of <code>{review.subject}</code>
+        {fieldLabel(review.field)} of <code>{review.subject}</code>
       </h2>
       <dl class="facts">
         <dt>Recorded now</dt>
-        <dd>{shown(review.current)}</dd>
+        <dd>{shownValue(review.field, review.current)}</dd>
         <dt>Proposed</dt>
-        <dd>{shown(review.proposed)}</dd>
+        <dd>{shownValue(review.field, review.proposed)}</dd>
         <dt>The person’s reason</dt>
         <dd>{review.reason}</dd>
         <dt>Versions</dt>

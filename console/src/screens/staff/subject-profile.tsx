@@ -1,38 +1,41 @@
-import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { get, query } from '../../api.ts';
-import { DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { useSubmit } from '../../components/use-submit.ts';
-import { when, words } from '../../format.ts';
+import { words } from '../../format.ts';
+import { Link } from '../../router.tsx';
 import type { ScreenProps } from '../../screen-props.ts';
-import { type AttributeGroup, attributeGroups, type SubjectProfile } from '../../types.ts';
+import type { SubjectProfile } from '../../types.ts';
+import { AttributeChange } from './attribute-change.tsx';
+import { ProfileView } from './profile-view.tsx';
 
 /**
- * A registrar's or admin's read of a subject's decrypted profile. Each read names a purpose of the
- * policy and is logged; the person sees who read it, when and why.
+ * A registrar's or admin's read of a subject's decrypted profile, found by digital ID. Each read
+ * names a purpose of the policy and is logged; the person sees who read it, when and why. A
+ * registrar may then add an attribute version or go on to issue an activation code.
  */
-export function SubjectProfileScreen(_props: ScreenProps) {
+export function SubjectProfileScreen(props: ScreenProps) {
   const purposes = useLoad(() => get<{ purposes: string[] }>('/v1/policy/read-purposes'), []);
-  const [id, setId] = useState('');
+  const [id, setId] = useState(props.query.get('id') ?? '');
   const [purpose, setPurpose] = useState('');
   const [history, setHistory] = useState(false);
   const [profile, setProfile] = useState<SubjectProfile>();
-  const { error, busy, onSubmit } = useSubmit(async () => {
+  const { error, busy, onSubmit, run } = useSubmit(async () => {
     setProfile(undefined);
     const path = `/v1/subjects/${encodeURIComponent(id.trim())}`;
     setProfile(await get<SubjectProfile>(`${path}${query({ purpose, history: history || undefined })}`));
   });
+  const registrar = props.me.role === 'registrar';
   return (
     <section>
-      <h1>Read a subject’s profile</h1>
+      <h1>Find a subject</h1>
       <p class="muted">
         Each read is written to the transparency log with your role and its purpose, and the person sees it
         under “Who looked at my data”. Read only what your purpose needs.
       </p>
       <ErrorBox error={purposes.error} />
-      <form class="panel" onSubmit={onSubmit}>
+      <form class="panel" aria-label="Read a profile" onSubmit={onSubmit}>
         <label>
           Digital ID
           <input name="id" required value={id} onInput={(event) => setId(event.currentTarget.value)} />
@@ -53,77 +56,35 @@ export function SubjectProfileScreen(_props: ScreenProps) {
             ))}
           </select>
         </label>
-        <label class="inline">
+        <label class="inline check">
           <input
             type="checkbox"
             name="history"
             checked={history}
             onChange={(event) => setHistory(event.currentTarget.checked)}
           />{' '}
-          Every version of every attribute
+          With the attribute history (every version)
         </label>
         <button type="submit" disabled={busy}>
           Read (logged)
         </button>
       </form>
       <ErrorBox error={error} />
-      {profile !== undefined && <Profile profile={profile} />}
-    </section>
-  );
-}
-
-function Profile(props: { profile: SubjectProfile }) {
-  const { profile } = props;
-  return (
-    <>
-      <p>
-        <code>{profile.id}</code> · {profile.kind} · enrolled {when(profile.createdAt)} · changed{' '}
-        {when(profile.updatedAt)}
-      </p>
-      {attributeGroups.map((group) => (
-        <Group key={group} group={group} value={profile[group]} version={profile.versions[group]} />
-      ))}
-      {profile.history !== undefined && (
+      {profile !== undefined && (
         <>
-          <h2>Every version</h2>
-          <DataTable
-            caption="Attribute versions"
-            columns={[
-              { label: 'Group', cell: (v) => v.group },
-              { label: 'Version', cell: (v) => v.version, numeric: true },
-              { label: 'Added', cell: (v) => when(v.createdAt) },
-              { label: 'By', cell: (v) => <code>{v.createdBy}</code> },
-              { label: 'Value', cell: (v) => <code>{JSON.stringify(v.value)}</code> },
-            ]}
-            rows={profile.history}
-            rowKey={(v) => `${v.group}-${v.version}`}
-            empty="No versions."
-          />
+          <ProfileView profile={profile} me={props.me.id} />
+          {registrar && (
+            <>
+              <AttributeChange key={profile.id} profile={profile} onReread={() => run()} />
+              <p>
+                <Link href={`/activation-codes?id=${encodeURIComponent(profile.id)}`}>
+                  Issue a recovery activation code
+                </Link>
+              </p>
+            </>
+          )}
         </>
       )}
-    </>
-  );
-}
-
-function Group(props: { group: AttributeGroup; value: Record<string, unknown>; version: number }) {
-  const entries = Object.entries(props.value);
-  return (
-    <>
-      <h2>
-        {props.group} <span class="muted">(version {props.version})</span>
-      </h2>
-      {entries.length === 0 ? (
-        <p class="empty">Nothing recorded.</p>
-      ) : (
-        <dl class="facts">
-          {entries.map(([key, value]) => (
-            <Fragment key={key}>
-              <dt>{words(key)}</dt>
-              <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
-            </Fragment>
-          ))}
-        </dl>
-      )}
-    </>
+    </section>
   );
 }
