@@ -193,3 +193,16 @@ export async function assertAccessible(page: Page, where: string): Promise<void>
     `axe-core on ${where}`,
   );
 }
+
+/**
+ * Follows an entry of the role's menu. Where the menu is folded behind its button (a long menu
+ * on a phone), the button opens it first.
+ */
+export async function openFromMenu(page: Page, name: string): Promise<void> {
+  const menu = page.getByRole('navigation', { name: 'Screens' });
+  const toggle = menu.getByRole('button', { name: /^Menu/ });
+  if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) === 'false') {
+    await toggle.click();
+  }
+  await menu.getByRole('link', { name, exact: true }).click();
+}

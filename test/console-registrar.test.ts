@@ -7,6 +7,7 @@ import {
   browserSuite,
   type ConsoleServer,
   launchBrowser,
+  openFromMenu,
   screenshot,
   signInWithToken,
   startConsoleServer,
@@ -241,20 +242,20 @@ browserSuite('the registrar’s console (Chromium)', () => {
       body: { field: 'natural.legalName', value: 'Amina Nneka Okafor', reason: 'Spelt out on my passport' },
     });
     assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
-    await page.getByRole('link', { name: 'Corrections' }).click();
+    await openFromMenu(page, 'Corrections');
     await page.getByRole('heading', { name: 'Corrections' }).waitFor();
     await page.getByRole('button', { name: `Review Legal name of ${id}` }).click();
     const review = page.getByRole('region', { name: 'Correction under review' });
     await review.locator('dd', { hasText: 'Amina Nneka Okafor' }).waitFor();
     await checkScreen(page, 'registrar-corrections');
-    await page.getByRole('link', { name: 'Closures' }).click();
+    await openFromMenu(page, 'Closures');
     await page.getByRole('heading', { name: /Close/ }).first().waitFor();
     await checkScreen(page, 'registrar-closures');
   }
 
   async function organisationMissingField(page: Page): Promise<void> {
     const before = await subjects();
-    await page.getByRole('link', { name: 'Enrol' }).click();
+    await openFromMenu(page, 'Enrol');
     await page.getByLabel('Kind').selectOption({ label: 'Organisation' });
     await page.getByLabel('Legal name').fill('Lagos Plaza Ventures');
     await page.getByLabel('Registration number').fill(`RC-${page.viewportSize()?.width}`);
