@@ -164,8 +164,12 @@ export interface AxeViolation {
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(axeSource);
   const found = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (...args: unknown[]) => Promise<unknown> } }).axe;
-    const result = (await axe.run(document, {
+    // The page's globals: this test project has no DOM types.
+    const page = globalThis as unknown as {
+      axe: { run: (...args: unknown[]) => Promise<unknown> };
+      document: unknown;
+    };
+    const result = (await page.axe.run(page.document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
     })) as {
       violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
