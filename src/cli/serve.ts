@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import type { DestinationStream, Logger } from 'pino';
+import type { DestinationStream } from 'pino';
 import {
   type Config,
   ConfigError,
@@ -76,8 +76,10 @@ async function serve(options: ServeOptions): Promise<void> {
   const release = claimDataDir(config.dataDir);
   // The log's lines wait until the server listens and the sign-ins are printed: those come first.
   const logs = heldLines(process.stdout);
+  // Stopped or failed before then, what was held is written all the same.
+  process.once('exit', () => logs.release());
   try {
-    await serveStore(config, options, { release, logger: rootLogger(config, logs), logs });
+    await serveStore(config, options, { release, logs });
   } finally {
     logs.release();
   }
@@ -86,9 +88,9 @@ async function serve(options: ServeOptions): Promise<void> {
 async function serveStore(
   config: Config,
   options: ServeOptions,
-  held: { release: () => void; logger: Logger; logs: HeldLines },
+  { release, logs }: { release: () => void; logs: HeldLines },
 ): Promise<void> {
-  const { release, logger } = held;
+  const logger = rootLogger(config, logs);
   const offsetMs = options.clockOffset ?? 0;
   let ctx: AppContext;
   try {
@@ -124,7 +126,7 @@ async function serveStore(
   config.publicUrl ??= `http://localhost:${(app.server.address() as AddressInfo).port}`;
   const clock = offsetMs === 0 ? undefined : `clock: ${describeClockOffset(offsetMs)}`;
   if (options.demo) process.stdout.write(await demoBlock(ctx, { address, adminTokenFile, clock }));
-  held.logs.release();
+  logs.release();
   if (clock !== undefined) logger.warn({ clockOffsetMs: offsetMs }, clock);
   logger.info(
     { address, publicUrl: config.publicUrl, store: ctx.store.engine, location: ctx.store.location },
