@@ -15,8 +15,13 @@ export interface Config {
   databaseUrl: string | undefined;
   /** PostgreSQL schema to use (tests give each suite its own). */
   databaseSchema: string | undefined;
-  /** The origin line of log checkpoints, which names this log (C2SP tlog-checkpoint). */
+  /**
+   * The origin line of log checkpoints, which names this log (C2SP tlog-checkpoint): MDIS_LOG_ORIGIN,
+   * or by default the public URL's host and path with `/log` (`localhost/log` without one).
+   */
   logOrigin: string;
+  /** MDIS_LOG_ORIGIN was set: it wins over the origin a store's checkpoints already name. */
+  logOriginGiven: boolean;
   /** The policy file; undefined means the default shipped with the package. */
   policyFile: string | undefined;
   bodyLimitBytes: number;
@@ -84,13 +89,16 @@ export class ConfigError extends Error {
 
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const perSecond = overrides.rateLimit?.perSecond ?? positiveInt(env, 'MDIS_RATE_LIMIT_PER_SECOND', 200);
+  const url = publicUrl(overrides.publicUrl ?? env.MDIS_PUBLIC_URL);
+  const givenOrigin = overrides.logOrigin ?? (env.MDIS_LOG_ORIGIN || undefined);
   return {
     port: overrides.port ?? positiveInt(env, 'MDIS_PORT', 7070, { allowZero: true }),
     host: overrides.host ?? env.MDIS_HOST ?? '127.0.0.1',
     dataDir: path.resolve(overrides.dataDir ?? env.MDIS_DATA_DIR ?? './data'),
     databaseUrl: overrides.databaseUrl ?? databaseUrl(env),
     databaseSchema: overrides.databaseSchema ?? env.MDIS_DATABASE_SCHEMA,
-    logOrigin: overrides.logOrigin ?? env.MDIS_LOG_ORIGIN ?? 'mdis.example/log',
+    logOrigin: givenOrigin ?? logOriginOf(url),
+    logOriginGiven: givenOrigin !== undefined,
     policyFile: overrides.policyFile ?? (env.MDIS_POLICY || undefined),
     bodyLimitBytes: overrides.bodyLimitBytes ?? positiveInt(env, 'MDIS_BODY_LIMIT', 256 * 1024),
     rateLimit: {
@@ -106,7 +114,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       slowMs: positiveInt(env, 'MDIS_SLOW_REQUEST_MS', 1000),
     },
     logLevel: overrides.logLevel ?? env.MDIS_LOG_LEVEL ?? 'info',
-    publicUrl: publicUrl(overrides.publicUrl ?? env.MDIS_PUBLIC_URL),
+    publicUrl: url,
     session: {
       idleMinutes: overrides.session?.idleMinutes ?? positiveInt(env, 'MDIS_SESSION_IDLE_MINUTES', 30),
       absoluteHours: overrides.session?.absoluteHours ?? positiveInt(env, 'MDIS_SESSION_MAX_HOURS', 12),
@@ -216,6 +224,18 @@ function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
     throw new ConfigError('MDIS_DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)');
   }
   return url;
+}
+
+/**
+ * A log's default origin, a schema-less URL (C2SP tlog-checkpoint: no spaces, no '+'): the public
+ * URL's host and path with `/log`. Unset, `serve` is reached at http://localhost on the port it
+ * listens on: the origin is `localhost/log`, the same whatever the port, so that a command run
+ * beside the server (which does not know the port) names the log as the server does.
+ */
+export function logOriginOf(publicUrl: string | undefined): string {
+  const url = new URL(publicUrl ?? 'http://localhost');
+  const path = url.pathname.replace(/\/+$/, '').replaceAll('+', '%2B');
+  return `${url.host}${path}/log`;
 }
 
 /** Unset, `serve` uses http://localhost and the port it listens on. */

@@ -1,4 +1,4 @@
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import { DisclosureReader } from './access/disclosure-reader.ts';
 import { DisclosureService } from './access/disclosure-service.ts';
 import { OversightService } from './access/oversight-service.ts';
@@ -33,6 +33,7 @@ import { WorldService } from './identity/world-service.ts';
 import { Keyring } from './keyring.ts';
 import { SigningKeys } from './keys/signing-keys.ts';
 import { LedgerService } from './ledger/ledger-service.ts';
+import { logOriginFor } from './ledger/log-origin.ts';
 import { WitnessClient } from './ledger/witness-client.ts';
 import { DeliveryWorker } from './notify/delivery.ts';
 import { Notifier } from './notify/notifier.ts';
@@ -166,9 +167,15 @@ export async function openCommandContext(
   return { ...core, ...services, close: () => core.store.close() };
 }
 
+/** The process's logger, to stdout or to `destination` (`serve` holds its lines back at start). */
+export function rootLogger(config: Config, destination?: DestinationStream): Logger {
+  const options = { level: config.logLevel, redact: ['req.headers.authorization'] };
+  return destination === undefined ? pino(options) : pino(options, destination);
+}
+
 /** Stage 1: validates the policy and the master key, opens the store, loads the log's key. */
 export async function openCore(config: Config, overrides: ContextOverrides = {}): Promise<Core> {
-  const logger = overrides.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  const logger = overrides.logger ?? rootLogger(config);
   const now = overrides.now ?? (() => new Date());
   // Validated before anything is written: a bad policy must leave the data dir as it was.
   const configured = loadPolicy(config.policyFile);
@@ -195,7 +202,7 @@ export async function openCore(config: Config, overrides: ContextOverrides = {})
       db,
       engine: store.engine,
       keyring,
-      origin: config.logOrigin,
+      origin: await logOriginFor(db, config),
       schema: config.databaseSchema,
       now,
       witnesses:

@@ -469,7 +469,9 @@ function defineSuite(): void {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    assert.match(String(await alert.textContent()), /not signed in, or your token is no longer valid/);
+    assert.match(String(await alert.textContent()), /^That token is not valid\./);
+    // A token refused at sign-in is not a sign-in lost: no "no longer accepts your token".
+    assert.doesNotMatch(String(await page.locator('main').textContent()), /no longer accepts/);
     assert.deepEqual(errors, []);
   });
 }

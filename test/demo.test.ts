@@ -50,7 +50,9 @@ test('mdis serve --demo loads the demo once and prints a working token for each 
   try {
     const first = await start();
     const tokens = Object.fromEntries(
-      [...first.out.matchAll(/^ {2}(\w+) +(mdis_\S+)$/gm)].map((m) => [m[1], m[2]] as [string, string]),
+      [...first.out.matchAll(/^ {2}(\w+) +http:\/\/localhost:\d+\/#token=(mdis_\S+)$/gm)].map(
+        (m) => [m[1], m[2]] as [string, string],
+      ),
     );
     assert.deepEqual(Object.keys(tokens).sort(), [
       'admin',
@@ -65,9 +67,9 @@ test('mdis serve --demo loads the demo once and prints a working token for each 
       'registrar',
       'subject',
     ]);
-    const consoleUrl = /mdis console: (http:\/\/127\.0\.0\.1:\d+)\//.exec(first.out);
+    const consoleUrl = /mdis is ready: http:\/\/localhost:(\d+)\//.exec(first.out);
     assert.ok(consoleUrl, `the console's address is printed: ${first.out}`);
-    const me = await fetch(`${consoleUrl[1]}/v1/me`, {
+    const me = await fetch(`http://127.0.0.1:${consoleUrl[1]}/v1/me`, {
       headers: { authorization: `Bearer ${tokens.subject}` },
     });
     assert.equal(me.status, 200);

@@ -56,9 +56,10 @@ export function query(params: Record<string, string | number | boolean | undefin
   return text === '' ? '' : `?${text}`;
 }
 
-async function send(method: string, path: string, body?: unknown): Promise<Response> {
+async function send(method: string, path: string, body?: unknown, candidate?: string): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json, text/plain' };
-  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  const bearer = candidate ?? token;
+  if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
   else if (csrf !== undefined && method !== 'GET') headers['x-csrf-token'] = csrf;
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
@@ -76,10 +77,11 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
     });
   }
   if (response.ok) return response;
-  throw await errorOf(response);
+  // A token being tried is not a sign-in lost: its refusal is the caller's to explain.
+  throw await errorOf(response, candidate === undefined);
 }
 
-async function errorOf(response: Response): Promise<ApiError> {
+async function errorOf(response: Response, notify: boolean): Promise<ApiError> {
   let parsed: { error?: unknown; message?: unknown; field?: unknown; [other: string]: unknown } = {};
   try {
     parsed = (await response.json()) as typeof parsed;
@@ -95,13 +97,18 @@ async function errorOf(response: Response): Promise<ApiError> {
     retryAfter: Number.isFinite(retry) && retry > 0 ? retry : undefined,
     details: parsed !== null && typeof parsed === 'object' ? parsed : {},
   });
-  if (response.status === 401 && (token !== undefined || csrf !== undefined))
+  if (notify && response.status === 401 && (token !== undefined || csrf !== undefined))
     for (const listener of unauthenticatedListeners) listener();
   return error;
 }
 
 export async function get<T>(path: string): Promise<T> {
   return (await send('GET', path)).json() as Promise<T>;
+}
+
+/** A GET with a token not yet accepted (a sign-in): a 401 says nothing about the current sign-in. */
+export async function getWithToken<T>(path: string, candidate: string): Promise<T> {
+  return (await send('GET', path, undefined, candidate)).json() as Promise<T>;
 }
 
 export async function getText(path: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, onUnauthenticated } from './api.ts';
+import { onUnauthenticated } from './api.ts';
 import { explain } from './components/error-box.tsx';
 import { Menu } from './components/menu.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
@@ -7,7 +7,7 @@ import { Activate } from './screens/people/activate.tsx';
 import { Consent } from './screens/people/consent.tsx';
 import { SignIn } from './screens/sign-in.tsx';
 import { homeOf, screens } from './screens.tsx';
-import { resumeSession, signIn, signOut, storedToken } from './session.ts';
+import { resumeSession, signIn, signOut, storedToken, TokenRefusedError, takeLinkToken } from './session.ts';
 import type { Whoami } from './types.ts';
 
 type State =
@@ -28,8 +28,15 @@ function Console() {
   const where = useLocation();
 
   useEffect(() => {
+    const linked = takeLinkToken();
     const token = storedToken();
-    if (token === undefined) {
+    if (linked !== undefined) {
+      // A sign-in link (`mdis serve --demo` prints one per role); a refused one keeps any sign-in.
+      signIn(linked).then(
+        (me) => setState({ phase: 'signed-in', me }),
+        (error: unknown) => setState({ phase: 'signed-out', notice: linkRefused(error) }),
+      );
+    } else if (token === undefined) {
       // A passkey sign-in leaves a session cookie: a reload finds it.
       resumeSession().then(
         (me) => setState(me === undefined ? { phase: 'signed-out' } : { phase: 'signed-in', me }),
@@ -40,14 +47,18 @@ function Console() {
         (me) => setState({ phase: 'signed-in', me }),
         (error: unknown) => {
           // Only a refused token is forgotten; a server that did not answer is asked again on reload.
-          if (error instanceof ApiError && error.status === 401) signOut();
-          setState({ phase: 'signed-out', notice: explain(error) });
+          if (!(error instanceof TokenRefusedError)) {
+            setState({ phase: 'signed-out', notice: explain(error) });
+            return;
+          }
+          signOut();
+          setState({ phase: 'signed-out', notice: noLongerAccepted });
         },
       );
     }
     return onUnauthenticated(() => {
       signOut();
-      setState({ phase: 'signed-out', notice: 'The API no longer accepts your token: sign in again.' });
+      setState({ phase: 'signed-out', notice: noLongerAccepted });
     });
   }, []);
 
@@ -85,6 +96,13 @@ function Console() {
       }}
     />
   );
+}
+
+const noLongerAccepted = 'The API no longer accepts your token: sign in again.';
+
+function linkRefused(error: unknown): string {
+  if (!(error instanceof TokenRefusedError)) return explain(error);
+  return 'The token in that sign-in link is not valid. Check that the whole link was copied, or sign in below.';
 }
 
 function Shell(props: { me: Whoami; onSignOut: () => void }) {

@@ -1,4 +1,4 @@
-import { ApiError, del, get, post, setCsrf, setToken } from './api.ts';
+import { ApiError, del, get, getWithToken, post, setCsrf, setToken } from './api.ts';
 import type { Whoami } from './types.ts';
 import { createPasskey, usePasskey } from './webauthn.ts';
 
@@ -51,7 +51,26 @@ export function storedToken(): string | undefined {
   return sessionStorage.getItem(key) ?? undefined;
 }
 
-/** Checks the token with the API and keeps it if the API knows it. */
+/** The API refused a token offered to sign in (unknown, revoked, or mistyped). */
+export class TokenRefusedError extends Error {
+  override name = 'TokenRefusedError';
+  constructor() {
+    super('That token is not valid. Check that it was copied whole, or ask an admin for a new one.');
+  }
+}
+
+/**
+ * The token of a sign-in link (`/#token=…`), taken out of the address bar at once so that it is
+ * left neither on screen nor in the history. The fragment never reaches the server.
+ */
+export function takeLinkToken(): string | undefined {
+  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (token === null) return undefined;
+  history.replaceState(history.state, '', location.pathname + location.search);
+  return token;
+}
+
+/** Checks the token with the API and keeps it if the API knows it; TokenRefusedError if not. */
 export async function signIn(token: string): Promise<Whoami> {
   const trimmed = token.trim().replace(/^bearer\s+/i, '');
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(trimmed)) {
@@ -61,15 +80,15 @@ export async function signIn(token: string): Promise<Whoami> {
       message: 'a token is letters, digits, "_" and "-" only, as `mdis admin principal create` printed it',
     });
   }
-  setToken(trimmed);
+  let me: Whoami;
   try {
-    const me = await get<Whoami>('/v1/whoami');
-    sessionStorage.setItem(key, trimmed);
-    return me;
+    me = await getWithToken<Whoami>('/v1/whoami', trimmed);
   } catch (error) {
-    setToken(undefined);
-    throw error;
+    throw error instanceof ApiError && error.status === 401 ? new TokenRefusedError() : error;
   }
+  setToken(trimmed);
+  sessionStorage.setItem(key, trimmed);
+  return me;
 }
 
 export function signOut(): void {

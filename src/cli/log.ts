@@ -5,6 +5,7 @@ import { openCommandContext } from '../context.ts';
 import { openStore } from '../db/database.ts';
 import { ValidationError } from '../errors.ts';
 import { verifierKey, verifierKeyId } from '../ledger/checkpoint.ts';
+import { logOriginFor } from '../ledger/log-origin.ts';
 import { readStoredLog } from '../ledger/stored-log.ts';
 import { logOrigin, verifyEntries, verifyOverHttp } from '../ledger/verify.ts';
 import { askWitnesses, type TrustedWitness } from '../ledger/verify-witnesses.ts';
@@ -167,8 +168,9 @@ async function verifyStore(
   const store = await openStore(config);
   try {
     const log = await readStoredLog(store.db);
+    const origin = await logOriginFor(store.db, config);
     const trusted =
-      options.key ?? (log.publicKey === undefined ? undefined : verifierKey(config.logOrigin, log.publicKey));
+      options.key ?? (log.publicKey === undefined ? undefined : verifierKey(origin, log.publicKey));
     if (trusted === undefined) throw new ValidationError('key', 'the store has no log key yet; give --key');
     const views = witnesses && (await askWitnesses(witnesses.trusted, logOrigin(trusted)));
     return await verifyEntries({

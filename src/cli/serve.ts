@@ -1,12 +1,24 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig, parsePort, parseWitness, type WitnessEndpoint } from '../config.ts';
-import { type AppContext, createContext } from '../context.ts';
+import type { DestinationStream } from 'pino';
+import {
+  type Config,
+  ConfigError,
+  loadConfig,
+  parsePort,
+  parseWitness,
+  type WitnessEndpoint,
+} from '../config.ts';
+import { type AppContext, createContext, rootLogger } from '../context.ts';
+import { openStore, sqliteFileName } from '../db/database.ts';
+import { recordStoreOrigin } from '../demo/store-origin.ts';
 import { buildServer } from '../http/server.ts';
 import { loadPolicy } from '../policy/load.ts';
 import { ensureFirstAdmin } from '../principals/first-admin.ts';
 import { claimDataDir } from '../util/data-dir.ts';
+import { checkClockOffsetAllowed, describeClockOffset, parseClockOffset } from './clock-offset.ts';
 import { demoSecondAdmin, demoSignIns } from './demo-store.ts';
 
 interface ServeOptions {
@@ -16,6 +28,7 @@ interface ServeOptions {
   policy?: string;
   demo?: boolean;
   witness?: WitnessEndpoint[];
+  clockOffset?: number;
 }
 
 export function serveCommand(): Command {
@@ -36,7 +49,16 @@ export function serveCommand(): Command {
         parseWitness(raw, '--witness'),
       ]),
     )
-    .option('--demo', 'on a new store, load the demo’s people (Tom and a token per role) and print sign-ins')
+    .option(
+      '--demo',
+      'on a new store, load the demo’s people (Tom and a token per role) and print sign-in links',
+    )
+    .addOption(
+      new Option(
+        '--clock-offset <duration>',
+        'demonstrations only (a store the demo made): run the clock ahead, e.g. 15d, 12h, 1d12h (or behind: -2d)',
+      ).argParser(parseClockOffset),
+    )
     .action(serve);
 }
 
@@ -52,16 +74,37 @@ async function serve(options: ServeOptions): Promise<void> {
   // for every command); a second server on a served directory changes nothing in it.
   loadPolicy(config.policyFile);
   const release = claimDataDir(config.dataDir);
+  // The log's lines wait until the server listens and the sign-ins are printed: those come first.
+  const logs = heldLines(process.stdout);
+  // Stopped or failed before then, what was held is written all the same.
+  process.once('exit', () => logs.release());
+  try {
+    await serveStore(config, options, { release, logs });
+  } finally {
+    logs.release();
+  }
+}
+
+async function serveStore(
+  config: Config,
+  options: ServeOptions,
+  { release, logs }: { release: () => void; logs: HeldLines },
+): Promise<void> {
+  const logger = rootLogger(config, logs);
+  const offsetMs = options.clockOffset ?? 0;
   let ctx: AppContext;
   try {
-    ctx = await createContext(config);
+    if (options.clockOffset !== undefined) await checkClockOffset(config, options.demo === true);
+    ctx = await createContext(config, { logger, now: () => new Date(Date.now() + offsetMs) });
   } catch (error) {
     release();
     throw error;
   }
+  // Before the first admin: only a new store has its maker recorded.
+  await recordStoreOrigin(ctx.db, options.demo ? 'demo' : 'operator', new Date());
   const adminTokenFile = await ensureFirstAdmin(ctx.principals, config.dataDir);
   if (adminTokenFile !== undefined) {
-    ctx.logger.info({ file: adminTokenFile }, 'new store: the first admin token is in this file (mode 0600)');
+    logger.info({ file: adminTokenFile }, 'new store: the first admin token is in this file (mode 0600)');
   }
   const app = await buildServer(ctx, { processMetrics: true });
   ctx.startJobs();
@@ -81,24 +124,69 @@ async function serve(options: ServeOptions): Promise<void> {
   // Without MDIS_PUBLIC_URL, people and worlds reach this instance at localhost (a passkey's RP ID
   // must be a host name) on the port it listens on.
   config.publicUrl ??= `http://localhost:${(app.server.address() as AddressInfo).port}`;
-  ctx.logger.info(
+  const clock = offsetMs === 0 ? undefined : `clock: ${describeClockOffset(offsetMs)}`;
+  if (options.demo) process.stdout.write(await demoBlock(ctx, { address, adminTokenFile, clock }));
+  logs.release();
+  if (clock !== undefined) logger.warn({ clockOffsetMs: offsetMs }, clock);
+  logger.info(
     { address, publicUrl: config.publicUrl, store: ctx.store.engine, location: ctx.store.location },
     'mdis is serving',
   );
-  if (options.demo) {
-    const adminToken =
-      adminTokenFile === undefined ? undefined : fs.readFileSync(adminTokenFile, 'utf8').trim();
-    process.stdout.write(
-      await demoSignIns({
-        address,
-        publicUrl: config.publicUrl,
-        dataDir: config.dataDir,
-        adminToken,
-        secondAdmin: () => demoSecondAdmin(ctx),
-        now: ctx.now(),
-      }),
-    );
+}
+
+/** The demo's people on a new store, and the sign-in links for each role. */
+async function demoBlock(
+  ctx: AppContext,
+  options: { address: string; adminTokenFile: string | undefined; clock: string | undefined },
+): Promise<string> {
+  const { config } = ctx;
+  const file = options.adminTokenFile;
+  return demoSignIns({
+    address: options.address,
+    publicUrl: config.publicUrl!,
+    dataDir: config.dataDir,
+    adminToken: file === undefined ? undefined : fs.readFileSync(file, 'utf8').trim(),
+    secondAdmin: () => demoSecondAdmin(ctx),
+    now: ctx.now(),
+    clock: options.clock,
+  });
+}
+
+/**
+ * `--clock-offset` is refused unless the demo made the store (or makes it now). A refused
+ * offset on a data directory with no store yet leaves no store behind.
+ */
+async function checkClockOffset(config: Config, demo: boolean): Promise<void> {
+  const sqliteFile = path.join(config.dataDir, sqliteFileName);
+  if (config.databaseUrl === undefined && !fs.existsSync(sqliteFile)) {
+    return checkClockOffsetAllowed(undefined, demo);
   }
+  const store = await openStore(config);
+  try {
+    await checkClockOffsetAllowed(store.db, demo);
+  } finally {
+    await store.close();
+  }
+}
+
+interface HeldLines extends DestinationStream {
+  release(): void;
+}
+
+/** Lines held back until released, then written in order; after that, written as they come. */
+function heldLines(out: NodeJS.WritableStream): HeldLines {
+  let held: string[] | undefined = [];
+  return {
+    write(line: string) {
+      if (held === undefined) out.write(line);
+      else held.push(line);
+    },
+    release() {
+      const lines = held ?? [];
+      held = undefined;
+      for (const line of lines) out.write(line);
+    },
+  };
 }
 
 /** SIGTERM or SIGINT: requests in flight finish, then the store closes and the process exits. */
