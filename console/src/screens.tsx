@@ -14,8 +14,13 @@ import { Sanctions } from './screens/moderator/sanctions.tsx';
 import { OtherRole } from './screens/other-role.tsx';
 import { Bindings } from './screens/people/bindings.tsx';
 import { Passkeys } from './screens/people/passkeys.tsx';
+import { Deliveries } from './screens/platform/deliveries.tsx';
+import { Webhooks } from './screens/platform/webhooks.tsx';
+import { WorldAvatars } from './screens/platform/world-avatars.tsx';
+import { WorldReports } from './screens/platform/world-reports.tsx';
 import { Closure } from './screens/rights/closure.tsx';
 import { Preservations } from './screens/rights/preservations.tsx';
+import { Eligibility } from './screens/service/eligibility.tsx';
 import { Corrections } from './screens/staff/corrections.tsx';
 import { SubjectProfileScreen } from './screens/staff/subject-profile.tsx';
 import { MyCredentials } from './screens/subject/my-credentials.tsx';
@@ -107,11 +112,16 @@ export const screens: Screen[] = [
     ],
     view: LogView,
   },
+  { path: '/world', title: 'Avatars', nav: 'Avatars', roles: ['platform'], view: WorldAvatars },
+  { path: '/world/reports', title: 'Reports', nav: 'Reports', roles: ['platform'], view: WorldReports },
+  { path: '/world/webhooks', title: 'Webhooks', nav: 'Webhooks', roles: ['platform'], view: Webhooks },
+  { path: '/world/webhooks/:id', title: 'Deliveries', roles: ['platform'], view: Deliveries },
+  { path: '/eligibility', title: 'Eligibility', nav: 'Eligibility', roles: ['service'], view: Eligibility },
   {
     path: '/about',
     title: 'Your role',
     nav: 'About',
-    roles: ['registrar', 'platform', 'service'],
+    roles: ['registrar'],
     view: OtherRole,
   },
   {
@@ -151,8 +161,8 @@ const homes: Partial<Record<Role, string>> = {
   admin: '/dashboard',
   auditor: '/log',
   registrar: '/about',
-  platform: '/about',
-  service: '/about',
+  platform: '/world',
+  service: '/eligibility',
 };
 
 export function homeOf(role: Role): string {
