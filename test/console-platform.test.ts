@@ -101,6 +101,17 @@ browserSuite('platform and service screens in the console (Chromium)', () => {
       const { page } = tab;
       if (viewport === 'desktop') await checkByKeyboard(page, people.tom);
       else {
+        // A mistyped ID: the API's refusal names the field, and the field says it is invalid.
+        await page.getByLabel('Digital ID or pseudonym').fill('MD0000');
+        const logged = page.waitForEvent('console', { predicate: (m) => /status of 400/.test(m.text()) });
+        await page.getByRole('button', { name: 'Check', exact: true }).click();
+        await logged;
+        await page.getByRole('alert').getByText('subject is not a well-formed digital ID').waitFor();
+        assert.equal(await page.getByLabel('Digital ID or pseudonym').getAttribute('aria-invalid'), 'true');
+        // Chromium logs the refused request itself; that one line is expected, nothing else.
+        const refused = tab.errors.findIndex((e) => /status of 400 \(Bad Request\)/.test(e));
+        assert.ok(refused >= 0, 'the refused request');
+        tab.errors.splice(refused, 1);
         await page.getByLabel('Digital ID or pseudonym').fill(people.tom);
         await page.getByLabel('Action').selectOption('travel.air');
         await page.getByRole('button', { name: 'Check', exact: true }).click();

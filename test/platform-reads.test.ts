@@ -83,6 +83,23 @@ forEachStore('a platform reads its own world', (h) => {
     assert.equal(elsewhere.status, 202, JSON.stringify(elsewhere.body));
   });
 
+  test('the three routes are in the OpenAPI document, for the platform and admin', async () => {
+    const { body: openapi } = await h.call('GET', '/openapi.json');
+    for (const path of [
+      '/v1/worlds/{world}/avatars',
+      '/v1/worlds/{world}/reports',
+      '/v1/worlds/{world}/subscriptions/{id}/deliveries',
+    ]) {
+      const get = openapi.paths[path]?.get;
+      assert.ok(get, `${path} is documented`);
+      assert.match(String(get.description), /Roles: platform, admin\b/, path);
+      assert.ok(
+        get.parameters.some((p: { name: string }) => p.name === 'cursor'),
+        `${path} pages`,
+      );
+    }
+  });
+
   test('its avatars by handle, each with grade and the sanctions in force there; no identity', async () => {
     const path = `/v1/worlds/${f.world}/avatars`;
     const all = await h.call('GET', path, { token: f.platform });

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { get, query } from '../../api.ts';
+import { ApiError, get, query } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { useSubmit } from '../../components/use-submit.ts';
 import { words } from '../../format.ts';
@@ -26,6 +26,8 @@ export function CheckOne(props: { actions: readonly string[] }) {
     const asked = await get<Answer>(`/v1/eligibility${query({ [whoField(person)]: person, action })}`);
     setAnswer({ who: person, action, answer: asked });
   });
+  // The API names the field it refused (subject, pseudonym or action): that control says so.
+  const refused = check.error instanceof ApiError ? check.error.field : undefined;
   return (
     <section aria-labelledby="check-one-title">
       <h2 id="check-one-title">Check one person</h2>
@@ -39,12 +41,19 @@ export function CheckOne(props: { actions: readonly string[] }) {
             autocomplete="off"
             spellcheck={false}
             placeholder="MD… or SV…"
+            aria-invalid={refused === 'subject' || refused === 'pseudonym' ? true : undefined}
+            aria-describedby={refused === undefined ? undefined : 'check-one-error'}
             onInput={(event) => setWho(event.currentTarget.value)}
           />
         </label>
         <label>
           Action
-          <select name="action" value={action} onChange={(event) => setAction(event.currentTarget.value)}>
+          <select
+            name="action"
+            value={action}
+            aria-invalid={refused === 'action' ? true : undefined}
+            onChange={(event) => setAction(event.currentTarget.value)}
+          >
             {props.actions.map((a) => (
               <option key={a} value={a}>
                 {a}
@@ -56,7 +65,9 @@ export function CheckOne(props: { actions: readonly string[] }) {
           {check.busy ? 'Checking…' : 'Check'}
         </button>
       </form>
-      <ErrorBox error={check.error} />
+      <div id="check-one-error">
+        <ErrorBox error={check.error} />
+      </div>
       <div role="status">
         {answer !== undefined && (
           <p class={`verdict ${answer.answer.allowed ? 'ok' : 'bad'}`}>
