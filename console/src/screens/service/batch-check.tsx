@@ -59,11 +59,29 @@ async function checkAll(rows: BatchRow[]): Promise<BatchResult[]> {
   return results;
 }
 
-/** A file of checks: picked, read in the browser, sent in chunks; the results shown and saved. */
-export function BatchCheck(props: { actions: readonly string[] }) {
+/** The file picked, read into rows; or why it cannot be checked (empty, too long). */
+function useBatchFile(actions: readonly string[], onPick: () => void) {
   const [file, setFile] = useState<{ name: string; rows: BatchRow[] }>();
   const [readError, setReadError] = useState<string>();
+  const pick = async (input: HTMLInputElement) => {
+    onPick();
+    setReadError(undefined);
+    setFile(undefined);
+    const picked = input.files?.[0];
+    if (picked === undefined) return;
+    const rows = readBatch(await picked.text(), actions);
+    if (rows.length === 0) setReadError(`${picked.name} has no rows to check.`);
+    else if (rows.length > maxRows)
+      setReadError(`${picked.name} has ${rows.length} rows; at most ${maxRows} are checked here.`);
+    else setFile({ name: picked.name, rows });
+  };
+  return { file, readError, pick };
+}
+
+/** A file of checks: picked, read in the browser, sent in chunks; the results shown and saved. */
+export function BatchCheck(props: { actions: readonly string[] }) {
   const [results, setResults] = useState<BatchResult[]>();
+  const { file, readError, pick } = useBatchFile(props.actions, () => setResults(undefined));
   const send = useSubmit(async () => {
     if (file !== undefined) setResults(await checkAll(file.rows));
   });
@@ -73,18 +91,6 @@ export function BatchCheck(props: { actions: readonly string[] }) {
   );
   useEffect(() => () => download && URL.revokeObjectURL(download), [download]);
 
-  const pick = async (input: HTMLInputElement) => {
-    setResults(undefined);
-    setReadError(undefined);
-    setFile(undefined);
-    const picked = input.files?.[0];
-    if (picked === undefined) return;
-    const rows = readBatch(await picked.text(), props.actions);
-    if (rows.length === 0) setReadError(`${picked.name} has no rows to check.`);
-    else if (rows.length > maxRows)
-      setReadError(`${picked.name} has ${rows.length} rows; at most ${maxRows} are checked here.`);
-    else setFile({ name: picked.name, rows });
-  };
   const bad = file?.rows.filter((r): r is BatchRow & { error: string } => 'error' in r) ?? [];
   const good = (file?.rows.length ?? 0) - bad.length;
   return (
@@ -120,44 +126,56 @@ export function BatchCheck(props: { actions: readonly string[] }) {
           {bad.length > 0 && `, ${bad.length} that cannot be sent`}.
         </p>
       )}
-      {bad.length > 0 && (
-        <div class="error" role="alert">
-          <strong>Rows with errors (not sent):</strong>
-          <ul>
-            {bad.slice(0, 50).map((r) => (
-              <li key={r.row}>
-                Row {r.row}: {r.error}
-              </li>
-            ))}
-          </ul>
-          {bad.length > 50 && <p>…and {bad.length - 50} more, all in the results file.</p>}
-        </div>
-      )}
+      <RowErrors bad={bad} />
       <ErrorBox error={send.error} />
-      {results !== undefined && (
-        <>
-          <p>
-            <a
-              href={download}
-              download={`eligibility-${file?.name.replace(/\.[^.]*$/, '') ?? 'results'}.csv`}
-            >
-              Download the results (CSV)
-            </a>
-          </p>
-          <DataTable
-            caption="Results of the file's checks"
-            columns={columns}
-            rows={results.slice(0, shown)}
-            rowKey={(r) => String(r.row)}
-            empty="No rows."
-          />
-          {results.length > shown && (
-            <p class="muted">
-              The first {shown} of {results.length} rows; the download has them all.
-            </p>
-          )}
-        </>
-      )}
+      {results !== undefined && <Results results={results} download={download} name={file?.name} />}
     </section>
+  );
+}
+
+/** The rows the file got wrong, each by its number: they are not sent, and stay in the results. */
+function RowErrors(props: { bad: (BatchRow & { error: string })[] }) {
+  const { bad } = props;
+  if (bad.length === 0) return null;
+  return (
+    <div class="error" role="alert">
+      <strong>Rows with errors (not sent):</strong>
+      <ul>
+        {bad.slice(0, 50).map((r) => (
+          <li key={r.row}>
+            Row {r.row}: {r.error}
+          </li>
+        ))}
+      </ul>
+      {bad.length > 50 && <p>…and {bad.length - 50} more, all in the results file.</p>}
+    </div>
+  );
+}
+
+function Results(props: { results: BatchResult[]; download: string | undefined; name: string | undefined }) {
+  const { results } = props;
+  return (
+    <>
+      <p>
+        <a
+          href={props.download}
+          download={`eligibility-${props.name?.replace(/\.[^.]*$/, '') ?? 'results'}.csv`}
+        >
+          Download the results (CSV)
+        </a>
+      </p>
+      <DataTable
+        caption="Results of the file's checks"
+        columns={columns}
+        rows={results.slice(0, shown)}
+        rowKey={(r) => String(r.row)}
+        empty="No rows."
+      />
+      {results.length > shown && (
+        <p class="muted">
+          The first {shown} of {results.length} rows; the download has them all.
+        </p>
+      )}
+    </>
   );
 }
