@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { type Kysely, sql } from 'kysely';
+import { up as platformReads } from '../src/db/migrations/2026-12-02T2600-platform-reads.ts';
 import { bindReporters, conductFixture, report } from './_fixtures.ts';
 import { forEachStore, type Harness } from './_util.ts';
 import { startReceiver, subscribe, worker } from './_webhooks.ts';
@@ -214,6 +216,22 @@ forEachStore('a platform reads its own world', (h) => {
     });
     assert.equal(malformed.status, 400);
     assert.equal(malformed.body.field, 'id');
+  });
+
+  // Last: it takes the schema back to before the migration, with reports filed, and runs it again.
+  test('the migration gives reports filed before it their case’s world', async () => {
+    const before = await h.call('GET', `/v1/worlds/${f.world}/reports`, { token: f.platform });
+    await sql`drop index reports_by_world`.execute(h.ctx.db);
+    await sql`drop index outbox_by_subscription`.execute(h.ctx.db);
+    await sql`alter table reports drop column world_id`.execute(h.ctx.db);
+    // Migrations take the store untyped, as the migrator hands it to them.
+    await platformReads(h.ctx.db as unknown as Kysely<unknown>);
+    const worlds = await h.ctx.db.selectFrom('reports').select('world_id').distinct().execute();
+    assert.deepEqual(worlds.map((r) => r.world_id).sort(), ['arcade', f.world]);
+    const after = await h.call('GET', `/v1/worlds/${f.world}/reports`, { token: f.platform });
+    assert.equal(after.status, 200);
+    assert.ok(before.body.items.length >= 3);
+    assert.deepEqual(after.body, before.body);
   });
 });
 
