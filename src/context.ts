@@ -11,6 +11,7 @@ import { CaseService } from './conduct/case-service.ts';
 import { DecisionService } from './conduct/decision-service.ts';
 import { EventService } from './conduct/event-service.ts';
 import { ReportService } from './conduct/report-service.ts';
+import { WorldReportReader } from './conduct/world-reports.ts';
 import type { Config } from './config.ts';
 import { CredentialService } from './credentials/credential-service.ts';
 import { CredentialKeys } from './credentials/keys.ts';
@@ -21,6 +22,7 @@ import { CreditService } from './credit/credit-service.ts';
 import { CreditModel } from './credit/model.ts';
 import { recomputeAll } from './credit/recompute.ts';
 import { type Db, openStore, type Store } from './db/database.ts';
+import { AvatarStandingReader } from './enforcement/avatar-standing.ts';
 import { CheckCounter, checkCountFlushMs } from './enforcement/check-counts.ts';
 import { EligibilityService } from './enforcement/eligibility-service.ts';
 import { SanctionService } from './enforcement/sanction-service.ts';
@@ -76,6 +78,8 @@ export interface Services extends SignInServices {
   subjects: SubjectService;
   worlds: WorldService;
   avatars: AvatarService;
+  /** What a world may read of its avatars' standing: grade and the sanctions that hold there. */
+  avatarStandings: AvatarStandingReader;
   notifier: Notifier;
   subscriptions: SubscriptionService;
   /** Sends the webhook outbox; `startJobs` runs it, tests call `deliverDue` directly. */
@@ -87,6 +91,8 @@ export interface Services extends SignInServices {
   strikes: StrikeService;
   cases: CaseService;
   reports: ReportService;
+  /** A world's reports, newest first, with their cases' status (issue 17). */
+  worldReports: WorldReportReader;
   decisions: DecisionService;
   appeals: AppealService;
   events: EventService;
@@ -297,6 +303,8 @@ export function wireServices(core: Core): Services {
   return {
     ...{ principals, subjects, worlds, avatars, notifier, subscriptions, deliveries },
     ...{ eligibility, credit, creditReader, sanctions, strikes, cases, reports, decisions, events },
+    avatarStandings: new AvatarStandingReader({ db, avatars, now }),
+    worldReports: new WorldReportReader({ db }),
     ...{ disclosures, disclosureReader, oversight, transparency, appeals },
     ...signIn,
     ...{ profileReads, checkCounts },

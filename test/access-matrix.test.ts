@@ -57,6 +57,8 @@ interface Fixtures {
   pendingProposal(): Promise<string>;
   /** A new pending correction, by a new subject (one pending correction per field and subject). */
   pendingCorrection(): Promise<string>;
+  /** A webhook subscription of the home world, for reading its deliveries. */
+  subscriptionId: string;
   /** The `service` caller's own pseudonym for `subject` (as its sign-in gives it). */
   pseudonym: string;
   /** A live service principal's id, created for this request. */
@@ -185,6 +187,30 @@ const endpoints: Endpoint[] = [
     success: 200,
     writes: false,
     request: () => ({ url: `/v1/worlds/${home}/avatars/${boundHandle}` }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/worlds/:world/avatars',
+    allowed: ['platform', 'admin'],
+    success: 200,
+    writes: false,
+    request: () => ({ url: `/v1/worlds/${home}/avatars` }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/worlds/:world/reports',
+    allowed: ['platform', 'admin'],
+    success: 200,
+    writes: false,
+    request: () => ({ url: `/v1/worlds/${home}/reports` }),
+  },
+  {
+    method: 'GET',
+    route: '/v1/worlds/:world/subscriptions/:id/deliveries',
+    allowed: ['platform', 'admin'],
+    success: 200,
+    writes: false,
+    request: (f) => ({ url: `/v1/worlds/${home}/subscriptions/${f.subscriptionId}/deliveries` }),
   },
   {
     method: 'POST',
@@ -853,6 +879,7 @@ forEachStore(
       disclosureId: '',
       proposer: '',
       pseudonym: '',
+      subscriptionId: '',
       caller: '',
       serviceIds: {},
       async presentation(aud) {
@@ -1014,6 +1041,11 @@ forEachStore(
       auth['malformed Authorization header'] = { headers: { authorization: `Token ${admin}` } };
       fixtures.proposer = (await h.ctx.principals.create({ role: 'admin' })).principal.id;
       fixtures.disclosureId = await fixtures.pendingDisclosure();
+      const subscribed = await h.ctx.subscriptions.create(
+        { world: home, url: 'https://hooks.example/matrix', events: ['case.decided'] },
+        'test',
+      );
+      fixtures.subscriptionId = subscribed.subscription.id;
       // Status list 1, as the first credential issued would make it.
       await h.ctx.db
         .insertInto('credential_status_lists')

@@ -11,14 +11,18 @@ import { LogView } from './screens/log/log-view.tsx';
 import { CaseDetailScreen } from './screens/moderator/case-detail.tsx';
 import { CaseQueue } from './screens/moderator/case-queue.tsx';
 import { Sanctions } from './screens/moderator/sanctions.tsx';
-import { OtherRole } from './screens/other-role.tsx';
 import { Bindings } from './screens/people/bindings.tsx';
 import { Passkeys } from './screens/people/passkeys.tsx';
 import { Sessions } from './screens/people/sessions.tsx';
+import { Deliveries } from './screens/platform/deliveries.tsx';
+import { Webhooks } from './screens/platform/webhooks.tsx';
+import { WorldAvatars } from './screens/platform/world-avatars.tsx';
+import { WorldReports } from './screens/platform/world-reports.tsx';
 import { ActivationCodes } from './screens/registrar/activation-codes.tsx';
 import { Enrol } from './screens/registrar/enrol.tsx';
 import { Closure } from './screens/rights/closure.tsx';
 import { Preservations } from './screens/rights/preservations.tsx';
+import { Eligibility } from './screens/service/eligibility.tsx';
 import { Corrections } from './screens/staff/corrections.tsx';
 import { SubjectProfileScreen } from './screens/staff/subject-profile.tsx';
 import { MyAccess } from './screens/subject/my-access.tsx';
@@ -150,13 +154,11 @@ export const screens: Screen[] = [
     ],
     view: LogView,
   },
-  {
-    path: '/about',
-    title: 'Your role',
-    nav: 'About',
-    roles: ['platform', 'service'],
-    view: OtherRole,
-  },
+  { path: '/world', title: 'Avatars', nav: 'Avatars', roles: ['platform'], view: WorldAvatars },
+  { path: '/world/reports', title: 'Reports', nav: 'Reports', roles: ['platform'], view: WorldReports },
+  { path: '/world/webhooks', title: 'Webhooks', nav: 'Webhooks', roles: ['platform'], view: Webhooks },
+  { path: '/world/webhooks/:id', title: 'Deliveries', roles: ['platform'], view: Deliveries },
+  { path: '/eligibility', title: 'Eligibility', nav: 'Eligibility', roles: ['service'], view: Eligibility },
   {
     path: '/preservations',
     title: 'Preservation orders',
@@ -179,8 +181,8 @@ const homes: Partial<Record<Role, string>> = {
   admin: '/dashboard',
   auditor: '/log',
   registrar: '/enrol',
-  platform: '/about',
-  service: '/about',
+  platform: '/world',
+  service: '/eligibility',
 };
 
 export function homeOf(role: Role): string {

@@ -8,6 +8,7 @@ import type { AttributeGroup, CaseStatus, LegalBasisKind, SanctionKind } from '.
 import type { Role } from '../../src/principals/roles.ts';
 
 export type { Appeal } from '../../src/api/appeals.ts';
+export type { SanctionHere, WorldAvatar } from '../../src/api/avatars.ts';
 export type { CaseDetail, CaseSummary, DecisionPreview } from '../../src/api/cases.ts';
 export type { Page } from '../../src/api/common.ts';
 export type { CredentialOffer, MyCredential, MyCredentials } from '../../src/api/credentials.ts';
@@ -22,9 +23,11 @@ export type { ExportBundle, SignedExport } from '../../src/api/export.ts';
 export type { LockState } from '../../src/api/lock.ts';
 export type { CheckCount, MyAccess, MyCase, MyRecord, MySanction, ProfileRead } from '../../src/api/me.ts';
 export type { PrincipalProposal, PrincipalRecord as Principal, Whoami } from '../../src/api/principals.ts';
+export type { WorldReport } from '../../src/api/reports.ts';
 export type { Sanction, Strike } from '../../src/api/sanctions.ts';
 export type { SessionSummary } from '../../src/api/sessions.ts';
 export type { AttributesChanged, AttributeVersion, SubjectProfile } from '../../src/api/subjects.ts';
+export type { Delivery, Subscription } from '../../src/api/subscriptions.ts';
 export type { AttributeGroup, CaseStatus, LegalBasisKind, Role, SanctionKind };
 
 // The menus list every value of these unions. Written as a record, the compiler says when the

@@ -1,5 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { handlePattern, sha256HexPattern, worldIdPattern } from '../util/patterns.ts';
+import { StringEnum } from '../util/string-enum.ts';
+import { caseStatuses } from './words.ts';
 
 /** A world's report of one of its avatars. */
 export const NewReport = Type.Object(
@@ -36,3 +38,24 @@ export const FiledReport = Type.Object({
   duplicate: Type.Boolean(),
 });
 export type FiledReport = Static<typeof FiledReport>;
+
+/**
+ * A report a world filed and where its case stands: what the world already learns by webhook
+ * (`case.decided`). Never the description, evidence or reporter, sealed under the subject's key.
+ */
+export const WorldReport = Type.Object({
+  id: Type.String(),
+  handle: Type.String({ description: 'the reported avatar' }),
+  category: Type.String(),
+  occurredAt: Type.String(),
+  receivedAt: Type.String(),
+  case: Type.Object({
+    id: Type.String(),
+    status: StringEnum(caseStatuses),
+    reportCount: Type.Integer(),
+    outcome: Type.Optional(StringEnum(['upheld', 'dismissed'])),
+    decidedAt: Type.Optional(Type.String()),
+    appeal: Type.Optional(StringEnum(['pending', 'upheld', 'overturned'])),
+  }),
+});
+export type WorldReport = Static<typeof WorldReport>;

@@ -12,3 +12,20 @@ export const Subscription = Type.Object({
   revokedAt: Type.Optional(Type.String()),
 });
 export type Subscription = Static<typeof Subscription>;
+
+/** One notification to a subscription and how its delivery went: never its payload. */
+export const Delivery = Type.Object({
+  id: Type.String({ description: 'the notification, as its `mdis-event-id` header names it' }),
+  eventType: StringEnum(notifyEventTypes),
+  status: StringEnum(['pending', 'delivered', 'failed']),
+  attempts: Type.Integer(),
+  createdAt: Type.String(),
+  nextAttemptAt: Type.Optional(Type.String({ description: 'pending only: when it is tried next' })),
+  deliveredAt: Type.Optional(Type.String()),
+  lastError: Type.Optional(
+    Type.String({
+      description: 'the kind of the last failure: `http 500`, `timeout`, `network ECONNREFUSED`…',
+    }),
+  ),
+});
+export type Delivery = Static<typeof Delivery>;

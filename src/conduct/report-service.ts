@@ -120,6 +120,7 @@ export class ReportService {
       .values({
         id: reportId,
         case_id: caseId,
+        world_id: input.world,
         reporter_hash: reporterHash,
         sealed,
         occurred_at: input.occurredAt,

@@ -17,6 +17,17 @@ export async function subjectsAtGrades(
   return query.execute();
 }
 
+/** The grade of each of `subjects` that has a score. */
+export async function gradesOf(db: Db, subjects: readonly string[]): Promise<Map<string, string>> {
+  if (subjects.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('credit_scores')
+    .select(['subject_id', 'grade'])
+    .where('subject_id', 'in', subjects)
+    .execute();
+  return new Map(rows.map((row) => [row.subject_id, row.grade]));
+}
+
 /**
  * The grade each of `subjects` has without the points of negative events counted directly
  * (`negativeEvents: "direct"`), evaluated on `day`, for those that have such points: actions

@@ -1,15 +1,29 @@
 import type { AvatarStanding } from '../api/avatars.ts';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
+import { type Keyset, keysetPage } from '../db/keyset.ts';
 import { preparedQuery } from '../db/prepared.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { AvatarBoundError, AvatarNotFoundError } from '../errors.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { LockService } from '../rights/lock-service.ts';
+import type { Page } from '../util/cursor.ts';
 import type { AttributeVault } from './attribute-vault.ts';
 import type { SubjectService } from './subject-service.ts';
 
 /** Handles are chosen by worlds: lower case, digits, dot, underscore and hyphen, up to 64. */
+
+/** An avatar with the subject behind it: for the registry's own reads, never returned to a world. */
+export interface BoundAvatar {
+  avatar: AvatarStanding;
+  subject: string;
+}
+
+/** A world's avatars by handle: the primary key (world_id, handle) serves it. */
+const byHandle: Keyset<{ world_id: string; handle: string }> = [
+  { column: 'world_id', type: 'string', order: 'asc' },
+  { column: 'handle', type: 'string', order: 'asc' },
+];
 
 export class AvatarService {
   readonly #db: Db;
@@ -88,6 +102,21 @@ export class AvatarService {
     const row = await this.#find(world, handle);
     if (row === undefined) throw new AvatarNotFoundError(world, handle);
     return standing(row);
+  }
+
+  /** An avatar and the subject behind it (404 when not bound). */
+  async bound(world: string, handle: string): Promise<BoundAvatar> {
+    const row = await this.#find(world, handle);
+    if (row === undefined) throw new AvatarNotFoundError(world, handle);
+    return { avatar: standing(row), subject: row.subject_id };
+  }
+
+  /** A page of a world's avatars by handle, each with the subject behind it. */
+  pageOf(world: string, page: { cursor?: string; limit: number }): Promise<Page<BoundAvatar>> {
+    const query = this.#db.selectFrom('avatars').selectAll().where('world_id', '=', world);
+    return keysetPage(query, page, byHandle, (rows) =>
+      rows.map((row) => ({ avatar: standing(row), subject: row.subject_id })),
+    );
   }
 
   /** The subject behind an avatar: for the registry's own use, never returned to a world. */

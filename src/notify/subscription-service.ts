@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import type { Subscription } from '../api/subscriptions.ts';
+import type { Delivery, Subscription } from '../api/subscriptions.ts';
 import type { Db } from '../db/database.ts';
-import { keysetPage, oldestFirst } from '../db/keyset.ts';
+import { keysetPage, newestFirst, oldestFirst } from '../db/keyset.ts';
 import type { SubscriptionsTable } from '../db/tables/subscriptions.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { SubscriptionNotFoundError, SubscriptionRevokedError, ValidationError } from '../errors.ts';
@@ -74,6 +74,42 @@ export class SubscriptionService {
     await this.#worlds.get(options.world);
     const query = this.#db.selectFrom('subscriptions').selectAll().where('world_id', '=', options.world);
     return keysetPage(query, options, oldestFirst, (rows) => rows.map(toSubscription));
+  }
+
+  /**
+   * A subscription's notifications, newest first, with how their delivery went. One of another
+   * world is "not found", as for revoke.
+   */
+  async deliveries(options: {
+    world: string;
+    id: string;
+    cursor?: string;
+    limit: number;
+  }): Promise<Page<Delivery>> {
+    const owned = await this.#db
+      .selectFrom('subscriptions')
+      .select('id')
+      .where('id', '=', options.id)
+      .where('world_id', '=', options.world)
+      .executeTakeFirst();
+    if (owned === undefined) throw new SubscriptionNotFoundError(options.world, options.id);
+    const query = this.#db
+      .selectFrom('outbox')
+      .select(['id', 'event_type', 'status', 'attempts', 'created_at', 'next_attempt_at', 'delivered_at'])
+      .select('last_error')
+      .where('subscription_id', '=', options.id);
+    return keysetPage(query, options, newestFirst, (rows) =>
+      rows.map((row) => ({
+        id: row.id,
+        eventType: row.event_type as NotifyEventType,
+        status: row.status,
+        attempts: row.attempts,
+        createdAt: row.created_at,
+        nextAttemptAt: row.status === 'pending' ? row.next_attempt_at : undefined,
+        deliveredAt: row.delivered_at ?? undefined,
+        lastError: row.last_error ?? undefined,
+      })),
+    );
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { standings } from '../api/avatars.ts';
 import type { SanctionKind } from '../policy/policy.ts';
 
 /** Scopes a world may ask for, and the claims each releases: predicates, never records. */
@@ -20,7 +21,7 @@ export const claimDescriptions: Record<string, string> = {
   avatar: 'the avatar handle you bind here',
 };
 
-export type Standing = 'allowed' | 'muted' | 'suspended' | 'banned';
+export type Standing = (typeof standings)[number];
 
 /** Whether someone born on `birthDate` (YYYY-MM-DD) is at least `years` old on `today`. */
 export function isOver(birthDate: string, years: number, today: Date): boolean {

@@ -1,16 +1,23 @@
 import Type from 'typebox';
-import { AvatarParams, AvatarStanding } from '../../api/avatars.ts';
+import { AvatarParams, AvatarStanding, WorldAvatar } from '../../api/avatars.ts';
 import type { AppContext } from '../../context.ts';
 import { parseDigitalId } from '../../identity/digital-id.ts';
 import { RawBindingClosedError } from '../../oidc/errors.ts';
+import { worldIdPattern } from '../../util/patterns.ts';
 import type { Api } from '../api.ts';
 import { assertWorldScope, caller } from '../auth.ts';
-import { DigitalIdParam, responses } from '../schemas.ts';
+import { DigitalIdParam, PageQuery, responses } from '../schemas.ts';
 
 const binders = ['platform'] as const;
 const readers = ['platform', 'admin'] as const;
 
 export function avatarRoutes(app: Api, ctx: AppContext): void {
+  bindAvatar(app, ctx);
+  readAvatar(app, ctx);
+  listAvatars(app, ctx);
+}
+
+function bindAvatar(app: Api, ctx: AppContext): void {
   app.put(
     '/v1/worlds/:world/avatars/:handle',
     {
@@ -35,21 +42,50 @@ export function avatarRoutes(app: Api, ctx: AppContext): void {
       return reply.status(created ? 201 : 200).send(avatar);
     },
   );
+}
 
+function readAvatar(app: Api, ctx: AppContext): void {
   app.get(
     '/v1/worlds/:world/avatars/:handle',
     {
       config: { roles: readers },
       schema: {
         tags: ['identity'],
-        summary: 'An avatar’s standing in its world; never the identity behind it',
+        summary:
+          'An avatar’s standing in its world: pseudonym, grade, the sanctions in force there; never the identity behind it',
         params: AvatarParams,
-        response: responses({ 200: AvatarStanding }),
+        response: responses({ 200: WorldAvatar }),
       },
     },
     async (request) => {
       assertWorldScope(caller(request), request.params.world);
-      return ctx.avatars.get(request.params.world, request.params.handle);
+      return ctx.avatarStandings.one(request.params.world, request.params.handle);
+    },
+  );
+}
+
+function listAvatars(app: Api, ctx: AppContext): void {
+  app.get(
+    '/v1/worlds/:world/avatars',
+    {
+      config: { roles: readers },
+      schema: {
+        tags: ['identity'],
+        summary:
+          'A world’s avatars by handle, each with its standing there; never the identities behind them',
+        params: Type.Object({ world: Type.String({ pattern: worldIdPattern }) }),
+        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
+        response: responses({
+          200: Type.Object({ items: Type.Array(WorldAvatar), cursor: Type.Optional(Type.String()) }),
+        }),
+      },
+    },
+    async (request) => {
+      const { world } = request.params;
+      assertWorldScope(caller(request), world);
+      await ctx.worlds.get(world);
+      const { cursor, limit } = request.query;
+      return ctx.avatarStandings.page(world, { cursor, limit: limit ?? 50 });
     },
   );
 }

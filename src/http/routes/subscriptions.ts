@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { Subscription } from '../../api/subscriptions.ts';
+import { Delivery, Subscription } from '../../api/subscriptions.ts';
 import type { AppContext } from '../../context.ts';
 import { notifyEventTypes } from '../../notify/events.ts';
 import { maxUrlLength } from '../../notify/subscription-service.ts';
@@ -22,6 +22,7 @@ export function subscriptionRoutes(app: Api, ctx: AppContext): void {
   subscribe(app, ctx);
   listSubscriptions(app, ctx);
   revokeSubscription(app, ctx);
+  listDeliveries(app, ctx);
 }
 
 function subscribe(app: Api, ctx: AppContext): void {
@@ -98,6 +99,31 @@ function revokeSubscription(app: Api, ctx: AppContext): void {
     async (request) => {
       assertWorldScope(caller(request), request.params.world);
       return ctx.subscriptions.revoke(request.params.world, request.params.id);
+    },
+  );
+}
+
+function listDeliveries(app: Api, ctx: AppContext): void {
+  app.get(
+    '/v1/worlds/:world/subscriptions/:id/deliveries',
+    {
+      config: { roles: readers },
+      schema: {
+        tags: ['notifications'],
+        summary:
+          'A subscription’s notifications, newest first: status, attempts, the last failure’s kind, times; never their payloads',
+        params: IdParams,
+        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
+        response: responses({
+          200: Type.Object({ items: Type.Array(Delivery), cursor: Type.Optional(Type.String()) }),
+        }),
+      },
+    },
+    async (request) => {
+      const { world, id } = request.params;
+      assertWorldScope(caller(request), world);
+      const { cursor, limit } = request.query;
+      return ctx.subscriptions.deliveries({ world, id, cursor, limit: limit ?? 50 });
     },
   );
 }
