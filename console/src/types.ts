@@ -21,7 +21,13 @@ export type {
 export type { ExportBundle, SignedExport } from '../../src/api/export.ts';
 export type { LockState } from '../../src/api/lock.ts';
 export type { CheckCount, MyAccess, MyCase, MyRecord, MySanction, ProfileRead } from '../../src/api/me.ts';
-export type { PrincipalProposal, PrincipalRecord as Principal, Whoami } from '../../src/api/principals.ts';
+export type { PolicyCategory, PolicyView } from '../../src/api/policy.ts';
+export type {
+  PrincipalName,
+  PrincipalProposal,
+  PrincipalRecord as Principal,
+  Whoami,
+} from '../../src/api/principals.ts';
 export type { Sanction, Strike } from '../../src/api/sanctions.ts';
 export type { AttributeVersion, SubjectProfile } from '../../src/api/subjects.ts';
 export type { AttributeGroup, CaseStatus, LegalBasisKind, Role, SanctionKind };
