@@ -181,6 +181,17 @@ browserSuite('the console’s rough edges (issue 17)', () => {
       await page.locator('.facts', { hasText: 'by DC Holmes' }).waitFor();
       assert.doesNotMatch(String(await page.locator('main').textContent()), /prn_/);
       await shown(page, 'edges-disclosure-identity');
+
+      // A preservation order's offence too: any conduct category, by label.
+      await page.getByRole('link', { name: 'Preservations' }).click();
+      const preserved = page.getByLabel('Offence');
+      await preserved.locator('option', { hasText: 'Disruption' }).waitFor({ state: 'attached' });
+      const values = await preserved
+        .locator('option')
+        .evaluateAll((all) => all.map((o) => (o as unknown as { value: string }).value));
+      assert.ok(values.includes('disruption') && values.includes('spreading_rumors'), String(values));
+      assert.ok(!values.includes('volunteering'), 'good conduct is no offence');
+      await shown(page, 'edges-preservations');
       assert.deepEqual(tab.errors, []);
     });
 
@@ -268,7 +279,14 @@ browserSuite('the console’s rough edges (issue 17)', () => {
       const entries = await page
         .getByRole('navigation', { name: 'Screens' })
         .getByRole('link')
-        .evaluateAll((links) => links.map((a) => [a.textContent, a.getClientRects().length]));
+        .evaluateAll((links) =>
+          // One box per line the text takes: a word broken over two lines has two.
+          links.map((a) => {
+            const range = a.ownerDocument.createRange();
+            range.selectNodeContents(a);
+            return [a.textContent, range.getClientRects().length];
+          }),
+        );
       assert.ok(entries.length >= 6);
       for (const [name, lines] of entries) assert.equal(lines, 1, `${name} is broken over ${lines} lines`);
       await shown(page, 'edges-dashboard');
@@ -304,7 +322,8 @@ browserSuite('the console’s rough edges (issue 17)', () => {
       const { page } = tab;
       await page.goto(`${server.base}/log`);
       const key = page.getByLabel('Verifier key', { exact: false });
-      await page.waitForFunction("document.querySelector('input[name=verifier]')?.value");
+      // The form is drawn once the key is read, holding it.
+      await key.waitFor();
       assert.equal(await key.inputValue(), server.ctx.ledger.verifierKey);
       const size = Number((await (await fetch(`${server.base}/v1/log/checkpoint`)).text()).split('\n')[1]);
       assert.ok(size > 40, `enough entries for three pages: ${size}`);

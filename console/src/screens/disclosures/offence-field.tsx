@@ -6,9 +6,16 @@ import { words } from '../../format.ts';
  * The offence, chosen from the policy's conduct categories that disclosure may follow: their
  * labels shown, their names (`spreading_rumors`) sent. What each allows is said under the choice.
  */
-export function OffenceField(props: { value: string; onChange: (name: string) => void }) {
+export function OffenceField(props: {
+  value: string;
+  onChange: (name: string) => void;
+  /** Every negative category (a preservation order), not only those disclosure may follow. */
+  anyConduct?: boolean;
+}) {
   const policy = usePolicy();
-  const categories = (policy.data?.categories ?? []).filter((c) => c.disclosure.allowed);
+  const categories = (policy.data?.categories ?? []).filter((c) =>
+    props.anyConduct ? c.polarity === 'negative' : c.disclosure.allowed,
+  );
   const chosen = categories.find((c) => c.name === props.value);
   return (
     <>
@@ -31,11 +38,13 @@ export function OffenceField(props: { value: string; onChange: (name: string) =>
       </label>
       <ErrorBox error={policy.error} title="The policy's categories could not be read." />
       <p class="muted" id="offence-rule">
-        {chosen === undefined
-          ? 'Only the categories the policy lets disclosure follow are listed.'
-          : `${chosen.description}. Legal bases: ${(chosen.disclosure.legalBases ?? []).map(words).join(', ')}; oversight ${
-              chosen.disclosure.oversight === 'not_required' ? 'not required' : 'decides'
-            }; ${chosen.disclosure.requiresCase === false ? 'a case is optional' : 'a case is required'}.`}
+        {props.anyConduct
+          ? chosen?.description
+          : chosen === undefined
+            ? 'Only the categories the policy lets disclosure follow are listed.'
+            : `${chosen.description}. Legal bases: ${(chosen.disclosure.legalBases ?? []).map(words).join(', ')}; oversight ${
+                chosen.disclosure.oversight === 'not_required' ? 'not required' : 'decides'
+              }; ${chosen.disclosure.requiresCase === false ? 'a case is optional' : 'a case is required'}.`}
       </p>
     </>
   );
