@@ -94,6 +94,14 @@ browserSuite('the console’s rough edges (issue 17)', () => {
         body: { subject: enrolled.body.id, kind: i < 4 ? 'ban' : 'warning', reason: `Warning ${i}` },
       });
       assert.equal(warned.status, 201, JSON.stringify(warned.body));
+      // And an open case each: more than a page of cases.
+      await server.ctx.avatars.bind(
+        { world: f.world, handle: `user${i}`, subject: enrolled.body.id },
+        'test',
+      );
+      const reported = { ...report(f.world, 'alice', i % 2 === 0 ? 'spam' : 'cheating'), handle: `user${i}` };
+      const filed = await h.call('POST', '/v1/reports', { token: f.platform, body: reported });
+      assert.equal(filed.status, 202, JSON.stringify(filed.body));
     }
     browser = await launchBrowser();
   });
@@ -299,6 +307,27 @@ browserSuite('the console’s rough edges (issue 17)', () => {
       await staff.page.locator('.facts', { hasText: `by ${moderatorName}` }).waitFor();
       assert.doesNotMatch(String(await staff.page.locator('main').textContent()), /prn_/);
       await shown(staff.page, 'edges-case');
+
+      // The open cases (22) page: 20, then the last 2, with no page before the first or past the last.
+      await staff.page.getByRole('link', { name: 'Cases', exact: true }).click();
+      const queue = staff.page.locator('table', { has: staff.page.locator('caption', { hasText: 'Cases' }) });
+      await queue.locator('tbody tr').nth(19).waitFor();
+      assert.equal(await queue.locator('tbody tr').count(), 20);
+      const pager = staff.page.getByRole('navigation', { name: 'Cases pages' });
+      assert.equal(await pager.getByRole('button', { name: '← Previous' }).count(), 0);
+      await shown(staff.page, 'edges-cases');
+      await pager.getByRole('button', { name: 'Next →' }).click();
+      await pager.getByText('Page 2').waitFor();
+      assert.equal(await queue.locator('tbody tr').count(), 2);
+      assert.equal(await pager.getByRole('button', { name: 'Next →' }).count(), 0);
+      // The category filter is the policy's list, by label.
+      await staff.page.getByLabel('Category').selectOption({ label: 'Spam' });
+      await staff.page.getByRole('button', { name: 'Filter' }).click();
+      await staff.page.waitForURL(/category=spam/);
+      await queue.locator('tbody tr').nth(10).waitFor();
+      assert.equal(await queue.locator('tbody tr').count(), 11);
+      for (const cell of await queue.locator('td[data-label="Category"]').allTextContents())
+        assert.equal(cell, 'spam');
       assert.deepEqual(staff.errors, []);
 
       const tom = await signIn(f.subject, '/me', viewport);
