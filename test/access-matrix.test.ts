@@ -774,7 +774,16 @@ const endpoints: Endpoint[] = [
     writes: false,
     request: () => ({ url: '/v1/preservations' }),
   },
-  ...['/healthz', '/metrics', '/openapi.json', '/docs', '/v1/transparency/report'].map(
+  // The names of who acted, for the staff screens that show it (issue 17).
+  {
+    method: 'GET',
+    route: '/v1/principals/names',
+    allowed: ['admin', 'registrar', 'moderator', 'authority', 'oversight', 'auditor'],
+    success: 200,
+    writes: false,
+    request: () => ({ url: '/v1/principals/names?ids=prn_0000000000000000' }),
+  },
+  ...['/healthz', '/metrics', '/openapi.json', '/docs', '/v1/transparency/report', '/v1/policy'].map(
     (route): Endpoint => ({
       method: 'GET',
       route,

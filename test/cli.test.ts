@@ -21,7 +21,8 @@ function dataDir(): string {
 
 async function createPrincipal(dir: string, ...args: string[]) {
   const out = await ok(['admin', 'principal', 'create', '--data', dir, '--json', ...args]);
-  return JSON.parse(out) as { id: string; role: string; token: string };
+  const made = JSON.parse(out) as { principal: { id: string; role: string }; token: string };
+  return { id: made.principal.id, role: made.principal.role, token: made.token };
 }
 
 async function listPrincipals(dir: string) {
@@ -38,15 +39,16 @@ function lastLine(text: string): string {
 }
 
 describe('mdis admin principal', () => {
-  test('create --json prints one JSON line: id, role, token, and a person’s activation code', async () => {
+  test('create --json prints one JSON line: the principal, its token, and a person’s activation code', async () => {
     const dir = dataDir();
     const run = await mdis(['admin', 'principal', 'create', '--role', 'registrar', '--data', dir, '--json']);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout.split('\n').length, 2, 'one line and its newline');
     const created = JSON.parse(run.stdout);
-    assert.deepEqual(Object.keys(created).sort(), ['activation', 'id', 'role', 'token']);
-    assert.match(created.id, /^prn_[0-9a-z]{16}$/);
-    assert.equal(created.role, 'registrar');
+    assert.deepEqual(Object.keys(created).sort(), ['activation', 'principal', 'token']);
+    assert.match(created.principal.id, /^prn_[0-9a-z]{16}$/);
+    assert.equal(created.principal.role, 'registrar');
+    assert.ok(Date.parse(created.principal.createdAt) > 0);
     assert.match(created.token, /^mdis_[A-Za-z0-9_-]{43}$/);
     assert.match(created.activation.code, /^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
     assert.ok(Date.parse(created.activation.expiresAt) > 0);
@@ -62,7 +64,7 @@ describe('mdis admin principal', () => {
       ]),
     );
     assert.equal(service.code, 0, service.stderr);
-    assert.deepEqual(Object.keys(JSON.parse(service.stdout)).sort(), ['id', 'role', 'token']);
+    assert.deepEqual(Object.keys(JSON.parse(service.stdout)).sort(), ['principal', 'token']);
   });
 
   test('create without --json shows the token to a human, once, and a person’s activation code', async () => {

@@ -404,7 +404,8 @@ function defineSuite(): void {
     await page.getByRole('link', { name: 'File a request' }).click();
     await page.getByLabel('World').fill(f.world);
     await page.getByLabel('Handle').fill('tom');
-    await page.getByLabel('Offence').fill('spreading_rumors');
+    // A list of the policy's categories: their labels shown, their names sent (issue 17).
+    await page.getByLabel('Offence').selectOption({ label: 'Spreading rumors' });
     await page.getByLabel('Case').fill(caseId);
     await page.getByLabel('Reference').fill('W-2026-118');
     await page.getByLabel('Issued by').fill('Westminster Magistrates');
@@ -438,7 +439,10 @@ function defineSuite(): void {
 
     await page.goto(requestUrl);
     await page.getByRole('heading', { name: 'Identity disclosed' }).waitFor();
-    await page.locator('pre', { hasText: '"legalName": "Thomas Example"' }).waitFor();
+    // Labelled fields, not JSON (issue 17).
+    const natural = page.getByRole('region', { name: 'Natural identity' });
+    await natural.locator('dt', { hasText: 'Legal name' }).waitFor();
+    await natural.locator('dd', { hasText: 'Thomas Example' }).first().waitFor();
     assertNoErrors(police);
     assertNoErrors(judge);
   });

@@ -219,8 +219,17 @@ forEachStore(
         d.grades.map((g: { grade: string; count: number }) => [g.grade, g.count]),
       );
       assert.deepEqual(grades, { AAA: 0, AA: 0, A: 1, B: 1, C: 0, D: 1 });
+      // Every band from floor (0) to ceiling (1300) in steps of 50, the empty ones at 0.
+      assert.equal(d.bands.length, 27);
+      assert.deepEqual(d.bands.map((b: { min: number; max: number }) => [b.min, b.max]).slice(0, 2), [
+        [0, 49],
+        [50, 99],
+      ]);
+      assert.deepEqual(d.bands.at(-1), { min: 1300, max: 1349, count: 0 });
       assert.deepEqual(
-        d.bands.map((b: { min: number; count: number }) => [b.min, b.count]),
+        d.bands
+          .filter((b: { count: number }) => b.count > 0)
+          .map((b: { min: number; count: number }) => [b.min, b.count]),
         [
           [450, 1],
           [950, 1],

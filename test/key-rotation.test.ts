@@ -36,7 +36,7 @@ forEachStore(
       auditor = await h.token({ role: 'auditor' });
       await h.call('POST', '/v1/principals', { token: admin, body: { role: 'registrar' } });
       await h.ctx.ledger.checkpoint();
-      oldKey = (await h.call('GET', '/v1/log/key')).body.verifierKey;
+      oldKey = (await h.call('GET', '/v1/log/key')).body.trim();
       earlier = path.join(h.dataDir, 'earlier.checkpoint');
       fs.writeFileSync(earlier, (await h.call('GET', '/v1/log/checkpoint')).body);
     });
@@ -69,7 +69,7 @@ forEachStore(
       assert.ok(next.size > rotation.idx + 1);
       assert.equal(openCheckpoint(next.note, newKey).size, next.size);
       assert.throws(() => openCheckpoint(next.note, oldKey), /no valid signature/);
-      assert.equal((await h.call('GET', '/v1/log/key')).body.verifierKey, newKey);
+      assert.equal((await h.call('GET', '/v1/log/key')).body.trim(), newKey);
       const keys = (await h.call('GET', '/v1/log/keys')).body.keys;
       assert.deepEqual(
         keys.map((k: { verifierKey: string; fromSize: number }) => [k.verifierKey, k.fromSize]),
@@ -83,7 +83,7 @@ forEachStore(
     });
 
     test('mdis log verify follows the rotation: from the first key, from a pinned one, and over HTTP', async () => {
-      const newKey = (await h.call('GET', '/v1/log/key')).body.verifierKey;
+      const newKey = (await h.call('GET', '/v1/log/key')).body.trim();
       const followed = new RegExp(
         `^ok: \\d+ entries, .*1 key rotation followed to key ${keyIdOf(newKey)}`,
         'm',

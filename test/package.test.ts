@@ -73,8 +73,8 @@ test('the packed package installs and runs as `mdis`', { timeout: 300_000 }, asy
   );
   assert.equal(out.split('\n').length, 2, `one JSON line: ${out}`);
   const created = JSON.parse(out);
-  assert.deepEqual(Object.keys(created).sort(), ['activation', 'id', 'role', 'token']);
-  assert.equal(created.role, 'admin');
+  assert.deepEqual(Object.keys(created).sort(), ['activation', 'principal', 'token']);
+  assert.equal(created.principal.role, 'admin');
   assert.match(created.token, /^mdis_/);
   assert.ok(fs.existsSync(path.join(data, 'mdis.sqlite')), 'the store was created under --data');
 

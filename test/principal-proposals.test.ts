@@ -300,9 +300,10 @@ forEachStore('the operator’s machine is break-glass', (h) => {
     ]);
     assert.equal(made.code, 0, made.stderr);
     assert.match(made.stderr, /break-glass/);
-    const created = JSON.parse(made.stdout);
+    const output = JSON.parse(made.stdout);
+    const created = output.principal;
     assert.equal(created.role, 'oversight');
-    const whoami = await h.call('GET', '/v1/whoami', { token: created.token });
+    const whoami = await h.call('GET', '/v1/whoami', { token: output.token });
     assert.equal(whoami.body.role, 'oversight');
 
     const revoked = await cli(h, ['admin', 'principal', 'revoke', created.id]);
@@ -324,5 +325,37 @@ forEachStore('the operator’s machine is break-glass', (h) => {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     assert.equal(Number(n), 0);
+  });
+});
+
+// Issue 17: a script that creates principals reads one shape, whichever way it made them.
+forEachStore('creating a principal answers one shape over HTTP and the CLI', (h) => {
+  test('POST /v1/principals and mdis admin principal create --json: {principal, token, activation}', async () => {
+    const admin = await h.ctx.principals.create({ role: 'admin', name: 'Shape admin' });
+    const shapeOf = (made: Record<string, Record<string, unknown>>) => ({
+      top: Object.keys(made).sort(),
+      principal: Object.keys(made.principal!).sort(),
+      activation: made.activation === undefined ? undefined : Object.keys(made.activation).sort(),
+    });
+    for (const role of ['registrar', 'service'] as const) {
+      const scope = role === 'service' ? { actions: ['travel.air'] } : {};
+      const http = await h.call('POST', '/v1/principals', {
+        token: admin.token,
+        body: { role, name: `${role} by HTTP`, ...scope },
+      });
+      assert.equal(http.status, 201, JSON.stringify(http.body));
+      const args = ['admin', 'principal', 'create', '--role', role, '--name', `${role} by CLI`, '--json'];
+      const run = await cli(h, role === 'service' ? [...args, '--actions', 'travel.air'] : args);
+      assert.equal(run.code, 0, run.stderr);
+      const byCli = JSON.parse(run.stdout);
+      assert.deepEqual(shapeOf(byCli), shapeOf(http.body), role);
+      assert.equal(byCli.principal.role, role);
+      assert.equal(byCli.principal.name, `${role} by CLI`);
+      assert.match(byCli.token, /^mdis_/);
+      // A person gets an activation code either way; a machine none.
+      assert.equal(byCli.activation === undefined, role === 'service');
+      const whoami = await h.call('GET', '/v1/whoami', { token: byCli.token });
+      assert.equal(whoami.body.id, byCli.principal.id);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { onUnauthenticated } from './api.ts';
 import { explain } from './components/error-box.tsx';
 import { Menu } from './components/menu.tsx';
+import { readNamesAs } from './components/principal-name.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
 import { Activate } from './screens/people/activate.tsx';
 import { Consent } from './screens/people/consent.tsx';
@@ -107,6 +108,7 @@ function linkRefused(error: unknown): string {
 
 function Shell(props: { me: Whoami; onSignOut: () => void }) {
   const { me } = props;
+  readNamesAs(me.role);
   const where = useLocation();
   const mine = screens.filter((screen) => screen.roles.includes(me.role));
   const home = homeOf(me.role);

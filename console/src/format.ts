@@ -24,3 +24,10 @@ export function points(value: number): string {
 export function words(code: string): string {
   return code.replaceAll('_', ' ');
 }
+
+const plurals: Record<string, string> = { agency: 'agencies', person: 'persons' };
+
+/** A kind of subject (or any noun) in the plural: "agencies", not "agencys". */
+export function plural(noun: string): string {
+  return plurals[noun] ?? (/[^aeiou]y$/.test(noun) ? `${noun.slice(0, -1)}ies` : `${noun}s`);
+}

@@ -22,7 +22,13 @@ export type {
 export type { ExportBundle, SignedExport } from '../../src/api/export.ts';
 export type { LockState } from '../../src/api/lock.ts';
 export type { CheckCount, MyAccess, MyCase, MyRecord, MySanction, ProfileRead } from '../../src/api/me.ts';
-export type { PrincipalProposal, PrincipalRecord as Principal, Whoami } from '../../src/api/principals.ts';
+export type { PolicyCategory, PolicyView } from '../../src/api/policy.ts';
+export type {
+  PrincipalName,
+  PrincipalProposal,
+  PrincipalRecord as Principal,
+  Whoami,
+} from '../../src/api/principals.ts';
 export type { WorldReport } from '../../src/api/reports.ts';
 export type { Sanction, Strike } from '../../src/api/sanctions.ts';
 export type { SessionSummary } from '../../src/api/sessions.ts';

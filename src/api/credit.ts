@@ -103,6 +103,8 @@ export const Distribution = Type.Object({
       count: Type.Integer(),
     }),
   ),
-  bands: Type.Array(Type.Object({ min: Type.Integer(), max: Type.Integer(), count: Type.Integer() })),
+  bands: Type.Array(Type.Object({ min: Type.Integer(), max: Type.Integer(), count: Type.Integer() }), {
+    description: 'every score band of the policy, floor to ceiling, the empty ones with a count of 0',
+  }),
 });
 export type Distribution = Static<typeof Distribution>;

@@ -67,3 +67,12 @@ export const PrincipalProposal = Type.Object({
   decidedAt: Type.Optional(Type.String()),
 });
 export type PrincipalProposal = Static<typeof PrincipalProposal>;
+
+/** Who a principal id is, for screens that show who acted (staff and machines only). */
+export const PrincipalName = Type.Object({
+  id: Type.String(),
+  role: StringEnum(roles),
+  name: Type.String(),
+  organisation: Type.Optional(Type.String()),
+});
+export type PrincipalName = Static<typeof PrincipalName>;

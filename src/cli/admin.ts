@@ -32,7 +32,10 @@ export function adminCommand(): Command {
       .option('--subject <id>', 'subject: its own digital ID')
       .option('--organisation <name>', 'staff: the organisation it acts for')
       .option('--name <name>', 'a name to recognise it by')
-      .option('--json', 'print {"id","role","token"} (and a person’s "activation") as JSON and nothing else'),
+      .option(
+        '--json',
+        'print {"principal","token"} (and a person’s "activation") as JSON and nothing else, as POST /v1/principals answers',
+      ),
   ).action(async (options: StoreOptions & Record<string, string | boolean | undefined>) => {
     const input = {
       role: String(options.role),
@@ -57,7 +60,8 @@ export function adminCommand(): Command {
     });
     breakGlassNotice();
     if (options.json) {
-      const shown = { id: created.id, role: created.role, token, ...(activation && { activation }) };
+      // The shape of POST /v1/principals' 201: one parser serves scripts of either.
+      const shown = { principal: created, token, ...(activation && { activation }) };
       process.stdout.write(`${JSON.stringify(shown)}\n`);
       return;
     }

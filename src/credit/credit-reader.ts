@@ -160,7 +160,7 @@ export class CreditReader {
     let query = this.#db.selectFrom('credit_histogram').select(['score', 'count']).where('count', '>', 0);
     if (kind !== undefined) query = query.where('kind', '=', kind);
     const rows = await query.execute();
-    const { grades, bandWidth, floor } = this.#model.policy.document.credit;
+    const { grades, bandWidth, floor, ceiling } = this.#model.policy.document.credit;
     const byGrade = new Map(grades.map((g) => [g.grade, 0]));
     const byBand = new Map<number, number>();
     let total = 0;
@@ -180,13 +180,12 @@ export class CreditReader {
         max: g.max,
         count: byGrade.get(g.grade) ?? 0,
       })),
-      bands: [...byBand.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([band, count]) => ({
-          min: floor + band * bandWidth,
-          max: floor + (band + 1) * bandWidth - 1,
-          count,
-        })),
+      // Every band from floor to ceiling, the empty ones too: a histogram's axis is the score's.
+      bands: Array.from({ length: this.#model.bandOf(ceiling) + 1 }, (_, band) => ({
+        min: floor + band * bandWidth,
+        max: floor + (band + 1) * bandWidth - 1,
+        count: byBand.get(band) ?? 0,
+      })),
     };
   }
 }

@@ -33,6 +33,7 @@ import { oidcProviderRoutes } from './routes/oidc.ts';
 import { oidcClientRoutes } from './routes/oidc-clients.ts';
 import { oidcInteractionRoutes } from './routes/oidc-interactions.ts';
 import { passkeyRoutes } from './routes/passkeys.ts';
+import { policyRoutes } from './routes/policy.ts';
 import { preservationRoutes } from './routes/preservations.ts';
 import { principalProposalRoutes } from './routes/principal-proposals.ts';
 import { principalRoutes } from './routes/principals.ts';
@@ -176,6 +177,7 @@ function registerRoutes(api: Api, ctx: AppContext, metrics: Registry): void {
   meRoutes(api, ctx);
   disclosureRoutes(api, ctx);
   transparencyRoutes(api, ctx);
+  policyRoutes(api, ctx);
   logRoutes(api, ctx);
   whoamiRoutes(api);
   signInRoutes(api, ctx);

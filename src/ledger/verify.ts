@@ -300,8 +300,7 @@ export async function verifyOverHttp(options: {
  */
 async function firstKey(base: string, get: (path: string) => Promise<Response>): Promise<string> {
   const listed = await fetch(`${base}/v1/log/keys`);
-  if (listed.status === 404)
-    return ((await (await get('/v1/log/key')).json()) as { verifierKey: string }).verifierKey;
+  if (listed.status === 404) return (await (await get('/v1/log/key')).text()).trim();
   if (!listed.ok) throw new Error(`GET /v1/log/keys: ${listed.status} ${await listed.text()}`);
   return ((await listed.json()) as { keys: { verifierKey: string }[] }).keys[0]!.verifierKey;
 }

@@ -24,6 +24,13 @@ const digitalIdCheckPattern =
 const Category = Type.Object(
   {
     polarity: StringEnum(['negative', 'positive']),
+    label: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 60,
+        description: 'what the console shows for it (default: its name in words, "Spreading rumors")',
+      }),
+    ),
     speech: Type.Optional(
       Type.Boolean({ description: 'conduct that is something said (rumours, hate speech): checked harder' }),
     ),

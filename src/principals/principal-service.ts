@@ -31,6 +31,13 @@ export interface NewPrincipal {
   subject?: string;
 }
 
+export interface PrincipalName {
+  id: string;
+  role: Role;
+  name: string;
+  organisation?: string;
+}
+
 export interface PrincipalRecord extends Principal {
   createdAt: string;
   revokedAt: string | undefined;
@@ -167,6 +174,27 @@ export class PrincipalService {
     const row = await this.#db.selectFrom('principals').selectAll().where('id', '=', id).executeTakeFirst();
     if (row === undefined) throw new PrincipalNotFoundError(id);
     return principalRecord(row);
+  }
+
+  /**
+   * The names of the principals among `ids` that act as staff or machines, so that a screen shows
+   * who acted rather than an id. A subject principal's name is the person's: it is left out.
+   */
+  async namesOf(ids: readonly string[]): Promise<PrincipalName[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('principals')
+      .select(['id', 'role', 'name', 'organisation'])
+      .where('id', 'in', [...ids])
+      .where('role', '!=', 'subject')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      role: r.role as Role,
+      name: r.name,
+      ...(r.organisation === null ? {} : { organisation: r.organisation }),
+    }));
   }
 
   async list(options: { cursor?: string; limit: number }): Promise<Page<PrincipalRecord>> {

@@ -2,6 +2,7 @@ import { when, words } from '../format.ts';
 import { Link } from '../router.tsx';
 import type { DisclosureSummary } from '../types.ts';
 import { DataTable } from './data-table.tsx';
+import { PrincipalName } from './principal-name.tsx';
 
 /** Where a disclosure stands, in words: its status, and an emergency one's review. */
 export function standing(d: DisclosureSummary): string {
@@ -23,7 +24,14 @@ export function DisclosureTable(props: { rows: DisclosureSummary[]; caption: str
         { label: 'Offence', cell: (d) => words(d.offence) },
         { label: 'Legal basis', cell: (d) => words(d.legalBasis.kind) },
         { label: 'Scope', cell: (d) => d.scope.join(', ') },
-        { label: 'Authority', cell: (d) => `${d.authority} (${d.jurisdiction})` },
+        {
+          label: 'Authority',
+          cell: (d) => (
+            <>
+              <PrincipalName id={d.authority} /> ({d.jurisdiction})
+            </>
+          ),
+        },
         { label: 'Asked', cell: (d) => when(d.createdAt) },
         { label: 'Reads', cell: (d) => d.reads, numeric: true },
       ]}

@@ -39,18 +39,23 @@ export interface PagerState {
   next: (() => void) | undefined;
 }
 
+/** Previous and next, each only where there is such a page: none on the first, none past the last. */
 export function Pager(props: { pager: PagerState; label: string }) {
   const { page, busy, previous, next } = props.pager;
   if (previous === undefined && next === undefined) return null;
   return (
     <nav class="pager" aria-label={`${props.label} pages`}>
-      <button type="button" onClick={previous} disabled={busy || previous === undefined}>
-        ← Previous
-      </button>
+      {previous !== undefined && (
+        <button type="button" onClick={previous} disabled={busy}>
+          ← Previous
+        </button>
+      )}
       <span>Page {page}</span>
-      <button type="button" onClick={next} disabled={busy || next === undefined}>
-        Next →
-      </button>
+      {next !== undefined && (
+        <button type="button" onClick={next} disabled={busy}>
+          Next →
+        </button>
+      )}
     </nav>
   );
 }

@@ -2,6 +2,7 @@ import { when } from '../format.ts';
 import { Link } from '../router.tsx';
 import type { Sanction } from '../types.ts';
 import { type Column, DataTable } from './data-table.tsx';
+import { PrincipalName } from './principal-name.tsx';
 
 /** Where a sanction applies, in words. */
 export function scopeOf(s: Sanction): string {
@@ -10,13 +11,38 @@ export function scopeOf(s: Sanction): string {
   return s.kind === 'ban' ? 'everywhere' : '—';
 }
 
-export function sanctionColumns(options: { links: boolean }): Column<Sanction>[] {
+/**
+ * When a sanction ends: its set end, or for an open-ended one "until lifted" (and when it was,
+ * once it has been).
+ */
+export function until(s: Sanction): string {
+  if (s.endsAt !== undefined) return when(s.endsAt);
+  return s.status === 'lifted' && s.endedAt !== undefined ? `lifted ${when(s.endedAt)}` : 'until lifted';
+}
+
+export function sanctionColumns(options: { links: boolean; subject?: boolean }): Column<Sanction>[] {
+  const subject: Column<Sanction>[] = options.subject
+    ? [
+        {
+          label: 'Subject',
+          cell: (s) =>
+            options.links ? (
+              <Link href={`/sanctions?subject=${encodeURIComponent(s.subject)}`}>
+                <code>{s.subject}</code>
+              </Link>
+            ) : (
+              <code>{s.subject}</code>
+            ),
+        },
+      ]
+    : [];
   return [
+    ...subject,
     { label: 'Kind', cell: (s) => s.kind },
     { label: 'Applies to', cell: scopeOf },
     { label: 'Status', cell: (s) => <span class={`status status-${s.status}`}>{s.status}</span> },
     { label: 'From', cell: (s) => when(s.startsAt) },
-    { label: 'Until', cell: (s) => (s.endsAt === undefined ? 'lifted' : when(s.endsAt)) },
+    { label: 'Until', cell: until },
     { label: 'Reason', cell: (s) => s.liftReason ?? s.reason },
     {
       label: 'Case',
@@ -29,14 +55,23 @@ export function sanctionColumns(options: { links: boolean }): Column<Sanction>[]
           s.caseId
         ),
     },
+    ...(options.subject
+      ? [{ label: 'Imposed by', cell: (s: Sanction) => <PrincipalName id={s.imposedBy} /> }]
+      : []),
   ];
 }
 
-export function SanctionList(props: { rows: Sanction[]; links: boolean; extra?: Column<Sanction>[] }) {
+export function SanctionList(props: {
+  rows: Sanction[];
+  links: boolean;
+  /** A subject column, for a list of every subject's sanctions. */
+  subject?: boolean;
+  extra?: Column<Sanction>[];
+}) {
   return (
     <DataTable
       caption="Sanctions"
-      columns={[...sanctionColumns({ links: props.links }), ...(props.extra ?? [])]}
+      columns={[...sanctionColumns({ links: props.links, subject: props.subject }), ...(props.extra ?? [])]}
       rows={props.rows}
       rowKey={(s) => s.id}
       empty="No sanctions."

@@ -58,13 +58,17 @@ function logKey(app: Api, ctx: AppContext): void {
     {
       schema: {
         tags: ['log'],
-        summary: 'The verifier key of the checkpoints: <origin>+<key id>+<base64 Ed25519 key>',
-        response: { 200: Type.Object({ origin: Type.String(), verifierKey: Type.String() }) },
+        summary:
+          'The verifier key of the checkpoints in force, as text: <origin>+<key id>+<base64 Ed25519 key>',
+        description:
+          'One line, as `mdis log key` prints it (the C2SP note verifier key format; its origin is the part ' +
+          'before the first `+`), so that either can be given to `mdis log verify --key`. Every key: GET /v1/log/keys.',
+        response: { 200: Type.String() },
       },
     },
-    async () => {
+    async (_request, reply) => {
       const keys = await ctx.ledger.keys();
-      return { origin: ctx.ledger.origin, verifierKey: keys.at(-1)!.verifierKey };
+      return reply.type('text/plain; charset=utf-8').send(`${keys.at(-1)!.verifierKey}\n`);
     },
   );
 }

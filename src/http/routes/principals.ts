@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { NewPrincipal, PrincipalProposal, PrincipalRecord } from '../../api/principals.ts';
+import { NewPrincipal, PrincipalName, PrincipalProposal, PrincipalRecord } from '../../api/principals.ts';
 import type { IssuedCode } from '../../auth/activation-service.ts';
 import type { AppContext } from '../../context.ts';
 import type { Api } from '../api.ts';
@@ -13,6 +13,32 @@ export function principalRoutes(app: Api, ctx: AppContext): void {
   createPrincipal(app, ctx);
   listPrincipals(app, ctx);
   revokePrincipal(app, ctx);
+  principalNames(app, ctx);
+}
+
+/** The roles whose screens show who acted (a decision, a disclosure, a proposal). */
+const readersOfNames = ['admin', 'registrar', 'moderator', 'authority', 'oversight', 'auditor'] as const;
+
+function principalNames(app: Api, ctx: AppContext): void {
+  app.get(
+    '/v1/principals/names',
+    {
+      config: { roles: readersOfNames },
+      schema: {
+        tags: ['principals'],
+        summary: 'The names of principals by id, for screens that show who acted',
+        description:
+          'Staff and machine principals only: a subject principal’s name is the person’s, and is left out, as ' +
+          'are ids that name no principal. `ids` is comma-separated, at most 100.',
+        querystring: Type.Object(
+          { ids: Type.String({ minLength: 1, maxLength: 3000, pattern: '^[a-z0-9_]+(,[a-z0-9_]+){0,99}$' }) },
+          { additionalProperties: false },
+        ),
+        response: responses({ 200: Type.Object({ items: Type.Array(PrincipalName) }) }),
+      },
+    },
+    async (request) => ({ items: await ctx.principals.namesOf([...new Set(request.query.ids.split(','))]) }),
+  );
 }
 
 function createPrincipal(app: Api, ctx: AppContext): void {

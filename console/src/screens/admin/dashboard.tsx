@@ -1,13 +1,14 @@
 import { get, query } from '../../api.ts';
-import { BarChart } from '../../components/chart.tsx';
+import { BarChart, Histogram } from '../../components/chart.tsx';
 import { DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { useLoad } from '../../components/use-load.ts';
+import { plural } from '../../format.ts';
 import { navigate } from '../../router.tsx';
 import type { ScreenProps } from '../../screen-props.ts';
 import type { Distribution } from '../../types.ts';
 
-const kinds = ['person', 'organisation', 'agency'];
+const kinds = ['person', 'organisation', 'agency'] as const;
 
 /** The operator's view of scores: how many subjects in each grade and each score band. */
 export function Dashboard(props: ScreenProps) {
@@ -25,7 +26,7 @@ export function Dashboard(props: ScreenProps) {
         >
           {kinds.map((k) => (
             <option key={k} value={k}>
-              {k === 'person' ? 'persons' : `${k}s`}
+              {plural(k)}
             </option>
           ))}
         </select>
@@ -48,12 +49,7 @@ export function Dashboard(props: ScreenProps) {
               labels={d.grades.map((g) => g.grade)}
               values={d.grades.map((g) => g.count)}
             />
-            <BarChart
-              title="Score histogram"
-              unit="subjects"
-              labels={d.bands.map((b) => String(b.min))}
-              values={d.bands.map((b) => b.count)}
-            />
+            <Histogram title="Score histogram" unit="subjects" axis="score" bands={d.bands} />
           </div>
           <DataTable
             caption="Grades"

@@ -3,6 +3,7 @@ import { get, type Page, post, query } from '../../api.ts';
 import { type Activation, ActivationLink } from '../../components/activation-link.tsx';
 import { DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
+import { PrincipalName } from '../../components/principal-name.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { useSubmit } from '../../components/use-submit.ts';
 import { when } from '../../format.ts';
@@ -54,7 +55,10 @@ export function PendingProposals(props: { me: Whoami; changes: number; onDecided
           caption="Pending proposals"
           columns={[
             { label: 'Change', cell: whatOf },
-            { label: 'Proposed by', cell: (p) => (p.proposedBy === props.me.id ? 'you' : p.proposedBy) },
+            {
+              label: 'Proposed by',
+              cell: (p) => (p.proposedBy === props.me.id ? 'you' : <PrincipalName id={p.proposedBy} />),
+            },
             { label: 'Proposed', cell: (p) => when(p.proposedAt) },
             { label: 'Expires', cell: (p) => when(p.expiresAt) },
             {

@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import { get, post } from '../../api.ts';
+import { AttributeFields } from '../../components/attribute-fields.tsx';
 import { standing } from '../../components/disclosure-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
+import { PrincipalName } from '../../components/principal-name.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { useSubmit } from '../../components/use-submit.ts';
 import { when, words } from '../../format.ts';
@@ -52,7 +54,13 @@ function Facts(props: { d: Detail }) {
       <dt>Status</dt>
       <dd>
         <span class={`status status-${d.overdue ? 'overdue' : d.status}`}>{standing(d)}</span>
-        {d.decidedAt !== undefined && ` — decided ${when(d.decidedAt)} by ${d.decidedBy}`}
+        {d.decidedAt !== undefined && (
+          <>
+            {' '}
+            — decided {when(d.decidedAt)} by{' '}
+            {d.decidedBy === undefined ? '—' : <PrincipalName id={d.decidedBy} />}
+          </>
+        )}
       </dd>
       {target !== undefined && (
         <>
@@ -81,15 +89,20 @@ function Facts(props: { d: Detail }) {
       )}
       <dt>Asked</dt>
       <dd>
-        {when(d.createdAt)} by {d.authority} ({d.jurisdiction})
+        {when(d.createdAt)} by <PrincipalName id={d.authority} /> ({d.jurisdiction})
       </dd>
       {d.reviewDueAt !== undefined && (
         <>
           <dt>Review</dt>
           <dd>
-            {d.reviewedAt === undefined
-              ? `due ${when(d.reviewDueAt)}`
-              : `done ${when(d.reviewedAt)} by ${d.reviewedBy}`}
+            {d.reviewedAt === undefined ? (
+              `due ${when(d.reviewDueAt)}`
+            ) : (
+              <>
+                done {when(d.reviewedAt)} by{' '}
+                {d.reviewedBy === undefined ? '—' : <PrincipalName id={d.reviewedBy} />}
+              </>
+            )}
           </dd>
         </>
       )}
@@ -107,6 +120,12 @@ function Facts(props: { d: Detail }) {
   );
 }
 
+const groupNames = {
+  natural: 'Natural identity',
+  social: 'Social characteristics',
+  signs: 'Identifiable signs',
+} as const;
+
 function Identity(props: { identity: NonNullable<Detail['identity']> }) {
   const { identity } = props;
   if (!identity.found)
@@ -114,15 +133,20 @@ function Identity(props: { identity: NonNullable<Detail['identity']> }) {
   return (
     <div class="panel">
       <h2>Identity disclosed</h2>
-      <p>
-        Digital ID <code>{identity.subject}</code> ({identity.kind})
-      </p>
+      <dl class="facts">
+        <dt>Digital ID</dt>
+        <dd>
+          <code>{identity.subject}</code>
+        </dd>
+        <dt>Kind</dt>
+        <dd>{identity.kind}</dd>
+      </dl>
       {(['natural', 'social', 'signs'] as const).map((group) =>
         identity[group] === undefined ? null : (
-          <div key={group}>
-            <h3>{group}</h3>
-            <pre class="entry">{JSON.stringify(identity[group], null, 2)}</pre>
-          </div>
+          <section key={group} aria-label={groupNames[group]}>
+            <h3>{groupNames[group]}</h3>
+            <AttributeFields value={identity[group] as Record<string, unknown>} />
+          </section>
         ),
       )}
     </div>

@@ -6,6 +6,7 @@ import { navigate } from '../../router.tsx';
 import type { ScreenProps } from '../../screen-props.ts';
 import type { AttributeGroup } from '../../types.ts';
 import { type LegalBasis, LegalBasisFields, legalBasisOf } from './legal-basis-fields.tsx';
+import { OffenceField } from './offence-field.tsx';
 import { ScopeFields } from './scope-fields.tsx';
 import { type Target, TargetFields, targetOf } from './target-fields.tsx';
 
@@ -28,7 +29,7 @@ export function NewDisclosure(_props: ScreenProps) {
         target: targetOf(target),
         scope,
         legalBasis: legalBasisOf(basis),
-        offence: offence.trim(),
+        offence,
         purpose,
         // Left out when empty: the policy may let the offence's category go without a case.
         ...(caseId.trim() === '' ? {} : { case: caseId.trim() }),
@@ -50,17 +51,7 @@ export function NewDisclosure(_props: ScreenProps) {
       <form class="panel" onSubmit={onSubmit}>
         <TargetFields value={target} onChange={setTarget} />
         <ScopeFields value={scope} onChange={setScope} />
-        <label>
-          Offence (a conduct category of the policy)
-          <input
-            name="offence"
-            required
-            maxLength={40}
-            placeholder="e.g. fraud"
-            value={offence}
-            onInput={(event) => setOffence(event.currentTarget.value)}
-          />
-        </label>
+        <OffenceField value={offence} onChange={setOffence} />
         <label>
           Case (a case about this avatar or subject, of that category)
           <input

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { get, getText, query } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
+import { PrincipalName } from '../../components/principal-name.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { when } from '../../format.ts';
 
@@ -17,18 +18,27 @@ interface Entry {
   commitments?: Record<string, string>;
 }
 
+/**
+ * The entries of a page ending at `end` (exclusive) of a log of `size`: the newest page first;
+ * the oldest page holds what is left (fewer than a page), so that no page is empty.
+ */
+export function pageOf(size: number, end: number | undefined) {
+  const last = Math.min(size, end ?? size);
+  const start = Math.max(0, last - pageSize);
+  return { start, last, newer: last < size, older: start > 0 };
+}
+
 /** Anyone reads the entries themselves, newest first, a page at a time. */
 export function EntryBrowser() {
   const size = useLoad(async () => Number((await getText('/v1/log/checkpoint')).split('\n')[1]), []);
   const [end, setEnd] = useState<number>();
-  const last = end ?? size.data;
-  const start = last === undefined ? undefined : Math.max(0, last - pageSize);
+  const bounds = size.data === undefined ? undefined : pageOf(size.data, end);
   const page = useLoad(
     () =>
-      last === undefined || start === undefined
+      bounds === undefined || bounds.last === 0
         ? Promise.resolve([])
         : get<{ entries: { index: number; entry?: string }[] }>(
-            `/v1/log/entries${query({ start, end: last })}`,
+            `/v1/log/entries${query({ start: bounds.start, end: bounds.last })}`,
           ).then((r) =>
             r.entries
               .map((e) =>
@@ -38,16 +48,18 @@ export function EntryBrowser() {
               )
               .reverse(),
           ),
-    [start, last],
+    [bounds?.start, bounds?.last],
   );
   return (
     <section class="panel">
       <h2>Entries</h2>
       <ErrorBox error={size.error ?? page.error} />
-      {page.data !== undefined && last !== undefined && start !== undefined && (
+      {page.data !== undefined && bounds !== undefined && (
         <>
-          <p class="muted">
-            Entries #{start} to #{Math.max(start, last - 1)} of a checkpoint of {size.data}.
+          <p class="muted" data-testid="entry-range">
+            {bounds.last === 0
+              ? 'The log has no entries yet.'
+              : `Entries #${bounds.last - 1} down to #${bounds.start} (${bounds.last - bounds.start} of ${size.data}), newest first.`}
           </p>
           <ol class="entries">
             {page.data.map((e) => (
@@ -60,7 +72,7 @@ export function EntryBrowser() {
                 )}
                 {e.withheld !== true && (
                   <>
-                    {e.kind} by <code>{e.actor}</code>, {when(e.at)}
+                    {e.kind} by <PrincipalName id={e.actor} />, {when(e.at)}
                   </>
                 )}
                 {e.refs !== undefined && <span class="muted"> {JSON.stringify(e.refs)}</span>}
@@ -70,18 +82,23 @@ export function EntryBrowser() {
               </li>
             ))}
           </ol>
-          <nav class="pager" aria-label="Entry pages">
-            <button
-              type="button"
-              disabled={last >= (size.data ?? 0)}
-              onClick={() => setEnd(Math.min(size.data ?? 0, last + pageSize))}
-            >
-              ← Newer
-            </button>
-            <button type="button" disabled={start === 0} onClick={() => setEnd(start)}>
-              Older →
-            </button>
-          </nav>
+          {(bounds.newer || bounds.older) && (
+            <nav class="pager" aria-label="Entry pages">
+              {bounds.newer && (
+                <button
+                  type="button"
+                  onClick={() => setEnd(Math.min(size.data ?? 0, bounds.last + pageSize))}
+                >
+                  ← Newer
+                </button>
+              )}
+              {bounds.older && (
+                <button type="button" onClick={() => setEnd(bounds.start)}>
+                  Older →
+                </button>
+              )}
+            </nav>
+          )}
         </>
       )}
     </section>

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { get } from '../../api.ts';
+import { getText } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { type Step, StepFailed, verifyLog } from '../../ledger/verify-log.ts';
@@ -17,7 +17,8 @@ type Outcome =
  * signature, an RFC 9162 inclusion proof, and consistency with the last checkpoint seen.
  */
 export function LogView(props: ScreenProps) {
-  const key = useLoad(() => get<{ origin: string; verifierKey: string }>('/v1/log/key'), []);
+  // One line of text, as `mdis log key` prints it.
+  const key = useLoad(async () => (await getText('/v1/log/key')).trim(), []);
   // The entries are public (people appear in them only as commitments): anyone reads them.
   return (
     <section>
@@ -27,7 +28,7 @@ export function LogView(props: ScreenProps) {
         page checks them itself, in your browser: it trusts the server for nothing but the bytes it sends.
       </p>
       <ErrorBox error={key.error} title="The log's key could not be read." />
-      {key.data !== undefined && <Verifier key={key.data.verifierKey} served={key.data.verifierKey} />}
+      {key.data !== undefined && <Verifier key={key.data} served={key.data} />}
       {props.me.role === 'subject' && <MyEntries />}
       <EntryBrowser />
     </section>

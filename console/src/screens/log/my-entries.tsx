@@ -1,9 +1,8 @@
-import { useState } from 'preact/hooks';
 import type { Page } from '../../../../src/api/common.ts';
 import type { MyLogEntry } from '../../../../src/api/log.ts';
 import { get, query } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
-import { useLoad } from '../../components/use-load.ts';
+import { Pager, usePaged } from '../../components/paged.tsx';
 import { when } from '../../format.ts';
 import { opensInBrowser } from '../../ledger/commitments.ts';
 
@@ -19,8 +18,7 @@ interface Checked {
  * salts come from mdis, and each is checked here against the entry as the public log holds it.
  */
 export function MyEntries() {
-  const [cursor, setCursor] = useState<string>();
-  const page = useLoad(async () => {
+  const page = usePaged(async (cursor): Promise<Page<Checked>> => {
     const read = await get<Page<MyLogEntry>>(`/v1/me/log${query({ cursor, limit: 20 })}`);
     const items = await Promise.all(
       read.items.map(async (item): Promise<Checked> => {
@@ -29,8 +27,8 @@ export function MyEntries() {
         return { item, kind: parsed.kind, at: parsed.at, opened: opens.every(Boolean) };
       }),
     );
-    return { items, next: read.cursor };
-  }, [cursor]);
+    return { items, cursor: read.cursor };
+  }, []);
   return (
     <section class="panel">
       <h2>Entries about you</h2>
@@ -51,13 +49,7 @@ export function MyEntries() {
           ))}
         </ol>
       )}
-      {page.data?.next !== undefined && (
-        <nav class="pager" aria-label="Your entries">
-          <button type="button" onClick={() => setCursor(page.data?.next)}>
-            Later →
-          </button>
-        </nav>
-      )}
+      <Pager pager={page.pager} label="Your entries" />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { get } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
+import { PrincipalName } from '../../components/principal-name.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { when, words } from '../../format.ts';
 import { Link } from '../../router.tsx';
@@ -66,7 +67,7 @@ function CaseFacts(props: { found: CaseDetail }) {
           <dd>
             <strong>{c.decision.outcome}</strong>
             {c.decision.severity !== undefined && ` at severity ${c.decision.severity}`},{' '}
-            {when(c.decision.decidedAt)}
+            {when(c.decision.decidedAt)} by <PrincipalName id={c.decision.decidedBy} />
             {c.rationale !== undefined && <blockquote>{c.rationale}</blockquote>}
           </dd>
         </>
@@ -79,7 +80,14 @@ function CaseFacts(props: { found: CaseDetail }) {
             {c.appealReason !== undefined && <blockquote>{c.appealReason}</blockquote>}
             {c.appealRationale !== undefined && (
               <p>
-                Decided {when(c.appeal.decidedAt)}: {c.appealRationale}
+                Decided {when(c.appeal.decidedAt)}
+                {c.appeal.decidedBy !== undefined && (
+                  <>
+                    {' '}
+                    by <PrincipalName id={c.appeal.decidedBy} />
+                  </>
+                )}
+                : {c.appealRationale}
               </p>
             )}
           </dd>

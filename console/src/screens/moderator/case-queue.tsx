@@ -3,6 +3,7 @@ import { get, type Page, query } from '../../api.ts';
 import { type Column, DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { Pager, usePaged } from '../../components/paged.tsx';
+import { usePolicy } from '../../components/use-policy.ts';
 import { when, words } from '../../format.ts';
 import { Link, navigate } from '../../router.tsx';
 import type { ScreenProps } from '../../screen-props.ts';
@@ -55,12 +56,14 @@ function Filters(props: { initial: { status: string; category: string; world: st
   const [status, setStatus] = useState(props.initial.status);
   const [category, setCategory] = useState(props.initial.category);
   const [world, setWorld] = useState(props.initial.world);
+  // Cases are of negative conduct only: the policy's categories, by label.
+  const categories = (usePolicy().data?.categories ?? []).filter((c) => c.polarity === 'negative');
   return (
     <form
       class="filters"
       onSubmit={(event) => {
         event.preventDefault();
-        navigate(`/cases${query({ status, category: category.trim(), world: world.trim() })}`);
+        navigate(`/cases${query({ status, category, world: world.trim() })}`);
       }}
     >
       <label>
@@ -75,12 +78,20 @@ function Filters(props: { initial: { status: string; category: string; world: st
       </label>
       <label>
         Category
-        <input
+        <select
+          // Drawn again once the policy's categories arrive, so that the filter in force shows.
+          key={categories.length}
           name="category"
           value={category}
-          placeholder="any, e.g. spreading_rumors"
-          onInput={(event) => setCategory(event.currentTarget.value)}
-        />
+          onChange={(event) => setCategory(event.currentTarget.value)}
+        >
+          <option value="">any</option>
+          {categories.map((c) => (
+            <option key={c.name} value={c.name}>
+              {c.label}
+            </option>
+          ))}
+        </select>
       </label>
       <label>
         World

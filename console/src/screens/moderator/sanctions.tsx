@@ -28,6 +28,7 @@ export function Sanctions(props: ScreenProps) {
         <SanctionList
           rows={list.data.items}
           links
+          subject={subject === ''}
           extra={
             moderator
               ? [

@@ -7,6 +7,7 @@ import { useSubmit } from '../../components/use-submit.ts';
 import { day, words } from '../../format.ts';
 import type { ScreenProps } from '../../screen-props.ts';
 import { type LegalBasisKind, legalBasisKinds, type Preservation } from '../../types.ts';
+import { OffenceField } from '../disclosures/offence-field.tsx';
 import { type Target, TargetFields, targetOf } from '../disclosures/target-fields.tsx';
 
 /**
@@ -59,7 +60,7 @@ function OrderForm(props: { onOrdered: () => void }) {
   const [offence, setOffence] = useState('');
   const [days, setDays] = useState('30');
   const order = useSubmit(async () => {
-    const body = { target: targetOf(target), legalBasis: basis, offence: offence.trim(), days: Number(days) };
+    const body = { target: targetOf(target), legalBasis: basis, offence, days: Number(days) };
     await post<Preservation>('/v1/preservations', body);
     props.onOrdered();
   });
@@ -99,10 +100,7 @@ function OrderForm(props: { onOrdered: () => void }) {
           <input name="issuedBy" required maxLength={200} value={basis.issuedBy} onInput={set('issuedBy')} />
         </label>
       </fieldset>
-      <label>
-        Offence (a conduct category)
-        <input name="offence" required value={offence} onInput={(e) => setOffence(e.currentTarget.value)} />
-      </label>
+      <OffenceField value={offence} onChange={setOffence} anyConduct />
       <label>
         Days (at most 90)
         <input

@@ -3,8 +3,9 @@ import { AppealForm } from '../../components/appeal-form.tsx';
 import { StepChart } from '../../components/chart.tsx';
 import { DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
+import { MoreButton, useFolded } from '../../components/more.tsx';
 import { useLoad } from '../../components/use-load.ts';
-import { day, points, when, words } from '../../format.ts';
+import { day, plural, points, when, words } from '../../format.ts';
 import type { ScreenProps } from '../../screen-props.ts';
 import type { Contribution, CreditReport, MyRecord } from '../../types.ts';
 
@@ -42,6 +43,8 @@ export function MyScore(_props: ScreenProps) {
 function Score(props: { credit: CreditReport; onAppealed: () => void }) {
   const { credit } = props;
   const history = [...credit.history].sort((a, b) => a.at.localeCompare(b.at));
+  const contributions = useFolded(credit.explanation.contributions);
+  const changes = useFolded(credit.history);
   return (
     <>
       <div class="tiles">
@@ -62,7 +65,7 @@ function Score(props: { credit: CreditReport; onAppealed: () => void }) {
             {credit.rank} <small>of {credit.of}</small>
           </span>
           <span class="tile-note">
-            higher than {Math.round(credit.percentile)}% of {credit.kind}s
+            higher than {Math.round(credit.percentile)}% of {plural(credit.kind)}
           </span>
         </div>
       </div>
@@ -82,10 +85,11 @@ function Score(props: { credit: CreditReport; onAppealed: () => void }) {
             cell: (c) => (c.appealDeadline === undefined ? '—' : when(c.appealDeadline)),
           },
         ]}
-        rows={credit.explanation.contributions}
+        rows={contributions.shown}
         rowKey={(c) => c.id}
         empty="Nothing has changed your score: it is the base score."
       />
+      <MoreButton folded={contributions} what="contributions" />
       {credit.explanation.contributions
         .filter((c) => c.appealDeadline !== undefined)
         .map((c) => (
@@ -152,10 +156,11 @@ function Score(props: { credit: CreditReport; onAppealed: () => void }) {
           { label: 'Grade', cell: (h) => h.grade },
           { label: 'Cause', cell: (h) => historyCause(h.cause) },
         ]}
-        rows={credit.history}
+        rows={changes.shown}
         rowKey={(h) => `${h.at}-${h.score}-${h.cause}`}
         empty="No history yet."
       />
+      <MoreButton folded={changes} what="changes" />
     </>
   );
 }
