@@ -199,10 +199,14 @@ export async function assertAccessible(page: Page, where: string): Promise<void>
  * on a phone), the button opens it first.
  */
 export async function openFromMenu(page: Page, name: string): Promise<void> {
-  const menu = page.getByRole('navigation', { name: 'Screens' });
-  const toggle = menu.getByRole('button', { name: /^Menu/ });
+  await unfoldMenu(page);
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name, exact: true }).click();
+}
+
+/** Opens the role's menu where it is folded behind its button; elsewhere does nothing. */
+export async function unfoldMenu(page: Page): Promise<void> {
+  const toggle = page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: /^Menu/ });
   if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) === 'false') {
     await toggle.click();
   }
-  await menu.getByRole('link', { name, exact: true }).click();
 }

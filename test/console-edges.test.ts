@@ -8,10 +8,12 @@ import {
   browserSuite,
   type ConsoleServer,
   launchBrowser,
+  openFromMenu,
   screenshot,
   signInWithToken,
   startConsoleServer,
   type Tab,
+  unfoldMenu,
   type ViewportName,
 } from './_browser.ts';
 import { bindReporters, conductFixture, report } from './_fixtures.ts';
@@ -191,7 +193,7 @@ browserSuite('the console’s rough edges (issue 17)', () => {
       await shown(page, 'edges-disclosure-identity');
 
       // A preservation order's offence too: any conduct category, by label.
-      await page.getByRole('link', { name: 'Preservations' }).click();
+      await openFromMenu(page, 'Preservations');
       const preserved = page.getByLabel('Offence');
       await preserved.locator('option', { hasText: 'Disruption' }).waitFor({ state: 'attached' });
       const values = await preserved
@@ -284,6 +286,7 @@ browserSuite('the console’s rough edges (issue 17)', () => {
       const kinds = await page.getByLabel('Subjects who are').locator('option').allTextContents();
       assert.deepEqual(kinds, ['persons', 'organisations', 'agencies']);
       // The menu: every entry on one line, none broken inside its word.
+      await unfoldMenu(page);
       const entries = await page
         .getByRole('navigation', { name: 'Screens' })
         .getByRole('link')
@@ -309,7 +312,7 @@ browserSuite('the console’s rough edges (issue 17)', () => {
       await shown(staff.page, 'edges-case');
 
       // The open cases (22) page: 20, then the last 2, with no page before the first or past the last.
-      await staff.page.getByRole('link', { name: 'Cases', exact: true }).click();
+      await openFromMenu(staff.page, 'Cases');
       const queue = staff.page.locator('table', { has: staff.page.locator('caption', { hasText: 'Cases' }) });
       await queue.locator('tbody tr').nth(19).waitFor();
       assert.equal(await queue.locator('tbody tr').count(), 20);
@@ -318,6 +321,8 @@ browserSuite('the console’s rough edges (issue 17)', () => {
       await shown(staff.page, 'edges-cases');
       await pager.getByRole('button', { name: 'Next →' }).click();
       await pager.getByText('Page 2').waitFor();
+      // The first page's rows stay until the second page's arrive.
+      await queue.locator('tbody tr').nth(2).waitFor({ state: 'detached' });
       assert.equal(await queue.locator('tbody tr').count(), 2);
       assert.equal(await pager.getByRole('button', { name: 'Next →' }).count(), 0);
       // The category filter is the policy's list, by label.
@@ -382,6 +387,8 @@ browserSuite('the console’s rough edges (issue 17)', () => {
         await range.textContent(),
         `Entries #${left - 1} down to #0 (${left} of ${size}), newest first.`,
       );
+      // The page before's entries stay until the last page's arrive.
+      await page.locator('.entries li').nth(left).waitFor({ state: 'detached' });
       assert.equal(await page.locator('.entries li').count(), left);
       assert.equal(pages, Math.ceil(size / 20));
       await pager.getByRole('button', { name: '← Newer' }).click();
