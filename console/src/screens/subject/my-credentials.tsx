@@ -30,7 +30,7 @@ export function MyCredentials() {
   });
   return (
     <>
-      <h2>Credentials</h2>
+      <h1>Credentials</h1>
       <p class="muted">
         Put credentials in your wallet and show a world or a service only what it needs (say, that you are
         over 18). It checks them with mdis's public keys without calling mdis, and never learns your digital
@@ -76,7 +76,7 @@ export function MyCredentials() {
           <QrCode text={offer.offerUri} label="QR code of the credential offer" />
         </div>
       )}
-      <h3>My credentials</h3>
+      <h2>My credentials</h2>
       <ErrorBox error={list.error} />
       {list.data !== undefined && (
         <DataTable

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import {
+  assertAccessible,
+  axeViolations,
+  type Browser,
+  browserSuite,
+  launchBrowser,
+  openTab,
+  screenshot,
+  type Tab,
+  type ViewportName,
+} from './_browser.ts';
+import { type PopulatedConsole, populatedConsole, roles } from './_populated-console.ts';
+
+// The functions given to page.evaluate run in the page; the test program has no DOM types, so the
+// little they use is declared here.
+declare const document: {
+  querySelector(selector: string): object | null;
+  body: { textContent: string | null };
+};
+declare function requestAnimationFrame(callback: (time: number) => void): number;
+
+/**
+ * axe-core on every screen of every role, at a phone's and a desktop's width, on a store with a
+ * population. The screens come from the console itself: each role's menu as the page renders it,
+ * and from each list the first link to a screen below it (a case, a disclosure), so a screen added
+ * to console/src/screens.tsx is checked without a line here. Screenshots: test-artifacts/
+ * `<role>-<screen>-<width>.png`. The keyboard alone fills the sign-in form and a moderator's
+ * decision (test/console-keyboard.test.ts).
+ */
+
+browserSuite(
+  'accessibility of every screen of every role (axe-core in Chromium)',
+  () => {
+    let populated: PopulatedConsole;
+    let browser: Browser;
+
+    before(async () => {
+      populated = await populatedConsole();
+      browser = await launchBrowser();
+    });
+
+    after(async () => {
+      await browser?.close();
+      await populated?.server.close();
+    });
+
+    for (const viewport of ['phone', 'desktop'] as const) {
+      test(`the sign-in page at the ${viewport}'s width`, async () => {
+        const tab = await openTab(browser, viewport);
+        await tab.page.goto(populated.server.base);
+        await tab.page.getByLabel('Token').waitFor();
+        await screenshot(tab.page, 'sign-in');
+        await assertAccessible(tab.page, `the sign-in page (${viewport})`);
+        assert.deepEqual(tab.errors, [], 'the page logged errors');
+        await tab.page.close();
+      });
+
+      for (const role of roles) {
+        test(`every screen of the ${role} at the ${viewport}'s width`, async () => {
+          const tab = await signIn(browser, populated.server.base, populated.tokens[role], viewport);
+          const visited = await visitEveryScreen(tab, populated.server.base, role);
+          assert.ok(visited.menu.length > 0, `the ${role} has no screen in the menu`);
+          assert.deepEqual(visited.problems, [], `axe-core on the ${role}'s screens (${viewport})`);
+          assert.deepEqual(tab.errors, [], 'the page logged errors');
+          await tab.page.close();
+        });
+      }
+    }
+
+    test('the lists lead to the detail screens the fixture made', async () => {
+      // Without this, a list that showed no links would pass the axe runs above unchecked.
+      const seen = new Set<string>();
+      for (const role of ['moderator', 'authority', 'oversight', 'auditor'] as const) {
+        const tab = await signIn(browser, populated.server.base, populated.tokens[role], 'desktop');
+        for (const path of await menuOf(tab.page)) {
+          await show(tab.page, populated.server.base, path);
+          for (const link of await detailLinks(tab.page, [path])) seen.add(link.split('/')[1]!);
+        }
+        await tab.page.close();
+      }
+      assert.ok(seen.has('cases'), 'no list led to a case');
+      assert.ok(seen.has('disclosures'), 'no list led to a disclosure');
+    });
+  },
+  900_000,
+);
+
+/** Signs in with a token and waits for the menu (the role's home differs from role to role). */
+async function signIn(browser: Browser, base: string, token: string, viewport: ViewportName): Promise<Tab> {
+  const tab = await openTab(browser, viewport);
+  await tab.page.goto(base);
+  await tab.page.getByLabel('Token').fill(token);
+  await tab.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await tab.page.locator('nav[aria-label="Screens"] a').first().waitFor({ state: 'attached' });
+  return tab;
+}
+
+/** The paths of the menu as rendered (links may be folded away on a phone: read them anyway). */
+async function menuOf(page: Page): Promise<string[]> {
+  return page.$$eval('nav[aria-label="Screens"] a', (links) =>
+    links.map((link) => new URL((link as { href: string }).href).pathname),
+  );
+}
+
+/** Links in the screen to a path below one of `under` that is not itself in the menu. */
+async function detailLinks(page: Page, under: string[], menu: string[] = under): Promise<string[]> {
+  const hrefs = await page.$$eval('main a[href]', (links) =>
+    links.map((link) => new URL((link as { href: string }).href)).map((url) => url.pathname),
+  );
+  return hrefs.filter((href) => under.some((path) => href.startsWith(`${path}/`)) && !menu.includes(href));
+}
+
+/** Opens `path` and waits until it has loaded: its heading shown, nothing still loading. */
+async function show(page: Page, base: string, path: string): Promise<void> {
+  await page.goto(`${base}${path}`);
+  const loaded = page.waitForFunction(() => {
+    const heading = document.querySelector('main h1');
+    const text = document.body.textContent ?? '';
+    return (
+      heading !== null &&
+      document.querySelector('.loading, [aria-busy="true"]') === null &&
+      !/\bLoading\b|Checking your sign-in/.test(text)
+    );
+  });
+  await loaded.catch(async (error: unknown) => {
+    const text = await page.evaluate(() => document.body.textContent ?? '');
+    throw new Error(`${path} did not finish loading: ${text.slice(0, 400)}`, { cause: error });
+  });
+  // Charts follow their container's width a frame after it is known.
+  await page.evaluate(
+    () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+  );
+}
+
+function slug(path: string): string {
+  return path.replace(/^\/+/, '').replace(/\//g, '-') || 'home';
+}
+
+/**
+ * Every menu screen of the signed-in role, then the first detail screen each list leads to: a
+ * screenshot and axe-core's serious and critical violations of each, all collected before failing.
+ */
+async function visitEveryScreen(
+  tab: Tab,
+  base: string,
+  role: string,
+): Promise<{ menu: string[]; problems: string[] }> {
+  const menu = await menuOf(tab.page);
+  const problems: string[] = [];
+  const details = new Map<string, string>();
+  const check = async (path: string, name: string) => {
+    await show(tab.page, base, path);
+    await screenshot(tab.page, `${role}-${name}`);
+    for (const v of await axeViolations(tab.page)) {
+      problems.push(`${path}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.slice(0, 3).join(', ')}`);
+    }
+  };
+  for (const path of menu) {
+    await check(path, slug(path));
+    const [first] = await detailLinks(tab.page, [path], menu);
+    if (first !== undefined && !details.has(path)) details.set(path, first);
+  }
+  for (const [list, detail] of details) await check(detail, `${slug(list)}-detail`);
+  return { menu, problems };
+}
