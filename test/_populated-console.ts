@@ -21,6 +21,8 @@ export interface PopulatedConsole {
   openCase: string;
   grantedDisclosure: string;
   pendingDisclosure: string;
+  /** The detail screens of the above, named for screenshots. */
+  details: { name: string; path: string }[];
 }
 
 export const roles = [
@@ -46,14 +48,21 @@ export async function populatedConsole(
   const server = await startConsoleServer({ now: clock.now });
   try {
     await simulateInto(server.ctx, clock, plan, year);
-    return { server, ...(await tomsStory(server)) };
+    const story = await tomsStory(server);
+    const details = [
+      { name: 'cases-decided', path: `/cases/${story.decidedCase}` },
+      { name: 'cases-open', path: `/cases/${story.openCase}` },
+      { name: 'disclosures-granted', path: `/disclosures/${story.grantedDisclosure}` },
+      { name: 'disclosures-pending', path: `/disclosures/${story.pendingDisclosure}` },
+    ];
+    return { server, ...story, details };
   } catch (error) {
     await server.close();
     throw error;
   }
 }
 
-async function tomsStory(server: ConsoleServer): Promise<Omit<PopulatedConsole, 'server'>> {
+async function tomsStory(server: ConsoleServer): Promise<Omit<PopulatedConsole, 'server' | 'details'>> {
   const { ctx, app } = server;
   const h = {
     ctx,

@@ -12,6 +12,7 @@ import {
   type Tab,
   type ViewportName,
 } from './_browser.ts';
+import { unseenFocus } from './_focus.ts';
 import { type PopulatedConsole, populatedConsole, roles } from './_populated-console.ts';
 
 // The functions given to page.evaluate run in the page; the test program has no DOM types, so the
@@ -27,7 +28,7 @@ declare function requestAnimationFrame(callback: (time: number) => void): number
  * population. The screens come from the console itself: each role's menu as the page renders it,
  * and from each list the first link to a screen below it (a case, a disclosure), so a screen added
  * to console/src/screens.tsx is checked without a line here. Screenshots: test-artifacts/
- * `<role>-<screen>-<width>.png`. The keyboard alone fills the sign-in form and a moderator's
+ * `<role>-<screen>-<width>.png`. On each, every control must show the keyboard's focus. The keyboard alone fills the sign-in form and a moderator's
  * decision (test/console-keyboard.test.ts).
  */
 
@@ -61,13 +62,51 @@ browserSuite(
       for (const role of roles) {
         test(`every screen of the ${role} at the ${viewport}'s width`, async () => {
           const tab = await signIn(browser, populated.server.base, populated.tokens[role], viewport);
-          const visited = await visitEveryScreen(tab, populated.server.base, role);
+          const visited = await visitEveryScreen(tab, {
+            base: populated.server.base,
+            role,
+            details: populated.details,
+          });
           assert.ok(visited.menu.length > 0, `the ${role} has no screen in the menu`);
           assert.deepEqual(visited.problems, [], `axe-core on the ${role}'s screens (${viewport})`);
           assert.deepEqual(tab.errors, [], 'the page logged errors');
           await tab.page.close();
         });
       }
+    }
+
+    for (const viewport of ['phone', 'desktop'] as const) {
+      test(`what screens show only after an act, at the ${viewport}'s width`, async () => {
+        const { base } = populated.server;
+        // A refused sign-in: the error box.
+        const refused = await openTab(browser, viewport);
+        await refused.page.goto(base);
+        await refused.page.getByLabel('Token').fill('mdis_not_a_token');
+        await refused.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+        await refused.page.getByRole('alert').waitFor();
+        await screenshot(refused.page, 'sign-in-refused');
+        await assertAccessible(refused.page, `the refused sign-in (${viewport})`);
+        await refused.page.close();
+        // The log verified in the browser: its steps.
+        const auditor = await signIn(browser, base, populated.tokens.auditor, viewport);
+        await show(auditor.page, base, '/log');
+        await auditor.page.getByRole('button', { name: 'Verify the log' }).click();
+        await auditor.page.locator('.steps li').first().waitFor();
+        await auditor.page.getByRole('button', { name: 'Verify the log' }).waitFor();
+        await screenshot(auditor.page, 'auditor-log-verified');
+        await assertAccessible(auditor.page, `the verified log (${viewport})`);
+        assert.deepEqual(auditor.errors, [], 'the page logged errors');
+        await auditor.page.close();
+        // A credential offer: its QR code and link.
+        const subject = await signIn(browser, base, populated.tokens.subject, viewport);
+        await show(subject.page, base, '/me/credentials');
+        await subject.page.getByRole('button', { name: 'Make an offer for my wallet' }).click();
+        await subject.page.locator('svg.qr').waitFor();
+        await screenshot(subject.page, 'subject-credential-offer');
+        await assertAccessible(subject.page, `the credential offer (${viewport})`);
+        assert.deepEqual(subject.errors, [], 'the page logged errors');
+        await subject.page.close();
+      });
     }
 
     test('the lists lead to the detail screens the fixture made', async () => {
@@ -140,29 +179,34 @@ function slug(path: string): string {
 }
 
 /**
- * Every menu screen of the signed-in role, then the first detail screen each list leads to: a
- * screenshot and axe-core's serious and critical violations of each, all collected before failing.
+ * Every menu screen of the signed-in role, then the first detail screen each list leads to and the
+ * fixture's own (a decided and an open case, a granted and a pending disclosure) under its menu: a
+ * screenshot, axe-core's serious and critical violations and the controls whose focus cannot be
+ * seen, of each, all collected before failing.
  */
 async function visitEveryScreen(
   tab: Tab,
-  base: string,
-  role: string,
+  options: { base: string; role: string; details: { name: string; path: string }[] },
 ): Promise<{ menu: string[]; problems: string[] }> {
   const menu = await menuOf(tab.page);
   const problems: string[] = [];
-  const details = new Map<string, string>();
   const check = async (path: string, name: string) => {
-    await show(tab.page, base, path);
-    await screenshot(tab.page, `${role}-${name}`);
+    await show(tab.page, options.base, path);
+    await screenshot(tab.page, `${options.role}-${name}`);
     for (const v of await axeViolations(tab.page)) {
       problems.push(`${path}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.slice(0, 3).join(', ')}`);
     }
+    for (const unseen of await tab.page.evaluate(unseenFocus, true))
+      problems.push(`${path}: focus of ${unseen}`);
   };
+  const details = options.details.filter((d) => menu.some((path) => d.path.startsWith(`${path}/`)));
   for (const path of menu) {
     await check(path, slug(path));
     const [first] = await detailLinks(tab.page, [path], menu);
-    if (first !== undefined && !details.has(path)) details.set(path, first);
+    if (first !== undefined && !details.some((d) => d.path === first)) {
+      details.push({ name: `${slug(path)}-detail`, path: first });
+    }
   }
-  for (const [list, detail] of details) await check(detail, `${slug(list)}-detail`);
+  for (const detail of details) await check(detail.path, detail.name);
   return { menu, problems };
 }

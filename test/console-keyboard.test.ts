@@ -10,6 +10,7 @@ import {
   screenshot,
   signInWithToken,
 } from './_browser.ts';
+import { unseenFocus } from './_focus.ts';
 import { type PopulatedConsole, populatedConsole } from './_populated-console.ts';
 import { call } from './_util.ts';
 
@@ -20,22 +21,16 @@ interface PageElement {
   textContent: string | null;
   value: string;
   min: string;
-  parentElement: PageElement | null;
   matches(selector: string): boolean;
-  getAttribute(name: string): string | null;
   blur(): void;
 }
 declare const document: { activeElement: PageElement | null };
-declare function getComputedStyle(
-  element: PageElement,
-): Record<'boxShadow' | 'outlineStyle' | 'outlineWidth' | 'outlineColor' | 'backgroundColor', string>;
 
 /**
  * The console by keyboard alone: page.keyboard only (Tab, typing, Space, Enter), no clicks and no
  * fills. The sign-in form, then a moderator's decision with a sanction (radios, a number, a text
- * area, a button that adds fields, a select, a submit); every button and link that takes the
- * focus on the way must show it (an outline or a shadow under :focus-visible, in a colour other
- * than the background around it).
+ * area, a button that adds fields, a select, a submit); every control that takes the focus on the
+ * way must show it (test/_focus.ts).
  */
 
 browserSuite('the console by keyboard alone', () => {
@@ -137,53 +132,24 @@ browserSuite('the console by keyboard alone', () => {
 interface Stop {
   tag: string;
   text: string;
-  /** Why the focus cannot be seen on a button or a link, or undefined when it can. */
-  unseen: string | undefined;
 }
 
 /**
  * Presses Tab until the focused element matches `selector` (and `text`, on its text), checking on
- * the way that each button and link shows the focus; returns the stops, the last one included.
+ * the way that each control shows the focus; returns the stops, the last one included.
  */
 async function tabTo(page: Page, selector: string, text?: (text: string) => boolean): Promise<Stop[]> {
   const stops: Stop[] = [];
   for (let presses = 0; presses < 60; presses++) {
     await page.keyboard.press('Tab');
-    const stop = await page.evaluate(focusedStop);
+    const stop = await page.evaluate(() => {
+      const element = document.activeElement;
+      return { tag: element?.tagName.toLowerCase() ?? '', text: element?.textContent?.trim() ?? '' };
+    });
     stops.push(stop);
-    assert.equal(
-      stop.unseen,
-      undefined,
-      `the focus on ${stop.tag} "${stop.text}" cannot be seen: ${stop.unseen}`,
-    );
+    assert.deepEqual(await page.evaluate(unseenFocus, false), [], 'the focus cannot be seen');
     const found = await page.evaluate((s) => document.activeElement?.matches(s) === true, selector);
     if (found && (text === undefined || text(stop.text))) return stops;
   }
   assert.fail(`Tab never reached ${selector}: ${stops.map((s) => `${s.tag} "${s.text}"`).join(', ')}`);
-}
-
-/** In the page: the focused element, and for a button or a link whether its focus is visible. */
-function focusedStop(): Stop {
-  const element = document.activeElement!;
-  const tag = element.tagName.toLowerCase();
-  const text = (element.textContent || element.getAttribute('aria-label') || '').trim();
-  if (tag !== 'button' && tag !== 'a') return { tag, text, unseen: undefined };
-  if (!element.matches(':focus-visible')) return { tag, text, unseen: 'not :focus-visible' };
-  const style = getComputedStyle(element);
-  const shadow = style.boxShadow !== 'none';
-  const outline = style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) >= 2;
-  if (!shadow && !outline) return { tag, text, unseen: 'no outline of 2 px or more and no shadow' };
-  // An outline drawn outside the element lies on its parent's background: it must differ.
-  let behind = 'rgb(255, 255, 255)';
-  for (let node = element.parentElement; node !== null; node = node.parentElement) {
-    const colour = getComputedStyle(node).backgroundColor;
-    if (colour !== 'rgba(0, 0, 0, 0)' && colour !== 'transparent') {
-      behind = colour;
-      break;
-    }
-  }
-  if (!shadow && style.outlineColor === behind) {
-    return { tag, text, unseen: `outline ${style.outlineColor} on a background of the same colour` };
-  }
-  return { tag, text, unseen: undefined };
 }
