@@ -68,7 +68,7 @@ browserSuite(
             details: populated.details,
           });
           assert.ok(visited.menu.length > 0, `the ${role} has no screen in the menu`);
-          assert.deepEqual(visited.problems, [], `axe-core on the ${role}'s screens (${viewport})`);
+          assert.deepEqual(visited.problems, [], `the ${role}'s screens (${viewport}): axe-core, focus, headings`);
           assert.deepEqual(tab.errors, [], 'the page logged errors');
           await tab.page.close();
         });
@@ -133,15 +133,22 @@ async function signIn(browser: Browser, base: string, token: string, viewport: V
   await tab.page.goto(base);
   await tab.page.getByLabel('Token').fill(token);
   await tab.page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await tab.page.locator('nav[aria-label="Screens"] a').first().waitFor({ state: 'attached' });
+  // The menu's links, or the button that unfolds them (a phone's menu may be folded).
+  await tab.page.locator('header nav a, header button[aria-expanded]').first().waitFor({ state: 'attached' });
   return tab;
 }
 
 /** The paths of the menu as rendered (links may be folded away on a phone: read them anyway). */
 async function menuOf(page: Page): Promise<string[]> {
-  return page.$$eval('nav[aria-label="Screens"] a', (links) =>
-    links.map((link) => new URL((link as { href: string }).href).pathname),
-  );
+  const read = () =>
+    page.$$eval('header nav a', (links) =>
+      links.map((link) => new URL((link as { href: string }).href).pathname),
+    );
+  const paths = await read();
+  const fold = page.locator('header button[aria-expanded="false"]');
+  if (paths.length > 0 || (await fold.count()) === 0) return paths;
+  await fold.first().click();
+  return read();
 }
 
 /** Links in the screen to a path below one of `under` that is not itself in the menu. */
@@ -152,25 +159,40 @@ async function detailLinks(page: Page, under: string[], menu: string[] = under):
   return hrefs.filter((href) => under.some((path) => href.startsWith(`${path}/`)) && !menu.includes(href));
 }
 
-/** Opens `path` and waits until it has loaded: its heading shown, nothing still loading. */
-async function show(page: Page, base: string, path: string): Promise<void> {
+/**
+ * Opens `path` and waits until it has loaded: its heading shown, nothing still loading. A screen
+ * with no h1, or still loading after 15 s, is a problem to report (the screen is checked anyway).
+ */
+async function show(page: Page, base: string, path: string): Promise<string | undefined> {
   await page.goto(`${base}${path}`);
-  const loaded = page.waitForFunction(() => {
-    const heading = document.querySelector('main h1');
-    const text = document.body.textContent ?? '';
-    return (
-      heading !== null &&
-      document.querySelector('.loading, [aria-busy="true"]') === null &&
-      !/\bLoading\b|Checking your sign-in/.test(text)
+  let problem: string | undefined;
+  try {
+    await page.waitForFunction(
+      // screenBusy, inline: a function sent to the page cannot call one of this module.
+      () =>
+        document.querySelector('main h1') !== null &&
+        document.querySelector('.loading, [aria-busy="true"]') === null &&
+        !/\bLoading\b|Checking your sign-in/.test(document.body.textContent ?? ''),
+      undefined,
+      { timeout: 15_000 },
     );
-  });
-  await loaded.catch(async (error: unknown) => {
-    const text = await page.evaluate(() => document.body.textContent ?? '');
-    throw new Error(`${path} did not finish loading: ${text.slice(0, 400)}`, { cause: error });
-  });
+  } catch {
+    problem = (await page.evaluate(screenBusy))
+      ? `${path}: still loading after 15 s`
+      : `${path}: no h1 (each screen names itself with one)`;
+  }
   // Charts follow their container's width a frame after it is known.
   await page.evaluate(
     () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+  );
+  return problem;
+}
+
+/** In the page: whether the screen still says it is loading. */
+function screenBusy(): boolean {
+  return (
+    document.querySelector('.loading, [aria-busy="true"]') !== null ||
+    /\bLoading\b|Checking your sign-in/.test(document.body.textContent ?? '')
   );
 }
 
@@ -191,7 +213,8 @@ async function visitEveryScreen(
   const menu = await menuOf(tab.page);
   const problems: string[] = [];
   const check = async (path: string, name: string) => {
-    await show(tab.page, options.base, path);
+    const unloaded = await show(tab.page, options.base, path);
+    if (unloaded !== undefined) problems.push(unloaded);
     await screenshot(tab.page, `${options.role}-${name}`);
     for (const v of await axeViolations(tab.page)) {
       problems.push(`${path}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.slice(0, 3).join(', ')}`);
