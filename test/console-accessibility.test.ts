@@ -68,7 +68,11 @@ browserSuite(
             details: populated.details,
           });
           assert.ok(visited.menu.length > 0, `the ${role} has no screen in the menu`);
-          assert.deepEqual(visited.problems, [], `the ${role}'s screens (${viewport}): axe-core, focus, headings`);
+          assert.deepEqual(
+            visited.problems,
+            [],
+            `the ${role}'s screens (${viewport}): axe-core, focus, headings`,
+          );
           assert.deepEqual(tab.errors, [], 'the page logged errors');
           await tab.page.close();
         });
@@ -108,6 +112,24 @@ browserSuite(
         await subject.page.close();
       });
     }
+
+    test('every chart says in words what it draws', async () => {
+      const labels: string[] = [];
+      for (const [role, path] of [
+        ['admin', '/dashboard'],
+        ['subject', '/me/score'],
+      ] as const) {
+        const tab = await signIn(browser, populated.server.base, populated.tokens[role], 'desktop');
+        await show(tab.page, populated.server.base, path);
+        for (const chart of await tab.page.locator('figure [role="img"]').all()) {
+          labels.push((await chart.getAttribute('aria-label')) ?? '');
+        }
+        await tab.page.close();
+      }
+      assert.ok(labels.length >= 3, `charts found: ${labels.length}`);
+      // A title alone is not the chart: its label names numbers it shows.
+      for (const label of labels) assert.match(label, /^[^:]+: .*\d/);
+    });
 
     test('the lists lead to the detail screens the fixture made', async () => {
       // Without this, a list that showed no links would pass the axe runs above unchecked.
