@@ -183,7 +183,14 @@ export function StepChart(props: { title: string; times: number[]; values: numbe
   return (
     <figure class="chart">
       <figcaption>{props.title}</figcaption>
-      <Plot options={options} data={[props.times, props.values]} label={props.title} />
+      <Plot options={options} data={[props.times, props.values]} label={stepSummary(props)} />
     </figure>
   );
+}
+
+/** What a step chart shows, in words, for those who cannot see it: its ends and its range. */
+function stepSummary(props: { title: string; values: number[]; unit: string }): string {
+  const { title, values, unit } = props;
+  if (values.length === 0) return title;
+  return `${title}: ${unit} from ${values[0]} to ${values.at(-1)}, lowest ${Math.min(...values)}, highest ${Math.max(...values)}`;
 }
