@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, parsePort, parseWitness, type WitnessEndpoint } from '../config.ts';
 import { type AppContext, createContext } from '../context.ts';
+import { DemoClock, loadLivingPopulation, storeIsNew } from '../demo/living-population.ts';
 import { buildServer } from '../http/server.ts';
 import { loadPolicy } from '../policy/load.ts';
 import { ensureFirstAdmin } from '../principals/first-admin.ts';
@@ -53,8 +54,11 @@ async function serve(options: ServeOptions): Promise<void> {
   loadPolicy(config.policyFile);
   const release = claimDataDir(config.dataDir);
   let ctx: AppContext;
+  // On a new store the demo's population comes with a year of history: the store starts then.
+  let living: DemoClock | undefined;
   try {
-    ctx = await createContext(config);
+    living = options.demo && (await storeIsNew(config)) ? new DemoClock() : undefined;
+    ctx = await createContext(config, { now: living?.now });
   } catch (error) {
     release();
     throw error;
@@ -63,6 +67,7 @@ async function serve(options: ServeOptions): Promise<void> {
   if (adminTokenFile !== undefined) {
     ctx.logger.info({ file: adminTokenFile }, 'new store: the first admin token is in this file (mode 0600)');
   }
+  const population = living && (await loadLivingPopulation(ctx, living));
   const app = await buildServer(ctx, { processMetrics: true });
   ctx.startJobs();
   const shutDown = async () => {
@@ -96,6 +101,7 @@ async function serve(options: ServeOptions): Promise<void> {
         adminToken,
         secondAdmin: () => demoSecondAdmin(ctx),
         now: ctx.now(),
+        existing: population?.existing,
       }),
     );
   }

@@ -41,6 +41,7 @@ import type {
   WebauthnChallengesTable,
 } from './tables/sign-in.ts';
 import type { SigningKeysTable } from './tables/signing-keys.ts';
+import type { StoreOriginTable } from './tables/store-origin.ts';
 import type { StrikesTable } from './tables/strikes.ts';
 import type { SubjectAttributesTable } from './tables/subject-attributes.ts';
 import type { EligibilityCheckCountsTable, SubjectReadsTable } from './tables/subject-reads.ts';
@@ -109,4 +110,6 @@ export interface DatabaseSchema {
   credentials: CredentialsTable;
   // The person's export (issue 15)
   signing_keys: SigningKeysTable;
+  // What made the store (issue 17)
+  store_origin: StoreOriginTable;
 }

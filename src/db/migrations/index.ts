@@ -26,6 +26,7 @@ import * as erasure from './2026-12-02T2000-erasure.ts';
 import * as signingKeys from './2026-12-02T2100-signing-keys.ts';
 import * as keyRotation from './2026-12-02T2200-key-rotation.ts';
 import * as credentialHolderSub from './2026-12-02T2500-credential-holder-sub.ts';
+import * as storeOrigin from './2026-12-02T2700-store-origin.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -56,6 +57,7 @@ const migrations: Record<string, EngineMigration> = {
   '2026-12-02T2100-signing-keys': signingKeys,
   '2026-12-02T2200-key-rotation': keyRotation,
   '2026-12-02T2500-credential-holder-sub': credentialHolderSub,
+  '2026-12-02T2700-store-origin': storeOrigin,
 };
 
 export function migrationProvider(engine: Engine): MigrationProvider {
