@@ -17,7 +17,7 @@ const slice = (scene: LivingScene, [from, to]: readonly [number, number]) => sce
  * some decided and some still pending.
  */
 export function planConduct(scene: LivingScene): void {
-  for (const daysAgo of [175, 145, 115, 85, 55, 25, 6]) scene.at(daysAgo, () => praise(scene));
+  for (const daysAgo of [85, 55, 25, 6]) scene.at(daysAgo, () => praise(scene));
   slice(scene, bad).forEach((who, i) => {
     offend(scene, who, i);
   });
