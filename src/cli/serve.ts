@@ -67,7 +67,13 @@ async function serve(options: ServeOptions): Promise<void> {
   if (adminTokenFile !== undefined) {
     ctx.logger.info({ file: adminTokenFile }, 'new store: the first admin token is in this file (mode 0600)');
   }
-  const population = living && (await loadLivingPopulation(ctx, living));
+  const population =
+    living &&
+    (await loadLivingPopulation(ctx, living).catch(async (error: unknown) => {
+      await ctx.close();
+      release();
+      throw error;
+    }));
   const app = await buildServer(ctx, { processMetrics: true });
   ctx.startJobs();
   const shutDown = async () => {
