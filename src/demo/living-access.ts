@@ -102,10 +102,17 @@ export function planAccess(scene: LivingScene): void {
 async function disclose(scene: LivingScene, plan: Plan, who: Someone): Promise<void> {
   const { offence } = byBasis[plan.basis];
   const caseId = await scene.report(who, offence, 'Reported to the police as well');
-  const made = await scene.ctx.disclosures.request(
-    { ...request(scene, who, plan.basis, offence), case: caseId },
-    scene.authority.principal,
-  );
+  let made: { id: string };
+  try {
+    made = await scene.ctx.disclosures.request(
+      { ...request(scene, who, plan.basis, offence), case: caseId },
+      scene.authority.principal,
+    );
+  } catch (error) {
+    // An operator's own policy may not let this basis serve here: its refusal is in the log.
+    if (error instanceof DisclosureRefusedError) return;
+    throw error;
+  }
   const verdict = plan.verdict;
   if (verdict === undefined) return;
   scene.at(verdict.days, async () => {

@@ -76,7 +76,7 @@ function offend(scene: LivingScene, who: Someone, i: number): void {
         outcome: 'upheld',
         severity,
         rationale: 'The trade logs confirm the report',
-        sanctions: extra[i % 4]!.filter((s) => scene.ctx.policy.isAction(s.actions?.[0] ?? 'world.enter')),
+        sanctions: extra[i % 4]!.filter((s) => (s.actions ?? []).every((a) => scene.ctx.policy.isAction(a))),
       });
       if (i % 8 === 0) appealCase(scene, who, caseId, daysAgo - 5, i % 16 === 0 ? i : undefined);
     });
