@@ -130,10 +130,15 @@ test('scores spread over several grades, with subjects in each', async () => {
   );
 });
 
-test('appeals pending, of a decision and of a sanction; corrections waiting for a registrar', async () => {
+test('appeals pending, of a decision, a sanction and a disclosure; corrections waiting for a registrar', async () => {
   const appeals = await all(served.tokens.appeals!, '/v1/appeals');
   const kinds = new Set(appeals.map((a) => a.kind));
   assert.ok(kinds.has('case') && kinds.has('sanction'), `pending appeals: ${[...kinds].join(', ')}`);
+  const heard = await all(served.tokens.oversight!, '/v1/appeals');
+  assert.ok(
+    heard.some((a) => a.kind === 'disclosure'),
+    'oversight hears the appeal of a disclosure',
+  );
   const corrections = await get(served.tokens.registrar!, '/v1/corrections');
   assert.ok(corrections.items.length > 0, 'a correction is pending');
 });

@@ -21,11 +21,19 @@ interface Plan {
   basis: LegalBasisKind;
   asked: number;
   verdict?: { days: number; is: Verdict };
+  /** When the subject, told of it once its gag ended, appeals it to oversight (left pending). */
+  appealed?: number;
 }
 
 const plans: Plan[] = [
   ...(['warrant', 'court_order', 'statute'] as const).flatMap((basis, b): Plan[] => [
-    { basis, asked: 70 - b * 3, verdict: { days: 68 - b * 3, is: 'approve' } },
+    // The warrant's 14-day gag ends 56 days ago; the appeal window runs 30 days from then.
+    {
+      basis,
+      asked: 70 - b * 3,
+      verdict: { days: 68 - b * 3, is: 'approve' },
+      appealed: b === 0 ? 45 : undefined,
+    },
     { basis, asked: 40 - b * 2, verdict: { days: 39 - b * 2, is: 'refuse' } },
     { basis, asked: 12 - b, verdict: { days: 10 - b, is: 'approve' } },
     { basis, asked: 3 - b },
@@ -121,6 +129,17 @@ async function disclose(scene: LivingScene, plan: Plan, who: Someone): Promise<v
         ? 'The basis and the scope are proportionate'
         : 'The scope goes beyond what the case needs';
     await scene.ctx.oversight.decide(made.id, verdict.is, reason, scene.oversight.id);
+  });
+  const appealed = plan.appealed;
+  if (appealed === undefined) return;
+  scene.at(appealed, async () => {
+    const principal = await scene.subjectPrincipal(who.subject);
+    const reason = 'Rumours are speech: my identity should not have been disclosed for them';
+    await scene.ctx.appeals.file(
+      { target: { kind: 'disclosure', id: made.id }, reason },
+      who.subject,
+      principal,
+    );
   });
 }
 
