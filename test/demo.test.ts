@@ -27,7 +27,8 @@ test('mdis demo plays Tom’s case through the API and exits 0', { timeout: 120_
 });
 
 test('mdis serve --demo loads the demo once and prints a working token for each role', {
-  timeout: 180_000,
+  // Two starts, the first making the demo population (seconds alone, minutes on a busy machine).
+  timeout: 600_000,
 }, async () => {
   const dataDir = tempDir('serve-demo');
   const start = async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandContext } from '../context.ts';
 import { DemoClient } from '../demo/client.ts';
-import { castDemo, reportTom } from '../demo/population.ts';
+import { castDemo, type DemoExisting, reportTom } from '../demo/population.ts';
 import { writeSecretFile } from '../util/secret-file.ts';
 
 export const demoTokensFileName = 'demo-tokens.json';
@@ -24,15 +24,19 @@ export async function demoSignIns(options: {
   now: Date;
   /** "clock: 15 days ahead", under --clock-offset. */
   clock?: string;
+  /** What the demo's population made that its people take rather than make again. */
+  existing?: DemoExisting;
 }): Promise<string> {
   const file = path.join(options.dataDir, demoTokensFileName);
   if (options.adminToken !== undefined && !fs.existsSync(file)) {
     const client = new DemoClient(options.address, () => {});
     const admins = { admin: options.adminToken, admin2: await options.secondAdmin() };
-    const cast = await castDemo(client, admins, {
-      base: options.address,
-      publicUrl: options.publicUrl,
-    });
+    const cast = await castDemo(
+      client,
+      admins,
+      { base: options.address, publicUrl: options.publicUrl },
+      options.existing,
+    );
     await reportTom(client, cast, options.now);
     if (client.failures > 0) throw new Error('the demo population could not be created');
     writeSecretFile(file, `${JSON.stringify(cast.tokens, null, 2)}\n`);

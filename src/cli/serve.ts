@@ -13,6 +13,8 @@ import {
 } from '../config.ts';
 import { type AppContext, createContext, rootLogger } from '../context.ts';
 import { openStore, sqliteFileName } from '../db/database.ts';
+import { DemoClock, loadLivingPopulation, storeIsNewAt } from '../demo/living-population.ts';
+import type { DemoExisting } from '../demo/population.ts';
 import { recordStoreOrigin } from '../demo/store-origin.ts';
 import { buildServer } from '../http/server.ts';
 import { loadPolicy } from '../policy/load.ts';
@@ -93,9 +95,15 @@ async function serveStore(
   const logger = rootLogger(config, logs);
   const offsetMs = options.clockOffset ?? 0;
   let ctx: AppContext;
+  // On a new store the demo's population comes with a year of history: the store starts then.
+  let living: DemoClock | undefined;
   try {
     if (options.clockOffset !== undefined) await checkClockOffset(config, options.demo === true);
-    ctx = await createContext(config, { logger, now: () => new Date(Date.now() + offsetMs) });
+    living = options.demo && (await storeIsNewAt(config)) ? new DemoClock(offsetMs) : undefined;
+    ctx = await createContext(config, {
+      logger,
+      now: living?.now ?? (() => new Date(Date.now() + offsetMs)),
+    });
   } catch (error) {
     release();
     throw error;
@@ -106,6 +114,13 @@ async function serveStore(
   if (adminTokenFile !== undefined) {
     logger.info({ file: adminTokenFile }, 'new store: the first admin token is in this file (mode 0600)');
   }
+  const population =
+    living &&
+    (await loadLivingPopulation(ctx, living).catch(async (error: unknown) => {
+      await ctx.close();
+      release();
+      throw error;
+    }));
   const app = await buildServer(ctx, { processMetrics: true });
   ctx.startJobs();
   const shutDown = async () => {
@@ -125,7 +140,10 @@ async function serveStore(
   // must be a host name) on the port it listens on.
   config.publicUrl ??= `http://localhost:${(app.server.address() as AddressInfo).port}`;
   const clock = offsetMs === 0 ? undefined : `clock: ${describeClockOffset(offsetMs)}`;
-  if (options.demo) process.stdout.write(await demoBlock(ctx, { address, adminTokenFile, clock }));
+  if (options.demo) {
+    const existing = population?.existing;
+    process.stdout.write(await demoBlock(ctx, { address, adminTokenFile, clock, existing }));
+  }
   logs.release();
   if (clock !== undefined) logger.warn({ clockOffsetMs: offsetMs }, clock);
   logger.info(
@@ -137,7 +155,12 @@ async function serveStore(
 /** The demo's people on a new store, and the sign-in links for each role. */
 async function demoBlock(
   ctx: AppContext,
-  options: { address: string; adminTokenFile: string | undefined; clock: string | undefined },
+  options: {
+    address: string;
+    adminTokenFile: string | undefined;
+    clock: string | undefined;
+    existing: DemoExisting | undefined;
+  },
 ): Promise<string> {
   const { config } = ctx;
   const file = options.adminTokenFile;
@@ -149,6 +172,7 @@ async function demoBlock(
     secondAdmin: () => demoSecondAdmin(ctx),
     now: ctx.now(),
     clock: options.clock,
+    existing: options.existing,
   });
 }
 

@@ -6,6 +6,16 @@ import type { DemoClient } from './client.ts';
 /** Where the Plaza's sign-in comes back to (the demo's Plaza redeems the code itself). */
 export const plazaCallback = 'https://plaza.example/callback';
 
+/**
+ * What exists already when the demo's people come to a store its population fills: tokens of
+ * roles not made again (its authority, the Plaza's platform) and the Plaza's client secret.
+ */
+export interface DemoExisting {
+  tokens?: Record<string, string>;
+  /** With `tokens.platform`: the Plaza is registered, with the demo's redirect URI. */
+  plazaSecret?: string;
+}
+
 /** A token for each role of the demo, and the people in it. */
 export interface DemoCast {
   tokens: Record<string, string>;
@@ -68,6 +78,7 @@ export async function castDemo(
   client: DemoClient,
   admins: { admin: string; admin2: string },
   site: DemoSite,
+  existing: DemoExisting = {},
 ): Promise<DemoCast> {
   client.title('The operator creates a principal for each role and registers a world');
   const { admin } = admins;
@@ -83,6 +94,11 @@ export async function castDemo(
     ['airline', { role: 'service', name: 'Skyline Airways', actions: ['travel.air'] }],
   ];
   for (const [name, extra] of roles) {
+    const made = existing.tokens?.[name];
+    if (made !== undefined) {
+      tokens[name] = made;
+      continue;
+    }
     const body = { role: name, ...extra };
     if (name === 'oversight' || name === 'auditor') {
       tokens[name] = await twoAdmins(client, admins, body);
@@ -93,18 +109,23 @@ export async function castDemo(
     });
     tokens[name] = created?.token;
   }
-  const world = await client.step(
-    'POST',
-    '/v1/worlds',
-    {
-      token: admin,
-      body: { id: 'plaza', name: 'The Plaza', oidc: { redirectUris: [plazaCallback] } },
-      status: 201,
-    },
-    (b) => `world plaza, platform ${b.platform.id}, OpenID Connect client "${b.oidc.clientId}"`,
-  );
-  tokens.platform = world?.platform?.token;
-  const plazaSecret: string = world?.oidc?.clientSecret;
+  let plazaSecret = existing.plazaSecret;
+  if (plazaSecret === undefined || existing.tokens?.platform === undefined) {
+    const world = await client.step(
+      'POST',
+      '/v1/worlds',
+      {
+        token: admin,
+        body: { id: 'plaza', name: 'The Plaza', oidc: { redirectUris: [plazaCallback] } },
+        status: 201,
+      },
+      (b) => `world plaza, platform ${b.platform.id}, OpenID Connect client "${b.oidc.clientId}"`,
+    );
+    tokens.platform = world?.platform?.token;
+    plazaSecret = world?.oidc?.clientSecret as string;
+  } else {
+    tokens.platform = existing.tokens.platform;
+  }
 
   client.title(
     'The registrar enrols Tom and three others; each registers a passkey and signs in to the Plaza through mdis',
@@ -157,7 +178,11 @@ export async function castDemo(
       signIn.code === undefined ? 'the sign-in did not come back with a code' : undefined,
     );
     if (p.handle === 'tom' && signIn.code !== undefined) {
-      await plazaRedeems(client, site, { code: signIn.code, verifier: signIn.verifier, secret: plazaSecret });
+      await plazaRedeems(client, site, {
+        code: signIn.code,
+        verifier: signIn.verifier,
+        secret: plazaSecret!,
+      });
     }
   }
   const tom = ids[0]!;

@@ -8,7 +8,7 @@ import type { Principal } from '../principals/roles.ts';
 import { Cast, simulatedWorlds } from './cast.ts';
 import { SimClock, simulatedYear } from './clock.ts';
 import { maxSubjects } from './profiles.ts';
-import { type Tally, Timeline } from './timeline.ts';
+import { type ScheduledAct, type Tally, Timeline } from './timeline.ts';
 
 export interface SimulationPlan {
   /** How many subjects to enrol (about 90% persons, 8% organisations, 2% agencies). */
@@ -18,6 +18,20 @@ export interface SimulationPlan {
   /** The same seed gives the same population and history. */
   seed: number;
   onProgress?: (progress: SimulationProgress) => void;
+  /** Acts of the caller's own (the demo's), given the simulation's actors and worlds. */
+  extras?: (scene: SimulationScene) => void;
+}
+
+/** Who acts in the simulation, for a caller's extra acts. */
+export interface SimulationScene {
+  actors: { operator: string; registrar: string; moderator: string; appeals: string };
+  /** The platform principal of each simulated world, in the order of `simulatedWorlds`. */
+  platforms: Principal[];
+  /** Their bearer tokens, in the same order. */
+  platformTokens: string[];
+  year: { start: number; end: number; days: number };
+  /** Plays an act at its time among the simulation's; an act may schedule another for a later day. */
+  schedule: (act: ScheduledAct) => void;
 }
 
 export interface SimulationProgress {
@@ -98,9 +112,11 @@ export async function simulateInto(
     appeals: await create('moderator', 'simulated appeals desk', operator),
   };
   const platforms: Principal[] = [];
+  const platformTokens: string[] = [];
   for (const world of simulatedWorlds) {
     const { platform } = await ctx.worlds.create({ id: world.id, name: world.name }, operator);
     platforms.push((await ctx.principals.authenticate(platform.token))!);
+    platformTokens.push(platform.token);
   }
   const timeline = new Timeline({
     ctx,
@@ -111,6 +127,8 @@ export async function simulateInto(
     year,
     actors,
     platforms,
+    extras:
+      plan.extras && ((schedule) => plan.extras?.({ actors, platforms, platformTokens, year, schedule })),
     onProgress: (subjects, events) =>
       plan.onProgress?.({ subjects, events, totalSubjects: plan.subjects, totalEvents: plan.events }),
   });

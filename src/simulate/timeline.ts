@@ -1,6 +1,7 @@
 import type { Decision } from '../conduct/decision-service.ts';
 import { type ConductEventInput, maxEventBatch } from '../conduct/event-service.ts';
 import type { AppContext } from '../context.ts';
+import { CaseNotOpenError } from '../errors.ts';
 import type { SubjectKind } from '../identity/attributes.ts';
 import type { Principal } from '../principals/roles.ts';
 import { dayMs, minuteMs } from '../util/time.ts';
@@ -36,6 +37,17 @@ export interface TimelineOptions {
   /** The platform principal of each simulated world, in the order of `simulatedWorlds`. */
   platforms: Principal[];
   onProgress?: (subjects: number, events: number) => void;
+  /**
+   * Acts of the caller's own (the demo's), played in time order among the simulation's: given the
+   * function that schedules one, which an act may call for a later day.
+   */
+  extras?: (schedule: (act: ScheduledAct) => void) => void;
+}
+
+/** Something done through the services at a time of the simulated year. */
+export interface ScheduledAct {
+  at: number;
+  run: () => Promise<void>;
 }
 
 type Work = 'events' | 'cases' | 'expiry';
@@ -82,6 +94,7 @@ export class Timeline {
     this.#mix = new ConductMix(options.ctx.policy);
     const incidents = this.#mix.has('negative') ? Math.round(options.events * incidentRate) : 0;
     this.#slots = new Slots(options.cast, options.year, { events: options.events, incidents });
+    options.extras?.((act) => this.#schedule(act.at, 'cases', act.run));
   }
 
   async run(): Promise<Tally> {
@@ -216,7 +229,13 @@ export class Timeline {
     if (caseId === undefined || this.#decidedCases.has(caseId)) return;
     this.#decidedCases.add(caseId);
     const decision: Decision = incident.decision;
-    await this.#o.ctx.decisions.decide(caseId, decision, this.#o.actors.moderator);
+    try {
+      await this.#o.ctx.decisions.decide(caseId, decision, this.#o.actors.moderator);
+    } catch (error) {
+      // A caller's extra act may have decided the case first: it is no longer this incident's.
+      if (error instanceof CaseNotOpenError) return;
+      throw error;
+    }
     this.tally.decisions[decision.outcome]++;
     const appeal = incident.appeal;
     if (decision.outcome !== 'upheld' || appeal === undefined) return;
