@@ -36,16 +36,20 @@ async function start(): Promise<Served> {
     err += chunk;
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // The last sign-in line printed: the demo is ready (or the process ended, and says why).
-  while (!/^ {2}subject +mdis_\S+$/m.test(out)) {
+  // The log's 'mdis is serving' follows the block of sign-in links: the demo is ready (or the
+  // process ended, and says why).
+  while (!out.includes('"mdis is serving"')) {
     const ended = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(r, 100))]);
     if (ended === true) assert.fail(`serve --demo ended before it was ready: ${err}`);
   }
   const tokens = Object.fromEntries(
-    [...out.matchAll(/^ {2}(\w+) +(mdis_\S+)$/gm)].map((m) => [m[1], m[2]] as [string, string]),
+    [...out.matchAll(/^ {2}(\w+) +http:\/\/localhost:\d+\/#token=(mdis_\S+)$/gm)].map(
+      (m) => [m[1], m[2]] as [string, string],
+    ),
   );
-  const base = /mdis console: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1];
-  assert.ok(base, `the console's address is printed: ${out}`);
+  const serving = out.split('\n').find((line) => line.includes('"mdis is serving"'))!;
+  const base = (JSON.parse(serving) as { address: string }).address;
+  assert.ok(tokens.subject, `a sign-in link per role is printed: ${out}`);
   return { child, out, base, tokens };
 }
 
