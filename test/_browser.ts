@@ -147,9 +147,6 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(artifacts, `${name}-${width}.png`), fullPage: true });
 }
 
-// axe runs on the page's document; the test program has no DOM types (see axeViolations).
-declare const document: unknown;
-
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export interface AxeViolation {
