@@ -90,6 +90,13 @@ forEachStore('GET /v1/policy and GET /v1/log/key', (h) => {
     const verified = await cli(h, ['log', 'verify', '--key', served.body.trim()]);
     assert.equal(verified.code, 0, `${verified.stdout}${verified.stderr}`);
     assert.match(verified.stdout, /^ok: /);
+    // The OpenAPI document says it is text, so that generated clients do not parse it as JSON.
+    const doc = (await h.call('GET', '/openapi.json')).body;
+    for (const path of ['/v1/log/key', '/v1/log/checkpoint']) {
+      assert.deepEqual(Object.keys(doc.paths[path].get.responses['200'].content), [
+        'text/plain; charset=utf-8',
+      ]);
+    }
   });
 
   test('GET /v1/principals/names names staff and machines, never a subject principal', async () => {

@@ -45,6 +45,16 @@ browserSuite('sign-in links and refused tokens in the console', () => {
       const tab = await openTab(browser, viewport);
       const { page } = tab;
       await page.goto(`${origin}/#token=${auditor}`);
+      // Whose the link is comes first: nothing is done as them until the person says so.
+      await page.getByRole('heading', { name: 'Sign in from a link' }).waitFor();
+      assert.match(
+        String(await page.locator('main').textContent()),
+        /signs you in as Ada Auditor \(auditor\)/,
+      );
+      assert.ok(!page.url().includes(auditor) && !page.url().includes('#'), page.url());
+      await screenshot(page, 'sign-in-link-whose');
+      await assertAccessible(page, `the sign-in link's question (${viewport})`);
+      await page.getByRole('button', { name: 'Sign in as Ada Auditor' }).click();
       await page.locator('.who .role').filter({ hasText: 'auditor' }).waitFor();
       assert.ok(!page.url().includes(auditor) && !page.url().includes('#'), page.url());
       // The entry the link opened was replaced: back is the new tab's blank page, not the link.
@@ -58,6 +68,24 @@ browserSuite('sign-in links and refused tokens in the console', () => {
       // The tab keeps the sign-in (sessionStorage) across a reload, with no link.
       await page.reload();
       await page.locator('.who .role').filter({ hasText: 'auditor' }).waitFor();
+      assert.deepEqual(tab.errors, []);
+      await page.close();
+    });
+
+    test(`a link declined leaves the tab as it was: not signed in as its owner (${viewport})`, async () => {
+      const tab = await openTab(browser, viewport);
+      const { page } = tab;
+      const moderator = (await server.ctx.principals.create({ role: 'moderator', name: 'Mo Derator' })).token;
+      await page.goto(`${origin}/#token=${moderator}`);
+      await page.getByRole('button', { name: 'Sign in as Mo Derator' }).click();
+      await page.locator('.who .role').filter({ hasText: 'moderator' }).waitFor();
+      // A link someone sent: declined, the tab keeps its own sign-in and forgets the link.
+      await page.goto(`${origin}/#token=${auditor}`);
+      await page.getByRole('button', { name: 'Not now' }).click();
+      await page.locator('.who .role').filter({ hasText: 'moderator' }).waitFor();
+      await page.reload();
+      await page.locator('.who .role').filter({ hasText: 'moderator' }).waitFor();
+      assert.ok(!page.url().includes(auditor), page.url());
       assert.deepEqual(tab.errors, []);
       await page.close();
     });

@@ -6,14 +6,24 @@ import { readNamesAs } from './components/principal-name.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
 import { Activate } from './screens/people/activate.tsx';
 import { Consent } from './screens/people/consent.tsx';
-import { SignIn } from './screens/sign-in.tsx';
+import { LinkSignIn, SignIn } from './screens/sign-in.tsx';
 import { homeOf, screens } from './screens.tsx';
-import { resumeSession, signIn, signOut, storedToken, TokenRefusedError, takeLinkToken } from './session.ts';
+import {
+  keepToken,
+  resumeSession,
+  signIn,
+  signOut,
+  storedToken,
+  TokenRefusedError,
+  takeLinkToken,
+  whoIs,
+} from './session.ts';
 import type { Whoami } from './types.ts';
 
 type State =
   | { phase: 'checking' }
   | { phase: 'signed-out'; notice?: string }
+  | { phase: 'link'; token: string; me: Whoami }
   | { phase: 'signed-in'; me: Whoami };
 
 export function App() {
@@ -30,32 +40,15 @@ function Console() {
 
   useEffect(() => {
     const linked = takeLinkToken();
-    const token = storedToken();
     if (linked !== undefined) {
-      // A sign-in link (`mdis serve --demo` prints one per role); a refused one keeps any sign-in.
-      signIn(linked).then(
-        (me) => setState({ phase: 'signed-in', me }),
+      // A sign-in link (`mdis serve --demo` prints one per role). Whose it is is shown before it
+      // is used, so that no one acts unawares as someone who sent them a link.
+      whoIs(linked).then(
+        ({ token, me }) => setState({ phase: 'link', token, me }),
         (error: unknown) => setState({ phase: 'signed-out', notice: linkRefused(error) }),
       );
-    } else if (token === undefined) {
-      // A passkey sign-in leaves a session cookie: a reload finds it.
-      resumeSession().then(
-        (me) => setState(me === undefined ? { phase: 'signed-out' } : { phase: 'signed-in', me }),
-        (error: unknown) => setState({ phase: 'signed-out', notice: explain(error) }),
-      );
     } else {
-      signIn(token).then(
-        (me) => setState({ phase: 'signed-in', me }),
-        (error: unknown) => {
-          // Only a refused token is forgotten; a server that did not answer is asked again on reload.
-          if (!(error instanceof TokenRefusedError)) {
-            setState({ phase: 'signed-out', notice: explain(error) });
-            return;
-          }
-          signOut();
-          setState({ phase: 'signed-out', notice: noLongerAccepted });
-        },
-      );
+      resume(setState);
     }
     return onUnauthenticated(() => {
       signOut();
@@ -71,6 +64,23 @@ function Console() {
         onSignedIn={({ me }) => {
           setState({ phase: 'signed-in', me });
           navigate(homeOf(me.role), { replace: true });
+        }}
+      />
+    );
+  }
+  if (state.phase === 'link') {
+    const { token, me } = state;
+    return (
+      <LinkSignIn
+        me={me}
+        onAccept={() => {
+          keepToken(token);
+          setState({ phase: 'signed-in', me });
+          navigate(homeOf(me.role), { replace: true });
+        }}
+        onDecline={() => {
+          setState({ phase: 'checking' });
+          resume(setState);
         }}
       />
     );
@@ -96,6 +106,31 @@ function Console() {
         navigate('/', { replace: true });
       }}
     />
+  );
+}
+
+/** The sign-in this tab already has: a token kept in it, or a passkey's session cookie. */
+function resume(setState: (state: State) => void): void {
+  const token = storedToken();
+  if (token === undefined) {
+    // A passkey sign-in leaves a session cookie: a reload finds it.
+    resumeSession().then(
+      (me) => setState(me === undefined ? { phase: 'signed-out' } : { phase: 'signed-in', me }),
+      (error: unknown) => setState({ phase: 'signed-out', notice: explain(error) }),
+    );
+    return;
+  }
+  signIn(token).then(
+    (me) => setState({ phase: 'signed-in', me }),
+    (error: unknown) => {
+      // Only a refused token is forgotten; a server that did not answer is asked again on reload.
+      if (!(error instanceof TokenRefusedError)) {
+        setState({ phase: 'signed-out', notice: explain(error) });
+        return;
+      }
+      signOut();
+      setState({ phase: 'signed-out', notice: noLongerAccepted });
+    },
   );
 }
 

@@ -72,6 +72,13 @@ export function takeLinkToken(): string | undefined {
 
 /** Checks the token with the API and keeps it if the API knows it; TokenRefusedError if not. */
 export async function signIn(token: string): Promise<Whoami> {
+  const known = await whoIs(token);
+  keepToken(known.token);
+  return known.me;
+}
+
+/** Asks the API whose a token is, without signing in with it; TokenRefusedError if it knows none. */
+export async function whoIs(token: string): Promise<{ token: string; me: Whoami }> {
   const trimmed = token.trim().replace(/^bearer\s+/i, '');
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(trimmed)) {
     throw new ApiError({
@@ -80,15 +87,17 @@ export async function signIn(token: string): Promise<Whoami> {
       message: 'a token is letters, digits, "_" and "-" only, as `mdis admin principal create` printed it',
     });
   }
-  let me: Whoami;
   try {
-    me = await getWithToken<Whoami>('/v1/whoami', trimmed);
+    return { token: trimmed, me: await getWithToken<Whoami>('/v1/whoami', trimmed) };
   } catch (error) {
     throw error instanceof ApiError && error.status === 401 ? new TokenRefusedError() : error;
   }
-  setToken(trimmed);
-  sessionStorage.setItem(key, trimmed);
-  return me;
+}
+
+/** Signs this tab in with a token the API knows (see `whoIs`). */
+export function keepToken(token: string): void {
+  setToken(token);
+  sessionStorage.setItem(key, token);
 }
 
 export function signOut(): void {

@@ -300,7 +300,12 @@ export async function verifyOverHttp(options: {
  */
 async function firstKey(base: string, get: (path: string) => Promise<Response>): Promise<string> {
   const listed = await fetch(`${base}/v1/log/keys`);
-  if (listed.status === 404) return (await (await get('/v1/log/key')).text()).trim();
+  if (listed.status === 404) {
+    // Such a server answered its key as JSON; this one's successors answer it as a line of text.
+    const key = await get('/v1/log/key');
+    const json = /^application\/json/.test(key.headers.get('content-type') ?? '');
+    return json ? ((await key.json()) as { verifierKey: string }).verifierKey : (await key.text()).trim();
+  }
   if (!listed.ok) throw new Error(`GET /v1/log/keys: ${listed.status} ${await listed.text()}`);
   return ((await listed.json()) as { keys: { verifierKey: string }[] }).keys[0]!.verifierKey;
 }

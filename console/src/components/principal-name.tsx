@@ -9,6 +9,7 @@ import type { PrincipalName as Named, Role } from '../types.ts';
  */
 const readers: readonly Role[] = ['admin', 'registrar', 'moderator', 'authority', 'oversight', 'auditor'];
 let reader = false;
+let readerRole: Role | undefined;
 const known = new Map<string, Named | null>();
 const asked = new Set<string>();
 let wanted: string[] = [];
@@ -16,6 +17,12 @@ const listeners = new Set<() => void>();
 
 /** Set once signed in: whether this role may ask for names. */
 export function readNamesAs(role: Role): void {
+  // Names learnt under another role's sign-in in this tab are not this one's to see.
+  if (role !== readerRole) {
+    known.clear();
+    asked.clear();
+  }
+  readerRole = role;
   reader = readers.includes(role);
 }
 

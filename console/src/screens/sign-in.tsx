@@ -57,3 +57,25 @@ export function SignIn(props: { onSignedIn: (me: Whoami, notice?: string) => voi
     </main>
   );
 }
+
+/** A sign-in link opened: whose it is, and a choice, before anything is done as them. */
+export function LinkSignIn(props: { me: Whoami; onAccept: () => void; onDecline: () => void }) {
+  const { me } = props;
+  return (
+    <main class="sign-in">
+      <h1>Sign in from a link</h1>
+      <p>
+        This link signs you in as <strong>{me.name}</strong> ({me.role}). Use it only if it was given to you
+        for yourself: what you do next is recorded as theirs.
+      </p>
+      <p>
+        <button type="button" class="primary" onClick={props.onAccept}>
+          Sign in as {me.name}
+        </button>{' '}
+        <button type="button" onClick={props.onDecline}>
+          Not now
+        </button>
+      </p>
+    </main>
+  );
+}

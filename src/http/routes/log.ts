@@ -18,6 +18,9 @@ function inTree<T>(make: () => T): T {
   }
 }
 
+/** A text answer, described as such in the OpenAPI document (not as a JSON string). */
+const plainText = { content: { 'text/plain; charset=utf-8': { schema: Type.String() } } };
+
 export function logRoutes(app: Api, ctx: AppContext): void {
   logCheckpoint(app, ctx);
   logKey(app, ctx);
@@ -36,7 +39,7 @@ function logCheckpoint(app: Api, ctx: AppContext): void {
         summary:
           'The latest signed checkpoint (C2SP tlog-checkpoint signed note, Ed25519), as text; with `covering`, the first one that covers that entry (how a key rotation there was signed)',
         querystring: Type.Object({ covering: Type.Optional(count) }, { additionalProperties: false }),
-        response: responses({ 200: Type.String() }),
+        response: responses({ 200: plainText }),
       },
     },
     async (request, reply) => {
@@ -63,7 +66,7 @@ function logKey(app: Api, ctx: AppContext): void {
         description:
           'One line, as `mdis log key` prints it (the C2SP note verifier key format; its origin is the part ' +
           'before the first `+`), so that either can be given to `mdis log verify --key`. Every key: GET /v1/log/keys.',
-        response: { 200: Type.String() },
+        response: { 200: plainText },
       },
     },
     async (_request, reply) => {
