@@ -233,6 +233,24 @@ forEachStore('a platform reads its own world', (h) => {
     assert.ok(before.body.items.length >= 3);
     assert.deepEqual(after.body, before.body);
   });
+
+  test('a restriction shows a world only its own actions, not what the person may do elsewhere', async () => {
+    const imposed = await h.call('POST', '/v1/sanctions', {
+      token: f.moderator,
+      body: {
+        subject: f.tom,
+        kind: 'restriction',
+        actions: ['world.chat', 'travel.air'],
+        days: 30,
+        reason: 'Spam in the square and a fare dodge',
+      },
+    });
+    assert.equal(imposed.status, 201, JSON.stringify(imposed.body));
+    const tom = await h.call('GET', `/v1/worlds/${f.world}/avatars/tom`, { token: f.platform });
+    const restriction = tom.body.sanctions.find((s: { kind: string }) => s.kind === 'restriction');
+    assert.deepEqual(restriction.actions, ['world.chat']);
+    assert.ok(!JSON.stringify(tom.body).includes('travel'), 'nothing of travel reaches the world');
+  });
 });
 
 /** A new open case about Tom, reported by `reporter`. */

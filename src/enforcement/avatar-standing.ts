@@ -76,7 +76,9 @@ function publicView(s: UnliftedSanction): SanctionHere {
     id: s.id,
     kind: s.kind as SanctionKind,
     world: s.world_id ?? undefined,
-    actions: actionsOf(s),
+    // A world learns which of its own actions are restricted, not what the person may do
+    // elsewhere (fly, borrow).
+    actions: actionsOf(s)?.filter(isWorldAction),
     startsAt: s.starts_at,
     endsAt: s.ends_at ?? undefined,
   };
