@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type AppContext, createContext } from '../src/context.ts';
-import { buildServer } from '../src/http/server.ts';
-import { call, personEnrolment, tempDir, testConfig } from './_util.ts';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import {
+  type Browser,
+  browserSuite,
+  type ConsoleServer,
+  launchBrowser,
+  signInWithToken,
+  startConsoleServer,
+  type Tab,
+} from './_browser.ts';
+import { call, personEnrolment } from './_util.ts';
 
 /**
  * Issue 15 in the console, in Chromium: the person reads its profile and proposes a correction
@@ -16,74 +18,36 @@ import { call, personEnrolment, tempDir, testConfig } from './_util.ts';
  * refused with a reason; the person sees the new value and each outcome.
  */
 
-const chromiumPath = process.env.MDIS_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const root = path.resolve(import.meta.dirname, '..');
-
-if (!fs.existsSync(chromiumPath)) {
-  test('corrections in the console', { skip: `SKIPPED: no Chromium at ${chromiumPath}` }, () => {});
-} else {
-  describe('corrections in the console (Chromium)', { timeout: 180_000 }, defineSuite);
-}
-
-function defineSuite(): void {
-  let ctx: AppContext;
-  let app: FastifyInstance;
-  let browser: BrowserContext;
-  let base: string;
+browserSuite('corrections in the console (Chromium)', () => {
+  let server: ConsoleServer;
+  let browser: Browser;
+  let app: ConsoleServer['app'];
   let subject: string;
   let person: string;
   let registrar: string;
-  const dirs: string[] = [];
-  const errors: string[] = [];
+  const tabs: Tab[] = [];
 
   before(async () => {
-    execFileSync(process.execPath, [path.join(root, 'console', 'build.ts')], { stdio: 'inherit' });
-    const dataDir = tempDir('console-corrections');
-    dirs.push(dataDir);
-    ctx = await createContext(testConfig('sqlite', dataDir), { logger: pino({ level: 'silent' }) });
-    app = await buildServer(ctx);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    assert.ok(address !== null && typeof address === 'object');
-    base = `http://127.0.0.1:${address.port}`;
-    registrar = (await ctx.principals.create({ role: 'registrar', name: 'Registrar' })).token;
+    server = await startConsoleServer();
+    app = server.app;
+    registrar = (await server.ctx.principals.create({ role: 'registrar', name: 'Registrar' })).token;
     const enrolled = await call(app, 'POST', '/v1/subjects', { token: registrar, body: personEnrolment() });
     assert.equal(enrolled.status, 201);
     subject = enrolled.body.id;
-    person = (await ctx.principals.create({ role: 'subject', subject })).token;
-    const profile = tempDir('chromium-profile');
-    dirs.push(profile);
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    person = (await server.ctx.principals.create({ role: 'subject', subject })).token;
+    browser = await launchBrowser();
   });
 
   after(async () => {
     await browser?.close();
-    await app?.close();
-    await ctx?.close();
-    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    await server?.close();
   });
 
+  /** A tab of its own, signed in; its page errors are checked at the end. */
   async function signIn(token: string, home: string): Promise<Page> {
-    const page = await browser.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-    await page.goto(base);
-    await page.getByLabel('Token').fill(token);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(`${base}${home}`);
-    return page;
+    const tab = await signInWithToken(browser, server.base, token, { home });
+    tabs.push(tab);
+    return tab.page;
   }
 
   test('the person proposes, the registrar accepts one and refuses another, the person sees both', async () => {
@@ -142,6 +106,10 @@ function defineSuite(): void {
       reads.body.reads.items.map((r: { purpose: string }) => r.purpose),
       ['correction', 'correction'],
     );
-    assert.deepEqual(errors, [], 'the pages logged errors');
+    assert.deepEqual(
+      tabs.flatMap((tab) => tab.errors),
+      [],
+      'the pages logged errors',
+    );
   });
-}
+});
