@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { type Role, roles } from '../src/principals/roles.ts';
 import { SimClock, simulatedYear } from '../src/simulate/clock.ts';
 import { simulateInto } from '../src/simulate/population.ts';
 import { dayMs } from '../src/util/time.ts';
@@ -25,18 +26,7 @@ export interface PopulatedConsole {
   details: { name: string; path: string }[];
 }
 
-export const roles = [
-  'admin',
-  'registrar',
-  'platform',
-  'service',
-  'moderator',
-  'authority',
-  'oversight',
-  'auditor',
-  'subject',
-] as const;
-export type Role = (typeof roles)[number];
+export { type Role, roles };
 
 const world = 'agora';
 
