@@ -172,38 +172,45 @@ forEachStore(
       assert.equal(logged.length, result.changed);
     });
 
-    test('a recompute that meets a damaged store stops, says why, and writes nothing', async () => {
-      // A subject whose score row is gone, though its contributions are not: nothing the services
-      // do leaves this, and scoring on would give every later subject of its batch a wrong score.
-      const { subject_id: subject } = await h.ctx.db
-        .selectFrom('credit_contributions')
-        .select('subject_id')
-        .where('status', '=', 'active')
-        .executeTakeFirstOrThrow();
-      const row = await h.ctx.db
-        .selectFrom('credit_scores')
-        .selectAll()
-        .where('subject_id', '=', subject)
-        .executeTakeFirstOrThrow();
-      await h.ctx.db.deleteFrom('credit_scores').where('subject_id', '=', subject).execute();
-      try {
-        const before = await h.snapshot();
-        await assert.rejects(
-          recomputeAll({
-            store: h.ctx.store,
-            ledger: h.ctx.ledger,
-            eligibility: h.ctx.eligibility,
-            model: h.ctx.credit.model,
-            now: new Date(clock + 400 * day),
-            cause: 'test',
-          }),
-          new RegExp(`contribution of ${subject} not paired with a score row`),
-        );
-        assert.equal(await h.snapshot(), before);
-      } finally {
-        await h.ctx.db.insertInto('credit_scores').values(row).execute();
-      }
-    });
+    // A subject whose score row is gone, though its contributions are not: nothing the services
+    // do leaves this, and scoring on would give every later subject of its batch a wrong score.
+    // The first and the last subject by id: the last one's contributions lie past every batch.
+    for (const [which, order] of [
+      ['first', 'asc'],
+      ['last', 'desc'],
+    ] as const)
+      test(`a recompute that meets a damaged store (the ${which} subject unscored) stops, says why, and writes nothing`, async () => {
+        const { subject_id: subject } = await h.ctx.db
+          .selectFrom('credit_contributions')
+          .select('subject_id')
+          .where('status', '=', 'active')
+          .orderBy('subject_id', order)
+          .limit(1)
+          .executeTakeFirstOrThrow();
+        const row = await h.ctx.db
+          .selectFrom('credit_scores')
+          .selectAll()
+          .where('subject_id', '=', subject)
+          .executeTakeFirstOrThrow();
+        await h.ctx.db.deleteFrom('credit_scores').where('subject_id', '=', subject).execute();
+        try {
+          const before = await h.snapshot();
+          await assert.rejects(
+            recomputeAll({
+              store: h.ctx.store,
+              ledger: h.ctx.ledger,
+              eligibility: h.ctx.eligibility,
+              model: h.ctx.credit.model,
+              now: new Date(clock + 400 * day),
+              cause: 'test',
+            }),
+            new RegExp(`contribution of ${subject} not paired with a score row`),
+          );
+          assert.equal(await h.snapshot(), before);
+        } finally {
+          await h.ctx.db.insertInto('credit_scores').values(row).execute();
+        }
+      });
   },
   { now: () => new Date(clock) },
 );

@@ -17,6 +17,7 @@ import {
   type RescoredBatch,
   rescoreBatch,
   type ScoreRow,
+  UnpairedContributionError,
 } from './rescore.ts';
 
 export interface RecomputeResult {
@@ -68,6 +69,7 @@ export async function recomputeAll(options: {
       .select((eb) => eb.fn.countAll<number>().as('total'))
       .executeTakeFirstOrThrow();
     const ranges = await batchRanges(trx);
+    await refuseContributionsPastRanges(trx, ranges);
     const batches =
       store.sqlite === undefined
         ? scoreHere(trx, model, day, ranges)
@@ -115,6 +117,21 @@ async function batchRanges(trx: Tx): Promise<Range[]> {
     ranges.push({ after, last: last.subject_id });
     after = last.subject_id;
   }
+}
+
+/**
+ * The batches pair each contribution with a score row of their ranges; one whose subject sorts
+ * after every score row would fall outside them all and go unseen, so it is looked for here.
+ */
+async function refuseContributionsPastRanges(trx: Tx, ranges: Range[]): Promise<void> {
+  const past = await trx
+    .selectFrom('credit_contributions')
+    .select('subject_id')
+    .where('subject_id', '>', ranges.at(-1)?.last ?? '')
+    .where('status', '=', 'active')
+    .limit(1)
+    .executeTakeFirst();
+  if (past !== undefined) throw new UnpairedContributionError(past.subject_id);
 }
 
 async function* scoreHere(trx: Tx, model: CreditModel, day: number, ranges: Range[]) {
