@@ -43,7 +43,7 @@ forEachStore('notifications: signed, retried webhook delivery', (h) => {
         outcome: 'upheld',
         severity: 2,
         rationale: 'Started a run on the plaza bank',
-        sanctions: [{ kind: 'restriction', actions: ['travel.air'], days: 30 }],
+        sanctions: [{ kind: 'restriction', actions: ['travel.air', 'world.trade'], days: 30 }],
       },
     });
     assert.equal(decided.status, 200, JSON.stringify(decided.body));
@@ -102,6 +102,7 @@ forEachStore('notifications: signed, retried webhook delivery', (h) => {
         'Streamer',
         f.tom,
         'plaza bank',
+        'travel.air',
       ]) {
         assert.ok(!delivery.body.includes(personal), `the payload must not contain "${personal}"`);
       }
@@ -120,8 +121,42 @@ forEachStore('notifications: signed, retried webhook delivery', (h) => {
       [['sanction.lifted', restriction.id]],
       'only the subscribed type arrives',
     );
+    assert.deepEqual(
+      liftsOnly.received.map((r) => JSON.parse(r.body).sanction.actions),
+      [['world.trade']],
+      'a world hears of the world actions a restriction names, not that the person may not fly',
+    );
     assert.equal(elsewhere.received.length, 0, 'a world where Tom has no avatar hears nothing');
     assert.equal((await outboxOf(h, away.id)).length, 0);
+  });
+
+  test('a restriction of actions outside the worlds reaches no world, imposed or lifted', async (t) => {
+    const f = await conductFixture(h, 'grounded');
+    await bindReporters(h, f.world, ['alice']);
+    const receiver = await startReceiver(t);
+    const sub = await subscribe(h, f.platform, f.world, receiver.url, [
+      'sanction.imposed',
+      'sanction.lifted',
+    ]);
+    const imposed = await h.call('POST', '/v1/sanctions', {
+      token: f.moderator,
+      body: {
+        subject: f.tom,
+        kind: 'restriction',
+        actions: ['travel.air', 'finance.credit'],
+        days: 30,
+        reason: 'Fraud',
+      },
+    });
+    assert.equal(imposed.status, 201, JSON.stringify(imposed.body));
+    const lifted = await h.call('POST', `/v1/sanctions/${imposed.body.id}/lift`, {
+      token: f.moderator,
+      body: { reason: 'Reconsidered' },
+    });
+    assert.equal(lifted.status, 200, JSON.stringify(lifted.body));
+    assert.equal((await outboxOf(h, sub.id)).length, 0);
+    await worker(h).deliverDue();
+    assert.equal(receiver.received.length, 0);
   });
 
   test('a revoked subscription gets nothing more, not even what was already queued', async (t) => {

@@ -15,7 +15,7 @@ import type { Page } from '../util/cursor.ts';
 import { newId } from '../util/ids.ts';
 import { dayMs } from '../util/time.ts';
 import type { EligibilityService } from './eligibility-service.ts';
-import { publicFields, type Sanction, toSanction } from './sanction-view.ts';
+import { type Sanction, toSanction, worldNotice } from './sanction-view.ts';
 
 export type { Sanction } from './sanction-view.ts';
 
@@ -112,13 +112,16 @@ export class SanctionService {
       `sanction:${row.id}`,
     );
     await this.#eligibility.changed(trx, [input.subject]);
-    await this.#notifier.enqueue(trx, {
-      type: 'sanction.imposed',
-      subject: input.subject,
-      world: input.kind === 'ban' ? null : row.world_id,
-      occurredAt: now,
-      data: { sanction: publicFields(row) },
-    });
+    const notice = worldNotice(row);
+    if (notice !== undefined) {
+      await this.#notifier.enqueue(trx, {
+        type: 'sanction.imposed',
+        subject: input.subject,
+        world: notice.world,
+        occurredAt: now,
+        data: { sanction: notice.sanction },
+      });
+    }
     for (const hook of this.#imposedHooks) {
       await hook(trx, { id: row.id, subject: input.subject, kind: input.kind, startsAt: row.starts_at });
     }
@@ -284,13 +287,16 @@ export class SanctionService {
     });
     const ended = { ...row, status: change.status, ended_at: now, ended_by: change.actor };
     await this.#eligibility.changed(trx, [row.subject_id]);
-    await this.#notifier.enqueue(trx, {
-      type: change.status === 'lifted' ? 'sanction.lifted' : 'sanction.expired',
-      subject: row.subject_id,
-      world: row.kind === 'ban' ? null : row.world_id,
-      occurredAt: now,
-      data: { sanction: publicFields(ended) },
-    });
+    const notice = worldNotice(ended);
+    if (notice !== undefined) {
+      await this.#notifier.enqueue(trx, {
+        type: change.status === 'lifted' ? 'sanction.lifted' : 'sanction.expired',
+        subject: row.subject_id,
+        world: notice.world,
+        occurredAt: now,
+        data: { sanction: notice.sanction },
+      });
+    }
     return toSanction(
       ended,
       sealer.open(`sanction|${row.id}|reason`, row.sealed_reason) as string,
