@@ -25,8 +25,8 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const quiet = pino({ level: 'silent' });
 
 /** A witness over HTTP on a free port, as `mdis witness` runs it. */
-async function startWitness(dir: string, logs: string[], name = 'witness.test/w1') {
-  const witness = Witness.open({ dir, name, logs });
+async function startWitness(dir: string, logs: string[], name = 'witness.test/w1', now?: () => Date) {
+  const witness = Witness.open({ dir, name, logs, now });
   const server = witnessServer(witness, quiet);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -294,6 +294,34 @@ async function deadUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
+/**
+ * A door in front of a witness that holds the first `count` requests until all of them have come,
+ * then lets each through (and every later one at once): callers that ask together are answered
+ * only once each of them has asked.
+ */
+async function gathering(target: string, count: number) {
+  const held: (() => void)[] = [];
+  const door = { url: '', requests: 0, close: async () => {} };
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    door.requests += 1;
+    if (held.length < count) {
+      await new Promise<void>((resolve) => {
+        held.push(resolve);
+        if (held.length === count) for (const open of held) open();
+      });
+    }
+    const answer = await fetch(target + req.url, { method: req.method, body: Buffer.concat(chunks) });
+    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' });
+    res.end(await answer.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  door.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  door.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return door;
+}
+
 forEachStore('checkpoints cosigned by witnesses', (h) => {
   const witnessDir = tempDir('witness-of-log');
   let w: Awaited<ReturnType<typeof startWitness>>;
@@ -381,6 +409,32 @@ forEachStore('checkpoints cosigned by witnesses', (h) => {
     const notAKey = await verifyCli(h, ['--witness', h.ctx.ledger.verifierKey]);
     assert.equal(notAKey.code, 1);
     assert.match(notAKey.out, /is not a witness verifier key/);
+  });
+
+  test('instances signing the same checkpoint at once are all given the one stored', async () => {
+    // A witness whose clock moves a second at each cosignature, behind a door that answers neither
+    // instance before both have asked: each is cosigned at another second, and only one is stored.
+    const dir = tempDir('witness-at-once');
+    let clock = Date.now();
+    const ticking = await startWitness(dir, [h.ctx.ledger.verifierKey], 'witness.test/w3', () => {
+      clock += 1000;
+      return new Date(clock);
+    });
+    const door = await gathering(ticking.url, 2);
+    try {
+      const witnesses = [{ url: door.url, verifierKey: ticking.witness.verifierKey }];
+      const [a, b] = await Promise.all([instance(witnesses), instance(witnesses)]);
+      await h.token({ role: 'auditor' });
+      const [one, two] = await Promise.all([a.checkpoint(), b.checkpoint()]);
+      assert.equal(door.requests, 3, 'both asked; the second learnt the witness’s size from a 409');
+      assert.equal(one.size, two.size);
+      assert.equal(one.note, two.note);
+      assert.equal((await h.call('GET', '/v1/log/checkpoint')).body, one.note);
+    } finally {
+      await door.close();
+      await ticking.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a witness that is down leaves the checkpoint published without its cosignature, added once it is back', async () => {

@@ -19,6 +19,12 @@ import { relyingParty } from './relying-party.ts';
 import type { SessionService } from './session-service.ts';
 
 const challengeMs = 5 * 60_000;
+/**
+ * The COSE algorithms a passkey may use: ES256, EdDSA, RS256. Given to both registration calls, so
+ * that a passkey is verified against what was offered (and the library does not probe the runtime
+ * for ML-DSA, which prints Node's experimental-feature warnings at the first registration).
+ */
+const passkeyAlgorithms = [-7, -8, -257];
 
 type Purpose = 'activation' | 'sign-in' | 'add-passkey' | Confirmation;
 
@@ -242,7 +248,7 @@ export class PasskeyService {
       attestationType: 'none',
       excludeCredentials: existing.map((p) => ({ id: p.id })),
       authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
-      supportedAlgorithmIDs: [-7, -8, -257],
+      supportedAlgorithmIDs: passkeyAlgorithms,
     });
     await this.#storeChallenge(options.challenge, purpose, principalId);
     return options;
@@ -264,6 +270,7 @@ export class PasskeyService {
         expectedOrigin: rp.origin,
         expectedRPID: rp.rpID,
         requireUserVerification: true,
+        supportedAlgorithmIDs: passkeyAlgorithms,
       }),
     );
     if (!verification.verified || verification.registrationInfo === undefined) {

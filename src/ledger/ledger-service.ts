@@ -272,7 +272,14 @@ export class LedgerService {
       .values({ size, root, note, cosignatures, created_at: this.#now().toISOString() })
       .onConflict((oc) => oc.column('size').doNothing())
       .execute();
-    return { size, root, note: note + cosignatures };
+    // Another caller (the scheduled pass, a first reader, another instance) may have stored this
+    // size first, cosigned at another second: what was stored is what every caller is given.
+    const stored = await this.#db
+      .selectFrom('ledger_checkpoints')
+      .select(['note', 'cosignatures'])
+      .where('size', '=', size)
+      .executeTakeFirstOrThrow();
+    return { size, root, note: stored.note + stored.cosignatures };
   }
 
   /** The first stored checkpoint covering entry `index`, with its cosignatures. */
