@@ -125,6 +125,14 @@ export async function openTab(browser: Browser, viewport: ViewportName = 'deskto
   return { page, errors };
 }
 
+/**
+ * The page's own errors (what it threw), without what it logged to its console: where a refused
+ * request is expected, the browser logs it there.
+ */
+export function pageErrors(tab: Tab): string[] {
+  return tab.errors.filter((error) => error.startsWith('page error: '));
+}
+
 /** Signs in with a bearer token on the sign-in page and waits for the role's home. */
 export async function signInWithToken(
   browser: Browser,

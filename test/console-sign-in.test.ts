@@ -1,15 +1,20 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type AppContext, createContext } from '../src/context.ts';
-import { buildServer } from '../src/http/server.ts';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import {
+  type Browser,
+  browserSuite,
+  type ConsoleServer,
+  launchBrowser,
+  openTab,
+  pageErrors,
+  screenshot,
+  startConsoleServer,
+  type ViewportName,
+  viewports,
+} from './_browser.ts';
 import { authorizationUrl, pkce } from './_people.ts';
-import { call, personEnrolment, tempDir, testConfig } from './_util.ts';
+import { call, personEnrolment } from './_util.ts';
 
 /**
  * People sign in as themselves through the console's real pages, in Chromium with a virtual
@@ -17,51 +22,27 @@ import { call, personEnrolment, tempDir, testConfig } from './_util.ts';
  * and the avatars screen, at a phone's width and a desktop's.
  */
 
-const chromiumPath = process.env.MDIS_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const root = path.resolve(import.meta.dirname, '..');
-const artifacts = path.join(root, 'test-artifacts');
-const widths = [
-  { name: 'phone', width: 390, height: 844 },
-  { name: 'desktop', width: 1280, height: 900 },
-];
+const widths = (['phone', 'desktop'] as ViewportName[]).map((name) => ({ name, ...viewports[name] }));
 
-if (!fs.existsSync(chromiumPath)) {
-  test('people sign in through the console', {
-    skip: `SKIPPED: no Chromium at ${chromiumPath}; install it (apt-get install -y chromium) to run the browser tests`,
-  }, () => {});
-} else {
-  describe(
-    'people sign in through the console (Chromium, virtual authenticator)',
-    { timeout: 240_000 },
-    defineSuite,
-  );
-}
+browserSuite('people sign in through the console (Chromium, virtual authenticator)', defineSuite, 240_000);
 
 function defineSuite(): void {
-  let ctx: AppContext;
-  let app: FastifyInstance;
-  let browser: BrowserContext;
+  let server: ConsoleServer;
+  let browser: Browser;
   let origin: string;
   let registrar: string;
   let plazaSecret: string;
-  const dirs: string[] = [];
   const callback = () => `${origin}/world-callback`;
   const walletCallback = 'https://wallet.example/cb';
 
   before(async () => {
-    execFileSync(process.execPath, [path.join(root, 'console', 'build.ts')], { stdio: 'inherit' });
-    fs.mkdirSync(artifacts, { recursive: true });
-    const dataDir = tempDir('console-sign-in');
-    dirs.push(dataDir);
-    ctx = await createContext(testConfig('sqlite', dataDir), { logger: pino({ level: 'silent' }) });
-    app = await buildServer(ctx);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    assert.ok(address !== null && typeof address === 'object');
+    server = await startConsoleServer({
+      config: { walletClients: [{ clientId: 'wallet_test', redirectUri: walletCallback }] },
+    });
+    const { ctx, app } = server;
     // A passkey's RP ID is a host name: people reach this server as localhost, as serve does.
-    origin = `http://localhost:${address.port}`;
+    origin = `http://localhost:${new URL(server.base).port}`;
     ctx.config.publicUrl = origin;
-    ctx.config.walletClients = [{ clientId: 'wallet_test', redirectUri: walletCallback }];
     registrar = (await ctx.principals.create({ role: 'registrar' })).token;
     const admin = (await ctx.principals.create({ role: 'admin' })).token;
     const plaza = await call(app, 'POST', '/v1/worlds', {
@@ -70,41 +51,21 @@ function defineSuite(): void {
     });
     assert.equal(plaza.status, 201, JSON.stringify(plaza.body));
     plazaSecret = plaza.body.oidc.clientSecret;
-
-    const profile = tempDir('chromium-profile');
-    dirs.push(profile);
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
   });
 
   after(async () => {
     await browser?.close();
-    await app?.close();
-    await ctx?.close();
-    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    await server?.close();
   });
 
   /** A tab with a virtual platform authenticator (resident keys, user verification). */
-  async function tab(viewport: { width: number; height: number }) {
-    await browser.clearCookies();
-    const page = await browser.newPage();
-    await page.setViewportSize(viewport);
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  async function tab(viewport: ViewportName) {
+    await browser.context.clearCookies();
+    const opened = await openTab(browser, viewport);
+    const { page } = opened;
     page.on('dialog', (dialog) => void dialog.accept());
-    const cdp = await browser.newCDPSession(page);
+    const cdp = await browser.context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     /** A new device: the authenticator before it is gone (its passkeys with it). */
     let current: string | undefined;
@@ -124,20 +85,30 @@ function defineSuite(): void {
       current = added.authenticatorId;
     };
     await newDevice();
-    return { page, errors, newDevice };
+    return { ...opened, newDevice };
+  }
+
+  /** A person enrolled by the registrar, not yet activated. */
+  async function enrol() {
+    const enrolled = await call(server.app, 'POST', '/v1/subjects', {
+      token: registrar,
+      body: personEnrolment(),
+    });
+    assert.equal(enrolled.status, 201);
+    return enrolled;
   }
 
   async function fitsWidth(page: Page, width: number, name: string) {
-    await page.screenshot({ path: path.join(artifacts, `sign-in-${name}-${width}.png`), fullPage: true });
+    await screenshot(page, `sign-in-${name}`);
     const scroll = Number(await page.evaluate('document.documentElement.scrollWidth'));
     assert.ok(scroll <= width, `${name}: the page is ${scroll} px wide at ${width} px`);
   }
 
   for (const viewport of widths) {
     test(`at ${viewport.width} px: activate, manage passkeys, sign in again, consent to a world, end the binding`, async () => {
-      const enrolled = await call(app, 'POST', '/v1/subjects', { token: registrar, body: personEnrolment() });
-      assert.equal(enrolled.status, 201);
-      const { page, errors, newDevice } = await tab(viewport);
+      const enrolled = await enrol();
+      const opened = await tab(viewport.name);
+      const { page, newDevice } = opened;
 
       // Activation: the link from the registrar, a passkey created on this device.
       await page.goto(enrolled.body.activation.link);
@@ -184,7 +155,7 @@ function defineSuite(): void {
       await page.getByRole('button', { name: 'Allow' }).click();
       await page.waitForURL(/\/world-callback\?code=/);
       const code = new URL(page.url()).searchParams.get('code')!;
-      const tokens = await call(app, 'POST', '/oidc/token', {
+      const tokens = await call(server.app, 'POST', '/oidc/token', {
         rawBody: new URLSearchParams({
           grant_type: 'authorization_code',
           code,
@@ -208,17 +179,17 @@ function defineSuite(): void {
       await fitsWidth(page, viewport.width, `avatars-${viewport.name}`);
       await page.getByRole('button', { name: `End binding of ${handle}` }).click();
       await page.getByText('No avatar is bound to you.').waitFor();
-      const standing = await ctx.avatars.subjectOf('plaza', handle);
+      const standing = await server.ctx.avatars.subjectOf('plaza', handle);
       assert.equal(standing, undefined);
-      assert.deepEqual(errors, []);
+      assert.deepEqual(pageErrors(opened), []);
       await page.close();
     });
   }
   test('a wallet’s consent page names the credentials and binds nothing; Allow sends the wallet its code', async () => {
-    const enrolled = await call(app, 'POST', '/v1/subjects', { token: registrar, body: personEnrolment() });
-    assert.equal(enrolled.status, 201);
+    const enrolled = await enrol();
     const viewport = widths[0]!;
-    const { page, errors } = await tab(viewport);
+    const opened = await tab(viewport.name);
+    const { page } = opened;
     await page.goto(enrolled.body.activation.link);
     await page.getByRole('button', { name: 'Create a passkey' }).click();
     await page.waitForURL(`${origin}/me`);
@@ -240,16 +211,16 @@ function defineSuite(): void {
     const sent = page.waitForRequest((request) => request.url().startsWith(`${walletCallback}?code=`));
     await page.getByRole('button', { name: 'Allow' }).click();
     await sent;
-    assert.deepEqual(await ctx.avatars.avatarsOf(enrolled.body.id), []);
-    assert.deepEqual(errors, []);
+    assert.deepEqual(await server.ctx.avatars.avatarsOf(enrolled.body.id), []);
+    assert.deepEqual(pageErrors(opened), []);
     await page.close();
   });
 
   test('lock my identity on My record: a world is refused; unlock with the passkey: signed in again', async () => {
-    const enrolled = await call(app, 'POST', '/v1/subjects', { token: registrar, body: personEnrolment() });
-    assert.equal(enrolled.status, 201);
+    const enrolled = await enrol();
     const viewport = widths[0]!;
-    const { page, errors } = await tab(viewport);
+    const opened = await tab(viewport.name);
+    const { page } = opened;
     await page.goto(enrolled.body.activation.link);
     await page.getByRole('button', { name: 'Create a passkey' }).click();
     await page.waitForURL(`${origin}/me`);
@@ -258,7 +229,7 @@ function defineSuite(): void {
     await page.getByRole('button', { name: 'Lock my identity' }).click();
     await page.getByRole('heading', { name: 'My identity is locked' }).waitFor();
     assert.ok(await page.getByText('A lock does not hide you', { exact: false }).isVisible());
-    assert.notEqual(await ctx.locks.lockedSince(enrolled.body.id), undefined);
+    assert.notEqual(await server.ctx.locks.lockedSince(enrolled.body.id), undefined);
     await fitsWidth(page, viewport.width, 'locked-phone');
 
     const worldSignIn = () =>
@@ -277,17 +248,17 @@ function defineSuite(): void {
     await page.getByText('You locked your identity', { exact: false }).waitFor();
     await page.getByRole('button', { name: 'Continue: The Plaza is refused' }).click();
     await page.waitForURL(/\/world-callback\?error=access_denied/);
-    assert.equal(await ctx.avatars.subjectOf('plaza', 'locked-tom'), undefined);
+    assert.equal(await server.ctx.avatars.subjectOf('plaza', 'locked-tom'), undefined);
 
     await page.goto(`${origin}/me/data`);
     await page.getByRole('button', { name: 'Unlock with a passkey' }).click();
     await page.getByRole('heading', { name: 'Lock my identity' }).waitFor();
-    assert.equal(await ctx.locks.lockedSince(enrolled.body.id), undefined);
+    assert.equal(await server.ctx.locks.lockedSince(enrolled.body.id), undefined);
     await worldSignIn();
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL(/\/world-callback\?code=/);
-    assert.equal(await ctx.avatars.subjectOf('plaza', 'locked-tom'), enrolled.body.id);
-    assert.deepEqual(errors, []);
+    assert.equal(await server.ctx.avatars.subjectOf('plaza', 'locked-tom'), enrolled.body.id);
+    assert.deepEqual(pageErrors(opened), []);
     await page.close();
   });
 }

@@ -1,16 +1,22 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type AppContext, createContext } from '../src/context.ts';
-import { buildServer } from '../src/http/server.ts';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { dayMs } from '../src/util/time.ts';
+import {
+  type Browser,
+  browserSuite,
+  type ConsoleServer,
+  desktop,
+  launchBrowser,
+  openTab,
+  pageErrors,
+  screenshot,
+  signInWithToken,
+  startConsoleServer,
+  type Tab,
+} from './_browser.ts';
 import { conductFixture, report } from './_fixtures.ts';
-import { call, type Harness, organisationEnrolment, tempDir, testConfig } from './_util.ts';
+import { call, type Harness, organisationEnrolment } from './_util.ts';
 
 /**
  * The web console end to end, in Debian's Chromium driven by playwright-core: Tom's case through
@@ -18,44 +24,24 @@ import { call, type Harness, organisationEnrolment, tempDir, testConfig } from '
  * on a SQLite store. Screenshots of each role's main screen go to test-artifacts/.
  */
 
-const chromiumPath = process.env.MDIS_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const root = path.resolve(import.meta.dirname, '..');
-const artifacts = path.join(root, 'test-artifacts');
-const desktop = { width: 1280, height: 900 };
+/** The narrowest phone these screens are checked at (narrower than the harness's `phone`). */
 const phone = { width: 375, height: 812 };
 
-if (!fs.existsSync(chromiumPath)) {
-  test('the web console in a browser', {
-    skip: `SKIPPED: no Chromium at ${chromiumPath}; install it (apt-get install -y chromium) to run the browser tests`,
-  }, () => {});
-} else {
-  describe('the web console in a browser (Chromium)', { timeout: 180_000 }, defineSuite);
-}
+browserSuite('the web console in a browser (Chromium)', defineSuite, 180_000);
 
 function defineSuite(): void {
-  let ctx: AppContext;
-  let app: FastifyInstance;
-  let browser: BrowserContext;
+  let server: ConsoleServer;
+  let browser: Browser;
   let base: string;
   let f: Awaited<ReturnType<typeof conductFixture>>;
   let h: Pick<Harness, 'call' | 'token'>;
   let caseId: string;
   let auditor: string;
-  const dirs: string[] = [];
-  const pages: { page: Page; errors: string[] }[] = [];
 
   before(async () => {
-    // The console as `npm test` builds it (a no-op when it is up to date).
-    execFileSync(process.execPath, [path.join(root, 'console', 'build.ts')], { stdio: 'inherit' });
-    fs.mkdirSync(artifacts, { recursive: true });
-    const dataDir = tempDir('console');
-    dirs.push(dataDir);
-    ctx = await createContext(testConfig('sqlite', dataDir), { logger: pino({ level: 'silent' }) });
-    app = await buildServer(ctx);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    assert.ok(address !== null && typeof address === 'object');
-    base = `http://127.0.0.1:${address.port}`;
+    server = await startConsoleServer();
+    base = server.base;
+    const { ctx, app } = server;
 
     // Tom's scenario through the API: enrolled, bound in the plaza, reported by three users.
     h = {
@@ -80,58 +66,26 @@ function defineSuite(): void {
       caseId = filed.body.caseId;
     }
     auditor = await h.token({ role: 'auditor', name: 'Log auditor' });
-
-    const profile = tempDir('chromium-profile');
-    dirs.push(profile);
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath,
-      headless: true,
-      viewport: desktop,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
   });
 
   after(async () => {
     await browser?.close();
-    await app?.close();
-    await ctx?.close();
-    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    await server?.close();
   });
 
   /** A new tab (its own sessionStorage, so its own sign-in) that records console errors. */
-  async function signIn(token: string, home: string): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage();
-    await page.setViewportSize(desktop);
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-    const tab = { page, errors };
-    pages.push(tab);
-    await page.goto(base);
-    await page.getByLabel('Token').fill(token);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(`${base}${home}`);
-    return tab;
+  function signIn(token: string, home: string): Promise<Tab> {
+    return signInWithToken(browser, base, token, { home });
   }
 
   /** Desktop and phone screenshots; on a phone, nothing may be wider than the screen. */
   async function screenshots(page: Page, name: string): Promise<void> {
     await page.setViewportSize(desktop);
-    await page.screenshot({ path: path.join(artifacts, `console-${name}-desktop.png`), fullPage: true });
+    await screenshot(page, `console-${name}`);
     await page.setViewportSize(phone);
     await page.waitForTimeout(150); // charts follow their container's width
-    await page.screenshot({ path: path.join(artifacts, `console-${name}-phone.png`), fullPage: true });
+    await screenshot(page, `console-${name}`);
     // The layout follows the resize over a few frames (more on a busy machine): give it a second.
     let width = Number.POSITIVE_INFINITY;
     for (let tries = 0; tries < 10 && width > phone.width; tries++) {
@@ -310,7 +264,7 @@ function defineSuite(): void {
     assertNoErrors(staff);
 
     // The airline's checks of the earlier tests, written as the scheduled job would.
-    await ctx.checkCounts.flush();
+    await server.ctx.checkCounts.flush();
     const tab = await signIn(f.subject, '/me');
     const { page } = tab;
     await page.getByRole('link', { name: 'Access history' }).first().click();
@@ -465,9 +419,8 @@ function defineSuite(): void {
   });
 
   test('an unknown token is refused in plain words', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
+    const tab = await openTab(browser);
+    const { page } = tab;
     await page.goto(base);
     await page.getByLabel('Token').fill('mdis_not_a_real_token');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -476,6 +429,7 @@ function defineSuite(): void {
     assert.match(String(await alert.textContent()), /^That token is not valid\./);
     // A token refused at sign-in is not a sign-in lost: no "no longer accepts your token".
     assert.doesNotMatch(String(await page.locator('main').textContent()), /no longer accepts/);
-    assert.deepEqual(errors, []);
+    // What the page throws, not what it logs: the refused request may be logged in its console.
+    assert.deepEqual(pageErrors(tab), []);
   });
 }
