@@ -113,7 +113,13 @@ export const screens: Screen[] = [
     roles: ['oversight', 'auditor', 'admin'],
     view: TransparencyReport,
   },
-  // The registrar's work, before the log every role shares.
+  // A world's and a service's work, then the registrar's, before the log every role shares (a
+  // role's menu starts with its home).
+  { path: '/world', title: 'Avatars', nav: 'Avatars', roles: ['platform'], view: WorldAvatars },
+  { path: '/world/reports', title: 'Reports', nav: 'Reports', roles: ['platform'], view: WorldReports },
+  { path: '/world/webhooks', title: 'Webhooks', nav: 'Webhooks', roles: ['platform'], view: Webhooks },
+  { path: '/world/webhooks/:id', title: 'Deliveries', roles: ['platform'], view: Deliveries },
+  { path: '/eligibility', title: 'Eligibility', nav: 'Eligibility', roles: ['service'], view: Eligibility },
   { path: '/enrol', title: 'Enrol a subject', nav: 'Enrol', roles: ['registrar'], view: Enrol },
   {
     path: '/subjects',
@@ -154,11 +160,6 @@ export const screens: Screen[] = [
     ],
     view: LogView,
   },
-  { path: '/world', title: 'Avatars', nav: 'Avatars', roles: ['platform'], view: WorldAvatars },
-  { path: '/world/reports', title: 'Reports', nav: 'Reports', roles: ['platform'], view: WorldReports },
-  { path: '/world/webhooks', title: 'Webhooks', nav: 'Webhooks', roles: ['platform'], view: Webhooks },
-  { path: '/world/webhooks/:id', title: 'Deliveries', roles: ['platform'], view: Deliveries },
-  { path: '/eligibility', title: 'Eligibility', nav: 'Eligibility', roles: ['service'], view: Eligibility },
   {
     path: '/preservations',
     title: 'Preservation orders',
@@ -181,8 +182,6 @@ const homes: Partial<Record<Role, string>> = {
   admin: '/dashboard',
   auditor: '/log',
   registrar: '/enrol',
-  platform: '/world',
-  service: '/eligibility',
 };
 
 export function homeOf(role: Role): string {

@@ -9,7 +9,7 @@ export interface Column<T> {
 
 /**
  * A table on a desktop; on a phone each row becomes a card whose cells carry their column's
- * label (see `.table` in styles.css).
+ * label (see `.table` in styles.css), the cell's content kept together beside it.
  */
 export function DataTable<T>(props: {
   caption: string;
@@ -36,7 +36,8 @@ export function DataTable<T>(props: {
           <tr key={props.rowKey(row)}>
             {props.columns.map((column) => (
               <td key={column.label} data-label={column.label} class={column.numeric ? 'num' : undefined}>
-                {column.cell(row)}
+                {/* One box: on a phone the cell is a grid of its label and this, whatever it holds. */}
+                <div class="cell">{column.cell(row)}</div>
               </td>
             ))}
           </tr>

@@ -3,6 +3,7 @@ import { Link } from '../router.tsx';
 import type { DisclosureSummary } from '../types.ts';
 import { DataTable } from './data-table.tsx';
 import { PrincipalName } from './principal-name.tsx';
+import { RecordId } from './record-id.tsx';
 
 /** Where a disclosure stands, in words: its status, and an emergency one's review. */
 export function standing(d: DisclosureSummary): string {
@@ -16,7 +17,14 @@ export function DisclosureTable(props: { rows: DisclosureSummary[]; caption: str
     <DataTable
       caption={props.caption}
       columns={[
-        { label: 'Request', cell: (d) => <Link href={`/disclosures/${d.id}`}>{d.id}</Link> },
+        {
+          label: 'Request',
+          cell: (d) => (
+            <Link href={`/disclosures/${d.id}`}>
+              <RecordId id={d.id} />
+            </Link>
+          ),
+        },
         {
           label: 'Status',
           cell: (d) => <span class={`status status-${d.overdue ? 'overdue' : d.status}`}>{standing(d)}</span>,
@@ -27,9 +35,9 @@ export function DisclosureTable(props: { rows: DisclosureSummary[]; caption: str
         {
           label: 'Authority',
           cell: (d) => (
-            <>
+            <span>
               <PrincipalName id={d.authority} /> ({d.jurisdiction})
-            </>
+            </span>
           ),
         },
         { label: 'Asked', cell: (d) => when(d.createdAt) },

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { get } from '../api.ts';
 import type { PrincipalName as Named, Role } from '../types.ts';
 
@@ -13,6 +13,8 @@ let readerRole: Role | undefined;
 const known = new Map<string, Named | null>();
 const asked = new Set<string>();
 let wanted: string[] = [];
+/** How many answers have come: a component that rendered before the last one draws again. */
+let answers = 0;
 const listeners = new Set<() => void>();
 
 /** Set once signed in: whether this role may ask for names. */
@@ -46,15 +48,21 @@ async function flush(): Promise<void> {
       for (const id of chunk) known.set(id, null);
     }
   }
+  answers += 1;
   for (const listener of listeners) listener();
 }
 
 /** A principal by name (its organisation after it), with its id on hover; the id until known. */
 export function PrincipalName(props: { id: string }) {
   const [, redraw] = useState(0);
+  const drawnAfter = useRef(answers);
+  drawnAfter.current = answers;
   useEffect(() => {
     const listener = () => redraw((n) => n + 1);
     listeners.add(listener);
+    // An answer that came between this render and now (effects run after the paint) found no
+    // listener here: draw again, or the id would stay shown though its name is known.
+    if (answers !== drawnAfter.current) listener();
     want(props.id);
     return () => {
       listeners.delete(listener);

@@ -3,6 +3,7 @@ import { Link } from '../router.tsx';
 import type { Sanction } from '../types.ts';
 import { type Column, DataTable } from './data-table.tsx';
 import { PrincipalName } from './principal-name.tsx';
+import { RecordId } from './record-id.tsx';
 
 /** Where a sanction applies, in words. */
 export function scopeOf(s: Sanction): string {
@@ -28,10 +29,10 @@ export function sanctionColumns(options: { links: boolean; subject?: boolean }):
           cell: (s) =>
             options.links ? (
               <Link href={`/sanctions?subject=${encodeURIComponent(s.subject)}`}>
-                <code>{s.subject}</code>
+                <RecordId id={s.subject} />
               </Link>
             ) : (
-              <code>{s.subject}</code>
+              <RecordId id={s.subject} />
             ),
         },
       ]
@@ -50,9 +51,11 @@ export function sanctionColumns(options: { links: boolean; subject?: boolean }):
         s.caseId === undefined ? (
           s.source
         ) : options.links ? (
-          <Link href={`/cases/${s.caseId}`}>{s.caseId}</Link>
+          <Link href={`/cases/${s.caseId}`}>
+            <RecordId id={s.caseId} />
+          </Link>
         ) : (
-          s.caseId
+          <RecordId id={s.caseId} />
         ),
     },
     ...(options.subject

@@ -4,12 +4,13 @@ import { AttributeFields } from '../../components/attribute-fields.tsx';
 import { standing } from '../../components/disclosure-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { PrincipalName } from '../../components/principal-name.tsx';
+import { caseReaders, RecordId } from '../../components/record-id.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { useSubmit } from '../../components/use-submit.ts';
 import { when, words } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import type { ScreenProps } from '../../screen-props.ts';
-import type { DisclosureDetail as Detail } from '../../types.ts';
+import type { DisclosureDetail as Detail, Role } from '../../types.ts';
 
 /** A disclosure: its status and request; the identity to the authority once granted; oversight decides here. */
 export function DisclosureDetail(props: ScreenProps) {
@@ -36,7 +37,7 @@ export function DisclosureDetail(props: ScreenProps) {
         loaded.loading && <p class="loading">Loading the disclosure…</p>
       ) : (
         <>
-          <Facts d={d} />
+          <Facts d={d} role={props.me.role} />
           {d.identity !== undefined && <Identity identity={d.identity} />}
           {oversight && decidable && <Verdict d={d} onDecided={setUpdated} />}
         </>
@@ -45,7 +46,23 @@ export function DisclosureDetail(props: ScreenProps) {
   );
 }
 
-function Facts(props: { d: Detail }) {
+/** The case a request names: a link for whom it opens to; for others its id, saying who keeps it. */
+function CaseRef(props: { id: string; role: Role }) {
+  if (caseReaders.includes(props.role)) {
+    return (
+      <Link href={`/cases/${props.id}`}>
+        <RecordId id={props.id} />
+      </Link>
+    );
+  }
+  return (
+    <>
+      <RecordId id={props.id} /> <span class="muted">(a moderators’ case: its details are theirs)</span>
+    </>
+  );
+}
+
+function Facts(props: { d: Detail; role: Role }) {
   const { d } = props;
   const target =
     d.target === undefined ? undefined : (d.target.subject ?? `${d.target.handle} in ${d.target.world}`);
@@ -71,7 +88,17 @@ function Facts(props: { d: Detail }) {
       <dt>Offence</dt>
       <dd>{words(d.offence)}</dd>
       <dt>Case</dt>
-      <dd>{d.case ?? (d.withCase ? 'named' : 'none: the policy lets this offence go without one')}</dd>
+      <dd>
+        {d.case === undefined ? (
+          d.withCase ? (
+            'named'
+          ) : (
+            'none: the policy lets this offence go without one'
+          )
+        ) : (
+          <CaseRef id={d.case} role={props.role} />
+        )}
+      </dd>
       <dt>Scope</dt>
       <dd>{d.scope.join(', ')}</dd>
       <dt>Legal basis</dt>

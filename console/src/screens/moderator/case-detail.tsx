@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { get } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { PrincipalName } from '../../components/principal-name.tsx';
+import { RecordId } from '../../components/record-id.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { when, words } from '../../format.ts';
 import { Link } from '../../router.tsx';
@@ -55,7 +56,7 @@ function CaseFacts(props: { found: CaseDetail }) {
       </dd>
       <dt>Subject</dt>
       <dd>
-        <code>{c.subject}</code> · <Link href={`/sanctions?subject=${c.subject}`}>sanctions</Link>
+        <RecordId id={c.subject} /> · <Link href={`/sanctions?subject=${c.subject}`}>sanctions</Link>
       </dd>
       <dt>Category</dt>
       <dd>{words(c.category)}</dd>

@@ -3,6 +3,7 @@ import { get, type Page, query } from '../../api.ts';
 import { type Column, DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { Pager, usePaged } from '../../components/paged.tsx';
+import { RecordId } from '../../components/record-id.tsx';
 import { usePolicy } from '../../components/use-policy.ts';
 import { when, words } from '../../format.ts';
 import { Link, navigate } from '../../router.tsx';
@@ -12,7 +13,14 @@ import type { CaseSummary } from '../../types.ts';
 const statuses = ['open', 'appealed', 'decided', 'closed'] as const;
 
 const columns: Column<CaseSummary>[] = [
-  { label: 'Case', cell: (c) => <Link href={`/cases/${c.id}`}>{c.id}</Link> },
+  {
+    label: 'Case',
+    cell: (c) => (
+      <Link href={`/cases/${c.id}`}>
+        <RecordId id={c.id} />
+      </Link>
+    ),
+  },
   { label: 'Avatar', cell: (c) => `${c.handle} @ ${c.world}` },
   { label: 'Category', cell: (c) => words(c.category) },
   { label: 'Status', cell: (c) => <span class={`status status-${c.status}`}>{c.status}</span> },

@@ -2,6 +2,7 @@ import { get, type Page, query } from '../../api.ts';
 import { type Column, DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { Pager, usePaged } from '../../components/paged.tsx';
+import { RecordId } from '../../components/record-id.tsx';
 import { when, words } from '../../format.ts';
 import type { ScreenProps } from '../../screen-props.ts';
 import type { WorldReport } from '../../types.ts';
@@ -19,7 +20,7 @@ const columns: Column<WorldReport>[] = [
   { label: 'Received', cell: (r) => when(r.receivedAt) },
   { label: 'Avatar', cell: (r) => <strong>{r.handle}</strong> },
   { label: 'Category', cell: (r) => words(r.category) },
-  { label: 'Case', cell: (r) => <code class="id">{r.case.id}</code> },
+  { label: 'Case', cell: (r) => <RecordId id={r.case.id} /> },
   {
     label: 'Case status',
     cell: (r) => <span class={`status status-${r.case.status}`}>{r.case.status}</span>,

@@ -8,7 +8,8 @@ import type { ErasureStatus } from '../../types.ts';
 /** A registrar closes a subject that died or was enrolled twice: its erasure is scheduled. */
 export function Closure() {
   const [subject, setSubject] = useState('');
-  const [reason, setReason] = useState<'death' | 'duplicate'>('death');
+  // No reason chosen for the registrar: the act cannot be undone, so each one is a choice.
+  const [reason, setReason] = useState<'' | 'death' | 'duplicate'>('');
   const [done, setDone] = useState<ErasureStatus>();
   const close = useSubmit(async () => {
     setDone(undefined);
@@ -32,9 +33,11 @@ export function Closure() {
           Reason
           <select
             name="reason"
+            required
             value={reason}
-            onChange={(e) => setReason(e.currentTarget.value as 'death' | 'duplicate')}
+            onChange={(e) => setReason(e.currentTarget.value as '' | 'death' | 'duplicate')}
           >
+            <option value="">Choose a reason</option>
             <option value="death">Death</option>
             <option value="duplicate">Duplicate enrolment</option>
           </select>

@@ -110,7 +110,8 @@ function CaseCard(props: { found: MyCase; onAppealed: () => void }) {
         {c.automated && <span class="muted"> · opened by the world’s automated report</span>}
       </p>
       <p class="muted">
-        Case <code>{c.id}</code>, opened {when(c.openedAt)} on {c.reportCount} report(s)
+        Case <code>{c.id}</code>, opened {when(c.openedAt)} on {c.reportCount}{' '}
+        {c.reportCount === 1 ? 'report' : 'reports'}
       </p>
       <ol class="reports" aria-label="Reports">
         {c.reports.map((r) => (
