@@ -565,7 +565,13 @@ export class SecondAdminRequiredError extends ConflictError {
 /** A disclosure request names no case where its offence's category requires one. */
 export class CaseRequiredError extends PolicyRefusedError {
   constructor(offence: string) {
-    super('case_required', `a request for ${offence} names the case it concerns (case)`, { field: 'case' });
+    super(
+      'case_required',
+      `A disclosure for ${offence.replaceAll('_', ' ')} must name the case it concerns.`,
+      {
+        field: 'case',
+      },
+    );
   }
 }
 
