@@ -130,20 +130,37 @@ export class MdisError extends Error {
   }
 }
 
-/** Input that breaks a rule; `field` names where, as a dotted path (`natural.birthDate`). */
 /** An error as a batch answers it for one of its items: code, message, and the field it names. */
 export function itemError(error: MdisError): { error: string; message: string; field?: string } {
   const field = error.details.field;
   return { error: error.code, message: error.message, ...(typeof field === 'string' ? { field } : {}) };
 }
 
+/** One field's problem, as a 400 that checked every field lists them in `fields`. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** Input that breaks a rule; `field` names where, as a dotted path (`natural.birthDate`). */
 export class ValidationError extends MdisError {
   /** The rule broken, without the field. */
   readonly rule: string;
 
-  constructor(field: string, rule: string) {
-    super('invalid_request', `${field}: ${rule}`, { field });
+  constructor(field: string, rule: string, fields?: readonly FieldProblem[]) {
+    super('invalid_request', `${field}: ${rule}`, fields === undefined ? { field } : { field, fields });
     this.rule = rule;
+  }
+
+  /**
+   * Every field's problem in one error: `field` and `message` are the first's (what a client that
+   * reads one field shows), `fields` lists them all, the first included. `problems` is not empty.
+   */
+  static every(problems: readonly ValidationError[]): ValidationError {
+    const [first] = problems;
+    if (first === undefined) throw new RangeError('ValidationError.every needs a problem');
+    const fields = problems.map((p) => ({ field: String(p.details.field), message: p.message }));
+    return new ValidationError(String(first.details.field), first.rule, fields);
   }
 
   /** The same error for a field nested under `prefix` (`sanctions.1` + `actions`). */
@@ -548,7 +565,13 @@ export class SecondAdminRequiredError extends ConflictError {
 /** A disclosure request names no case where its offence's category requires one. */
 export class CaseRequiredError extends PolicyRefusedError {
   constructor(offence: string) {
-    super('case_required', `a request for ${offence} names the case it concerns (case)`, { field: 'case' });
+    super(
+      'case_required',
+      `A disclosure for ${offence.replaceAll('_', ' ')} must name the case it concerns.`,
+      {
+        field: 'case',
+      },
+    );
   }
 }
 

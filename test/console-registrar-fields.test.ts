@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApiError } from '../console/src/api.ts';
-import { controlFor, fieldLabel, refusalAt } from '../console/src/screens/registrar/attribute-labels.ts';
+import {
+  controlFor,
+  fieldLabel,
+  refusalAt,
+  refusalsAt,
+} from '../console/src/screens/registrar/attribute-labels.ts';
 import { enrolmentBody } from '../console/src/screens/registrar/enrol-fields.ts';
 
 // The registrar's enrolment form without a browser: what it sends, and which control a refusal lands on.
@@ -39,6 +44,38 @@ test('the sentence at the field names it in words, without the API’s path or s
     'only a 400 is a field’s refusal',
   );
   assert.equal(fieldLabel('natural.document.issuingCountry'), 'Issuing country');
+});
+
+test('a 400 that lists every field’s problem lands each on its control, in the form’s order', () => {
+  const fields = [
+    { field: 'social.accounts.0.handle', message: 'social.accounts.0.handle: is not in the expected format' },
+    { field: 'natural.document', message: 'natural.document: is required' },
+    { field: 'natural.document.number', message: 'natural.document.number: is required' },
+    { field: 'natural.legalName', message: 'natural.legalName: is required' },
+  ];
+  const error = new ApiError({
+    status: 400,
+    code: 'invalid_request',
+    message: fields[0]!.message,
+    field: fields[0]!.field,
+    details: { fields },
+  });
+  assert.deepEqual(refusalsAt(error, paths), [
+    { path: 'natural.legalName', message: 'Legal name is required.' },
+    { path: 'natural.document.type', message: 'Identity document is required.' },
+    { path: 'natural.document.number', message: 'Document number is required.' },
+    { path: 'social.accounts', message: 'Handle is not in the expected format.' },
+  ]);
+  // An answer without the list (an older server) still lands its one field.
+  const one = new ApiError({
+    status: 400,
+    code: 'invalid_request',
+    message: fields[3]!.message,
+    field: fields[3]!.field,
+  });
+  assert.deepEqual(refusalsAt(one, paths), [
+    { path: 'natural.legalName', message: 'Legal name is required.' },
+  ]);
 });
 
 test('the body holds the filled fields only, lists split into lines and codes in upper case', () => {

@@ -102,12 +102,14 @@ browserSuite('the registrar’s console (Chromium)', () => {
       await issueActivationCode(page, id);
       await correctionsQueue(page, id);
       await organisationMissingField(page);
+      await everyProblemAtOnce(page);
       // Chromium logs each answer that is not a success: the refusals and the duplicate provoked above.
       assert.deepEqual(
         tab.errors,
         [
           'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
           'console: Failed to load resource: the server responded with a status of 409 (Conflict)',
+          'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
           'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
           'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
           'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
@@ -267,5 +269,42 @@ browserSuite('the registrar’s console (Chromium)', () => {
     assert.equal(await page.getByLabel('Founded on').getAttribute('aria-invalid'), 'true');
     assert.equal(await subjects(), before, 'a refused enrolment creates nothing');
     await checkScreen(page, 'registrar-enrol-organisation');
+  }
+
+  /** Sex left out, a birth date that does not exist, a country in words: all three shown at once. */
+  async function everyProblemAtOnce(page: Page): Promise<void> {
+    const before = await subjects();
+    await openFromMenu(page, 'Enrol');
+    await page.getByLabel('Kind').selectOption({ label: 'Person' });
+    await page.getByLabel('Legal name').fill('Amina Okafor');
+    await page.getByLabel('Birth date').fill('1990-13-45');
+    await page.getByLabel('Nationality').fill('England');
+    await page.getByLabel('Document type').selectOption({ label: 'Passport' });
+    await page.getByLabel('Document number').fill(`A${page.viewportSize()?.width}B33`);
+    await page.getByLabel('Issuing country').fill('gb');
+    await page.getByRole('button', { name: 'Enrol', exact: true }).click();
+    const shown = {
+      'natural-sex': 'Sex is required.',
+      'natural-birthDate': 'Birth date must be a real date, written YYYY-MM-DD.',
+      'natural-nationality': 'Nationality is not in the expected format.',
+    };
+    await page.locator('#enrol-natural-sex-error').waitFor();
+    for (const [control, sentence] of Object.entries(shown)) {
+      assert.equal(await page.locator(`#enrol-${control}-error`).textContent(), sentence);
+      assert.equal(await page.locator(`#enrol-${control}`).getAttribute('aria-invalid'), 'true');
+    }
+    assert.equal(
+      await page.locator('[aria-invalid="true"]').count(),
+      3,
+      'only the refused fields are marked',
+    );
+    assert.equal(
+      await focusedName(page),
+      'natural.birthDate',
+      'the focus is on the form’s first refused field',
+    );
+    assert.equal(await page.getByRole('alert').count(), 0, 'no box repeats one of them below the form');
+    assert.equal(await subjects(), before, 'a refused enrolment creates nothing');
+    await checkScreen(page, 'registrar-enrol-every-problem');
   }
 });

@@ -86,8 +86,17 @@ forEachStore(
         assert.equal(await h.snapshot(), untouched, 'not even the log grew');
       });
 
-    refused('no case where the category requires one', async () => warrant(clock), ['case_required']);
-    refused('an emergency without a case', async () => emergency(clock), ['case_required']);
+    // A sentence the console shows at the Case field as it is; the offence in words.
+    const caseRequired = (offence: string) => (reply: { body: Record<string, unknown> }) =>
+      assert.equal(reply.body.message, `A disclosure for ${offence} must name the case it concerns.`);
+    refused('no case where the category requires one', async () => warrant(clock), [
+      'case_required',
+      caseRequired('spreading rumors'),
+    ]);
+    refused('an emergency without a case', async () => emergency(clock), [
+      'case_required',
+      caseRequired('harassment'),
+    ]);
     refused('another subject’s case', async () => warrant(clock, { case: annCase }), [
       'case_not_about_target',
     ]);

@@ -5,6 +5,12 @@ export const ErrorBody = Type.Object(
     error: Type.String({ description: 'stable snake_case code' }),
     message: Type.String(),
     field: Type.Optional(Type.String({ description: 'the offending field, on 400' })),
+    fields: Type.Optional(
+      Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), {
+        description:
+          'on a 400 of a body checked whole (POST /v1/subjects): every field’s problem, the first being `field` and `message`',
+      }),
+    ),
   },
   { additionalProperties: true, $id: 'Error' },
 );

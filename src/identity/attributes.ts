@@ -3,7 +3,7 @@ import type { AttributeGroup, SubjectKind } from '../api/words.ts';
 import { ValidationError } from '../errors.ts';
 import { countryCodePattern, jurisdictionPattern } from '../util/countries.ts';
 import { sha256HexPattern } from '../util/patterns.ts';
-import { type Check, compileCheck, StringEnum } from '../util/validation.ts';
+import { type Check, compileCheck, compileFullCheck, StringEnum } from '../util/validation.ts';
 
 export { type AttributeGroup, attributeGroups, type SubjectKind, subjectKinds } from '../api/words.ts';
 
@@ -152,6 +152,26 @@ export function checkGroup(kind: SubjectKind, group: AttributeGroup, value: unkn
 
 function notAfter(date: string, today: string, field: string): void {
   if (date > today) throw new ValidationError(field, 'is in the future');
+}
+
+const enrolmentProblems = compileFullCheck(Enrolment);
+
+/**
+ * Checks an enrolment whole and names every field's problem in one ValidationError (`fields`),
+ * the schema's and the dates' rules alike, so that a registrar corrects the form once.
+ */
+export function checkEnrolment(input: unknown, today: string): asserts input is Enrolment {
+  const problems = enrolmentProblems(input, '');
+  const named = new Set(problems.map((p) => p.details.field));
+  const { kind, natural } = (input ?? {}) as { kind?: unknown; natural?: Record<string, unknown> };
+  const field = kind === 'person' ? 'birthDate' : 'foundedOn';
+  const date = natural?.[field];
+  if (typeof date === 'string' && !named.has('kind') && !named.has(`natural.${field}`)) {
+    if (date > today) problems.push(new ValidationError(`natural.${field}`, 'is in the future'));
+    else if (kind === 'person' && date < '1900-01-01')
+      problems.push(new ValidationError(`natural.${field}`, 'is before 1900'));
+  }
+  if (problems.length > 0) throw ValidationError.every(problems);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   type AttributeGroup,
   type AttributePatch,
   attributeGroups,
+  checkEnrolment,
   checkGroup,
   type Enrolment,
   type Natural,
@@ -53,11 +54,16 @@ export class SubjectService {
     this.#enrolHooks.push(hook);
   }
 
+  /** Refuses an enrolment that breaks any rule, naming every field's problem (a ValidationError). */
+  checkEnrolment(input: unknown): void {
+    checkEnrolment(input, this.#now().toISOString().slice(0, 10));
+  }
+
   /** Enrols a subject; a natural identity already enrolled is a DuplicateIdentityError. */
   async enrol(input: Enrolment, actor: string): Promise<SubjectProfile> {
     const now = this.#now().toISOString();
+    checkEnrolment(input, now.slice(0, 10));
     const groups = { natural: input.natural, social: input.social ?? {}, signs: input.signs ?? {} };
-    for (const group of attributeGroups) checkGroup(input.kind, group, groups[group], now.slice(0, 10));
     const dedupHash = this.#vault.keyedHash(naturalIdentifier(input.kind, input.natural));
     await this.#refuseDuplicate(this.#db, dedupHash);
 

@@ -4,7 +4,9 @@ import { words } from '../format.ts';
 /** Plain words for an error the API (or the network) gave. */
 export function explain(error: unknown): string {
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
-  const { status, message } = error;
+  const { status } = error;
+  // A message written as a sentence keeps its own full stop; the one added below is the only one.
+  const message = error.message.replace(/\.$/, '');
   if (status === 0) return `Could not reach mdis: ${message}.`;
   if (status === 400) return `That was not accepted: ${message}.`;
   if (status === 401) return `You are not signed in, or your token is no longer valid: ${message}.`;
@@ -22,15 +24,20 @@ export function explain(error: unknown): string {
   return `The request failed (${status}): ${message}.`;
 }
 
-/** An error, said plainly, with the API's code for whoever reports it. */
+/**
+ * An error, said plainly, with the API's code for whoever reports it, unless the words already
+ * say it ("Refused by policy: …" needs no "(refused by policy)" after it).
+ */
 export function ErrorBox(props: { error: unknown; title?: string }) {
   if (props.error === undefined) return null;
-  const code = props.error instanceof ApiError ? props.error.code : undefined;
+  const said = explain(props.error);
+  const code = props.error instanceof ApiError ? words(props.error.code) : undefined;
+  const shown = code !== undefined && !said.toLowerCase().includes(code.toLowerCase());
   return (
     <div class="error" role="alert">
       {props.title !== undefined && <strong>{props.title} </strong>}
-      {explain(props.error)}
-      {code !== undefined && <span class="code"> ({words(code)})</span>}
+      {said}
+      {shown && <span class="code"> ({code})</span>}
     </div>
   );
 }

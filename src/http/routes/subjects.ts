@@ -21,15 +21,25 @@ export function subjectRoutes(app: Api, ctx: AppContext): void {
     '/v1/subjects',
     {
       config: { roles: registrar },
+      // The service checks the body whole and names every field's problem; the schema's own check
+      // stops at the first, so its failure is kept for the service to report (and thrown after).
+      attachValidation: true,
       schema: {
         tags: ['identity'],
         summary: 'Enrol a person, organisation or government agency',
-        description: `409 duplicate_identity (with existingId) when the identity document or registration is already enrolled.`,
+        description:
+          "400 invalid_request names every field's problem at once in `fields` ({field, message} each; " +
+          "`field` and `message` are the first's), nothing written. " +
+          '409 duplicate_identity (with existingId) when the identity document or registration is already enrolled.',
         body: Enrolment,
         response: responses({ 201: Type.Object({ ...SubjectProfile.properties, activation: Activation }) }),
       },
     },
     async (request, reply) => {
+      if (request.validationError !== undefined) {
+        ctx.subjects.checkEnrolment(request.body);
+        throw request.validationError; // not reached while both checks hold one schema
+      }
       const profile = await ctx.subjects.enrol(request.body, caller(request).id);
       // The person's sign-in and its one-time code (a failure here leaves the enrolment: a
       // registrar's POST /v1/subjects/{id}/activation-code issues one later).

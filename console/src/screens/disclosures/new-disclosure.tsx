@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { post } from '../../api.ts';
+import { ApiError, post } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { useSubmit } from '../../components/use-submit.ts';
 import { navigate } from '../../router.tsx';
@@ -39,6 +39,7 @@ export function NewDisclosure(_props: ScreenProps) {
     { leaves: true },
   );
 
+  const caseError = caseRefusal(error);
   return (
     <section>
       <h1>New disclosure request</h1>
@@ -59,9 +60,17 @@ export function NewDisclosure(_props: ScreenProps) {
             maxLength={21}
             placeholder="case_…; leave empty only where the policy needs no case"
             value={caseId}
+            aria-invalid={caseError === undefined ? undefined : true}
+            aria-describedby={caseError === undefined ? undefined : 'new-disclosure-case-error'}
             onInput={(event) => setCaseId(event.currentTarget.value)}
           />
         </label>
+        {/* Beside the label, not in it: the field's name stays "Case", the sentence describes it. */}
+        {caseError !== undefined && (
+          <p id="new-disclosure-case-error" class="field-error">
+            {caseError}
+          </p>
+        )}
         <LegalBasisFields value={basis} onChange={setBasis} />
         <label>
           Purpose
@@ -74,11 +83,21 @@ export function NewDisclosure(_props: ScreenProps) {
             onInput={(event) => setPurpose(event.currentTarget.value)}
           />
         </label>
-        <ErrorBox error={error} />
+        {caseError === undefined && <ErrorBox error={error} />}
         <button type="submit" class="primary" disabled={busy || scope.length === 0}>
           {busy ? 'Filing…' : 'File the request'}
         </button>
       </form>
     </section>
   );
+}
+
+/**
+ * A refusal about the case (none named where one is required, or one not about the target or
+ * its offence): the API's sentence, shown at the Case field instead of in the box below.
+ */
+function caseRefusal(error: unknown): string | undefined {
+  if (!(error instanceof ApiError) || error.field !== 'case') return undefined;
+  const sentence = error.message.charAt(0).toUpperCase() + error.message.slice(1);
+  return sentence.endsWith('.') ? sentence : `${sentence}.`;
 }

@@ -117,6 +117,27 @@ export function controlFor(field: string | undefined, paths: string[]): string |
   return holder ?? paths.find((path) => path.startsWith(`${field}.`));
 }
 
+/**
+ * Every field a 400 names (its `fields` where the API checked the body whole, else its one
+ * `field`) that belongs to a control of the form: the control and the sentence to show there, in
+ * the form's order, one per control (the first of those landing on it).
+ */
+export function refusalsAt(error: unknown, paths: string[]): { path: string; message: string }[] {
+  if (!(error instanceof ApiError) || error.status !== 400) return [];
+  const listed = Array.isArray(error.details.fields) ? (error.details.fields as unknown[]) : [];
+  const named = listed.flatMap((item) => {
+    const { field, message } = (item ?? {}) as { field?: unknown; message?: unknown };
+    if (typeof field !== 'string' || typeof message !== 'string') return [];
+    return [new ApiError({ status: 400, code: error.code, message, field })];
+  });
+  const out: { path: string; message: string }[] = [];
+  for (const one of named.length > 0 ? named : [error]) {
+    const refusal = refusalAt(one, paths);
+    if (refusal !== undefined && !out.some((r) => r.path === refusal.path)) out.push(refusal);
+  }
+  return out.sort((a, b) => paths.indexOf(a.path) - paths.indexOf(b.path));
+}
+
 /** A 400 that names a field of the form: the control it belongs to and the sentence to show there. */
 export function refusalAt(error: unknown, paths: string[]): { path: string; message: string } | undefined {
   if (!(error instanceof ApiError) || error.status !== 400) return undefined;

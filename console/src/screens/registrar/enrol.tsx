@@ -7,7 +7,7 @@ import { FormField } from '../../components/form-field.tsx';
 import { useSubmit } from '../../components/use-submit.ts';
 import { Link } from '../../router.tsx';
 import type { SubjectProfile } from '../../types.ts';
-import { groupLabels, refusalAt } from './attribute-labels.ts';
+import { groupLabels, refusalsAt } from './attribute-labels.ts';
 import {
   type EnrolKind,
   enrolmentBody,
@@ -23,7 +23,8 @@ const form = 'enrol';
 
 /**
  * A registrar enrols a person, an organisation or a government agency. The API judges every
- * field: its refusal names one, and the form shows it at that field and moves the focus there.
+ * field: its refusal names every field it refuses, and the form shows each at its field and moves
+ * the focus to the first.
  */
 export function Enrol() {
   const [kind, setKind] = useState<EnrolKind>('person');
@@ -34,13 +35,13 @@ export function Enrol() {
     setEnrolled(await post<Enrolled>('/v1/subjects', enrolmentBody(kind, values)));
   });
   const paths = [...naturalFields[kind], ...socialFields, ...signsFields].map((f) => f.path);
-  const refusal = refusalAt(submit.error, paths);
+  const refusals = refusalsAt(submit.error, paths);
   const duplicate =
     submit.error instanceof ApiError && submit.error.code === 'duplicate_identity' ? submit.error : undefined;
-  // A refusal takes the focus to its field; any other answer is brought into view below a long
+  // A refusal takes the focus to its (first) field; any other answer is brought into view below a long
   // form, the focus staying where it was.
   useEffect(() => {
-    if (refusal !== undefined) document.getElementById(controlId(form, refusal.path))?.focus();
+    if (refusals[0] !== undefined) document.getElementById(controlId(form, refusals[0].path))?.focus();
     else document.getElementById(`${form}-answer`)?.scrollIntoView({ block: 'nearest' });
   }, [submit.error, enrolled]);
   const group = (legend: string, specs: FieldSpec[]) => (
@@ -48,7 +49,7 @@ export function Enrol() {
       legend={legend}
       specs={specs}
       values={values}
-      refusal={refusal}
+      refusals={refusals}
       onInput={(path, value) => setValues((before) => ({ ...before, [path]: value }))}
     />
   );
@@ -69,7 +70,7 @@ export function Enrol() {
         </button>
       </form>
       <div id={`${form}-answer`}>
-        {refusal === undefined && duplicate === undefined && <ErrorBox error={submit.error} />}
+        {refusals.length === 0 && duplicate === undefined && <ErrorBox error={submit.error} />}
         {duplicate !== undefined && <Duplicate existing={duplicate.details.existingId} />}
         {enrolled !== undefined && (
           <Done
@@ -110,7 +111,7 @@ function Group(props: {
   legend: string;
   specs: FieldSpec[];
   values: Record<string, string>;
-  refusal: { path: string; message: string } | undefined;
+  refusals: { path: string; message: string }[];
   onInput: (path: string, value: string) => void;
 }) {
   return (
@@ -122,7 +123,7 @@ function Group(props: {
           form={form}
           spec={spec}
           value={props.values[spec.path] ?? ''}
-          error={spec.path === props.refusal?.path ? props.refusal.message : undefined}
+          error={props.refusals.find((r) => r.path === spec.path)?.message}
           onInput={(value) => props.onInput(spec.path, value)}
         />
       ))}

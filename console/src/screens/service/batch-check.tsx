@@ -4,6 +4,7 @@ import { type Column, DataTable } from '../../components/data-table.tsx';
 import { ErrorBox } from '../../components/error-box.tsx';
 import { useSubmit } from '../../components/use-submit.ts';
 import { words } from '../../format.ts';
+import { reasonWords } from './check-one.tsx';
 import { type BatchResult, type BatchRow, maxRows, readBatch, resultsCsv } from './csv.ts';
 
 /** POST /v1/eligibility takes this many checks at most: larger files go in several requests. */
@@ -31,7 +32,7 @@ const columns: Column<BatchResult>[] = [
         <span class="status status-failed">error</span>
       ) : (
         <span class={`status status-${r.allowed ? 'allowed' : 'banned'}`}>
-          {r.allowed ? 'allowed' : `denied: ${words(r.reason ?? '')}`}
+          {r.allowed ? 'allowed' : `denied: ${reasonWords(r.reason ?? '')}`}
         </span>
       ),
   },

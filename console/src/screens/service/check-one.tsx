@@ -10,6 +10,15 @@ export interface Answer {
   sanctionIds: string[];
 }
 
+/**
+ * A denial's reason in words. A denial by grade names no sanction, so it says whose standing
+ * denies: the person's credit grade. A sanction in a virtual world (a ban, say) denies only the
+ * actions the policy lets it deny, and a service is told of none that do not deny its own.
+ */
+export function reasonWords(reason: string): string {
+  return reason === 'grade' ? 'credit grade' : words(reason);
+}
+
 /** `subject` for a digital ID, `pseudonym` for one of the service's own (SV…). */
 export function whoField(who: string): 'subject' | 'pseudonym' {
   return /^SV/.test(who) ? 'pseudonym' : 'subject';
@@ -71,9 +80,14 @@ export function CheckOne(props: { actions: readonly string[] }) {
       <div role="status">
         {answer !== undefined && (
           <p class={`verdict ${answer.answer.allowed ? 'ok' : 'bad'}`}>
-            {answer.answer.allowed ? 'Allowed' : `Denied: ${words(answer.answer.reason)}`} — {answer.action}{' '}
-            for <code class="id">{answer.who}</code>
+            {answer.answer.allowed ? 'Allowed' : `Denied: ${reasonWords(answer.answer.reason)}`} —{' '}
+            {answer.action} for <code class="id">{answer.who}</code>
             {answer.answer.sanctionIds.length > 0 && ` (sanctions ${answer.answer.sanctionIds.join(', ')})`}
+          </p>
+        )}
+        {answer?.answer.reason === 'grade' && (
+          <p class="muted">
+            No sanction denies this action: the person’s credit grade is one the policy denies it at.
           </p>
         )}
       </div>
