@@ -55,24 +55,21 @@ browserSuite('corrections in the console (Chromium)', () => {
     await me.getByRole('link', { name: 'My profile' }).click();
     await me.getByRole('heading', { name: 'My profile' }).waitFor();
     await me.locator('.facts dd', { hasText: 'Thomas Example' }).waitFor();
-    await me.getByRole('button', { name: 'Propose a correction of natural.legalName' }).click();
-    const form = me.getByRole('form', { name: 'Correction of natural.legalName' });
+    await me.getByRole('button', { name: 'Propose a correction of Legal name' }).click();
+    const form = me.getByRole('form', { name: 'Correction of Legal name' });
     await form.getByLabel('New value').fill('Thomasina Example');
     await form.getByLabel('Why the recorded value is wrong').fill('Misspelt at enrolment');
     await form.getByRole('button', { name: 'Propose the correction' }).click();
     const mine = me.getByRole('table', { name: 'My corrections' });
-    await mine
-      .locator('tr', { hasText: 'natural.legalName' })
-      .locator('td', { hasText: 'pending' })
-      .waitFor();
+    await mine.locator('tr', { hasText: 'Legal name' }).locator('td', { hasText: 'pending' }).waitFor();
 
     // A second one, refused below.
-    await me.getByRole('button', { name: 'Propose a correction of social.occupation' }).click();
-    const second = me.getByRole('form', { name: 'Correction of social.occupation' });
+    await me.getByRole('button', { name: 'Propose a correction of Occupation' }).click();
+    const second = me.getByRole('form', { name: 'Correction of Occupation' });
     await second.getByLabel('New value').fill('Sculptor');
     await second.getByLabel('Why the recorded value is wrong').fill('I changed trade');
     await second.getByRole('button', { name: 'Propose the correction' }).click();
-    await mine.locator('tr', { hasText: 'social.occupation' }).waitFor();
+    await mine.locator('tr', { hasText: 'Occupation' }).waitFor();
 
     const staff = await signIn(registrar, '/enrol');
     await staff.getByRole('link', { name: 'Corrections' }).click();
@@ -92,12 +89,9 @@ browserSuite('corrections in the console (Chromium)', () => {
 
     await me.reload();
     await me.locator('.facts dd', { hasText: 'Thomasina Example' }).waitFor();
+    await mine.locator('tr', { hasText: 'Legal name' }).locator('td', { hasText: 'accepted' }).waitFor();
     await mine
-      .locator('tr', { hasText: 'natural.legalName' })
-      .locator('td', { hasText: 'accepted' })
-      .waitFor();
-    await mine
-      .locator('tr', { hasText: 'social.occupation' })
+      .locator('tr', { hasText: 'Occupation' })
       .locator('td', { hasText: 'Show your trade licence' })
       .waitFor();
     // The registrar's reviews are reads of the person's profile, shown to the person.

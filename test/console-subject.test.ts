@@ -201,6 +201,13 @@ browserSuite('the subject’s and staff’s own screens (Chromium)', () => {
       await openFromMenu(page, viewport, 'Passkeys');
       await page.getByRole('heading', { level: 1, name: 'My passkeys' }).waitFor();
       await page.getByRole('button', { name: /^Remove / }).waitFor();
+      // Listed with its name, when it was added and when last used, one row each.
+      const keys = page.getByRole('table', { name: 'My passkeys' });
+      assert.equal(await keys.locator('tbody tr').count(), 1);
+      for (const column of ['Name', 'Added', 'Last used']) {
+        assert.notEqual((await keys.locator(`td[data-label="${column}"]`).textContent())?.trim(), '');
+      }
+      assert.equal(await page.getByText('You have no passkey yet').count(), 0);
       await screenshot(page, 'staff-passkeys');
       await assertAccessible(page, `staff passkeys at ${viewport}`);
 

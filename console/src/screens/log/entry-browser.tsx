@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { get, getText, query } from '../../api.ts';
 import { ErrorBox } from '../../components/error-box.tsx';
-import { PrincipalName } from '../../components/principal-name.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { when } from '../../format.ts';
+import type { Role } from '../../types.ts';
+import { EntryActor, EntryFields } from './entry-fields.tsx';
 
 const pageSize = 20;
 
@@ -28,8 +29,11 @@ export function pageOf(size: number, end: number | undefined) {
   return { start, last, newer: last < size, older: start > 0 };
 }
 
-/** Anyone reads the entries themselves, newest first, a page at a time. */
-export function EntryBrowser() {
+/**
+ * Anyone reads the entries themselves, newest first, a page at a time; each in words, its actor
+ * named as far as the viewer's role may know it.
+ */
+export function EntryBrowser(props: { viewer: Role }) {
   const size = useLoad(async () => Number((await getText('/v1/log/checkpoint')).split('\n')[1]), []);
   const [end, setEnd] = useState<number>();
   const bounds = size.data === undefined ? undefined : pageOf(size.data, end);
@@ -72,12 +76,11 @@ export function EntryBrowser() {
                 )}
                 {e.withheld !== true && (
                   <>
-                    {e.kind} by <PrincipalName id={e.actor} />, {when(e.at)}
+                    <code>{e.kind}</code> by{' '}
+                    <EntryActor actor={e.actor} kind={e.kind} refs={e.refs} viewer={props.viewer} />,{' '}
+                    {when(e.at)}
+                    <EntryFields refs={e.refs} commitments={e.commitments} viewer={props.viewer} />
                   </>
-                )}
-                {e.refs !== undefined && <span class="muted"> {JSON.stringify(e.refs)}</span>}
-                {e.commitments !== undefined && (
-                  <span class="muted"> commits to {Object.keys(e.commitments).join(', ')}</span>
                 )}
               </li>
             ))}

@@ -30,7 +30,7 @@ export function LogView(props: ScreenProps) {
       <ErrorBox error={key.error} title="The log's key could not be read." />
       {key.data !== undefined && <Verifier key={key.data} served={key.data} />}
       {props.me.role === 'subject' && <MyEntries />}
-      <EntryBrowser />
+      <EntryBrowser viewer={props.me.role} />
     </section>
   );
 }

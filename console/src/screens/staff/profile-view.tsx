@@ -1,4 +1,4 @@
-import { Fragment } from 'preact';
+import { type ComponentChildren, Fragment } from 'preact';
 import { DataTable } from '../../components/data-table.tsx';
 import { when } from '../../format.ts';
 import {
@@ -25,15 +25,38 @@ export function ProfileView(props: { profile: SubjectProfile; me: string }) {
         {when(profile.createdAt)} · changed {when(profile.updatedAt)}
       </p>
       {attributeGroups.map((group) => (
-        <Group key={group} group={group} value={profile[group]} version={profile.versions[group]} />
+        <AttributeGroupView
+          key={group}
+          group={group}
+          value={profile[group]}
+          version={profile.versions[group]}
+        />
       ))}
-      {profile.history !== undefined && <History versions={profile.history} me={props.me} />}
+      {profile.history !== undefined && (
+        <AttributeHistory
+          versions={profile.history}
+          by={(v) => (v.createdBy === props.me ? 'you' : <code>{v.createdBy}</code>)}
+        />
+      )}
     </>
   );
 }
 
-function Group(props: { group: AttributeGroup; value: Record<string, unknown>; version: number }) {
+/**
+ * One group's fields in words. `action`, if given, follows the last line of each top-level field
+ * (a document's number, type and country are one field): the person's own screen puts its
+ * correction there.
+ */
+export function AttributeGroupView(props: {
+  group: AttributeGroup;
+  value: Record<string, unknown>;
+  version: number;
+  action?: (key: string, value: unknown) => ComponentChildren;
+}) {
   const entries = leaves(props.group, props.value);
+  const topOf = (path: string) => path.split('.')[1]!;
+  const lastOf = (index: number) =>
+    index === entries.length - 1 || topOf(entries[index + 1]![0]) !== topOf(entries[index]![0]);
   return (
     <>
       <h2>
@@ -43,10 +66,15 @@ function Group(props: { group: AttributeGroup; value: Record<string, unknown>; v
         <p class="empty">Nothing recorded.</p>
       ) : (
         <dl class="facts">
-          {entries.map(([path, value]) => (
+          {entries.map(([path, value], index) => (
             <Fragment key={path}>
               <dt>{fieldLabel(path)}</dt>
-              <dd>{shownValue(path, value)}</dd>
+              <dd>
+                {shownValue(path, value)}
+                {props.action !== undefined && lastOf(index) && (
+                  <> {props.action(topOf(path), props.value[topOf(path)])}</>
+                )}
+              </dd>
             </Fragment>
           ))}
         </dl>
@@ -74,7 +102,13 @@ function changes(version: AttributeVersion, before: AttributeVersion | undefined
   return out.length === 0 ? ['no field changed'] : out;
 }
 
-function History(props: { versions: AttributeVersion[]; me: string }) {
+/** Every version, newest first, as what it changed; `by` says who added one, as the reader may know it. */
+export function AttributeHistory(props: {
+  versions: AttributeVersion[];
+  by: (version: AttributeVersion) => ComponentChildren;
+  caption?: string;
+}) {
+  const caption = props.caption ?? 'Attribute history';
   const find = (group: string, version: number) =>
     props.versions.find((v) => v.group === group && v.version === version);
   // Newest first: the last change is what a registrar usually looks for.
@@ -83,14 +117,14 @@ function History(props: { versions: AttributeVersion[]; me: string }) {
   );
   return (
     <>
-      <h2>Attribute history</h2>
+      <h2>{caption}</h2>
       <DataTable
-        caption="Attribute history"
+        caption={caption}
         columns={[
           { label: 'Added', cell: (v) => when(v.createdAt) },
           { label: 'Attributes', cell: (v) => groupLabels[v.group] },
           { label: 'Version', cell: (v) => v.version, numeric: true },
-          { label: 'By', cell: (v) => (v.createdBy === props.me ? 'you' : <code>{v.createdBy}</code>) },
+          { label: 'By', cell: props.by },
           {
             label: 'What changed',
             cell: (v) => (

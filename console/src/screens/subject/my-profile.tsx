@@ -1,4 +1,3 @@
-import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { get, type Page, post, query } from '../../api.ts';
 import { DataTable } from '../../components/data-table.tsx';
@@ -6,19 +5,21 @@ import { ErrorBox } from '../../components/error-box.tsx';
 import { Pager, usePaged } from '../../components/paged.tsx';
 import { useLoad } from '../../components/use-load.ts';
 import { useSubmit } from '../../components/use-submit.ts';
-import { when, words } from '../../format.ts';
-import type { MyCorrection, SubjectProfile } from '../../types.ts';
+import { when } from '../../format.ts';
+import type { ScreenProps } from '../../screen-props.ts';
+import type { AttributeVersion, MyCorrection, SubjectProfile } from '../../types.ts';
+import { fieldLabel, groupLabels, shownValue } from '../registrar/attribute-labels.ts';
+import { AttributeGroupView, AttributeHistory } from '../staff/profile-view.tsx';
 
 /** The groups a person may correct; signs are captured by the registry and the worlds. */
 const correctable = ['natural', 'social'] as const;
 
-const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
-
 /**
  * The person's own attributes, decrypted (current and every version), a form to propose a
- * correction of each field with a reason, and the corrections proposed with their outcome.
+ * correction of each field with a reason, and the corrections proposed with their outcome. The
+ * fields and the versions read as a registrar reads them (the same components, in words).
  */
-export function MyProfile() {
+export function MyProfile(props: ScreenProps) {
   const profile = useLoad(() => get<SubjectProfile>('/v1/me/profile'), []);
   const corrections = usePaged(
     (cursor) => get<Page<MyCorrection>>(`/v1/me/corrections${query({ cursor, limit: 20 })}`),
@@ -36,16 +37,28 @@ export function MyProfile() {
       {profile.data !== undefined && (
         <>
           {correctable.map((group) => (
-            <Group key={group} profile={profile.data!} group={group} onProposed={proposed} />
+            <AttributeGroupView
+              key={group}
+              group={group}
+              value={profile.data![group]}
+              version={profile.data!.versions[group]}
+              action={(key, value) => (
+                <CorrectionForm field={`${group}.${key}`} current={value} onProposed={proposed} />
+              )}
+            />
           ))}
           <h2>
-            signs <span class="muted">(version {profile.data.versions.signs})</span>
+            {groupLabels.signs} <span class="muted">(version {profile.data.versions.signs})</span>
           </h2>
           <p class="muted">
             Devices, avatar fingerprints and biometric digests are captured by the registry and the worlds;
             ask a registrar to change them.
           </p>
-          <History profile={profile.data} />
+          <AttributeHistory
+            caption="Every version"
+            versions={profile.data.history ?? []}
+            by={(v: AttributeVersion) => (v.createdBy === props.me.id ? 'you' : 'the registry')}
+          />
         </>
       )}
       <h2>My corrections</h2>
@@ -55,8 +68,8 @@ export function MyProfile() {
           caption="My corrections"
           columns={[
             { label: 'Proposed', cell: (c) => when(c.createdAt) },
-            { label: 'Field', cell: (c) => <code>{c.field}</code> },
-            { label: 'New value', cell: (c) => shown(c.value) },
+            { label: 'Field', cell: (c) => fieldLabel(c.field) },
+            { label: 'New value', cell: (c) => shownValue(c.field, c.value) },
             { label: 'Reason', cell: (c) => c.reason },
             { label: 'Status', cell: (c) => c.status },
             {
@@ -79,36 +92,12 @@ export function MyProfile() {
   );
 }
 
-function Group(props: { profile: SubjectProfile; group: 'natural' | 'social'; onProposed: () => void }) {
-  const { profile, group } = props;
-  const entries = Object.entries(profile[group]);
-  return (
-    <>
-      <h2>
-        {group} <span class="muted">(version {profile.versions[group]})</span>
-      </h2>
-      {entries.length === 0 ? (
-        <p class="empty">Nothing recorded.</p>
-      ) : (
-        <dl class="facts">
-          {entries.map(([key, value]) => (
-            <Fragment key={key}>
-              <dt>{words(key)}</dt>
-              <dd>
-                {shown(value)}{' '}
-                <CorrectionForm field={`${group}.${key}`} current={value} onProposed={props.onProposed} />
-              </dd>
-            </Fragment>
-          ))}
-        </dl>
-      )}
-    </>
-  );
-}
-
 /** A field's correction: a text value as typed, any other (a document, accounts) as JSON. */
 function CorrectionForm(props: { field: string; current: unknown; onProposed: () => void }) {
   const text = typeof props.current === 'string';
+  // A field of several lines (the identity document) is corrected whole: the button says so.
+  const nested = props.current !== null && typeof props.current === 'object' && !Array.isArray(props.current);
+  const whole = nested ? ` of the ${fieldLabel(props.field).toLowerCase()}` : '';
   const [open, setOpen] = useState(false);
   const [value, setValue] = useState(text ? (props.current as string) : JSON.stringify(props.current));
   const [reason, setReason] = useState('');
@@ -126,14 +115,14 @@ function CorrectionForm(props: { field: string; current: unknown; onProposed: ()
         type="button"
         class="link"
         onClick={() => setOpen(true)}
-        aria-label={`Propose a correction of ${props.field}`}
+        aria-label={`Propose a correction of ${fieldLabel(props.field)}`}
       >
-        {done ? 'Correction proposed · propose another' : 'Propose a correction'}
+        {done ? 'Correction proposed · propose another' : `Propose a correction${whole}`}
       </button>
     );
   }
   return (
-    <form class="panel" onSubmit={onSubmit} aria-label={`Correction of ${props.field}`}>
+    <form class="panel" onSubmit={onSubmit} aria-label={`Correction of ${fieldLabel(props.field)}`}>
       <label>
         New value{text ? '' : ' (JSON)'}
         <input name="value" required value={value} onInput={(event) => setValue(event.currentTarget.value)} />
@@ -157,25 +146,5 @@ function CorrectionForm(props: { field: string; current: unknown; onProposed: ()
         Cancel
       </button>
     </form>
-  );
-}
-
-function History(props: { profile: SubjectProfile }) {
-  return (
-    <>
-      <h2>Every version</h2>
-      <DataTable
-        caption="Every version of my attributes"
-        columns={[
-          { label: 'Group', cell: (v) => v.group },
-          { label: 'Version', cell: (v) => v.version, numeric: true },
-          { label: 'Added', cell: (v) => when(v.createdAt) },
-          { label: 'Value', cell: (v) => <code>{JSON.stringify(v.value)}</code> },
-        ]}
-        rows={props.profile.history ?? []}
-        rowKey={(v) => `${v.group}-${v.version}`}
-        empty="No versions."
-      />
-    </>
   );
 }

@@ -23,6 +23,21 @@ function historyCause(cause: string): string {
   return id === undefined ? words(cause) : `${words(kind!)} ${id}`;
 }
 
+/**
+ * Said above a history of one row (or none): the score as it stands and why, agreeing with the
+ * row below it; the chart needs two points.
+ */
+function unmoved(credit: CreditReport, only: CreditReport['history'][number] | undefined): string {
+  const atBase =
+    credit.score === credit.explanation.base && credit.explanation.contributions.length === 0
+      ? ` It is the policy’s base score of ${credit.explanation.base}, with no contribution yet.`
+      : '';
+  if (only === undefined) return `Your score is ${credit.score}; no change of it is recorded yet.${atBase}`;
+  return `One entry so far: your score has been ${only.score} since ${when(only.at)} (${historyCause(
+    only.cause,
+  ).toLowerCase()}).${atBase} A chart appears once it moves.`;
+}
+
 /** The subject's score, why it is what it is, what would raise it, and how it moved. */
 export function MyScore(_props: ScreenProps) {
   const record = useLoad(() => get<MyRecord>('/v1/me'), []);
@@ -139,7 +154,9 @@ function Score(props: { credit: CreditReport; onAppealed: () => void }) {
 
       <h2>History</h2>
       {history.length < 2 ? (
-        <p class="empty">Your score has not changed yet.</p>
+        <p class="empty" data-testid="history-note">
+          {unmoved(credit, history[0])}
+        </p>
       ) : (
         <StepChart
           title="Score over time"
