@@ -7,7 +7,15 @@ import type { PrincipalName as Named, Role } from '../types.ts';
  * asked for in one request (`GET /v1/principals/names`); the answers are kept for the session.
  * Roles that may not ask (subjects, machines) see the id, as does anyone for a subject principal.
  */
-const readers: readonly Role[] = ['admin', 'registrar', 'moderator', 'authority', 'oversight', 'auditor'];
+/** The roles `GET /v1/principals/names` answers. */
+export const nameReaders: readonly Role[] = [
+  'admin',
+  'registrar',
+  'moderator',
+  'authority',
+  'oversight',
+  'auditor',
+];
 let reader = false;
 let readerRole: Role | undefined;
 const known = new Map<string, Named | null>();
@@ -25,7 +33,7 @@ export function readNamesAs(role: Role): void {
     asked.clear();
   }
   readerRole = role;
-  reader = readers.includes(role);
+  reader = nameReaders.includes(role);
 }
 
 function want(id: string): void {

@@ -1,4 +1,4 @@
-import { PrincipalName } from '../../components/principal-name.tsx';
+import { nameReaders, PrincipalName } from '../../components/principal-name.tsx';
 import { when, words } from '../../format.ts';
 import type { Role } from '../../types.ts';
 import { fieldLabel } from '../registrar/attribute-labels.ts';
@@ -7,9 +7,6 @@ import { fieldLabel } from '../registrar/attribute-labels.ts';
  * How an entry of the public log reads: its actor and refs in words, never a JSON blob. The
  * entry itself stays as the log holds it (the verifier proves its bytes); this is only its view.
  */
-
-// The roles GET /v1/principals/names answers (the same list as components/principal-name.tsx).
-const nameReaders: readonly Role[] = ['admin', 'registrar', 'moderator', 'authority', 'oversight', 'auditor'];
 
 /** Actors that are no principal: the person acting themselves, or mdis itself. */
 const namedActors: Record<string, string> = {
