@@ -122,16 +122,62 @@ test('sanctions of every kind the policy defines', async () => {
   assert.deepEqual([...kinds].sort(), ['ban', 'mute', 'restriction', 'suspension', 'warning']);
 });
 
-test('scores spread over several grades, with subjects in each', async () => {
-  const { grades } = await get(served.tokens.admin!, '/v1/credit/distribution');
-  const filled = (grades as { grade: string; count: number }[])
-    .filter((g) => g.count > 0)
-    .map((g) => g.grade);
-  assert.ok(filled.length >= 3, `grades with subjects: ${filled.join(', ')}`);
+test('scores spread over the grades, from the best to the worst, none holding most of the people', async () => {
+  const { grades } = (await get(served.tokens.admin!, '/v1/credit/distribution')) as {
+    grades: { grade: string; count: number }[];
+  };
+  const total = grades.reduce((sum, g) => sum + g.count, 0);
+  const filled = grades.filter((g) => g.count > 0).map((g) => g.grade);
+  const shares = grades.map((g) => `${g.grade} ${((100 * g.count) / total).toFixed(1)}%`).join(', ');
+  assert.ok(filled.length >= 5, `grades with subjects: ${shares}`);
+  assert.ok(filled.includes('AAA') && filled.includes('D'), `from the best to the worst: ${shares}`);
+  for (const g of grades) assert.ok(g.count <= 0.6 * total, `no grade holds 60%: ${shares}`);
+  for (const grade of ['AAA', 'AA', 'B', 'C'])
+    assert.ok(grades.find((g) => g.grade === grade)!.count >= 0.05 * total, `${grade} holds 5%: ${shares}`);
+});
+
+test('granted disclosures were read, staff read profiles for a purpose: the transparency report counts them', async () => {
+  const mine = await all(served.tokens.authority!, '/v1/disclosures');
+  const granted = mine.filter((d) => d.status === 'granted');
   assert.ok(
-    filled.includes('AAA') && filled.includes('D'),
-    `from the best to the worst: ${filled.join(', ')}`,
+    granted.filter((d) => (d.reads as number) > 0).length >= granted.length / 2,
+    `reads of granted disclosures: ${granted.map((d) => d.reads).join(', ')}`,
   );
+  const report = await get(served.tokens.auditor!, '/v1/transparency/report');
+  assert.ok(report.reads > 0, 'attributes read');
+  assert.ok(report.staffReads.total >= 40, `staff reads: ${JSON.stringify(report.staffReads)}`);
+  assert.ok(Object.keys(report.staffReads.byPurpose).length >= 2, 'for more than one purpose');
+});
+
+test('the people who acted in the scene are named after their avatars; the Plaza’s webhook has deliveries', async () => {
+  const principals = await all(served.tokens.admin!, '/v1/principals');
+  const named = principals.filter(
+    (p) => p.role === 'subject' && /^subject of \S+ \(\w+\)$/.test(p.name as string),
+  );
+  assert.ok(named.length >= 10, 'subject principals named after an avatar');
+  assert.equal(new Set(named.map((p) => p.name)).size, named.length, 'each its own name');
+  const subscriptions = await get(served.tokens.platform!, '/v1/worlds/plaza/subscriptions');
+  assert.equal(subscriptions.items.length, 1);
+  const id = subscriptions.items[0].id;
+  const deliveries = await all(served.tokens.platform!, `/v1/worlds/plaza/subscriptions/${id}/deliveries`);
+  const delivered = deliveries.filter((d) => d.status === 'delivered');
+  assert.ok(delivered.length >= 20, `delivered during the history: ${delivered.length}`);
+  assert.ok(
+    delivered.some((d) => d.attempts === 2),
+    'one delivered at the second attempt',
+  );
+});
+
+test('reports of fraud come from different avatars, in different words', async () => {
+  const page = await get(served.tokens.moderator!, '/v1/cases?status=decided&category=fraud&limit=100');
+  const cases = (page.items as { id: string; automated: boolean }[]).filter((c) => !c.automated).slice(0, 16);
+  const reports: { reporter: string; description: string }[] = [];
+  for (const c of cases) reports.push(...(await get(served.tokens.moderator!, `/v1/cases/${c.id}`)).reports);
+  const reporters = new Set(reports.map((r) => r.reporter));
+  const words = new Set(reports.map((r) => r.description));
+  assert.ok(reports.length >= 16, `reports: ${reports.length}`);
+  assert.ok(reporters.size >= reports.length / 2, `reporters: ${[...reporters].join(', ')}`);
+  assert.ok(words.size >= 5, `descriptions: ${[...words].join(' | ')}`);
 });
 
 test('appeals pending, of a decision, a sanction and a disclosure; corrections waiting for a registrar', async () => {
@@ -147,9 +193,28 @@ test('appeals pending, of a decision, a sanction and a disclosure; corrections w
   assert.ok(corrections.items.length > 0, 'a correction is pending');
 });
 
-test('Tom’s case waits among the population’s, after its history', async () => {
-  const me = await get(served.tokens.subject!, '/v1/me');
-  assert.equal(me.cases.length, 1);
+test('Tom’s case waits among the population’s, after a past of his own', async () => {
+  const token = served.tokens.subject!;
+  const me = await get(token, '/v1/me');
+  const open = (me.cases as { status: string; category: string }[]).filter((c) => c.status === 'open');
+  assert.deepEqual(
+    open.map((c) => c.category),
+    ['spreading_rumors'],
+    'one open case: the story’s',
+  );
+  assert.equal(me.cases[0].category, 'spreading_rumors', 'the newest case first');
+  assert.ok(
+    (me.appeals as { status: string }[]).some((a) => a.status === 'overturned'),
+    'an appeal, decided in his favour',
+  );
+  const moved = (me.credit.dimensions as { points: number }[]).filter((d) => d.points !== 0);
+  assert.ok(me.credit.score > 1000 && moved.length >= 2, `score ${me.credit.score}, dimensions moved`);
+  const access = await get(token, '/v1/me/access');
+  assert.ok(
+    access.reads.items.some((r: { role: string; purpose: string }) => r.role === 'registrar' && r.purpose),
+    'the registry read his profile, with a purpose',
+  );
+  // The airline's check is counted in memory and written by a scheduled pass: not asserted here.
 });
 
 test('the store is the demo’s; a second start adds no second population', async () => {

@@ -51,6 +51,8 @@ const plans: Plan[] = [
 const firstTarget = 200;
 const preserved = [240, 241] as const;
 const correcting = [250, 251, 252] as const;
+/** Whose profiles the registry's records desk reads, each with a purpose of the policy. */
+const readProfiles = [260, 300] as const;
 
 /**
  * The demo's lawful access: the authority's requests on each legal basis, each about a case of
@@ -61,6 +63,7 @@ export function planAccess(scene: LivingScene): void {
   plans.forEach((plan, i) => {
     scene.at(plan.asked, () => disclose(scene, plan, scene.pool[firstTarget + i]!));
   });
+  planProfileReads(scene);
   // A statute does not suffice for fraud under the default policy: refused, and only logged.
   scene.at(35, async () => {
     try {
@@ -96,7 +99,8 @@ export function planAccess(scene: LivingScene): void {
   correcting.forEach((at, i) => {
     scene.at(4 - i, async () => {
       const who = scene.pool[at]!;
-      const principal = await scene.subjectPrincipal(who.subject);
+      await readProfile(scene, who, 'correction');
+      const principal = await scene.subjectPrincipal(who);
       const value = ['Lighthouse keeper', 'Beekeeper', 'Glassblower'][i];
       await scene.ctx.corrections.propose(
         who.subject,
@@ -107,9 +111,37 @@ export function planAccess(scene: LivingScene): void {
   });
 }
 
+/**
+ * The registry's logged reads: a profile now and then, over the months, for each of the policy's
+ * purposes in turn (an operator's policy may name others).
+ */
+function planProfileReads(scene: LivingScene): void {
+  const purposes = scene.ctx.profileReads.purposes;
+  scene.pool.slice(...readProfiles).forEach((who, i) => {
+    scene.at(190 - i * 4, () => readProfile(scene, who, purposes[i % purposes.length]!), i % 9);
+  });
+}
+
+async function readProfile(scene: LivingScene, who: Someone, purpose: string): Promise<void> {
+  if (!scene.ctx.profileReads.purposes.includes(purpose)) return;
+  await scene.ctx.profileReads.read(scene.registry, who.subject, { purpose });
+}
+
+/**
+ * The authority reads what it was granted, from `daysAgo` on: once, and again for some, two days
+ * apart (an act schedules only for a later day, and the history ends now).
+ */
+function readGranted(scene: LivingScene, id: string, daysAgo: number, times: number): void {
+  for (let n = 0; n < times && daysAgo - n * 2 > 0; n++) {
+    scene.at(daysAgo - n * 2, async () => {
+      await scene.ctx.disclosureReader.read(id, scene.authority.principal);
+    });
+  }
+}
+
 async function disclose(scene: LivingScene, plan: Plan, who: Someone): Promise<void> {
   const { offence } = byBasis[plan.basis];
-  const caseId = await scene.report(who, offence, 'Reported to the police as well');
+  const caseId = await scene.report(who, offence);
   let made: { id: string };
   try {
     made = await scene.ctx.disclosures.request(
@@ -121,6 +153,10 @@ async function disclose(scene: LivingScene, plan: Plan, who: Someone): Promise<v
     if (error instanceof DisclosureRefusedError) return;
     throw error;
   }
+  const emergency = plan.basis === 'emergency';
+  // An emergency is granted at once: the police read it the next day, before any review (this
+  // read is scheduled before the verdict, so of the two on one day it comes first).
+  if (emergency) readGranted(scene, made.id, plan.asked - 1, 1);
   const verdict = plan.verdict;
   if (verdict === undefined) return;
   scene.at(verdict.days, async () => {
@@ -129,11 +165,13 @@ async function disclose(scene: LivingScene, plan: Plan, who: Someone): Promise<v
         ? 'The basis and the scope are proportionate'
         : 'The scope goes beyond what the case needs';
     await scene.ctx.oversight.decide(made.id, verdict.is, reason, scene.oversight.id);
+    if (verdict.is === 'approve' && !emergency)
+      readGranted(scene, made.id, verdict.days - 1, 1 + (plan.asked % 3));
   });
   const appealed = plan.appealed;
   if (appealed === undefined) return;
   scene.at(appealed, async () => {
-    const principal = await scene.subjectPrincipal(who.subject);
+    const principal = await scene.subjectPrincipal(who);
     const reason = 'Rumours are speech: my identity should not have been disclosed for them';
     await scene.ctx.appeals.file(
       { target: { kind: 'disclosure', id: made.id }, reason },

@@ -24,7 +24,7 @@ export function planConduct(scene: LivingScene): void {
   slice(scene, worst).forEach((who, i) => {
     for (const daysAgo of [120, 70, 20]) {
       scene.at(daysAgo - i, async () => {
-        const caseId = await scene.report(who, 'fraud', 'Sold land parcels that do not exist, again');
+        const caseId = await scene.report(who, 'fraud');
         scene.at(daysAgo - i - 2, () =>
           scene.decide(caseId, {
             outcome: 'upheld',
@@ -37,7 +37,7 @@ export function planConduct(scene: LivingScene): void {
   });
   slice(scene, dismissedOnes).forEach((who, i) => {
     scene.at(40 - i * 3, async () => {
-      const caseId = await scene.report(who, 'harassment', 'Keeps messaging me after I asked them to stop');
+      const caseId = await scene.report(who, 'harassment');
       scene.at(37 - i * 3, () =>
         scene.decide(caseId, { outcome: 'dismissed', rationale: 'The messages were a shared joke' }),
       );
@@ -70,7 +70,7 @@ function offend(scene: LivingScene, who: Someone, i: number): void {
     [{ kind: 'warning' }],
   ];
   scene.at(daysAgo, async () => {
-    const caseId = await scene.report(who, 'fraud', 'Took payment for a wearable and never delivered it');
+    const caseId = await scene.report(who, 'fraud');
     scene.at(daysAgo - 2, async () => {
       await scene.decide(caseId, {
         outcome: 'upheld',
@@ -92,7 +92,7 @@ function appealCase(
   decided?: number,
 ): void {
   scene.at(daysAgo, async () => {
-    const principal = await scene.subjectPrincipal(who.subject);
+    const principal = await scene.subjectPrincipal(who);
     await scene.ctx.decisions.appeal(caseId, 'The severity is out of proportion', who.subject, principal);
     if (decided === undefined) return;
     const overturned = decided % 32 === 0;
@@ -152,7 +152,7 @@ function planDirectSanctions(scene: LivingScene): void {
 }
 
 async function appealSanction(scene: LivingScene, who: Someone, sanction: string): Promise<string> {
-  const principal = await scene.subjectPrincipal(who.subject);
+  const principal = await scene.subjectPrincipal(who);
   const appeal = await scene.ctx.appeals.file(
     { target: { kind: 'sanction', id: sanction }, reason: 'I was never told what I did wrong' },
     who.subject,

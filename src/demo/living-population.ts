@@ -6,7 +6,9 @@ import { type SimulationResult, simulateInto } from '../simulate/population.ts';
 import { dayMs } from '../util/time.ts';
 import { planAccess } from './living-access.ts';
 import { planConduct } from './living-conduct.ts';
+import { planCrowd } from './living-crowd.ts';
 import { LivingScene } from './living-scene.ts';
+import { deliverAll, PlazaReceiver, planWebhooks } from './living-webhooks.ts';
 import { type DemoExisting, plazaCallback } from './population.ts';
 import { storeIsNew } from './store-origin.ts';
 
@@ -72,6 +74,7 @@ export async function loadLivingPopulation(ctx: AppContext, clock: DemoClock): P
   const sqlite = ctx.store.sqlite;
   sqlite?.pragma('synchronous = OFF');
   let scene: LivingScene | undefined;
+  const receiver = new PlazaReceiver();
   try {
     const result = await simulateInto(
       ctx,
@@ -84,7 +87,9 @@ export async function loadLivingPopulation(ctx: AppContext, clock: DemoClock): P
           made.at(200, async () => {
             await made.setUp();
             planConduct(made);
+            planCrowd(made);
             planAccess(made);
+            planWebhooks(made, receiver);
           });
         },
       },
@@ -95,6 +100,9 @@ export async function loadLivingPopulation(ctx: AppContext, clock: DemoClock): P
       { subjects: livingPlan.subjects, events: livingPlan.events, from: result.from, timings },
       'new store: the demo population and its year of history are made',
     );
+    // What the year's end expired reaches the Plaza before its receiver goes (see PlazaReceiver).
+    await deliverAll({ ctx });
+    await receiver.close();
     // The emergency reviews past their deadline are in the log before anyone reads them.
     await ctx.oversight.logOverdue();
     await ctx.ledger.checkpoint();
@@ -114,6 +122,7 @@ export async function loadLivingPopulation(ctx: AppContext, clock: DemoClock): P
       },
     };
   } finally {
+    await receiver.close();
     sqlite?.pragma('synchronous = FULL');
     clock.goLive();
   }

@@ -5,6 +5,7 @@ import type { Principal } from '../principals/roles.ts';
 import { simulatedWorlds } from '../simulate/cast.ts';
 import type { SimulationScene } from '../simulate/population.ts';
 import { dayMs, hourMs } from '../util/time.ts';
+import { reportDescription } from './living-reports.ts';
 
 /** An avatar of a person in the simulated population, as the demo's acts pick them. */
 export interface Someone {
@@ -29,10 +30,15 @@ export class LivingScene {
   oversight!: Principal;
   /** A second appeals desk with a principal object: appeals of sanctions are decided as one. */
   appealsDesk!: Principal;
+  /** The registry's records desk, whose reads of profiles (with a purpose) are logged. */
+  registry!: Principal;
   pool: Someone[] = [];
+  /** The other persons enrolled by then, in the order they joined: the crowd the pool stands out of. */
+  crowd: Someone[] = [];
   readonly #byWorld = new Map<string, Someone[]>();
   readonly #subjectPrincipals = new Map<string, string>();
   #serial = 0;
+  #reports = 0;
 
   constructor(ctx: AppContext, sim: SimulationScene) {
     this.ctx = ctx;
@@ -68,6 +74,8 @@ export class LivingScene {
     this.oversight = oversight.principal;
     const desk = await ctx.principals.create({ role: 'moderator', name: 'Sanctions review desk' }, actor);
     this.appealsDesk = desk.principal;
+    const records = await ctx.principals.create({ role: 'registrar', name: 'Registry records desk' }, actor);
+    this.registry = records.principal;
     const rows = await ctx.db
       .selectFrom('avatars')
       .innerJoin('subjects', 'subjects.id', 'avatars.subject_id')
@@ -75,7 +83,6 @@ export class LivingScene {
       .where('subjects.kind', '=', 'person')
       .orderBy('avatars.bound_at')
       .orderBy('avatars.handle')
-      .limit(poolSize * 3)
       .execute();
     const seen = new Set<string>();
     for (const row of rows) {
@@ -84,7 +91,7 @@ export class LivingScene {
       list.push(row);
       if (seen.has(row.subject)) continue;
       seen.add(row.subject);
-      this.pool.push(row);
+      (this.pool.length < poolSize ? this.pool : this.crowd).push(row);
     }
     if (this.pool.length < poolSize) {
       throw new Error(
@@ -97,9 +104,17 @@ export class LivingScene {
     return this.sim.platforms[simulatedWorlds.findIndex((w) => w.id === world)]!;
   }
 
-  /** Another avatar of the same world reports `target`: the case the report is in. */
-  async report(target: Someone, category: string, description: string): Promise<string> {
-    const reporter = this.#byWorld.get(target.world)!.find((a) => a.subject !== target.subject)!;
+  /**
+   * Another avatar of the same world reports `target`, in words of its own (`description`, or the
+   * category's next): the case the report is in. The reporters take turns among the world's avatars.
+   */
+  async report(target: Someone, category: string, description?: string): Promise<string> {
+    const n = this.#reports++;
+    const avatars = this.#byWorld.get(target.world)!;
+    const from = (n * 37) % avatars.length;
+    const reporter = [...avatars.slice(from), ...avatars.slice(0, from)].find(
+      (a) => a.subject !== target.subject,
+    )!;
     const sha256 = createHash('sha256')
       .update(`demo-evidence-${this.#serial++}`)
       .digest('hex');
@@ -109,7 +124,7 @@ export class LivingScene {
         handle: target.handle,
         category,
         reporter: reporter.handle,
-        description,
+        description: description ?? reportDescription(category, n),
         evidence: [{ sha256, uri: `https://evidence.example.com/${sha256.slice(0, 16)}` }],
         occurredAt: new Date(this.ctx.now().getTime() - 2 * hourMs).toISOString(),
       },
@@ -122,12 +137,16 @@ export class LivingScene {
     await this.ctx.decisions.decide(caseId, decision, this.sim.actors.moderator);
   }
 
-  /** The subject's own sign-in, made the first time it acts (to appeal, to correct). */
-  async subjectPrincipal(subject: string): Promise<string> {
+  /**
+   * The subject's own sign-in, made the first time it acts (to appeal, to correct). Principals'
+   * names are stored and listed in the clear: it is named after the avatar, never the person.
+   */
+  async subjectPrincipal(who: Someone): Promise<string> {
+    const { subject } = who;
     let id = this.#subjectPrincipals.get(subject);
     if (id === undefined) {
       const made = await this.ctx.principals.create(
-        { role: 'subject', subject, name: 'simulated subject' },
+        { role: 'subject', subject, name: `subject of ${who.handle} (${who.world})` },
         { actor: this.sim.actors.operator },
       );
       id = made.principal.id;

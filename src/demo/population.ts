@@ -2,6 +2,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { hourMs } from '../util/time.ts';
 import { DemoBrowser } from './browser.ts';
 import type { DemoClient } from './client.ts';
+import { giveTomAPast } from './toms-past.ts';
 
 /** Where the Plaza's sign-in comes back to (the demo's Plaza redeems the code itself). */
 export const plazaCallback = 'https://plaza.example/callback';
@@ -251,8 +252,12 @@ async function plazaRedeems(
   client.expect({ status: response.status, body }, summary, problem);
 }
 
-/** Reports about Tom from the others, so that a moderator's queue has his case in it. */
+/**
+ * Tom's past (see `giveTomAPast`), then reports about him from the others, so that a moderator's
+ * queue has his case in it: `serve --demo`'s start, not `mdis demo`'s (which starts from nothing).
+ */
 export async function reportTom(client: DemoClient, cast: DemoCast, now: Date): Promise<string> {
+  await giveTomAPast(client, cast, now);
   let caseId = '';
   for (const reporter of ['alice', 'bob']) {
     const body = {
