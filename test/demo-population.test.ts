@@ -159,7 +159,15 @@ test('the people who acted in the scene are named after their avatars; the Plaza
   const subscriptions = await get(served.tokens.platform!, '/v1/worlds/plaza/subscriptions');
   assert.equal(subscriptions.items.length, 1);
   const id = subscriptions.items[0].id;
+  // Revoked at the history's end: nothing is sent after to a receiver that is gone.
+  assert.ok(subscriptions.items[0].revokedAt !== undefined, 'revoked once the history is made');
+
   const deliveries = await all(served.tokens.platform!, `/v1/worlds/plaza/subscriptions/${id}/deliveries`);
+  assert.deepEqual(
+    deliveries.filter((d) => d.status === 'pending'),
+    [],
+    'nothing left to send',
+  );
   const delivered = deliveries.filter((d) => d.status === 'delivered');
   assert.ok(delivered.length >= 20, `delivered during the history: ${delivered.length}`);
   assert.ok(

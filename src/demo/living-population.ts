@@ -8,7 +8,7 @@ import { planAccess } from './living-access.ts';
 import { planConduct } from './living-conduct.ts';
 import { planCrowd } from './living-crowd.ts';
 import { LivingScene } from './living-scene.ts';
-import { deliverAll, PlazaReceiver, planWebhooks } from './living-webhooks.ts';
+import { PlazaReceiver, planWebhooks } from './living-webhooks.ts';
 import { type DemoExisting, plazaCallback } from './population.ts';
 import { storeIsNew } from './store-origin.ts';
 
@@ -100,9 +100,8 @@ export async function loadLivingPopulation(ctx: AppContext, clock: DemoClock): P
       { subjects: livingPlan.subjects, events: livingPlan.events, from: result.from, timings },
       'new store: the demo population and its year of history are made',
     );
-    // What the year's end expired reaches the Plaza before its receiver goes (see PlazaReceiver).
-    await deliverAll({ ctx });
-    await receiver.close();
+    // What the year's end expired reaches the Plaza before it revokes its subscription.
+    await receiver.retire({ ctx });
     // The emergency reviews past their deadline are in the log before anyone reads them.
     await ctx.oversight.logOverdue();
     await ctx.ledger.checkpoint();

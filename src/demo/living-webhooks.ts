@@ -9,14 +9,25 @@ const hiccupDaysAgo = 20;
 /**
  * The Plaza's webhook receiver while the history is made: a server in this process, on a port of
  * the loopback the system picks, that takes every notification but one (a 503: the delivery
- * worker tries it again the next day). Closed once the history is made, so that its address
- * answers nothing after: a later notification fails, retried with the worker's back-off (1 s,
- * doubling, at most hourly; given up after 16 attempts, about 4 hours), never a stream.
+ * worker tries it again the next day). Once the history is made the Plaza revokes its
+ * subscription and the receiver closes: the subscription and its deliveries stay on the Plaza's
+ * screen, and nothing is sent to an address that no longer answers (each attempt would be a
+ * warning in the log, at this start and every later one).
  */
 export class PlazaReceiver {
   #server: http.Server | undefined;
   /** How many notifications to come it turns away. */
   refuse = 0;
+  /** The Plaza's subscription to it, once made. */
+  subscription: string | undefined;
+
+  /** At the history's end: delivers what is due, revokes the subscription, closes. */
+  async retire(scene: Pick<LivingScene, 'ctx'>): Promise<void> {
+    await deliverAll(scene);
+    if (this.subscription !== undefined) await scene.ctx.subscriptions.revoke('plaza', this.subscription);
+    this.subscription = undefined;
+    await this.close();
+  }
 
   async open(): Promise<string> {
     const server = http.createServer((request, response) => {
@@ -49,10 +60,11 @@ export class PlazaReceiver {
 export function planWebhooks(scene: LivingScene, receiver: PlazaReceiver): void {
   scene.at(subscribedDaysAgo, async () => {
     const url = await receiver.open();
-    await scene.ctx.subscriptions.create(
+    const { subscription } = await scene.ctx.subscriptions.create(
       { world: 'plaza', url, events: ['sanction.imposed', 'sanction.lifted', 'case.decided'] },
       scene.platform('plaza').id,
     );
+    receiver.subscription = subscription.id;
   });
   for (let daysAgo = subscribedDaysAgo - 1; daysAgo > 0; daysAgo--) {
     scene.at(
