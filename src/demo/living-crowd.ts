@@ -2,8 +2,8 @@ import type { LivingScene, Someone } from './living-scene.ts';
 
 /**
  * What sets the crowd (the persons beyond the scene's pool) apart, by their place in it, of every
- * forty: seven pillars of their world (AAA), eight helpful lately (AA), seven offenders upheld
- * once (B), three fraudsters (C), a repeat fraudster (D). The rest are only what the simulation
+ * forty: seven pillars of their world (AAA), eight helpful lately (AA), four offenders upheld
+ * once (B), two fraudsters (C), a repeat fraudster (D). The rest are only what the simulation
  * made of them (mostly A). With the pool's people, the grades spread as a population's would.
  */
 type Part = 'pillar' | 'helpful' | 'offender' | 'fraudster' | 'repeat' | 'plain';
@@ -12,9 +12,9 @@ export function partOf(i: number): Part {
   const r = i % 40;
   if (r < 7) return 'pillar';
   if (r < 15) return 'helpful';
-  if (r < 22) return 'offender';
-  if (r < 25) return 'fraudster';
-  if (r < 26) return 'repeat';
+  if (r < 19) return 'offender';
+  if (r < 21) return 'fraudster';
+  if (r < 22) return 'repeat';
   return 'plain';
 }
 

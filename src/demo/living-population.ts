@@ -16,7 +16,7 @@ import { storeIsNew } from './store-origin.ts';
  * The demo's population: a few thousand subjects, sized so that `npm start` on a new store is
  * ready within 10 s on a 2-core machine (see the issue 17 report for the figures).
  */
-export const livingPlan = { subjects: 2500, events: 4000, seed: 17 } as const;
+export const livingPlan = { subjects: 2500, events: 2000, seed: 17 } as const;
 
 /**
  * The clock of `serve --demo` on a new store: the simulated year's until the population is made,

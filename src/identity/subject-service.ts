@@ -108,7 +108,16 @@ export class SubjectService {
       if (isUniqueViolation(error)) await this.#refuseDuplicate(this.#db, dedupHash);
       throw error;
     }
-    return this.get(id);
+    // What was sealed, as `get` would read it back (through JSON), without reading and opening it.
+    const sealed = JSON.parse(JSON.stringify(groups)) as typeof groups;
+    return {
+      id,
+      kind: input.kind,
+      createdAt: now,
+      updatedAt: now,
+      ...sealed,
+      versions: { natural: 1, social: 1, signs: 1 },
+    };
   }
 
   /** The current profile, decrypted; with `history`, every version of every group. */
