@@ -57,3 +57,33 @@ export function report(world: string, reporter: string, category = 'spreading_ru
     occurredAt: new Date(Date.now() - 60_000).toISOString(),
   };
 }
+
+/**
+ * Sends `categories` as severity-5 conduct events about `handle` in the fixture's world, and
+ * upholds each case they open at severity 5: the quickest way to grade D.
+ */
+export async function upheldAtWorst(
+  h: Pick<Harness, 'call'>,
+  f: Pick<Awaited<ReturnType<typeof conductFixture>>, 'world' | 'platform' | 'moderator'>,
+  handle: string,
+  categories: readonly string[],
+): Promise<void> {
+  const occurredAt = new Date(Date.now() - 60_000).toISOString();
+  const events = categories.map((category, i) => ({
+    id: `worst-${handle}-${i}`,
+    world: f.world,
+    handle,
+    category,
+    severity: 5,
+    occurredAt,
+  }));
+  const sent = await h.call('POST', '/v1/events', { token: f.platform, body: { events } });
+  assert.equal(sent.status, 200, JSON.stringify(sent.body));
+  for (const caseId of new Set(sent.body.results.map((r: { caseId: string }) => r.caseId))) {
+    const decided = await h.call('POST', `/v1/cases/${caseId}/decision`, {
+      token: f.moderator,
+      body: { outcome: 'upheld', severity: 5, rationale: 'Scams and a stolen identity, confirmed' },
+    });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+  }
+}

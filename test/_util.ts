@@ -52,6 +52,15 @@ export interface Reply {
   headers: Record<string, unknown>;
 }
 
+/** How many rows `table` holds: what a refused request must leave as it was. */
+export async function rowsIn(db: Db, table: keyof DatabaseSchema): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `mdis-${prefix}-`));
 }

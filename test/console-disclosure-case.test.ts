@@ -14,7 +14,7 @@ import {
   type ViewportName,
   viewports,
 } from './_browser.ts';
-import { call, personEnrolment } from './_util.ts';
+import { call, personEnrolment, rowsIn } from './_util.ts';
 
 // An authority's request without the case its offence requires: the API's sentence at the Case
 // field, said once, with no code trailing it and no box repeating it below the form.
@@ -45,15 +45,7 @@ browserSuite('a disclosure request without its case (Chromium)', () => {
     await server?.close();
   });
 
-  const disclosures = async () =>
-    Number(
-      (
-        await server.ctx.db
-          .selectFrom('disclosures')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const disclosures = () => rowsIn(server.ctx.db, 'disclosures');
 
   for (const viewport of Object.keys(viewports) as ViewportName[]) {
     test(`at ${viewports[viewport].width} px: the missing case is said at the Case field`, async () => {

@@ -13,7 +13,7 @@ import {
   type ViewportName,
   viewports,
 } from './_browser.ts';
-import { conductFixture } from './_fixtures.ts';
+import { conductFixture, upheldAtWorst } from './_fixtures.ts';
 import { call, type Harness } from './_util.ts';
 
 // A service's check of a person who is banned in the worlds and at grade D: the API answers
@@ -35,23 +35,7 @@ browserSuite('a denial by grade, explained (Chromium)', () => {
         call(server.app, method, url, options),
     } as Harness;
     f = await conductFixture(h);
-    const occurredAt = new Date(Date.now() - 60_000).toISOString();
-    const events = ['fraud', 'fraud', 'identity_theft'].map((category, i) => ({
-      id: `e${i}`,
-      world: f.world,
-      handle: 'tom',
-      category,
-      severity: 5,
-      occurredAt,
-    }));
-    const sent = await h.call('POST', '/v1/events', { token: f.platform, body: { events } });
-    for (const caseId of new Set(sent.body.results.map((r: { caseId: string }) => r.caseId))) {
-      const decided = await h.call('POST', `/v1/cases/${caseId}/decision`, {
-        token: f.moderator,
-        body: { outcome: 'upheld', severity: 5, rationale: 'Scams and a stolen identity, confirmed' },
-      });
-      assert.equal(decided.status, 200, JSON.stringify(decided.body));
-    }
+    await upheldAtWorst(h, f, 'tom', ['fraud', 'fraud', 'identity_theft']);
     const banned = await h.call('POST', '/v1/sanctions', {
       token: f.moderator,
       body: { subject: f.tom, kind: 'ban', reason: 'Scams in every world' },

@@ -14,7 +14,7 @@ import {
   type ViewportName,
   viewports,
 } from './_browser.ts';
-import { call } from './_util.ts';
+import { call, rowsIn } from './_util.ts';
 
 /**
  * Issue 17, the registrar's console in Chromium at 390 and 1280 px: enrol a person by keyboard
@@ -80,15 +80,7 @@ browserSuite('the registrar’s console (Chromium)', () => {
     await server?.close();
   });
 
-  const subjects = async () =>
-    Number(
-      (
-        await server.ctx.db
-          .selectFrom('subjects')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const subjects = () => rowsIn(server.ctx.db, 'subjects');
 
   for (const viewport of Object.keys(viewports) as ViewportName[]) {
     const width = viewports[viewport].width;

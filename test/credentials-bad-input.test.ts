@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { before, test } from 'node:test';
-import { forEachStore, personEnrolment } from './_util.ts';
+import { forEachStore, personEnrolment, rowsIn } from './_util.ts';
 import { signCompact, TestWallet } from './_wallet.ts';
 
 // Each bad request to the issuer gets the protocol's own error (OAuth 2.0 / OpenID4VCI 1.0) in the
@@ -76,15 +76,7 @@ forEachStore(
       assert.equal(body.error_description, body.message);
       return { status: response.status, error: body.error };
     };
-    const issuedCount = async () =>
-      Number(
-        (
-          await h.ctx.db
-            .selectFrom('credentials')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const issuedCount = () => rowsIn(h.ctx.db, 'credentials');
 
     before(async () => {
       base = await h.app.listen({ port: 0, host: '127.0.0.1' });

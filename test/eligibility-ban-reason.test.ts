@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { conductFixture } from './_fixtures.ts';
+import { conductFixture, upheldAtWorst } from './_fixtures.ts';
 import { bindByConsent } from './_people.ts';
 import { forEachStore, personEnrolment } from './_util.ts';
 
@@ -46,27 +46,7 @@ forEachStore('eligibility: the reason a banned person is denied', (h) => {
       handle: 'mallory',
       code: enrolled.body.activation.code,
     });
-    const occurredAt = new Date(Date.now() - 60_000).toISOString();
-    const events = [
-      ['f1', 'fraud'],
-      ['f2', 'fraud'],
-      ['t1', 'identity_theft'],
-    ].map(([eventId, category]) => ({
-      id: eventId,
-      world: f.world,
-      handle: 'mallory',
-      category,
-      severity: 5,
-      occurredAt,
-    }));
-    const sent = await h.call('POST', '/v1/events', { token: f.platform, body: { events } });
-    for (const caseId of new Set(sent.body.results.map((r: { caseId: string }) => r.caseId))) {
-      const decided = await h.call('POST', `/v1/cases/${caseId}/decision`, {
-        token: f.moderator,
-        body: { outcome: 'upheld', severity: 5, rationale: 'Scams and a stolen identity, confirmed' },
-      });
-      assert.equal(decided.status, 200, JSON.stringify(decided.body));
-    }
+    await upheldAtWorst(h, f, 'mallory', ['fraud', 'fraud', 'identity_theft']);
     const credit = await h.call('GET', `/v1/subjects/${id}/credit`, { token: f.moderator });
     assert.equal(credit.body.grade, 'D');
 
