@@ -10,7 +10,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { ConfigOverrides } from '../src/config.ts';
 import { type AppContext, createContext } from '../src/context.ts';
 import { buildServer } from '../src/http/server.ts';
-import { tempDir, testConfig } from './_util.ts';
+import { call, type Harness, tempDir, testConfig } from './_util.ts';
 
 /**
  * What every browser test shares: the console built as `npm test` builds it, a real server on a
@@ -74,6 +74,20 @@ export async function startConsoleServer(
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The console's server as the API tests' harness (what the fixtures take): tokens made in its
+ * store, calls to its app without the network. It has no store of its own to reset or snapshot.
+ */
+export function harnessOf(server: ConsoleServer): Harness {
+  return {
+    ctx: server.ctx,
+    token: async (input: Parameters<Harness['token']>[0]) =>
+      (await server.ctx.principals.create(input)).token,
+    call: (method: string, url: string, options?: Parameters<Harness['call']>[2]) =>
+      call(server.app, method, url, options),
+  } as Harness;
 }
 
 export interface Browser {

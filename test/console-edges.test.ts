@@ -7,6 +7,7 @@ import {
   type Browser,
   browserSuite,
   type ConsoleServer,
+  harnessOf,
   launchBrowser,
   openFromMenu,
   screenshot,
@@ -17,7 +18,7 @@ import {
   type ViewportName,
 } from './_browser.ts';
 import { bindReporters, conductFixture, report } from './_fixtures.ts';
-import { call, type Harness, organisationEnrolment, personEnrolment } from './_util.ts';
+import { type Harness, organisationEnrolment, personEnrolment } from './_util.ts';
 
 // Issue 17, "the rough edges", each through the real console at 390 and 1280 px: the offence from
 // the policy's list, a disclosed identity as labelled fields, principals by name, the sanctions
@@ -40,11 +41,7 @@ browserSuite('the console’s rough edges (issue 17)', () => {
 
   before(async () => {
     server = await startConsoleServer();
-    h = {
-      ctx: server.ctx,
-      token: async (input) => (await server.ctx.principals.create(input)).token,
-      call: (method, url, options) => call(server.app, method, url, options),
-    };
+    h = harnessOf(server);
     f = await conductFixture(h as Harness);
     admin = await h.token({ role: 'admin', name: 'Operator' });
     authority = await h.token({ role: 'authority', jurisdiction: 'GB', name: 'DC Holmes' });

@@ -5,6 +5,7 @@ import {
   type Browser,
   browserSuite,
   type ConsoleServer,
+  harnessOf,
   launchBrowser,
   openFromMenu,
   screenshot,
@@ -14,7 +15,6 @@ import {
   viewports,
 } from './_browser.ts';
 import { conductFixture, upheldAtWorst } from './_fixtures.ts';
-import { call, type Harness } from './_util.ts';
 
 // A service's check of a person who is banned in the worlds and at grade D: the API answers
 // "grade" (a world's ban does not deny a flight, and a service is not told of it), and the
@@ -27,13 +27,7 @@ browserSuite('a denial by grade, explained (Chromium)', () => {
 
   before(async () => {
     server = await startConsoleServer();
-    const h = {
-      ctx: server.ctx,
-      token: async (input: Parameters<Harness['token']>[0]) =>
-        (await server.ctx.principals.create(input)).token,
-      call: (method: string, url: string, options?: Parameters<Harness['call']>[2]) =>
-        call(server.app, method, url, options),
-    } as Harness;
+    const h = harnessOf(server);
     f = await conductFixture(h);
     await upheldAtWorst(h, f, 'tom', ['fraud', 'fraud', 'identity_theft']);
     const banned = await h.call('POST', '/v1/sanctions', {

@@ -7,6 +7,7 @@ import {
   type Browser,
   browserSuite,
   type ConsoleServer,
+  harnessOf,
   launchBrowser,
   openFromMenu,
   openTab,
@@ -16,7 +17,7 @@ import {
   type ViewportName,
 } from './_browser.ts';
 import { bindReporters, conductFixture, report } from './_fixtures.ts';
-import { call, type Harness } from './_util.ts';
+import type { Harness } from './_util.ts';
 
 // A first-time reviewer's walk through the console (after issue 17): names that stayed ids, pages
 // wider than a phone, ids broken mid-token, homes that were the log, and small words. Each through
@@ -87,11 +88,7 @@ browserSuite('the console as a first-time reviewer found it', () => {
 
   before(async () => {
     server = await startConsoleServer();
-    h = {
-      ctx: server.ctx,
-      token: async (input) => (await server.ctx.principals.create(input)).token,
-      call: (method, url, options) => call(server.app, method, url, options),
-    };
+    h = harnessOf(server);
     f = await conductFixture(h as Harness);
     authority = await h.token({ role: 'authority', jurisdiction: 'GB', name: 'DC Holmes' });
     oversight = await h.token({ role: 'oversight', name: 'Judge Rinder' });

@@ -6,6 +6,7 @@ import {
   type Browser,
   browserSuite,
   type ConsoleServer,
+  harnessOf,
   launchBrowser,
   openTab,
   screenshot,
@@ -16,7 +17,7 @@ import {
   viewports,
 } from './_browser.ts';
 import { conductFixture, report } from './_fixtures.ts';
-import { call, type Harness, organisationEnrolment } from './_util.ts';
+import { call, organisationEnrolment } from './_util.ts';
 
 /**
  * The subject's screens through the real pages at 390 and 1280 px: each reached from its menu,
@@ -51,11 +52,7 @@ browserSuite('the subject’s and staff’s own screens (Chromium)', () => {
   before(async () => {
     server = await startConsoleServer();
     base = server.base.replace('127.0.0.1', 'localhost');
-    const h = {
-      ctx: server.ctx,
-      token: async (input) => (await server.ctx.principals.create(input)).token,
-      call: (method, url, options) => call(server.app, method, url, options),
-    } as Harness;
+    const h = harnessOf(server);
     f = await conductFixture(h);
     // Something to appeal of each kind the menu's Appeals screen gathers: a decision, a sanction.
     const witness = await h.call('POST', '/v1/subjects', {
