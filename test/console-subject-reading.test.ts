@@ -76,7 +76,14 @@ browserSuite('the subject’s profile, score, passkeys and the log, in words (Ch
       await openFromMenu(page, 'My profile');
       await page.getByRole('heading', { level: 2, name: /^Natural characteristics/ }).waitFor();
       const mine = await labelsOf(page);
-      for (const label of ['Legal name', 'Birth date', 'Document type', 'Document number', 'Occupation']) {
+      for (const label of [
+        'Legal name',
+        'Birth date',
+        'Document type',
+        'Document number',
+        'Occupation',
+        'Device IDs',
+      ]) {
         assert.ok(mine.includes(label), `${label} is among ${mine.join(', ')}`);
       }
       await page.locator('.facts dd', { hasText: 'Passport' }).waitFor();

@@ -8,7 +8,7 @@ import { useSubmit } from '../../components/use-submit.ts';
 import { when } from '../../format.ts';
 import type { ScreenProps } from '../../screen-props.ts';
 import type { AttributeVersion, MyCorrection, SubjectProfile } from '../../types.ts';
-import { fieldLabel, groupLabels, shownValue } from '../registrar/attribute-labels.ts';
+import { fieldLabel, shownValue } from '../registrar/attribute-labels.ts';
 import { AttributeGroupView, AttributeHistory } from '../staff/profile-view.tsx';
 
 /** The groups a person may correct; signs are captured by the registry and the worlds. */
@@ -47,9 +47,11 @@ export function MyProfile(props: ScreenProps) {
               )}
             />
           ))}
-          <h2>
-            {groupLabels.signs} <span class="muted">(version {profile.data.versions.signs})</span>
-          </h2>
+          <AttributeGroupView
+            group="signs"
+            value={profile.data.signs}
+            version={profile.data.versions.signs}
+          />
           <p class="muted">
             Devices, avatar fingerprints and biometric digests are captured by the registry and the worlds;
             ask a registrar to change them.
