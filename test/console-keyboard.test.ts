@@ -113,7 +113,8 @@ browserSuite('the console by keyboard alone', () => {
     await tabTo(page, 'button[type="submit"]');
     await page.keyboard.press('Enter');
 
-    await page.getByText('Record the decision').waitFor({ state: 'detached' });
+    // The case shows its decision once it is recorded (the button says "Deciding…" meanwhile).
+    await page.locator('.facts .status', { hasText: 'decided' }).waitFor();
     const decided = await call(app, 'GET', `/v1/cases/${populated.openCase}`, {
       token: populated.tokens.moderator,
     });
