@@ -25,10 +25,14 @@ test('a changed body, another key or a mangled signature is refused', () => {
     () => openCheckpoint(note, verifierKey('mdis.example/log', rawPublicKey(other.publicKey))),
     /no valid/,
   );
-  assert.throws(
-    () => openCheckpoint(note.replace(/ (\S)(\S+)\n$/, ' A$2\n'), verifier),
-    /no valid signature/,
-  );
+  // One bit of the signature itself flipped (after the 4-byte key hash that names the key).
+  const mangled = note.replace(/ (\S+)\n$/, (_, b64: string) => {
+    const bytes = Buffer.from(b64, 'base64');
+    bytes[10]! ^= 1;
+    return ` ${bytes.toString('base64')}\n`;
+  });
+  assert.notEqual(mangled, note);
+  assert.throws(() => openCheckpoint(mangled, verifier), /no valid signature/);
   assert.throws(() => openCheckpoint('not a note', verifier), /no signature block/);
   assert.throws(() => openCheckpoint(note, 'name+00'), /verifier key/);
 });
